@@ -1,0 +1,341 @@
+package dev.lmsbench.core.engine;
+
+import dev.lmsbench.core.event.BenchmarkEvent;
+import dev.lmsbench.core.event.BenchmarkListener;
+import dev.lmsbench.core.event.Progress;
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.LoadOutcome;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.core.spi.InferenceBackend;
+import dev.lmsbench.core.spi.InferenceRequest;
+import dev.lmsbench.core.spi.InferenceResult;
+import dev.lmsbench.core.spi.ResultStore;
+import dev.lmsbench.core.spi.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a benchmark: for each model, load, warmup, N measured runs, unload. The unload is guaranteed (it runs in a
+ * {@code finally}) whenever loading was attempted, also when a request fails or the run is cancelled. Each completed
+ * model is saved to the {@link ResultStore} before the next model starts, so nothing finished is ever lost.
+ *
+ * <p>A measured run sends {@code parallel} streaming requests together, then (when
+ * {@link BenchmarkSettings#nonStreaming()}) {@code parallel} non-streaming ones. Warmup requests stream one at a time.
+ *
+ * <pre>{@code
+ * BenchmarkEngine engine = BenchmarkEngine.builder()
+ *         .backend(backend)
+ *         .store(store)
+ *         .listener(event -> System.err.println(event))
+ *         .build();
+ * BenchmarkReport report = engine.run(RunInfo.start(backend.endpoint(), settings, "1.0"), models);
+ * }</pre>
+ *
+ * <p>Thread safety: {@link #run} is called from one thread at a time; {@link #cancel()} may be called from any thread
+ * (a signal handler, a web request) and makes {@code run} return a {@link RunStatus#CANCELLED} report promptly.
+ */
+public final class BenchmarkEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchmarkEngine.class);
+
+    private final InferenceBackend backend;
+    private final ResultStore store;
+    private final List<BenchmarkListener> listeners;
+    private final Clock clock;
+    private final Object emitLock = new Object();
+    private volatile boolean cancelled;
+
+    private BenchmarkEngine(Builder b) {
+        this.backend = Objects.requireNonNull(b.backend, "backend");
+        this.store = b.store;
+        this.listeners = List.copyOf(b.listeners);
+        this.clock = b.clock;
+    }
+
+    /** A new builder. @return the builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Stops the run as soon as possible: in-flight requests are aborted, the current model is unloaded. */
+    public void cancel() {
+        cancelled = true;
+        backend.cancelInFlight();
+    }
+
+    /** Whether {@link #cancel()} was called. @return true after a cancel */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Benchmarks the models in order.
+     *
+     * @param run    the run (its settings apply to every model)
+     * @param models the models
+     * @return every result, with status {@link RunStatus#CANCELLED} when cancelled
+     */
+    public BenchmarkReport run(RunInfo run, List<ModelInfo> models) {
+        BenchmarkSettings settings = run.settings();
+        int total = models.size() * settings.requestsPerModel();
+        ProgressTracker progress = new ProgressTracker(total, System.nanoTime());
+        List<ModelSummary> summaries = new ArrayList<>();
+        List<RequestResult> allRequests = new ArrayList<>();
+        emit(new BenchmarkEvent.RunStarted(run, models, total));
+        try {
+            for (int i = 0; i < models.size() && !cancelled; i++) {
+                ModelInfo model = models.get(i);
+                List<RequestResult> requests = Collections.synchronizedList(new ArrayList<>());
+                ModelSummary summary = benchmarkModel(run, model, i + 1, models.size(), requests, progress);
+                summaries.add(summary);
+                synchronized (requests) {
+                    allRequests.addAll(requests);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("run failed", e);
+            BenchmarkReport partial = new BenchmarkReport(run, RunStatus.FAILED, clock.instant(), summaries,
+                    allRequests);
+            emit(new BenchmarkEvent.RunFailed("internal error: " + e, partial));
+            return partial;
+        }
+        if (cancelled) {
+            BenchmarkReport partial = new BenchmarkReport(run, RunStatus.CANCELLED, clock.instant(), summaries,
+                    allRequests);
+            emit(new BenchmarkEvent.RunFailed("cancelled by user", partial));
+            return partial;
+        }
+        BenchmarkReport report = new BenchmarkReport(run, RunStatus.COMPLETED, clock.instant(), summaries,
+                allRequests);
+        emit(new BenchmarkEvent.RunCompleted(report));
+        return report;
+    }
+
+    private ModelSummary benchmarkModel(RunInfo run, ModelInfo model, int position, int count,
+                                        List<RequestResult> requests, ProgressTracker progress) {
+        BenchmarkSettings settings = run.settings();
+        Instant started = clock.instant();
+        emit(new BenchmarkEvent.ModelStarted(model, position, count));
+        RunStatus status = RunStatus.COMPLETED;
+        String error = "";
+        double loadSeconds = Double.NaN;
+        try {
+            emit(new BenchmarkEvent.ModelLoading(model));
+            LoadOutcome outcome = null;
+            try {
+                outcome = backend.load(model, settings.contextLength());
+                loadSeconds = outcome.seconds();
+                emit(new BenchmarkEvent.ModelLoaded(model, outcome));
+            } catch (BackendException e) {
+                LOG.debug("loading {} failed", model.id(), e);
+                status = RunStatus.FAILED;
+                error = "load failed: " + e.getMessage();
+                emit(new BenchmarkEvent.ModelLoadFailed(model, e.getMessage()));
+            }
+            if (outcome != null) {
+                String failure = measure(model, settings, requests, progress);
+                if (cancelled) {
+                    status = RunStatus.CANCELLED;
+                    error = "cancelled by user";
+                } else if (failure != null) {
+                    status = RunStatus.FAILED;
+                    error = failure;
+                }
+            }
+        } finally {
+            // the unload is guaranteed whenever loading was attempted, whatever happened since
+            String unloadError = "";
+            try {
+                backend.unload(model);
+            } catch (BackendException | RuntimeException e) {
+                LOG.warn("unloading {} failed: {}", model.id(), e.getMessage());
+                LOG.debug("unload failure", e);
+                unloadError = String.valueOf(e.getMessage());
+            }
+            emit(new BenchmarkEvent.ModelUnloaded(model, unloadError));
+        }
+        List<RequestResult> snapshot;
+        synchronized (requests) {
+            snapshot = List.copyOf(requests);
+        }
+        ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, loadSeconds, started,
+                clock.instant());
+        if (status == RunStatus.COMPLETED) {
+            if (store != null) {
+                try {
+                    store.save(run, summary, snapshot);
+                } catch (StoreException | RuntimeException e) {
+                    LOG.error("could not save the result of {} to the store: {}", model.id(), e.getMessage());
+                    LOG.debug("store failure", e);
+                }
+            }
+            emit(new BenchmarkEvent.ModelCompleted(summary));
+        } else {
+            emit(new BenchmarkEvent.ModelFailed(summary));
+        }
+        return summary;
+    }
+
+    /** Runs warmups and measured runs; returns a failure reason when the model cannot be benchmarked, else null. */
+    private String measure(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
+                           ProgressTracker progress) {
+        String firstWarmupError = null;
+        int warmupSuccesses = 0;
+        for (int i = 0; i < settings.warmupRuns() && !cancelled; i++) {
+            RequestResult r = request(model, settings, i, true, RunMode.STREAM, requests, progress);
+            if (r == null) {
+                continue;
+            }
+            if (r.success()) {
+                warmupSuccesses++;
+            } else if (firstWarmupError == null) {
+                firstWarmupError = r.error();
+            }
+        }
+        if (settings.warmupRuns() > 0 && warmupSuccesses == 0 && !cancelled) {
+            return "every warmup request failed: " + firstWarmupError;
+        }
+        for (int run = 0; run < settings.runs() && !cancelled; run++) {
+            batch(model, settings, run, RunMode.STREAM, requests, progress);
+            if (settings.nonStreaming() && !cancelled) {
+                batch(model, settings, run, RunMode.NONSTREAM, requests, progress);
+            }
+        }
+        return null;
+    }
+
+    private void batch(ModelInfo model, BenchmarkSettings settings, int run, RunMode mode,
+                       List<RequestResult> requests, ProgressTracker progress) {
+        int parallel = settings.parallel();
+        if (parallel == 1) {
+            request(model, settings, run, false, mode, requests, progress);
+            return;
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int j = 0; j < parallel; j++) {
+                int index = run * parallel + j;
+                futures.add(pool.submit(() -> request(model, settings, index, false, mode, requests, progress)));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancel();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.debug("parallel request failed unexpectedly", e.getCause());
+                }
+            }
+        }
+    }
+
+    /** Makes one request, records and announces it; returns null when it was cancelled (not a measurement). */
+    private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
+                                  RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
+        InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
+                settings.temperature(), mode == RunMode.STREAM, settings.requestTimeout());
+        Instant startedAt = clock.instant();
+        long sent = System.nanoTime();
+        RequestResult result;
+        try {
+            InferenceResult r = backend.infer(req);
+            result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
+                    mode, startedAt, r.timings(), r.usage(), r.finishReason(), "");
+        } catch (BackendException e) {
+            if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
+                LOG.debug("request {} of {} cancelled", index, model.id());
+                return null;
+            }
+            LOG.debug("request {} of {} failed", index, model.id(), e);
+            result = failed(model, settings, index, warmup, mode, startedAt, sent, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debug("request {} of {} failed unexpectedly", index, model.id(), e);
+            result = failed(model, settings, index, warmup, mode, startedAt, sent, "client error: " + e);
+        }
+        requests.add(result);
+        Progress p = progress.requestCompleted(System.nanoTime());
+        emit(new BenchmarkEvent.RequestCompleted(result, p));
+        return result;
+    }
+
+    private static RequestResult failed(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
+                                        RunMode mode, Instant startedAt, long sent, String message) {
+        String oneLine = message == null ? "unknown error" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup, mode,
+                startedAt, RequestTimings.failed(sent, System.nanoTime() - sent),
+                TokenUsage.reported(0, 0, 0), "", oneLine);
+    }
+
+    private void emit(BenchmarkEvent event) {
+        synchronized (emitLock) {
+            for (BenchmarkListener l : listeners) {
+                try {
+                    l.onEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("a progress listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+                    LOG.debug("listener failure", e);
+                }
+            }
+        }
+    }
+
+    /** Builds a {@link BenchmarkEngine}. */
+    public static final class Builder {
+        private InferenceBackend backend;
+        private ResultStore store;
+        private final List<BenchmarkListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The server to benchmark (required). @param value the backend @return this */
+        public Builder backend(InferenceBackend value) {
+            this.backend = value;
+            return this;
+        }
+
+        /** Where each completed model is saved (optional). @param value the store @return this */
+        public Builder store(ResultStore value) {
+            this.store = value;
+            return this;
+        }
+
+        /** Adds a progress listener. @param value the listener @return this */
+        public Builder listener(BenchmarkListener value) {
+            this.listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /** The clock for wall-clock timestamps (tests). @param value the clock @return this */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Builds the engine. @return the engine */
+        public BenchmarkEngine build() {
+            return new BenchmarkEngine(this);
+        }
+    }
+}

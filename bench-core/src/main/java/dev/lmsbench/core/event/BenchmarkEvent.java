@@ -1,0 +1,118 @@
+package dev.lmsbench.core.event;
+
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.LoadOutcome;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RunInfo;
+
+import java.util.List;
+
+/**
+ * Live progress of a run, delivered to {@link BenchmarkListener}s in order from the engine thread.
+ *
+ * <p>Pairing contract: every {@link RunStarted} is followed by exactly one {@link RunCompleted} or {@link RunFailed};
+ * every {@link ModelStarted} by exactly one {@link ModelCompleted} or {@link ModelFailed}; every {@link ModelLoading}
+ * by exactly one {@link ModelLoaded} or {@link ModelLoadFailed}; a model whose loading was attempted gets one
+ * {@link ModelUnloaded} before its {@code ModelCompleted}/{@code ModelFailed}.
+ */
+public sealed interface BenchmarkEvent {
+
+    /**
+     * The run begins.
+     *
+     * @param run           the run
+     * @param models        the models that will be benchmarked, in order
+     * @param totalRequests requests planned in all
+     */
+    record RunStarted(RunInfo run, List<ModelInfo> models, int totalRequests) implements BenchmarkEvent {
+        /** Copies the list. */
+        public RunStarted {
+            models = List.copyOf(models);
+        }
+    }
+
+    /**
+     * A model's benchmark begins.
+     *
+     * @param model    the model
+     * @param position 1-based position in the run
+     * @param count    models in the run
+     */
+    record ModelStarted(ModelInfo model, int position, int count) implements BenchmarkEvent {
+    }
+
+    /** Loading begins. @param model the model */
+    record ModelLoading(ModelInfo model) implements BenchmarkEvent {
+    }
+
+    /**
+     * Loading succeeded.
+     *
+     * @param model   the model
+     * @param outcome what loading did (time, or not managed)
+     */
+    record ModelLoaded(ModelInfo model, LoadOutcome outcome) implements BenchmarkEvent {
+    }
+
+    /**
+     * Loading failed.
+     *
+     * @param model the model
+     * @param error one-line reason
+     */
+    record ModelLoadFailed(ModelInfo model, String error) implements BenchmarkEvent {
+    }
+
+    /**
+     * One request finished (warmup or measured, successful or not).
+     *
+     * @param result   the request
+     * @param progress progress of the whole run
+     */
+    record RequestCompleted(RequestResult result, Progress progress) implements BenchmarkEvent {
+    }
+
+    /**
+     * The model was unloaded (or unloading was attempted).
+     *
+     * @param model the model
+     * @param error one-line reason when unloading failed, else {@code ""}
+     */
+    record ModelUnloaded(ModelInfo model, String error) implements BenchmarkEvent {
+    }
+
+    /**
+     * A model's benchmark completed; its result is already in the store.
+     *
+     * @param summary the model's summary
+     */
+    record ModelCompleted(ModelSummary summary) implements BenchmarkEvent {
+    }
+
+    /**
+     * A model's benchmark failed or was cancelled.
+     *
+     * @param summary what was measured before, with status and error set
+     */
+    record ModelFailed(ModelSummary summary) implements BenchmarkEvent {
+    }
+
+    /**
+     * The run ended after every model.
+     *
+     * @param report the results
+     */
+    record RunCompleted(BenchmarkReport report) implements BenchmarkEvent {
+    }
+
+    /**
+     * The run ended early: cancelled by the user or failed.
+     *
+     * @param error   one-line reason
+     * @param partial the results measured before it ended
+     */
+    record RunFailed(String error, BenchmarkReport partial) implements BenchmarkEvent {
+    }
+}

@@ -1,0 +1,193 @@
+package dev.lmsbench.core.model;
+
+import dev.lmsbench.core.stats.Distribution;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The result of one model at one context length and parallelism: counts, distributions over the measured streaming
+ * requests, aggregate throughput, and what the warmup showed. Definitions are in {@code docs/metrics.md}.
+ *
+ * <p>Build it from the requests with {@link #of}. Figures that could not be computed are {@code NaN}.
+ *
+ * @param model                    the model
+ * @param contextLength            context length ({@code 0} = server default)
+ * @param parallel                 requests in flight together
+ * @param status                   how the model's benchmark ended
+ * @param error                    why it failed or was cancelled, or {@code ""}
+ * @param requestCount             logical measured requests (runs x parallel)
+ * @param successCount             logical requests whose every call (stream, and non-stream when made) succeeded
+ * @param errorCount               {@code requestCount - successCount}
+ * @param ttft                     time to first token (seconds), streaming requests
+ * @param firstContent             time to first visible content token (seconds)
+ * @param prefillTokensPerSecond   prompt tokens / TTFT
+ * @param decodeTokensPerSecond    (completion tokens - 1) / (last token - first token)
+ * @param tpot                     time per output token (seconds), vLLM's definition
+ * @param interTokenLatency        every gap between token chunks (seconds), all streaming requests pooled
+ * @param e2e                      end-to-end seconds of streaming requests
+ * @param completionTokensPerSecond completion tokens / wall seconds per streaming request
+ * @param streamTokensPerSecondTotal    sum of stream completion tokens / sum of stream wall seconds
+ * @param nonStreamTokensPerSecondTotal sum of non-stream completion tokens / sum of non-stream wall seconds
+ * @param completionTokensPerSecondTotal mean of the two totals above when both exist, else the one that does
+ * @param tokens                   token totals over measured successful requests, and whether any were estimated
+ * @param warmup                   warmup statistics
+ * @param loadSeconds              measured model load time, or {@code NaN} when the backend does not load explicitly
+ * @param startedAt                when the model's benchmark started
+ * @param finishedAt               when it ended
+ */
+public record ModelSummary(
+        ModelInfo model,
+        int contextLength,
+        int parallel,
+        RunStatus status,
+        String error,
+        int requestCount,
+        int successCount,
+        int errorCount,
+        Distribution ttft,
+        Distribution firstContent,
+        Distribution prefillTokensPerSecond,
+        Distribution decodeTokensPerSecond,
+        Distribution tpot,
+        Distribution interTokenLatency,
+        Distribution e2e,
+        Distribution completionTokensPerSecond,
+        double streamTokensPerSecondTotal,
+        double nonStreamTokensPerSecondTotal,
+        double completionTokensPerSecondTotal,
+        TokenTotals tokens,
+        WarmupStats warmup,
+        double loadSeconds,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    /** Validates required fields. */
+    public ModelSummary {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(status, "status");
+        error = Objects.requireNonNullElse(error, "");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(warmup, "warmup");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(finishedAt, "finishedAt");
+    }
+
+    /**
+     * Token totals over the measured, successful requests.
+     *
+     * @param prompt     prompt tokens
+     * @param completion completion tokens (reasoning included)
+     * @param reasoning  reasoning tokens
+     * @param estimated  whether any count was estimated because the server sent no {@code usage}
+     */
+    public record TokenTotals(long prompt, long completion, long reasoning, boolean estimated) {
+        /** Visible completion tokens. */
+        public long visible() {
+            return completion - reasoning;
+        }
+    }
+
+    /**
+     * Summarizes one model's requests.
+     *
+     * @param model       the model
+     * @param settings    the settings it ran with (context, parallel, runs)
+     * @param requests    every request of the model, warmups included (they only feed {@link WarmupStats})
+     * @param status      how it ended
+     * @param error       why it failed, or {@code ""}
+     * @param loadSeconds measured load time or {@code NaN}
+     * @param startedAt   start time
+     * @param finishedAt  end time
+     * @return the summary
+     */
+    public static ModelSummary of(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
+                                  RunStatus status, String error, double loadSeconds,
+                                  Instant startedAt, Instant finishedAt) {
+        List<RequestResult> warmups = new ArrayList<>();
+        List<RequestResult> stream = new ArrayList<>();
+        List<RequestResult> nonStream = new ArrayList<>();
+        Set<Integer> indices = new TreeSet<>();
+        Set<Integer> failed = new TreeSet<>();
+        for (RequestResult r : requests) {
+            if (r.warmup()) {
+                warmups.add(r);
+                continue;
+            }
+            indices.add(r.index());
+            if (!r.success()) {
+                failed.add(r.index());
+                continue;
+            }
+            (r.mode() == RunMode.STREAM ? stream : nonStream).add(r);
+        }
+        int requestCount = status == RunStatus.COMPLETED
+                ? Math.max(settings.runs() * settings.parallel(), indices.size())
+                : indices.size();
+        // a logical request succeeded when each of its calls that was made succeeded (stream + non-stream)
+        int successCount = (int) indices.stream().filter(i -> !failed.contains(i)).count();
+        List<Double> itl = new ArrayList<>();
+        for (RequestResult r : stream) {
+            for (double gap : r.timings().interTokenSeconds()) {
+                itl.add(gap);
+            }
+        }
+        double streamTotal = aggregateRate(stream);
+        double nonStreamTotal = aggregateRate(nonStream);
+        double total;
+        if (!Double.isNaN(streamTotal) && !Double.isNaN(nonStreamTotal)) {
+            total = (streamTotal + nonStreamTotal) / 2;
+        } else {
+            total = Double.isNaN(streamTotal) ? nonStreamTotal : streamTotal;
+        }
+        long prompt = 0;
+        long completion = 0;
+        long reasoning = 0;
+        boolean estimated = false;
+        for (RequestResult r : requests) {
+            if (r.success()) {
+                estimated |= r.usage().estimated();
+                if (!r.warmup()) {
+                    prompt += r.usage().promptTokens();
+                    completion += r.usage().completionTokens();
+                    reasoning += r.usage().reasoningTokens();
+                }
+            }
+        }
+        return new ModelSummary(model, settings.contextLength(), settings.parallel(), status, error,
+                requestCount, successCount, requestCount - successCount,
+                dist(stream, RequestResult::ttftSeconds),
+                dist(stream, RequestResult::firstContentSeconds),
+                dist(stream, RequestResult::prefillTokensPerSecond),
+                dist(stream, RequestResult::decodeTokensPerSecond),
+                dist(stream, RequestResult::tpotSeconds),
+                Distribution.of(itl),
+                dist(stream, RequestResult::wallSeconds),
+                dist(stream, RequestResult::completionTokensPerSecond),
+                streamTotal, nonStreamTotal, total,
+                new TokenTotals(prompt, completion, reasoning, estimated),
+                WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt);
+    }
+
+    private static Distribution dist(List<RequestResult> results, ToDoubleFunction<RequestResult> metric) {
+        return Distribution.of(results.stream().mapToDouble(metric).toArray());
+    }
+
+    private static double aggregateRate(List<RequestResult> results) {
+        long tokens = 0;
+        double wall = 0;
+        for (RequestResult r : results) {
+            double w = r.wallSeconds();
+            if (!Double.isNaN(w)) {
+                tokens += r.usage().completionTokens();
+                wall += w;
+            }
+        }
+        return wall > 0 ? tokens / wall : Double.NaN;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.lmsbench.core.model;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The outcome of one request: what was asked, when, the client-side timings, the token counts and any error.
+ * Derived figures are methods and return {@code NaN} when they are not defined for this request (for example TTFT of a
+ * non-streaming request, or any figure of a failed request). Definitions are in {@code docs/metrics.md}.
+ *
+ * @param model         the model id
+ * @param contextLength the context length the model was benchmarked at ({@code 0} = server default)
+ * @param parallel      how many requests were in flight together
+ * @param index         the logical request index within its phase (warmup or measured), from 0
+ * @param warmup        {@code true} for warmup requests, which no summary includes
+ * @param mode          streaming or not
+ * @param startedAt     wall-clock time the request was sent
+ * @param timings       client-side timings
+ * @param usage         token counts (from the server's {@code usage}, or estimated and flagged)
+ * @param finishReason  the server's {@code finish_reason}, or {@code ""}
+ * @param error         a one-line error, or {@code ""} when the request succeeded
+ */
+public record RequestResult(
+        String model,
+        int contextLength,
+        int parallel,
+        int index,
+        boolean warmup,
+        RunMode mode,
+        Instant startedAt,
+        RequestTimings timings,
+        TokenUsage usage,
+        String finishReason,
+        String error) {
+
+    /** Validates required fields and normalizes absent strings to {@code ""}. */
+    public RequestResult {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(timings, "timings");
+        Objects.requireNonNull(usage, "usage");
+        finishReason = Objects.requireNonNullElse(finishReason, "");
+        error = Objects.requireNonNullElse(error, "");
+        if (parallel < 1) {
+            throw new IllegalArgumentException("parallel must be >= 1");
+        }
+    }
+
+    /** Whether the request completed without error. */
+    public boolean success() {
+        return error.isEmpty();
+    }
+
+    /** End-to-end wall time in seconds ({@code wall_s}). */
+    public double wallSeconds() {
+        return timings.e2eSeconds();
+    }
+
+    /** Time to first token (content or reasoning) in seconds; streaming only. */
+    public double ttftSeconds() {
+        return ok() && mode == RunMode.STREAM ? timings.ttftSeconds() : Double.NaN;
+    }
+
+    /** Time to first visible content token in seconds; streaming only. */
+    public double firstContentSeconds() {
+        return ok() && mode == RunMode.STREAM ? timings.firstContentSeconds() : Double.NaN;
+    }
+
+    /** Prompt (prefill) tokens per second: prompt tokens / TTFT; streaming only. */
+    public double prefillTokensPerSecond() {
+        double ttft = ttftSeconds();
+        return ttft > 0 ? usage.promptTokens() / ttft : Double.NaN;
+    }
+
+    /** Decode tokens per second: (completion tokens - 1) / (last token time - first token time); streaming only. */
+    public double decodeTokensPerSecond() {
+        if (!ok() || mode != RunMode.STREAM || usage.completionTokens() < 2) {
+            return Double.NaN;
+        }
+        double decode = timings.decodeSeconds();
+        return decode > 0 ? (usage.completionTokens() - 1) / decode : Double.NaN;
+    }
+
+    /** Time per output token as vLLM defines it: (E2E - TTFT) / (completion tokens - 1); streaming only. */
+    public double tpotSeconds() {
+        double ttft = ttftSeconds();
+        if (Double.isNaN(ttft) || usage.completionTokens() < 2) {
+            return Double.NaN;
+        }
+        return (timings.e2eSeconds() - ttft) / (usage.completionTokens() - 1);
+    }
+
+    /** Completion tokens per second of wall time (both modes). */
+    public double completionTokensPerSecond() {
+        return perWallSecond(usage.completionTokens());
+    }
+
+    /** Reasoning tokens per second of wall time. */
+    public double reasoningTokensPerSecond() {
+        return perWallSecond(usage.reasoningTokens());
+    }
+
+    /** Visible (non-reasoning) completion tokens per second of wall time. */
+    public double visibleTokensPerSecond() {
+        return perWallSecond(usage.visibleTokens());
+    }
+
+    private double perWallSecond(int tokens) {
+        double wall = wallSeconds();
+        return ok() && wall > 0 ? tokens / wall : Double.NaN;
+    }
+
+    private boolean ok() {
+        return error.isEmpty();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.lmsbench.core.model;
+
+/** How a run, or one model within it, ended. */
+public enum RunStatus {
+    /** Every planned request was made (individual requests may still have failed). */
+    COMPLETED,
+    /** Stopped by the user (Ctrl-C) before all planned requests were made; results so far are kept. */
+    CANCELLED,
+    /** Could not be benchmarked at all (load failed, every warmup failed, server gone). */
+    FAILED;
+
+    /** The lower-case name used in CSV and JSON. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.lmsbench.core.spi;
+
+import dev.lmsbench.core.model.LoadOutcome;
+import dev.lmsbench.core.model.ModelInfo;
+
+/**
+ * A server the engine sends requests to. Implementations must be safe for concurrent {@link #infer} calls
+ * (parallel requests) and must take every timestamp with {@link System#nanoTime()} where the bytes arrive.
+ *
+ * <pre>{@code
+ * try (InferenceBackend backend = ...) {
+ *     InferenceResult r = backend.infer(new InferenceRequest("qwen3-8b", "Hi", 64, 0.1, true, Duration.ofMinutes(1)));
+ *     double ttft = r.timings().ttftSeconds();
+ * }
+ * }</pre>
+ */
+public interface InferenceBackend extends AutoCloseable {
+
+    /** The base URL (or a description) of the server, for messages and reports. */
+    String endpoint();
+
+    /**
+     * Loads a model explicitly. The default does nothing and reports that loading is not managed: plain
+     * OpenAI-compatible servers load a model on its first request.
+     *
+     * @param model         the model
+     * @param contextLength the context length to load with, {@code 0} for the server's default
+     * @return what loading did
+     * @throws BackendException when loading failed
+     */
+    default LoadOutcome load(ModelInfo model, int contextLength) throws BackendException {
+        return LoadOutcome.notManaged();
+    }
+
+    /**
+     * Unloads a model loaded with {@link #load}. The default does nothing.
+     *
+     * @param model the model
+     * @throws BackendException when unloading failed
+     */
+    default void unload(ModelInfo model) throws BackendException {
+    }
+
+    /**
+     * Makes one chat completion and measures it. Blocks until the answer is complete, the timeout passes, or
+     * {@link #cancelInFlight()} is called.
+     *
+     * @param request what to ask
+     * @return the measured result
+     * @throws BackendException when the request failed; {@link BackendException.Kind#CANCELLED} after a cancel
+     */
+    InferenceResult infer(InferenceRequest request) throws BackendException;
+
+    /** Aborts every request in flight; each blocked {@link #infer} throws a CANCELLED exception. Thread-safe. */
+    default void cancelInFlight() {
+    }
+
+    /** Releases the backend's resources. Never throws. */
+    @Override
+    void close();
+}

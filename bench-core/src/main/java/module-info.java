@@ -1,0 +1,13 @@
+/**
+ * LM Studio Bench core: the domain model, the ports adapters implement, live progress events,
+ * statistics and the benchmark engine. Depends on nothing but SLF4J.
+ */
+module dev.lmsbench.core {
+    requires org.slf4j;
+
+    exports dev.lmsbench.core.model;
+    exports dev.lmsbench.core.event;
+    exports dev.lmsbench.core.spi;
+    exports dev.lmsbench.core.stats;
+    exports dev.lmsbench.core.engine;
+}
