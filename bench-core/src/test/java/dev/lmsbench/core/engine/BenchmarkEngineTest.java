@@ -1,0 +1,220 @@
+package dev.lmsbench.core.engine;
+
+import dev.lmsbench.core.event.BenchmarkEvent;
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.spi.ResultStore;
+import dev.lmsbench.core.spi.StoredResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchmarkEngineTest {
+
+    private static final List<ModelInfo> MODELS = List.of(ModelInfo.named("a"), ModelInfo.named("b"));
+
+    private final FakeBackend backend = new FakeBackend();
+    private final List<BenchmarkEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    /** A store that records what it saved, interleaved with the event log. */
+    private final class RecordingStore implements ResultStore {
+        final List<ModelSummary> saved = new ArrayList<>();
+
+        @Override
+        public void save(RunInfo run, ModelSummary summary, List<RequestResult> requests) {
+            saved.add(summary);
+            log.add("saved " + summary.model().id());
+        }
+
+        @Override
+        public List<StoredResult> list() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final RecordingStore store = new RecordingStore();
+
+    private BenchmarkEngine engine() {
+        return BenchmarkEngine.builder().backend(backend).store(store)
+                .listener(e -> {
+                    events.add(e);
+                    log.add(e.getClass().getSimpleName());
+                })
+                .build();
+    }
+
+    private static RunInfo run(BenchmarkSettings s) {
+        return RunInfo.start("fake://", s, "test");
+    }
+
+    @Test
+    void loadsWarmsUpMeasuresAndUnloadsEachModelInOrder() {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(1);
+        BenchmarkReport report = engine().run(run(s), MODELS);
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(backend.calls).containsExactly(
+                "load a", "stream a", "stream a", "nonstream a", "stream a", "nonstream a", "unload a",
+                "load b", "stream b", "stream b", "nonstream b", "stream b", "nonstream b", "unload b");
+        assertThat(report.models()).hasSize(2);
+        assertThat(report.requests()).hasSize(10);
+        assertThat(report.models().get(0).decodeTokensPerSecond().p50()).isEqualTo(2 / 0.09, within());
+        assertThat(report.models().get(0).loadSeconds()).isEqualTo(0.25);
+    }
+
+    private static org.assertj.core.data.Offset<Double> within() {
+        return org.assertj.core.data.Offset.offset(1e-9);
+    }
+
+    @Test
+    void savesEachModelToTheStoreBeforeTheNextModelStarts() {
+        engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        assertThat(store.saved).hasSize(2);
+        int savedA = log.indexOf("saved a");
+        int secondModelStarted = log.lastIndexOf("ModelStarted");
+        assertThat(savedA).isGreaterThanOrEqualTo(0).isLessThan(secondModelStarted);
+        assertThat(log.indexOf("saved a")).isLessThan(log.indexOf("ModelCompleted"));
+    }
+
+    @Test
+    void pairsEveryStartedEventWithExactlyOneEnd() {
+        backend.failWith = r -> r.model().equals("a") ? "boom" : null;
+        engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        long runStarts = count(BenchmarkEvent.RunStarted.class);
+        long runEnds = count(BenchmarkEvent.RunCompleted.class) + count(BenchmarkEvent.RunFailed.class);
+        long modelStarts = count(BenchmarkEvent.ModelStarted.class);
+        long modelEnds = count(BenchmarkEvent.ModelCompleted.class) + count(BenchmarkEvent.ModelFailed.class);
+        long loads = count(BenchmarkEvent.ModelLoading.class);
+        long loadEnds = count(BenchmarkEvent.ModelLoaded.class) + count(BenchmarkEvent.ModelLoadFailed.class);
+        assertThat(runStarts).isEqualTo(1).isEqualTo(runEnds);
+        assertThat(modelStarts).isEqualTo(2).isEqualTo(modelEnds);
+        assertThat(loads).isEqualTo(2).isEqualTo(loadEnds).isEqualTo(count(BenchmarkEvent.ModelUnloaded.class));
+    }
+
+    private long count(Class<?> type) {
+        synchronized (events) {
+            return events.stream().filter(type::isInstance).count();
+        }
+    }
+
+    @Test
+    void aModelWhoseWarmupsAllFailIsReportedFailedAndNotStoredAndTheRunGoesOn() {
+        backend.failWith = r -> r.model().equals("a") ? "HTTP 500: model crashed" : null;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        assertThat(report.models().get(0).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.models().get(0).error()).contains("model crashed");
+        assertThat(report.models().get(1).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(store.saved).extracting(m -> m.model().id()).containsExactly("b");
+        assertThat(backend.calls).contains("unload a");
+    }
+
+    @Test
+    void unloadsEvenWhenLoadingFails() {
+        backend.failLoad = true;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        assertThat(report.models()).allMatch(m -> m.status() == RunStatus.FAILED);
+        assertThat(report.models().get(0).error()).isEqualTo("load failed: not enough memory");
+        assertThat(backend.calls).containsExactly("load a", "unload a", "load b", "unload b");
+    }
+
+    @Test
+    void failedMeasuredRequestsAreCountedAsErrors() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // warmup ok, then the first measured non-streaming call fails
+        backend.failWith = r -> !r.stream() && n.incrementAndGet() == 1 ? "HTTP 503" : null;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(2)), List.of(MODELS.get(0)));
+        ModelSummary s = report.models().get(0);
+        assertThat(s.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(s.requestCount()).isEqualTo(2);
+        assertThat(s.errorCount()).isEqualTo(1);
+        assertThat(report.requests()).filteredOn(r -> !r.success()).singleElement()
+                .satisfies(r -> assertThat(r.error()).isEqualTo("HTTP 503"));
+    }
+
+    @Test
+    void cancellingMidModelAbortsInFlightRequestsUnloadsAndReturnsAPartialReport() throws Exception {
+        BenchmarkEngine engine = engine();
+        backend.block = new CountDownLatch(1);
+        backend.started = new CountDownLatch(1);
+        AtomicReference<BenchmarkReport> report = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> report.set(
+                engine.run(run(BenchmarkSettings.defaults().withRuns(3)), MODELS)));
+        assertThat(backend.started.await(5, TimeUnit.SECONDS)).isTrue();
+        engine.cancel();
+        t.join(Duration.ofSeconds(5));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(report.get().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(report.get().models()).singleElement()
+                .satisfies(m -> assertThat(m.status()).isEqualTo(RunStatus.CANCELLED));
+        assertThat(backend.calls).contains("cancelInFlight", "unload a").doesNotContain("load b");
+        assertThat(store.saved).isEmpty();
+        assertThat(count(BenchmarkEvent.RunFailed.class)).isEqualTo(1);
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopTheRun() {
+        BenchmarkEngine engine = BenchmarkEngine.builder().backend(backend)
+                .listener(e -> {
+                    throw new IllegalStateException("broken display");
+                })
+                .listener(events::add)
+                .build();
+        BenchmarkReport report = engine.run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(count(BenchmarkEvent.RunCompleted.class)).isEqualTo(1);
+    }
+
+    @Test
+    void parallelRunsKeepThatManyRequestsInFlight() throws Exception {
+        backend.block = null;
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2).withParallel(4).withWarmupRuns(0);
+        // make each request wait until 4 are in flight, proving they overlap
+        CountDownLatch four = new CountDownLatch(4);
+        backend.failWith = r -> {
+            four.countDown();
+            try {
+                four.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        };
+        BenchmarkReport report = engine().run(run(s), List.of(MODELS.get(0)));
+        assertThat(backend.maxInFlight.get()).isEqualTo(4);
+        assertThat(report.models().get(0).requestCount()).isEqualTo(8);
+        assertThat(report.models().get(0).successCount()).isEqualTo(8);
+        assertThat(report.requests()).extracting(RequestResult::index).contains(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+
+    @Test
+    void progressCountsEveryPlannedRequestAndEndsWithNoTimeLeft() {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(1);
+        engine().run(run(s), MODELS);
+        List<BenchmarkEvent.RequestCompleted> done;
+        synchronized (events) {
+            done = events.stream().filter(BenchmarkEvent.RequestCompleted.class::isInstance)
+                    .map(BenchmarkEvent.RequestCompleted.class::cast).toList();
+        }
+        assertThat(done).hasSize(10);
+        var last = done.get(done.size() - 1).progress();
+        assertThat(last.completedRequests()).isEqualTo(10).isEqualTo(last.totalRequests());
+        assertThat(last.eta()).isEqualTo(Duration.ZERO);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.lmsbench.core.engine;
+
+import dev.lmsbench.core.model.LoadOutcome;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.core.spi.InferenceBackend;
+import dev.lmsbench.core.spi.InferenceRequest;
+import dev.lmsbench.core.spi.InferenceResult;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** A scripted backend: records calls, answers with fixed timings, fails or blocks where told. */
+final class FakeBackend implements InferenceBackend {
+
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Returns an error message to fail the request with, or null to succeed. */
+    volatile Function<InferenceRequest, String> failWith = r -> null;
+    volatile boolean failLoad;
+    /** When set, requests block until cancelInFlight. */
+    volatile CountDownLatch block;
+    /** Counts down once per request started. */
+    volatile CountDownLatch started = new CountDownLatch(0);
+
+    @Override
+    public String endpoint() {
+        return "fake://";
+    }
+
+    @Override
+    public LoadOutcome load(ModelInfo model, int contextLength) throws BackendException {
+        calls.add("load " + model.id());
+        if (failLoad) {
+            throw new BackendException(BackendException.Kind.HTTP_STATUS, "not enough memory", "", 500, null);
+        }
+        return LoadOutcome.loaded(0.25);
+    }
+
+    @Override
+    public void unload(ModelInfo model) {
+        calls.add("unload " + model.id());
+    }
+
+    @Override
+    public InferenceResult infer(InferenceRequest request) throws BackendException {
+        calls.add((request.stream() ? "stream " : "nonstream ") + request.model());
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        started.countDown();
+        try {
+            CountDownLatch b = block;
+            if (b != null) {
+                try {
+                    b.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new BackendException(BackendException.Kind.CANCELLED, "cancelled", "", -1, null);
+            }
+            String error = failWith.apply(request);
+            if (error != null) {
+                throw new BackendException(BackendException.Kind.HTTP_STATUS, error, "", 500, null);
+            }
+            long ms = 1_000_000L;
+            RequestTimings t = request.stream()
+                    ? new RequestTimings(System.nanoTime(), ms, ms, 100 * ms, 100 * ms, 190 * ms, 200 * ms,
+                    new long[]{100 * ms, 145 * ms, 190 * ms})
+                    : new RequestTimings(System.nanoTime(), ms, 300 * ms, -1, -1, -1, 300 * ms, null);
+            return new InferenceResult(t, TokenUsage.reported(12, 3, 0), "a b c", "", "stop");
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void cancelInFlight() {
+        calls.add("cancelInFlight");
+        CountDownLatch b = block;
+        if (b != null) {
+            b.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}
