@@ -1,0 +1,94 @@
+package dev.lmsbench.cache;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import dev.lmsbench.core.model.ModelSummary;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+
+/**
+ * The JSON form of {@link ModelSummary} kept in {@code model_results.summary_json}, and of token offset arrays.
+ *
+ * <p>Records map by their components. {@code NaN} and infinities are written as the strings {@code "NaN"},
+ * {@code "Infinity"}, {@code "-Infinity"} and read back as such; {@link Instant} is an ISO-8601 string (no JSR-310
+ * module needed). Unknown properties are ignored so rows written by a newer minor version stay readable.
+ * The mapper is immutable once built and thread-safe.
+ */
+final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // derived is-getters such as Distribution.isEmpty() are not data
+            .visibility(PropertyAccessor.IS_GETTER, Visibility.NONE)
+            .addModule(new SimpleModule("lmsbench-time")
+                    .addSerializer(Instant.class, new InstantSerializer())
+                    .addDeserializer(Instant.class, new InstantDeserializer()))
+            .build();
+
+    private Json() {
+    }
+
+    static String write(ModelSummary summary) throws JsonProcessingException {
+        return MAPPER.writeValueAsString(summary);
+    }
+
+    static ModelSummary readSummary(String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, ModelSummary.class);
+    }
+
+    static String write(long[] values) throws JsonProcessingException {
+        return MAPPER.writeValueAsString(values);
+    }
+
+    static long[] readLongs(String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, long[].class);
+    }
+
+    private static final class InstantSerializer extends StdScalarSerializer<Instant> {
+        InstantSerializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(value.toString());
+        }
+    }
+
+    private static final class InstantDeserializer extends StdScalarDeserializer<Instant> {
+        InstantDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            }
+            String text = p.getText();
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 instant");
+            }
+        }
+    }
+}

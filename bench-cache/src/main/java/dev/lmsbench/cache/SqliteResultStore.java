@@ -1,0 +1,534 @@
+package dev.lmsbench.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.ResultStore;
+import dev.lmsbench.core.spi.StoreException;
+import dev.lmsbench.core.spi.StoredResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link ResultStore} in a SQLite file. Each {@link #save} is one transaction, committed before it returns, so a
+ * crash right after keeps the result; the file is in WAL mode with {@code synchronous=NORMAL}, which survives any
+ * process crash (a power loss may drop the last commits, never corrupt the file). Other processes may read and write
+ * the same file at once; they wait up to the busy timeout for each other.
+ *
+ * <pre>{@code
+ * try (SqliteResultStore store = SqliteResultStore.open(ResultStorePaths.defaultDatabase())) {
+ *     store.save(run, summary, requests);
+ *     for (StoredResult r : store.list()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: one connection, used by one thread at a time. Every failure is a {@link StoreException} with a
+ * one-line message naming the file.
+ */
+public final class SqliteResultStore implements ResultStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteResultStore.class);
+
+    /** How long to wait for another connection's write lock. */
+    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final Path file;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Connection connection; // null once closed; guarded by lock
+
+    private SqliteResultStore(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens the database, creating its parent directories and the file when missing and migrating an older schema.
+     *
+     * @param dbFile the database file
+     * @return the open store; close it when done
+     * @throws StoreException when the directory or file cannot be created or opened, the file is not a results
+     *                        database, or its schema is newer than this code supports
+     */
+    public static SqliteResultStore open(Path dbFile) throws StoreException {
+        return open(dbFile, SchemaMigrator.current());
+    }
+
+    static SqliteResultStore open(Path dbFile, SchemaMigrator migrator) throws StoreException {
+        Path file = Objects.requireNonNull(dbFile, "dbFile").toAbsolutePath().normalize();
+        createParent(file);
+        Connection c = null;
+        try {
+            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            configure(c, file);
+            int found = migrator.migrate(c, file);
+            LOG.debug("Opened results database {} (schema version {}, found {})", file, migrator.targetVersion(),
+                    found);
+            return new SqliteResultStore(file, c);
+        } catch (SQLException e) {
+            closeQuietly(c, file);
+            throw new StoreException("cannot open results database " + file + ": " + oneLine(e), e);
+        } catch (StoreException | RuntimeException e) {
+            closeQuietly(c, file);
+            throw e;
+        }
+    }
+
+    private static void createParent(Path file) throws StoreException {
+        Path parent = file.getParent();
+        if (parent == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(parent);
+        } catch (FileAlreadyExistsException e) {
+            throw new StoreException("cannot create the directory of results database " + file + ": "
+                    + e.getFile() + " exists and is not a directory", e);
+        } catch (IOException | SecurityException e) {
+            throw new StoreException("cannot create the directory of results database " + file + ": "
+                    + oneLine(e), e);
+        }
+    }
+
+    private static void configure(Connection c, Path file) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT.toMillis());
+            try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+                String mode = rs.next() ? rs.getString(1) : "";
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    // e.g. a file system without shared memory: still correct, only less concurrent
+                    LOG.warn("Results database {} is not in WAL mode (journal mode {})", file, mode);
+                }
+            }
+            st.execute("PRAGMA synchronous = NORMAL");
+            st.execute("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    /**
+     * The database file.
+     *
+     * @return its absolute path
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Saves one model's result and its requests in one transaction, committed before this returns. The run row is
+     * inserted or updated.
+     *
+     * @param run      the run
+     * @param summary  the model's summary
+     * @param requests the model's requests, warmups included
+     * @throws StoreException when it could not be written; nothing was written then
+     */
+    @Override
+    public void save(RunInfo run, ModelSummary summary, List<RequestResult> requests) throws StoreException {
+        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(requests, "requests");
+        String what = "cannot save the result of " + summary.model().id() + " to results database " + file;
+        lock.lock();
+        try {
+            Connection c = openConnection();
+            long id = Transactions.inTransaction(c, tx -> {
+                upsertRun(tx, run);
+                long modelResultId = insertModelResult(tx, run.runId(), summary);
+                insertRequests(tx, modelResultId, requests);
+                return modelResultId;
+            });
+            LOG.debug("Saved model result {} ({}, {} requests) to {}", id, summary.model().id(), requests.size(),
+                    file);
+        } catch (SQLException e) {
+            throw new StoreException(what + ": " + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lists every stored model result, oldest first.
+     *
+     * @return the results, each with its run and the id for {@link #listRequests}
+     * @throws StoreException when the database cannot be read or a row cannot be decoded
+     */
+    @Override
+    public List<StoredResult> list() throws StoreException {
+        String sql = """
+                SELECT m.id, m.summary_json, r.run_id, r.started_at, r.endpoint, r.tool_version, r.prompt,
+                       r.max_tokens, r.context_length, r.runs, r.warmup_runs, r.parallel, r.temperature,
+                       r.request_timeout_s, r.non_streaming
+                FROM model_results m JOIN runs r ON r.run_id = m.run_id
+                ORDER BY m.id""";
+        lock.lock();
+        try (PreparedStatement ps = openConnection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            Map<String, RunInfo> runs = new HashMap<>();
+            List<StoredResult> results = new ArrayList<>();
+            while (rs.next()) {
+                long id = rs.getLong("id");
+                RunInfo run = runs.get(rs.getString("run_id"));
+                if (run == null) {
+                    run = readRun(rs);
+                    runs.put(run.runId(), run);
+                }
+                results.add(new StoredResult(id, run, readSummary(id, rs.getString("summary_json"))));
+            }
+            return List.copyOf(results);
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException("cannot read results database " + file + ": " + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The requests saved with one model result, in the order they were saved.
+     *
+     * @param modelResultId a {@link StoredResult#id()}
+     * @return the requests, empty when there is no such result
+     * @throws StoreException when the database cannot be read or a row cannot be decoded
+     */
+    public List<RequestResult> listRequests(long modelResultId) throws StoreException {
+        String sql = """
+                SELECT model, ctx, par, idx, warmup, run_mode, started_at, prompt_tokens, completion_tokens,
+                       reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
+                       first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
+                       token_nanos
+                FROM request_results WHERE model_result_id = ? ORDER BY id""";
+        lock.lock();
+        try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
+            ps.setLong(1, modelResultId);
+            List<RequestResult> results = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    results.add(readRequest(rs));
+                }
+            }
+            return List.copyOf(results);
+        } catch (SQLException | JsonProcessingException | RuntimeException e) {
+            throw new StoreException("cannot read the requests of model result " + modelResultId
+                    + " from results database " + file + ": " + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the connection; later calls fail with a {@link StoreException}. Idempotent, never throws. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (connection != null) {
+                closeQuietly(connection, file);
+                connection = null;
+                LOG.debug("Closed results database {}", file);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The schema version recorded in the file. */
+    int schemaVersion() throws StoreException {
+        lock.lock();
+        try {
+            return SchemaMigrator.userVersion(openConnection());
+        } catch (SQLException e) {
+            throw new StoreException("cannot read results database " + file + ": " + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The value of a read-only {@code PRAGMA} on this store's connection, e.g. {@code synchronous}. */
+    String pragma(String name) throws StoreException {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a pragma name: " + name);
+        }
+        lock.lock();
+        try (Statement st = openConnection().createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : "";
+        } catch (SQLException e) {
+            throw new StoreException("cannot read results database " + file + ": " + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteResultStore[" + file + "]";
+    }
+
+    private Connection openConnection() throws SQLException {
+        if (connection == null) {
+            throw new SQLException("the store is closed");
+        }
+        return connection;
+    }
+
+    // --- writing -------------------------------------------------------------------------------------------------
+
+    private static void upsertRun(Connection c, RunInfo run) throws SQLException {
+        String sql = """
+                INSERT INTO runs (run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length,
+                                  runs, warmup_runs, parallel, temperature, request_timeout_s, non_streaming)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id) DO UPDATE SET
+                  started_at = excluded.started_at, endpoint = excluded.endpoint,
+                  tool_version = excluded.tool_version, prompt = excluded.prompt,
+                  max_tokens = excluded.max_tokens, context_length = excluded.context_length,
+                  runs = excluded.runs, warmup_runs = excluded.warmup_runs, parallel = excluded.parallel,
+                  temperature = excluded.temperature, request_timeout_s = excluded.request_timeout_s,
+                  non_streaming = excluded.non_streaming""";
+        BenchmarkSettings s = run.settings();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 0;
+            ps.setString(++i, run.runId());
+            ps.setString(++i, run.startedAt().toString());
+            ps.setString(++i, run.endpoint());
+            ps.setString(++i, run.toolVersion());
+            ps.setString(++i, s.prompt());
+            ps.setInt(++i, s.maxTokens());
+            ps.setInt(++i, s.contextLength());
+            ps.setInt(++i, s.runs());
+            ps.setInt(++i, s.warmupRuns());
+            ps.setInt(++i, s.parallel());
+            setReal(ps, ++i, s.temperature());
+            setReal(ps, ++i, s.requestTimeout().toNanos() / NANOS_PER_SECOND);
+            ps.setInt(++i, s.nonStreaming() ? 1 : 0);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long insertModelResult(Connection c, String runId, ModelSummary s) throws SQLException {
+        String sql = """
+                INSERT INTO model_results (run_id, created_at, model, type, publisher, architecture, quantization,
+                    size_bytes, max_context_length, ctx, par, status, error, request_count, success_count,
+                    error_count, ttft_s_p50, ttft_s_p90, decode_toks_per_s_p50, prefill_toks_per_s_p50,
+                    completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
+                    summary_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        ModelInfo m = s.model();
+        String json;
+        try {
+            json = Json.write(s);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode the summary as JSON: " + e.getOriginalMessage(), e);
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            int i = 0;
+            ps.setString(++i, runId);
+            ps.setString(++i, Instant.now().toString());
+            ps.setString(++i, m.id());
+            ps.setString(++i, m.type());
+            ps.setString(++i, m.publisher());
+            ps.setString(++i, m.architecture());
+            ps.setString(++i, m.quantization());
+            ps.setLong(++i, m.sizeBytes());
+            ps.setInt(++i, m.maxContextLength());
+            ps.setInt(++i, s.contextLength());
+            ps.setInt(++i, s.parallel());
+            ps.setString(++i, s.status().label());
+            ps.setString(++i, s.error());
+            ps.setInt(++i, s.requestCount());
+            ps.setInt(++i, s.successCount());
+            ps.setInt(++i, s.errorCount());
+            setReal(ps, ++i, s.ttft().p50());
+            setReal(ps, ++i, s.ttft().p90());
+            setReal(ps, ++i, s.decodeTokensPerSecond().p50());
+            setReal(ps, ++i, s.prefillTokensPerSecond().p50());
+            setReal(ps, ++i, s.completionTokensPerSecondTotal());
+            ps.setInt(++i, s.tokens().estimated() ? 1 : 0);
+            setReal(ps, ++i, s.loadSeconds());
+            ps.setString(++i, s.startedAt().toString());
+            ps.setString(++i, s.finishedAt().toString());
+            ps.setString(++i, json);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no id was generated for the model result");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void insertRequests(Connection c, long modelResultId, List<RequestResult> requests)
+            throws SQLException {
+        if (requests.isEmpty()) {
+            return;
+        }
+        String sql = """
+                INSERT INTO request_results (model_result_id, model, ctx, par, idx, warmup, run_mode, started_at,
+                    wall_s, ttft_s, first_content_s, decode_toks_per_s, prompt_tokens, completion_tokens,
+                    reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
+                    first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
+                    token_nanos)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (RequestResult r : requests) {
+                RequestTimings t = r.timings();
+                TokenUsage u = r.usage();
+                int i = 0;
+                ps.setLong(++i, modelResultId);
+                ps.setString(++i, r.model());
+                ps.setInt(++i, r.contextLength());
+                ps.setInt(++i, r.parallel());
+                ps.setInt(++i, r.index());
+                ps.setInt(++i, r.warmup() ? 1 : 0);
+                ps.setString(++i, r.mode().label());
+                ps.setString(++i, r.startedAt().toString());
+                setReal(ps, ++i, r.wallSeconds());
+                setReal(ps, ++i, r.ttftSeconds());
+                setReal(ps, ++i, r.firstContentSeconds());
+                setReal(ps, ++i, r.decodeTokensPerSecond());
+                ps.setInt(++i, u.promptTokens());
+                ps.setInt(++i, u.completionTokens());
+                ps.setInt(++i, u.reasoningTokens());
+                ps.setInt(++i, u.estimated() ? 1 : 0);
+                ps.setString(++i, r.finishReason());
+                ps.setString(++i, r.error());
+                ps.setLong(++i, t.sentNanos());
+                setOffset(ps, ++i, t.headersNanos());
+                setOffset(ps, ++i, t.firstByteNanos());
+                setOffset(ps, ++i, t.firstTokenNanos());
+                setOffset(ps, ++i, t.firstContentNanos());
+                setOffset(ps, ++i, t.lastTokenNanos());
+                setOffset(ps, ++i, t.endNanos());
+                try {
+                    ps.setString(++i, Json.write(t.tokenNanos()));
+                } catch (JsonProcessingException e) {
+                    throw new SQLException("cannot encode token offsets as JSON: " + e.getOriginalMessage(), e);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** {@code NaN} is stored as {@code NULL}. */
+    private static void setReal(PreparedStatement ps, int index, double value) throws SQLException {
+        if (Double.isNaN(value)) {
+            ps.setNull(index, Types.REAL);
+        } else {
+            ps.setDouble(index, value);
+        }
+    }
+
+    /** {@link RequestTimings#ABSENT} is stored as {@code NULL}. */
+    private static void setOffset(PreparedStatement ps, int index, long offset) throws SQLException {
+        if (offset == RequestTimings.ABSENT) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, offset);
+        }
+    }
+
+    // --- reading -------------------------------------------------------------------------------------------------
+
+    private static RunInfo readRun(ResultSet rs) throws SQLException {
+        BenchmarkSettings settings = new BenchmarkSettings(
+                rs.getString("prompt"),
+                rs.getInt("max_tokens"),
+                rs.getInt("context_length"),
+                rs.getInt("runs"),
+                rs.getInt("warmup_runs"),
+                rs.getInt("parallel"),
+                rs.getDouble("temperature"),
+                Duration.ofNanos(Math.round(rs.getDouble("request_timeout_s") * NANOS_PER_SECOND)),
+                rs.getInt("non_streaming") != 0);
+        return new RunInfo(rs.getString("run_id"), Instant.parse(rs.getString("started_at")),
+                rs.getString("endpoint"), settings, rs.getString("tool_version"));
+    }
+
+    private static ModelSummary readSummary(long id, String json) throws SQLException {
+        try {
+            return Json.readSummary(json);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot decode model result " + id + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static RequestResult readRequest(ResultSet rs) throws SQLException, JsonProcessingException {
+        RequestTimings timings = new RequestTimings(
+                rs.getLong("sent_nanos"),
+                getOffset(rs, "headers_nanos"),
+                getOffset(rs, "first_byte_nanos"),
+                getOffset(rs, "first_token_nanos"),
+                getOffset(rs, "first_content_nanos"),
+                getOffset(rs, "last_token_nanos"),
+                getOffset(rs, "end_nanos"),
+                Json.readLongs(rs.getString("token_nanos")));
+        TokenUsage usage = new TokenUsage(rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
+                rs.getInt("reasoning_tokens"), rs.getInt("tokens_estimated") != 0);
+        return new RequestResult(
+                rs.getString("model"),
+                rs.getInt("ctx"),
+                rs.getInt("par"),
+                rs.getInt("idx"),
+                rs.getInt("warmup") != 0,
+                RunMode.valueOf(rs.getString("run_mode").toUpperCase(Locale.ROOT)),
+                Instant.parse(rs.getString("started_at")),
+                timings,
+                usage,
+                rs.getString("finish_reason"),
+                rs.getString("error"));
+    }
+
+    private static long getOffset(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? RequestTimings.ABSENT : value;
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    private static void closeQuietly(Connection c, Path file) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.warn("Could not close results database {}: {}", file, oneLine(e));
+        }
+    }
+
+    /** The message of {@code e} on one line, never empty. */
+    static String oneLine(Throwable e) {
+        String msg = e.getMessage();
+        if (msg == null || msg.isBlank()) {
+            msg = e.getClass().getSimpleName();
+        }
+        return msg.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}

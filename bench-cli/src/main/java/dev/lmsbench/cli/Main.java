@@ -1,0 +1,114 @@
+package dev.lmsbench.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The {@code lmsbench} entry point: builds the picocli command tree and maps failures to exit codes. */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "help", "-h", "--help", "-V", "--version");
+
+    private Main() {
+    }
+
+    /** Runs {@code lmsbench} and exits with its exit code. @param args the arguments */
+    public static void main(String[] args) {
+        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.exit(code);
+    }
+
+    /**
+     * Runs {@code lmsbench} without exiting, writing to the given streams (tests use this).
+     *
+     * @param args the arguments
+     * @param out  standard output
+     * @param err  standard error
+     * @return the exit code
+     */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        String[] effective = withDefaultSubcommand(args);
+        ProjectDefaults defaults;
+        try {
+            defaults = ProjectDefaults.load();
+        } catch (CliException e) {
+            if (!"run".equals(effective[0])) {
+                defaults = ProjectDefaults.none();
+            } else {
+                err.println("lmsbench: " + oneLine(e.getMessage()));
+                err.flush();
+                return e.exitCode();
+            }
+        }
+        try {
+            CommandLine cmd = commandLine(out, err, defaults);
+            return cmd.execute(effective);
+        } catch (RuntimeException e) {
+            LOG.debug("unexpected failure", e);
+            err.println("lmsbench: internal error: " + oneLine(String.valueOf(e)));
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, ProjectDefaults defaults) {
+        CommandLine cmd = new CommandLine(new LmsBenchCommand());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler(Main::handleParameterException);
+        cmd.setExecutionExceptionHandler(Main::handleExecutionException);
+        cmd.setDefaultValueProvider(defaults);
+        return cmd;
+    }
+
+    /** {@code lmsbench --runs 3} behaves like {@code lmsbench run --runs 3} (compatibility with the seed's CLI). */
+    static String[] withDefaultSubcommand(String[] args) {
+        if (args.length > 0 && TOP_LEVEL.contains(args[0])) {
+            return args;
+        }
+        List<String> l = new ArrayList<>(args.length + 1);
+        l.add("run");
+        l.addAll(List.of(args));
+        return l.toArray(String[]::new);
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        Throwable cause = ex.getCause();
+        if (cause instanceof CliException ce) {
+            err.println("lmsbench: " + ce.getMessage());
+            return ce.exitCode();
+        }
+        String name = cmd.getCommandName();
+        err.println("lmsbench: " + oneLine(ex.getMessage()) + " (see 'lmsbench " + name + " --help')");
+        return ExitCodes.USAGE;
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (ex instanceof CliException ce) {
+            LOG.debug("{}", ce.getMessage(), ce);
+            err.println("lmsbench: " + oneLine(ce.getMessage()));
+            return ce.exitCode();
+        }
+        if (ex instanceof CommandLine.ParameterException pe) {
+            return handleParameterException(pe, new String[0]);
+        }
+        LOG.debug("unexpected failure", ex);
+        err.println("lmsbench: internal error: " + oneLine(String.valueOf(ex))
+                + " (run with -v or see lmsbench.log for details)");
+        return ExitCodes.FAILURE;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.core.event.BenchmarkEvent;
+import dev.lmsbench.core.event.BenchmarkListener;
+import dev.lmsbench.core.event.Progress;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RunMode;
+
+import java.io.PrintWriter;
+
+/**
+ * Live progress on stderr: the model, run i/N, the last request's tok/s and the ETA. On a terminal the status line is
+ * rewritten in place; otherwise (a pipe, a log file, CI) every step is a plain line.
+ */
+final class ProgressPrinter implements BenchmarkListener {
+
+    private static final long REDRAW_NANOS = 100_000_000L;
+
+    private final PrintWriter err;
+    private final boolean terminal;
+    private int runs;
+    private int parallel;
+    private int warmups;
+    private String position = "";
+    private long lastDraw;
+    private boolean statusShown;
+
+    ProgressPrinter(PrintWriter err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    /** Whether stderr is an interactive terminal: the launcher tells us, else ask the JDK. */
+    static boolean stderrIsTerminal() {
+        String p = System.getProperty("lmsbench.interactive");
+        if (p != null) {
+            return Boolean.parseBoolean(p);
+        }
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try { // Java 22+: a Console exists even when redirected; isTerminal() tells the truth
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void onEvent(BenchmarkEvent event) {
+        switch (event) {
+            case BenchmarkEvent.RunStarted e -> {
+                runs = e.run().settings().runs();
+                parallel = e.run().settings().parallel();
+                warmups = e.run().settings().warmupRuns();
+                line(String.format(java.util.Locale.ROOT,
+                        "Benchmarking %d model%s at %s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
+                        e.models().size(), e.models().size() == 1 ? "" : "s", e.run().endpoint(), warmups, runs,
+                        runs == 1 ? "" : "s", parallel > 1 ? " x " + parallel + " parallel" : "",
+                        e.run().settings().maxTokens(), e.totalRequests()));
+            }
+            case BenchmarkEvent.ModelStarted e -> {
+                position = "[" + e.position() + "/" + e.count() + "] " + e.model().id();
+                line(position + describe(e.model()));
+            }
+            case BenchmarkEvent.ModelLoading e -> {
+                if (terminal) {
+                    status(position + "  loading...");
+                }
+            }
+            case BenchmarkEvent.ModelLoaded e -> {
+                if (e.outcome().managed()) {
+                    line(position + "  loaded in " + Durations.num(e.outcome().seconds(), 2) + " s");
+                }
+            }
+            case BenchmarkEvent.ModelLoadFailed e -> line(position + "  load failed: " + e.error());
+            case BenchmarkEvent.RequestCompleted e -> request(e.result(), e.progress());
+            case BenchmarkEvent.ModelUnloaded e -> {
+                if (!e.error().isEmpty()) {
+                    line(position + "  unload failed: " + e.error());
+                }
+            }
+            case BenchmarkEvent.ModelCompleted e -> line(position + "  done: " + brief(e.summary()));
+            case BenchmarkEvent.ModelFailed e -> line(position + "  " + e.summary().status().label() + ": "
+                    + e.summary().error());
+            case BenchmarkEvent.RunCompleted e -> clearStatus();
+            case BenchmarkEvent.RunFailed e -> line("Run stopped: " + e.error()
+                    + "; results measured so far are kept");
+        }
+    }
+
+    private static String describe(ModelInfo m) {
+        StringBuilder b = new StringBuilder();
+        if (!m.quantization().isEmpty()) {
+            b.append("  ").append(m.quantization());
+        }
+        if (m.sizeBytes() > 0) {
+            b.append("  ").append(Durations.num(m.sizeBytes() / 1e9, 1)).append(" GB");
+        }
+        return b.toString();
+    }
+
+    private static String brief(ModelSummary s) {
+        return "TTFT p50 " + Durations.num(s.ttft().p50(), 3) + " s, decode p50 "
+                + Durations.num(s.decodeTokensPerSecond().p50(), 1) + " tok/s, "
+                + s.successCount() + "/" + s.requestCount() + " ok"
+                + (s.tokens().estimated() ? " (token counts estimated)" : "");
+    }
+
+    private void request(RequestResult r, Progress p) {
+        String phase = r.warmup()
+                ? "warmup " + (r.index() + 1) + "/" + warmups
+                : "run " + (r.index() / parallel + 1) + "/" + runs + " " + r.mode().label();
+        String figure;
+        if (!r.success()) {
+            figure = "failed: " + r.error();
+        } else if (r.mode() == RunMode.STREAM) {
+            figure = "ttft " + Durations.num(r.ttftSeconds(), 3) + " s, "
+                    + Durations.num(r.decodeTokensPerSecond(), 1) + " tok/s";
+        } else {
+            figure = Durations.num(r.completionTokensPerSecond(), 1) + " tok/s";
+        }
+        String tail = "  [" + p.completedRequests() + "/" + p.totalRequests() + ", ETA " + Durations.clock(p.eta())
+                + "]";
+        if (terminal) {
+            if (!r.success()) {
+                line(position + "  " + phase + " " + figure);
+            }
+            long now = System.nanoTime();
+            if (now - lastDraw >= REDRAW_NANOS || p.completedRequests() == p.totalRequests()) {
+                lastDraw = now;
+                status(position + "  " + phase + "  " + (r.success() ? figure : "") + tail);
+            }
+        } else {
+            line(position + "  " + phase + "  " + figure + tail);
+        }
+    }
+
+    private void status(String text) {
+        err.print("\r\033[2K" + text);
+        err.flush();
+        statusShown = true;
+    }
+
+    private void clearStatus() {
+        if (statusShown) {
+            err.print("\r\033[2K");
+            err.flush();
+            statusShown = false;
+        }
+    }
+
+    private void line(String text) {
+        clearStatus();
+        err.println(text);
+        err.flush();
+    }
+}

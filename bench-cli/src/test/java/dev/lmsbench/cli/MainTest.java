@@ -1,0 +1,91 @@
+package dev.lmsbench.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneLineUsageError(Outcome o, String expected) {
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().strip()).doesNotContain("\n").contains(expected).startsWith("lmsbench: ");
+        assertThat(o.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void runsZeroIsAOneLineUsageError() {
+        assertOneLineUsageError(run("run", "--runs", "0", "--output-dir", dir.toString()),
+                "--runs must be at least 1, got 0");
+    }
+
+    @Test
+    void runsThatIsNotANumberIsAOneLineUsageError() {
+        assertOneLineUsageError(run("run", "--runs", "abc"), "'abc' is not an int");
+    }
+
+    @Test
+    void anUnknownFlagIsAOneLineUsageError() {
+        assertOneLineUsageError(run("run", "--frobnicate"), "Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void anInvalidRegexIsAUsageErrorNamingTheFlag() {
+        assertOneLineUsageError(run("run", "--include-models", "(", "--output-dir", dir.toString()),
+                "--include-models: invalid regular expression");
+    }
+
+    @Test
+    void simulatorFlagsWithoutSimAreAUsageError() {
+        assertOneLineUsageError(run("run", "--sim-ttft-ms", "20", "--output-dir", dir.toString()), "need --sim");
+    }
+
+    @Test
+    void flagsWithoutASubcommandMeanRun() {
+        assertThat(Main.withDefaultSubcommand(new String[]{"--runs", "2"})).containsExactly("run", "--runs", "2");
+        assertThat(Main.withDefaultSubcommand(new String[]{"sim", "--port", "0"})).containsExactly("sim", "--port",
+                "0");
+        assertOneLineUsageError(run("--runs", "0", "--output-dir", dir.toString()), "--runs must be at least 1");
+    }
+
+    @Test
+    void versionNamesTheTool() {
+        Outcome o = run("--version");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).startsWith("lmsbench ");
+    }
+
+    @Test
+    void runHelpListsTheIssueFlags() {
+        Outcome o = run("run", "--help");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("--base-url", "--sim", "--runs", "--warmup", "--prompt", "--max-tokens",
+                "--context", "--limit", "--include-models", "--exclude-models", "--output-dir", "--db",
+                "--list-cache", "--export-cache", "--api-token", "--verbose", "--model", "--sim-tokens-per-second",
+                "--sim-ttft-ms");
+    }
+
+    @Test
+    void listingAMissingDatabaseIsARuntimeFailureNamingIt() {
+        Outcome o = run("run", "--list-cache", "--db", dir.resolve("none.db").toString());
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err().strip()).contains("no results database at").contains("none.db").doesNotContain("\n");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.lmsbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lmsbench.cache.SqliteResultStore;
+import dev.lmsbench.core.spi.StoredResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code lmsbench run --sim} end to end, in process. */
+class RunSimIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSimulatedRunWritesEveryReportAndARowPerModelToTheDatabase() throws Exception {
+        Path out = dir.resolve("out");
+        Path db = dir.resolve("cache.db");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--runs", "3", "--output-dir", out.toString(),
+                "--db", db.toString(), "--max-tokens", "24");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(out.resolve("results.json")).isRegularFile();
+        assertThat(out.resolve("summary.csv")).isRegularFile();
+        assertThat(out.resolve("requests.csv")).isRegularFile();
+        assertThat(out.resolve("lmsbench.log")).isRegularFile();
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(json.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(json.path("run").path("status").asText()).isEqualTo("completed");
+        int models = json.path("models").size();
+        assertThat(models).isGreaterThanOrEqualTo(3);
+
+        try (SqliteResultStore store = SqliteResultStore.open(db)) {
+            List<StoredResult> rows = store.list();
+            assertThat(rows).hasSize(models);
+            assertThat(rows).allSatisfy(r -> assertThat(r.summary().successCount()).isEqualTo(3));
+        }
+        // progress with ETA on stderr (plain lines: not a terminal), and the final table on stdout
+        assertThat(o.err()).contains("[1/" + models + "]").contains("run 3/3").contains("ETA");
+        assertThat(o.out()).contains("Decode tok/s p50").contains("completed");
+        List<String> requests = Files.readAllLines(out.resolve("requests.csv"));
+        // per model: 1 warmup + 3 x (stream + nonstream)
+        assertThat(requests).hasSize(1 + models * 7);
+        assertThat(requests.get(0)).startsWith("model,");
+    }
+
+    @Test
+    void listCacheAndExportCacheShowWhatARunStored() throws Exception {
+        Path db = dir.resolve("cache.db");
+        MainTest.Outcome first = MainTest.run("run", "--sim", "--runs", "1", "--warmup", "0", "--stream-only",
+                "--max-tokens", "8", "--limit", "2", "--output-dir", dir.resolve("o").toString(), "--db",
+                db.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+
+        MainTest.Outcome list = MainTest.run("run", "--list-cache", "--db", db.toString());
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("2 stored results").contains("sim/");
+
+        Path export = dir.resolve("export.json");
+        MainTest.Outcome exp = MainTest.run("run", "--export-cache", export.toString(), "--db", db.toString());
+        assertThat(exp.code()).as(exp.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(export.toFile());
+        assertThat(json.path("results").size()).isEqualTo(2);
+    }
+
+    @Test
+    void aServerThatSendsNoUsageYieldsResultsMarkedEstimated() throws Exception {
+        Path config = dir.resolve("sim.json");
+        Files.writeString(config, """
+                {"models": [{"id": "sim/no-usage-model@q4_k_m", "tokens_per_second": 200, "ttft_ms": 20,
+                             "response_tokens": 16, "sends_usage": false}]}
+                """);
+        Path out = dir.resolve("out");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-config", config.toString(), "--runs", "2",
+                "--output-dir", out.toString(), "--db", dir.resolve("c.db").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        int col = List.of(summary.get(0).split(",")).indexOf("tokens_estimated");
+        assertThat(col).isNotNegative();
+        assertThat(summary.get(1).split(",")[col]).isEqualTo("true");
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(json.path("models").get(0).path("tokens_estimated").asBoolean()).isTrue();
+        assertThat(o.out()).contains("token counts estimated");
+    }
+}

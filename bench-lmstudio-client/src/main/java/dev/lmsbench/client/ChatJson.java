@@ -1,0 +1,230 @@
+package dev.lmsbench.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.spi.InferenceRequest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSON mapping of the OpenAI chat completions and models shapes.
+ *
+ * <p>Reads through the {@link JsonNode} tree instead of data binding on purpose: OpenAI-compatible servers differ in
+ * which fields they omit or set to {@code null}, and every field here is optional except where a method says otherwise.
+ * Unknown fields are ignored.
+ *
+ * <p>Thread-safe (the {@link ObjectMapper} is only used for reading and writing trees).
+ */
+final class ChatJson {
+
+    /**
+     * Token counts from a {@code usage} object.
+     *
+     * @param prompt     {@code prompt_tokens}
+     * @param completion {@code completion_tokens}
+     * @param reasoning  {@code completion_tokens_details.reasoning_tokens}, or {@code -1} when not given
+     */
+    record Usage(int prompt, int completion, int reasoning) {
+    }
+
+    /**
+     * What one streamed {@code chat.completion.chunk} carries. Absent strings are {@code ""}.
+     *
+     * @param content      {@code choices[0].delta.content}
+     * @param reasoning    {@code choices[0].delta.reasoning_content} (or {@code reasoning})
+     * @param finishReason {@code choices[0].finish_reason}
+     * @param usage        the {@code usage} object, or {@code null}
+     * @param error        the message of an {@code error} object, or {@code null} when the chunk is no error
+     */
+    record Chunk(String content, String reasoning, String finishReason, Usage usage, String error) {
+
+        /** Whether the chunk carries at least one token, content or reasoning (a role-only chunk does not). */
+        boolean carriesToken() {
+            return !content.isEmpty() || !reasoning.isEmpty();
+        }
+    }
+
+    /**
+     * A non-streamed {@code chat.completion}. Absent strings are {@code ""}.
+     *
+     * @param content      {@code choices[0].message.content}
+     * @param reasoning    {@code choices[0].message.reasoning_content} (or {@code reasoning})
+     * @param finishReason {@code choices[0].finish_reason}
+     * @param usage        the {@code usage} object, or {@code null}
+     */
+    record Completion(String content, String reasoning, String finishReason, Usage usage) {
+    }
+
+    private static final int UNKNOWN = -1;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** The body of {@code POST /chat/completions} for a request. */
+    byte[] chatRequest(InferenceRequest request) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", request.model());
+        ArrayNode messages = root.putArray("messages");
+        messages.addObject().put("role", "user").put("content", request.prompt());
+        root.put("max_tokens", request.maxTokens());
+        root.put("temperature", request.temperature());
+        root.put("stream", request.stream());
+        if (request.stream()) {
+            // Without this OpenAI and vLLM send no usage at all when streaming, and counts would have to be estimated.
+            root.putObject("stream_options").put("include_usage", true);
+        }
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a tree of strings and numbers", e);
+        }
+    }
+
+    /**
+     * Parses the data of one SSE event.
+     *
+     * @throws IOException when the data is not a JSON object
+     */
+    Chunk parseChunk(String data) throws IOException {
+        JsonNode root = readObject(mapper.readTree(data));
+        String error = errorMessage(root);
+        JsonNode choice = firstChoice(root);
+        JsonNode delta = choice.path("delta");
+        return new Chunk(text(delta.path("content")), reasoning(delta), text(choice.path("finish_reason")),
+                usage(root.path("usage")), error);
+    }
+
+    /**
+     * Parses a complete non-streamed response.
+     *
+     * @throws IOException when the body is not JSON or has no {@code choices} (the caller reports an {@code error}
+     *                     object first, see {@link #errorMessage(byte[])})
+     */
+    Completion parseCompletion(byte[] body) throws IOException {
+        JsonNode root = readObject(mapper.readTree(body));
+        JsonNode choices = root.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            throw new IOException("no choices in the response");
+        }
+        JsonNode choice = choices.get(0);
+        JsonNode message = choice.path("message");
+        return new Completion(text(message.path("content")), reasoning(message), text(choice.path("finish_reason")),
+                usage(root.path("usage")));
+    }
+
+    /**
+     * Parses a model list: the OpenAI shape {@code {"data":[{"id":...}]}} (a bare array is accepted too), with LM
+     * Studio's extra fields ({@code type}, {@code publisher}, {@code arch}, {@code quantization},
+     * {@code max_context_length}) when present. Entries without an id are skipped.
+     *
+     * @throws IOException when the body is not JSON or holds no model array
+     */
+    List<ModelInfo> parseModels(byte[] body) throws IOException {
+        JsonNode root = mapper.readTree(body);
+        JsonNode data = root != null && root.isArray() ? root : root == null ? null : root.path("data");
+        if (data == null || !data.isArray()) {
+            throw new IOException("no \"data\" array in the model list");
+        }
+        List<ModelInfo> models = new ArrayList<>(data.size());
+        for (JsonNode entry : data) {
+            String id = text(entry.path("id"));
+            if (id.isBlank()) {
+                continue;
+            }
+            models.add(new ModelInfo(id, text(entry.path("type")), text(entry.path("publisher")),
+                    text(entry.path("arch")), text(entry.path("quantization")), UNKNOWN,
+                    nonNegativeInt(entry.path("max_context_length"))));
+        }
+        return List.copyOf(models);
+    }
+
+    /**
+     * The server's error message from an error body: OpenAI's {@code {"error":{"message":...}}}, a plain
+     * {@code {"error":"..."}}, a top-level {@code message} or {@code detail}, or else the body text itself.
+     *
+     * @return the message, or {@code ""} for an empty body
+     */
+    String errorMessage(byte[] body) {
+        try {
+            JsonNode root = mapper.readTree(body);
+            if (root != null && root.isObject()) {
+                String message = errorMessage(root);
+                if (message != null && !message.isBlank()) {
+                    return message;
+                }
+                for (String field : List.of("message", "detail")) {
+                    String text = text(root.path(field));
+                    if (!text.isBlank()) {
+                        return text;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // Not JSON: servers and proxies also answer errors with plain text or HTML; fall through to the raw text.
+        }
+        return new String(body, StandardCharsets.UTF_8).strip();
+    }
+
+    /** The message of an {@code error} member of a parsed object, or {@code null} when there is none. */
+    private static String errorMessage(JsonNode root) {
+        JsonNode error = root.path("error");
+        if (error.isTextual()) {
+            return error.asText();
+        }
+        if (error.isObject()) {
+            String message = text(error.path("message"));
+            return message.isEmpty() ? error.toString() : message;
+        }
+        return null;
+    }
+
+    private static JsonNode readObject(JsonNode node) throws IOException {
+        if (node == null || !node.isObject()) {
+            throw new IOException("expected a JSON object");
+        }
+        return node;
+    }
+
+    private static JsonNode firstChoice(JsonNode root) {
+        // choices is an empty array in the include_usage chunk and may be null or absent on some servers: path() turns
+        // all of these into a missing node whose fields read as absent.
+        return root.path("choices").path(0);
+    }
+
+    private static String reasoning(JsonNode message) {
+        // DeepSeek, LM Studio, llama.cpp and vLLM say reasoning_content; OpenRouter and Ollama say reasoning.
+        String reasoning = text(message.path("reasoning_content"));
+        return reasoning.isEmpty() ? text(message.path("reasoning")) : reasoning;
+    }
+
+    private static Usage usage(JsonNode usage) {
+        if (!usage.isObject()) {
+            return null;
+        }
+        int prompt = nonNegativeInt(usage.path("prompt_tokens"));
+        int completion = nonNegativeInt(usage.path("completion_tokens"));
+        if (prompt == UNKNOWN || completion == UNKNOWN) {
+            // Half a usage object is not a report we can trust: estimate everything instead, flagged as such.
+            return null;
+        }
+        return new Usage(prompt, completion,
+                nonNegativeInt(usage.path("completion_tokens_details").path("reasoning_tokens")));
+    }
+
+    private static int nonNegativeInt(JsonNode node) {
+        if (node.isIntegralNumber() && node.canConvertToInt() && node.intValue() >= 0) {
+            return node.intValue();
+        }
+        return UNKNOWN;
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.textValue() : "";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lmsbench.client;
+
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.InferenceResult;
+
+import java.util.Arrays;
+
+/**
+ * Collects what one response delivered, with the arrival time of each part, and turns it into an
+ * {@link InferenceResult}. Timestamps are absolute {@link System#nanoTime()} values here and become offsets from the
+ * send time only in {@link #result}.
+ *
+ * <p>The token rules live here so that they exist once: a chunk carries a token when its content <em>or</em> its
+ * reasoning is non-empty; a role-only or empty chunk is not a token. Usage estimation follows the rules in
+ * {@link OpenAiClient}'s class documentation.
+ *
+ * <p>Not thread-safe: one recorder per request, used by the thread that reads the body.
+ */
+final class ResponseRecorder {
+
+    private static final int CHARS_PER_TOKEN = 4;
+    private static final long ABSENT = RequestTimings.ABSENT;
+
+    private final long sentNanos;
+    private final long headersNanos;
+    private long firstByteNanos = ABSENT;
+    private long firstTokenNanos = ABSENT;
+    private long firstContentNanos = ABSENT;
+    private long lastTokenNanos = ABSENT;
+    private long endNanos = ABSENT;
+    private long[] tokenNanos = new long[64];
+    private int tokenChunks;
+    private int reasoningChunks;
+    private final boolean streamed;
+
+    private final StringBuilder content = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private String finishReason = "";
+    private ChatJson.Usage usage;
+
+    /**
+     * @param sentNanos    {@link System#nanoTime()} just before the request was handed to the HTTP stack
+     * @param headersNanos {@link System#nanoTime()} when the response headers arrived
+     * @param streamed     whether the body is an SSE stream of chunks (else one JSON completion)
+     */
+    ResponseRecorder(long sentNanos, long headersNanos, boolean streamed) {
+        this.sentNanos = sentNanos;
+        this.headersNanos = headersNanos;
+        this.streamed = streamed;
+    }
+
+    /** Records a body read that returned bytes; only the first one matters. */
+    void bytesRead(long nanos) {
+        if (firstByteNanos == ABSENT) {
+            firstByteNanos = nanos;
+        }
+    }
+
+    /** Records one streamed chunk that arrived (was completed by a read) at {@code nanos}. */
+    void chunk(ChatJson.Chunk chunk, long nanos) {
+        content.append(chunk.content());
+        reasoning.append(chunk.reasoning());
+        if (!chunk.finishReason().isEmpty()) {
+            finishReason = chunk.finishReason();
+        }
+        if (chunk.usage() != null) {
+            usage = chunk.usage();
+        }
+        if (!chunk.carriesToken()) {
+            return;
+        }
+        if (firstTokenNanos == ABSENT) {
+            firstTokenNanos = nanos;
+        }
+        if (firstContentNanos == ABSENT && !chunk.content().isEmpty()) {
+            firstContentNanos = nanos;
+        }
+        lastTokenNanos = nanos;
+        if (tokenChunks == tokenNanos.length) {
+            tokenNanos = Arrays.copyOf(tokenNanos, tokenChunks * 2);
+        }
+        tokenNanos[tokenChunks++] = nanos;
+        if (!chunk.reasoning().isEmpty()) {
+            reasoningChunks++;
+        }
+    }
+
+    /** Records a complete non-streamed answer. */
+    void completion(ChatJson.Completion completion) {
+        content.append(completion.content());
+        reasoning.append(completion.reasoning());
+        finishReason = completion.finishReason();
+        usage = completion.usage();
+    }
+
+    /** Records the end of the response: {@code [DONE]}, end of stream, or the full body read. */
+    void end(long nanos) {
+        endNanos = nanos;
+    }
+
+    /**
+     * Builds the result.
+     *
+     * @param prompt the prompt sent, for the prompt token estimate when the server reports no usage
+     */
+    InferenceResult result(String prompt) {
+        long[] offsets = new long[tokenChunks];
+        for (int i = 0; i < tokenChunks; i++) {
+            offsets[i] = offset(tokenNanos[i]);
+        }
+        RequestTimings timings = new RequestTimings(sentNanos, offset(headersNanos), offset(firstByteNanos),
+                offset(firstTokenNanos), offset(firstContentNanos), offset(lastTokenNanos), offset(endNanos), offsets);
+        return new InferenceResult(timings, usage(prompt), content.toString(), reasoning.toString(), finishReason);
+    }
+
+    private TokenUsage usage(String prompt) {
+        int reasoningEstimate = streamed ? reasoningChunks : estimateTokens(reasoning);
+        if (usage != null) {
+            int reasoningTokens = usage.reasoning() >= 0 ? usage.reasoning() : reasoningEstimate;
+            // Servers do report reasoning > completion now and then; the core record rejects that, so cap it.
+            return TokenUsage.reported(usage.prompt(), usage.completion(),
+                    Math.min(reasoningTokens, usage.completion()));
+        }
+        int completionEstimate = streamed ? tokenChunks : estimateTokens(content) + reasoningEstimate;
+        return TokenUsage.estimated(estimateTokens(prompt), completionEstimate, reasoningEstimate);
+    }
+
+    private static int estimateTokens(CharSequence text) {
+        int chars = Character.codePointCount(text, 0, text.length());
+        return Math.ceilDiv(chars, CHARS_PER_TOKEN);
+    }
+
+    private long offset(long nanos) {
+        // nanoTime is monotonic, so an event can never precede the send; max() only guards the sentinel arithmetic.
+        return nanos == ABSENT ? ABSENT : Math.max(0, nanos - sentNanos);
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * LM Studio Bench client: an OpenAI-compatible HTTP client (LM Studio, llama.cpp, vLLM, Ollama) that measures
+ * client-side timings of chat completions. Only {@code dev.lmsbench.client} is API; SSE parsing and JSON mapping stay
+ * internal.
+ */
+module dev.lmsbench.client {
+    requires transitive dev.lmsbench.core;
+    requires java.net.http;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+
+    exports dev.lmsbench.client;
+}

@@ -1,0 +1,53 @@
+package dev.lmsbench.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClientConfigTest {
+
+    @Test
+    void stripsTrailingSlashesAndDefaultsTokenAndTimeout() {
+        ClientConfig config = new ClientConfig("http://localhost:1234/v1//", null, null);
+        assertThat(config.baseUrl()).isEqualTo("http://localhost:1234/v1");
+        assertThat(config.apiToken()).isEmpty();
+        assertThat(config.hasApiToken()).isFalse();
+        assertThat(config.connectTimeout()).isEqualTo(ClientConfig.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    @Test
+    void copiesWithAnotherTokenOrTimeout() {
+        ClientConfig config = ClientConfig.of("http://h").withApiToken(" secret ").withConnectTimeout(Duration.ofSeconds(2));
+        assertThat(config.apiToken()).isEqualTo("secret");
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void neverShowsTheTokenInToString() {
+        assertThat(ClientConfig.of("http://h").withApiToken("sk-secret").toString())
+                .doesNotContain("sk-secret").contains("<redacted>");
+    }
+
+    @Test
+    void rejectsUrlsThatAreNotAbsoluteHttpWithoutQuery() {
+        for (String url : new String[] {"localhost:1234", "ftp://h/v1", "http://", "/v1", "http://h/v1?x=1",
+                "http://h/v1#f", "http://h h/"}) {
+            assertThatThrownBy(() -> ClientConfig.of(url)).as(url).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void rejectsATokenWithControlCharactersWithoutShowingIt() {
+        assertThatThrownBy(() -> ClientConfig.of("http://h").withApiToken("sk-a\nb"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("sk-a");
+    }
+
+    @Test
+    void rejectsANonPositiveConnectTimeout() {
+        assertThatThrownBy(() -> ClientConfig.of("http://h").withConnectTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

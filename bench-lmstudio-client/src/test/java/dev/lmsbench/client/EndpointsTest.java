@@ -1,0 +1,45 @@
+package dev.lmsbench.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EndpointsTest {
+
+    @Test
+    void appendsEndpointsToABaseUrlWithAPathAsGiven() {
+        assertThat(uris(new Endpoints("http://host:8000/v1"), "/chat/completions"))
+                .containsExactly("http://host:8000/v1/chat/completions");
+        assertThat(uris(new Endpoints("http://host/proxy/v1"), "/models"))
+                .containsExactly("http://host/proxy/v1/models");
+        assertThat(uris(new Endpoints("http://host/openai"), "/models")).containsExactly("http://host/openai/models");
+    }
+
+    @Test
+    void triesV1ThenNoPrefixForABaseUrlWithoutPath() {
+        assertThat(uris(new Endpoints("http://localhost:1234"), "/models"))
+                .containsExactly("http://localhost:1234/v1/models", "http://localhost:1234/models");
+    }
+
+    @Test
+    void remembersThePrefixThatWorkedForEveryEndpoint() {
+        Endpoints endpoints = new Endpoints("http://localhost:1234");
+        endpoints.succeeded(endpoints.targets("/chat/completions").get(1));
+        assertThat(uris(endpoints, "/chat/completions")).containsExactly("http://localhost:1234/chat/completions");
+        assertThat(uris(endpoints, "/models")).containsExactly("http://localhost:1234/models");
+    }
+
+    @Test
+    void keepsTheFirstPrefixThatWorked() {
+        Endpoints endpoints = new Endpoints("http://localhost:1234");
+        endpoints.succeeded(endpoints.targets("/models").get(0));
+        endpoints.succeeded(new Endpoints.Target("", URI.create("http://localhost:1234/models")));
+        assertThat(uris(endpoints, "/models")).containsExactly("http://localhost:1234/v1/models");
+    }
+
+    private static java.util.List<String> uris(Endpoints endpoints, String endpoint) {
+        return endpoints.targets(endpoint).stream().map(t -> t.uri().toString()).toList();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.lmsbench.client;
+
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.InferenceResult;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResponseRecorderTest {
+
+    private static final long SENT = 1_000_000L;
+
+    @Test
+    void ignoresARoleOnlyFirstChunkForTtft() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT + 5, true);
+        recorder.bytesRead(SENT + 10);
+        recorder.chunk(chunk("", ""), SENT + 10);
+        recorder.chunk(chunk("Hi", ""), SENT + 150);
+        recorder.chunk(chunk(" there", ""), SENT + 160);
+        recorder.end(SENT + 170);
+
+        RequestTimings t = recorder.result("p").timings();
+        assertThat(t.sentNanos()).isEqualTo(SENT);
+        assertThat(t.headersNanos()).isEqualTo(5);
+        assertThat(t.firstByteNanos()).isEqualTo(10);
+        assertThat(t.firstTokenNanos()).isEqualTo(150);
+        assertThat(t.firstContentNanos()).isEqualTo(150);
+        assertThat(t.lastTokenNanos()).isEqualTo(160);
+        assertThat(t.endNanos()).isEqualTo(170);
+        assertThat(t.tokenNanos()).containsExactly(150, 160);
+    }
+
+    @Test
+    void countsReasoningAsTheFirstTokenAndVisibleContentSeparately() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        recorder.chunk(chunk("", "think"), SENT + 100);
+        recorder.chunk(chunk("", " more"), SENT + 110);
+        recorder.chunk(chunk("Answer", ""), SENT + 300);
+        recorder.end(SENT + 310);
+
+        InferenceResult result = recorder.result("p");
+        assertThat(result.timings().firstTokenNanos()).isEqualTo(100);
+        assertThat(result.timings().firstContentNanos()).isEqualTo(300);
+        assertThat(result.reasoning()).isEqualTo("think more");
+        assertThat(result.content()).isEqualTo("Answer");
+    }
+
+    @Test
+    void estimatesStreamedUsageFromChunkCountsWhenTheServerSendsNone() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        recorder.chunk(chunk("", "a"), SENT + 1);
+        recorder.chunk(chunk("", "b"), SENT + 2);
+        recorder.chunk(chunk("long word", ""), SENT + 3);
+        recorder.chunk(chunk("", ""), SENT + 4);
+        recorder.end(SENT + 5);
+
+        // prompt: 9 characters -> ceil(9 / 4) = 3
+        assertThat(recorder.result("123456789").usage()).isEqualTo(TokenUsage.estimated(3, 3, 2));
+    }
+
+    @Test
+    void takesReportedUsageAndCountsReasoningChunksWhenDetailsAreMissing() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        recorder.chunk(chunk("", "a"), SENT + 1);
+        recorder.chunk(chunk("", "b"), SENT + 2);
+        recorder.chunk(chunk("c", ""), SENT + 3);
+        recorder.chunk(new ChatJson.Chunk("", "", "stop", new ChatJson.Usage(7, 40, -1), null), SENT + 4);
+
+        assertThat(recorder.result("p").usage()).isEqualTo(TokenUsage.reported(7, 40, 2));
+    }
+
+    @Test
+    void capsReasoningTokensAtTheCompletionTokens() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        recorder.chunk(chunk("", "a"), SENT + 1);
+        recorder.chunk(chunk("", "b"), SENT + 2);
+        recorder.chunk(new ChatJson.Chunk("", "", "", new ChatJson.Usage(7, 1, -1), null), SENT + 3);
+        assertThat(recorder.result("p").usage()).isEqualTo(TokenUsage.reported(7, 1, 1));
+
+        ResponseRecorder reported = new ResponseRecorder(SENT, SENT, true);
+        reported.chunk(new ChatJson.Chunk("", "", "", new ChatJson.Usage(7, 5, 9), null), SENT + 3);
+        assertThat(reported.result("p").usage()).isEqualTo(TokenUsage.reported(7, 5, 5));
+    }
+
+    @Test
+    void estimatesNonStreamedUsageFromCodePointsDividedByFour() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT + 3, false);
+        recorder.bytesRead(SENT + 4);
+        // content: 5 code points (the emoji is one) -> 2; reasoning: 9 -> 3; prompt: 4 -> 1
+        recorder.completion(new ChatJson.Completion("abcd👋", "reasoning", "stop", null));
+        recorder.end(SENT + 9);
+
+        InferenceResult result = recorder.result("abcd");
+        assertThat(result.usage()).isEqualTo(TokenUsage.estimated(1, 5, 3));
+        RequestTimings t = result.timings();
+        assertThat(t.headersNanos()).isEqualTo(3);
+        assertThat(t.firstByteNanos()).isEqualTo(4);
+        assertThat(t.endNanos()).isEqualTo(9);
+        assertThat(t.firstTokenNanos()).isEqualTo(RequestTimings.ABSENT);
+        assertThat(t.firstContentNanos()).isEqualTo(RequestTimings.ABSENT);
+        assertThat(t.lastTokenNanos()).isEqualTo(RequestTimings.ABSENT);
+        assertThat(t.tokenChunkCount()).isZero();
+    }
+
+    @Test
+    void leavesTokenTimesAbsentWhenAStreamCarriedNoToken() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        recorder.chunk(chunk("", ""), SENT + 1);
+        recorder.end(SENT + 2);
+        RequestTimings t = recorder.result("").timings();
+        assertThat(t.firstTokenNanos()).isEqualTo(RequestTimings.ABSENT);
+        assertThat(t.ttftSeconds()).isNaN();
+        assertThat(t.endNanos()).isEqualTo(2);
+    }
+
+    private static ChatJson.Chunk chunk(String content, String reasoning) {
+        return new ChatJson.Chunk(content, reasoning, "", null, null);
+    }
+}

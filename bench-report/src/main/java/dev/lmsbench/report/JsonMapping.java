@@ -1,0 +1,241 @@
+package dev.lmsbench.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.WarmupStats;
+import dev.lmsbench.core.spi.StoredResult;
+import dev.lmsbench.core.stats.Distribution;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Maps the core records to JSON trees with a fixed field order and snake_case names. The single place that decides
+ * the JSON shape: {@code results.json} and the cache export both use it. See docs/output-formats.md.
+ *
+ * <p>Numbers: doubles are written as the shortest decimal that reads back as the same double, in plain notation with
+ * at least one decimal place ({@code 300.0}, {@code 0.0001}); {@code NaN}, infinities and the {@code -1} "unknown"
+ * sentinels of {@link ModelInfo} are {@code null}.
+ */
+final class JsonMapping {
+
+    /** Version of the JSON documents' shape; see the schema version policy in docs/output-formats.md. */
+    static final int SCHEMA_VERSION = 1;
+
+    static final String TOOL_NAME = "lmsbench";
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private JsonMapping() {
+    }
+
+    /** The whole {@code results.json} document. */
+    static ObjectNode report(BenchmarkReport report) {
+        ObjectNode root = NODES.objectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        root.set("tool", tool(report.run().toolVersion()));
+        root.set("run", run(report.run(), report.finishedAt(), report.status()));
+        ArrayNode models = root.putArray("models");
+        report.models().forEach(m -> models.add(modelSummary(m)));
+        ArrayNode requests = root.putArray("requests");
+        report.requests().forEach(r -> requests.add(request(r)));
+        return root;
+    }
+
+    /** The cache export document: {@code schema_version}, {@code tool} and one entry per stored result. */
+    static ObjectNode storedResults(List<StoredResult> results, String toolVersion) {
+        ObjectNode root = NODES.objectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        root.set("tool", tool(toolVersion));
+        ArrayNode array = root.putArray("results");
+        for (StoredResult r : results) {
+            ObjectNode entry = array.addObject();
+            entry.put("id", r.id());
+            ObjectNode run = run(r.run(), null, null);
+            run.put("tool_version", r.run().toolVersion());
+            entry.set("run", run);
+            entry.set("summary", modelSummary(r.summary()));
+        }
+        return root;
+    }
+
+    static ObjectNode tool(String version) {
+        ObjectNode tool = NODES.objectNode();
+        tool.put("name", TOOL_NAME);
+        tool.put("version", version);
+        return tool;
+    }
+
+    /**
+     * A run. {@code finishedAt} and {@code status} are left out when unknown (the cache keeps neither).
+     */
+    static ObjectNode run(RunInfo run, Instant finishedAt, RunStatus status) {
+        ObjectNode node = NODES.objectNode();
+        node.put("run_id", run.runId());
+        node.put("started_at", instant(run.startedAt()));
+        if (finishedAt != null) {
+            node.put("finished_at", instant(finishedAt));
+        }
+        if (status != null) {
+            node.put("status", status.label());
+        }
+        node.put("endpoint", run.endpoint());
+        node.set("settings", settings(run.settings()));
+        return node;
+    }
+
+    static ObjectNode settings(BenchmarkSettings s) {
+        ObjectNode node = NODES.objectNode();
+        node.put("prompt", s.prompt());
+        node.put("max_tokens", s.maxTokens());
+        node.put("context_length", s.contextLength());
+        node.put("runs", s.runs());
+        node.put("warmup_runs", s.warmupRuns());
+        node.put("parallel", s.parallel());
+        number(node, "temperature", s.temperature());
+        number(node, "request_timeout_s", s.requestTimeout().toNanos() / 1e9);
+        node.put("non_streaming", s.nonStreaming());
+        return node;
+    }
+
+    /** One model's summary, as in {@code results.json}'s {@code models} and the cache export's {@code summary}. */
+    static ObjectNode modelSummary(ModelSummary s) {
+        ObjectNode node = NODES.objectNode();
+        node.set("model", model(s.model()));
+        node.put("ctx", s.contextLength());
+        node.put("par", s.parallel());
+        node.put("status", s.status().label());
+        node.put("error", s.error());
+        node.put("request_count", s.requestCount());
+        node.put("success_count", s.successCount());
+        node.put("error_count", s.errorCount());
+        ObjectNode tokens = node.putObject("tokens");
+        tokens.put("prompt", s.tokens().prompt());
+        tokens.put("completion", s.tokens().completion());
+        tokens.put("reasoning", s.tokens().reasoning());
+        tokens.put("visible", s.tokens().visible());
+        tokens.put("estimated", s.tokens().estimated());
+        node.put("tokens_estimated", s.tokens().estimated());
+        number(node, "load_time_s", s.loadSeconds());
+        node.set("warmup", warmup(s.warmup()));
+        ObjectNode throughput = node.putObject("throughput");
+        number(throughput, "stream_toks_per_s_total", s.streamTokensPerSecondTotal());
+        number(throughput, "nonstream_toks_per_s_total", s.nonStreamTokensPerSecondTotal());
+        number(throughput, "completion_toks_per_s_total", s.completionTokensPerSecondTotal());
+        ObjectNode distributions = node.putObject("distributions");
+        distributions.set("ttft_s", distribution(s.ttft()));
+        distributions.set("first_content_s", distribution(s.firstContent()));
+        distributions.set("prefill_toks_per_s", distribution(s.prefillTokensPerSecond()));
+        distributions.set("decode_toks_per_s", distribution(s.decodeTokensPerSecond()));
+        distributions.set("tpot_s", distribution(s.tpot()));
+        distributions.set("itl_s", distribution(s.interTokenLatency()));
+        distributions.set("e2e_s", distribution(s.e2e()));
+        distributions.set("completion_toks_per_s", distribution(s.completionTokensPerSecond()));
+        node.put("started_at", instant(s.startedAt()));
+        node.put("finished_at", instant(s.finishedAt()));
+        return node;
+    }
+
+    static ObjectNode model(ModelInfo m) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", m.id());
+        node.put("type", m.type());
+        node.put("publisher", m.publisher());
+        node.put("architecture", m.architecture());
+        node.put("quantization", m.quantization());
+        knownInteger(node, "size_bytes", m.sizeBytes());
+        knownInteger(node, "max_context_length", m.maxContextLength());
+        return node;
+    }
+
+    static ObjectNode warmup(WarmupStats w) {
+        ObjectNode node = NODES.objectNode();
+        node.put("count", w.count());
+        number(node, "first_ttft_s", w.firstTtftSeconds());
+        number(node, "subsequent_ttft_s", w.subsequentTtftSeconds());
+        number(node, "load_estimate_s", w.loadEstimateSeconds());
+        return node;
+    }
+
+    static ObjectNode distribution(Distribution d) {
+        ObjectNode node = NODES.objectNode();
+        node.put("count", d.count());
+        number(node, "min", d.min());
+        number(node, "mean", d.mean());
+        number(node, "stdev", d.stdev());
+        number(node, "p50", d.p50());
+        number(node, "p90", d.p90());
+        number(node, "p95", d.p95());
+        number(node, "p99", d.p99());
+        number(node, "max", d.max());
+        return node;
+    }
+
+    /** One request, as in {@code results.json}'s {@code requests}. */
+    static ObjectNode request(RequestResult r) {
+        ObjectNode node = NODES.objectNode();
+        node.put("model", r.model());
+        node.put("ctx", r.contextLength());
+        node.put("par", r.parallel());
+        node.put("idx", r.index());
+        node.put("run_mode", r.mode().label());
+        node.put("warmup", r.warmup());
+        node.put("started_at", instant(r.startedAt()));
+        node.put("ok", r.success());
+        node.put("error", r.error());
+        node.put("finish_reason", r.finishReason());
+        number(node, "wall_s", r.wallSeconds());
+        number(node, "ttft_s", r.ttftSeconds());
+        number(node, "first_content_s", r.firstContentSeconds());
+        number(node, "prefill_toks_per_s", r.prefillTokensPerSecond());
+        number(node, "decode_toks_per_s", r.decodeTokensPerSecond());
+        number(node, "tpot_s", r.tpotSeconds());
+        number(node, "completion_toks_per_s", r.completionTokensPerSecond());
+        node.put("prompt_tokens", r.usage().promptTokens());
+        node.put("completion_tokens", r.usage().completionTokens());
+        node.put("reasoning_tokens", r.usage().reasoningTokens());
+        node.put("visible_tokens", r.usage().visibleTokens());
+        node.put("tokens_estimated", r.usage().estimated());
+        node.put("chunk_count", r.timings().tokenChunkCount());
+        return node;
+    }
+
+    /** ISO-8601 in UTC, e.g. {@code 2026-11-25T14:46:30.250Z}. */
+    static String instant(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+
+    /** Puts a double as a plain JSON number, or {@code null} when it is {@code NaN} or infinite. */
+    static void number(ObjectNode node, String name, double value) {
+        if (Double.isFinite(value)) {
+            node.set(name, DecimalNode.valueOf(plain(value)));
+        } else {
+            node.putNull(name);
+        }
+    }
+
+    /** Shortest round-trip digits, no exponent, at least one decimal place so the JSON type never looks integral. */
+    static BigDecimal plain(double value) {
+        BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
+        return d.scale() < 1 ? d.setScale(1) : d;
+    }
+
+    private static void knownInteger(ObjectNode node, String name, long value) {
+        if (value < 0) {
+            node.putNull(name);
+        } else {
+            node.put(name, value);
+        }
+    }
+}

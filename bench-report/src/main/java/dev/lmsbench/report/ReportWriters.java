@@ -1,0 +1,98 @@
+package dev.lmsbench.report;
+
+import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.core.spi.StoredResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The report writers: {@code json} writes {@value #RESULTS_JSON}, {@code csv} writes {@value #SUMMARY_CSV} and
+ * {@value #REQUESTS_CSV}. The formats are documented in {@code docs/output-formats.md}.
+ *
+ * <p>Every file is written atomically (a temporary file, then a move), so a crash leaves the previous file or none,
+ * never half a file. Writers accept partial reports (status {@code cancelled}) as well as complete ones. Writers are
+ * stateless and thread-safe.
+ *
+ * <p>{@code for (ReportWriter w : ReportWriters.all()) w.write(report, outputDir);}
+ */
+public final class ReportWriters {
+
+    /** The {@code schema_version} of the JSON documents; see the schema version policy in the format docs. */
+    public static final int SCHEMA_VERSION = JsonMapping.SCHEMA_VERSION;
+
+    /** File name of the JSON report. */
+    public static final String RESULTS_JSON = "results.json";
+
+    /** File name of the per-model CSV summary. */
+    public static final String SUMMARY_CSV = "summary.csv";
+
+    /** File name of the per-request CSV log. */
+    public static final String REQUESTS_CSV = "requests.csv";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriters.class);
+
+    private static final List<ReportWriter> ALL = List.of(new JsonReportWriter(), new CsvReportWriter());
+
+    private ReportWriters() {
+    }
+
+    /**
+     * Every writer.
+     *
+     * @return an immutable list, {@code json} first then {@code csv}
+     */
+    public static List<ReportWriter> all() {
+        return ALL;
+    }
+
+    /**
+     * The names {@link #byName} accepts.
+     *
+     * @return {@code json}, {@code csv}
+     */
+    public static List<String> names() {
+        return ALL.stream().map(ReportWriter::name).toList();
+    }
+
+    /**
+     * The writer with that name, ignoring case and surrounding spaces.
+     *
+     * @param name {@code json} or {@code csv}
+     * @return the writer
+     * @throws IllegalArgumentException for an unknown name; the message lists the known ones
+     */
+    public static ReportWriter byName(String name) {
+        Objects.requireNonNull(name, "name");
+        String wanted = name.strip().toLowerCase(Locale.ROOT);
+        return ALL.stream()
+                .filter(w -> w.name().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown report format '" + name + "'; known: " + String.join(", ", names())));
+    }
+
+    /**
+     * Writes stored results (the result cache's contents) as one JSON document, for {@code --export-cache FILE}:
+     * {@code schema_version}, {@code tool}, and {@code results}, each with the store's {@code id}, the {@code run} and
+     * the model {@code summary} in the same shape as {@code results.json}'s {@code models}. Written atomically.
+     *
+     * @param results     the results to export, in order
+     * @param toolVersion version of the exporting tool, for {@code tool.version}
+     * @param file        the file to write; its directory is created when missing
+     * @throws IOException when writing failed; an existing file is then left unchanged
+     */
+    public static void exportStoredResults(List<StoredResult> results, String toolVersion, Path file)
+            throws IOException {
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(file, "file");
+        JsonReportWriter.writeDocument(
+                JsonMapping.storedResults(results, Objects.requireNonNullElse(toolVersion, "unknown")), file);
+        LOG.debug("Exported {} stored results to {}", results.size(), file);
+    }
+}

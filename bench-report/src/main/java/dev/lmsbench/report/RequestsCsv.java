@@ -1,0 +1,47 @@
+package dev.lmsbench.report;
+
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.report.Csv.Column;
+
+import java.util.List;
+
+import static dev.lmsbench.report.Csv.Column.bool;
+import static dev.lmsbench.report.Csv.Column.decimal;
+import static dev.lmsbench.report.Csv.Column.instant;
+import static dev.lmsbench.report.Csv.Column.integer;
+import static dev.lmsbench.report.Csv.Column.text;
+
+/** The columns of {@code requests.csv}: one row per request, warmups included. See docs/output-formats.md. */
+final class RequestsCsv {
+
+    private RequestsCsv() {
+    }
+
+    /** Header and cell of every column, in file order. New columns go at the end. */
+    static final List<Column<RequestResult>> COLUMNS = List.of(
+            text("model", RequestResult::model),
+            integer("ctx", RequestResult::contextLength),
+            integer("par", RequestResult::parallel),
+            integer("idx", RequestResult::index),
+            text("run_mode", r -> r.mode().label()),
+            bool("warmup_run", RequestResult::warmup),
+            instant("started_at", RequestResult::startedAt),
+            bool("ok", RequestResult::success),
+            text("error", RequestResult::error),
+            text("finish_reason", RequestResult::finishReason),
+            decimal("wall_s", RequestResult::wallSeconds),
+            decimal("ttft_s", RequestResult::ttftSeconds),
+            decimal("first_content_s", RequestResult::firstContentSeconds),
+            integer("prompt_tokens", r -> r.usage().promptTokens()),
+            integer("completion_tokens", r -> r.usage().completionTokens()),
+            integer("completion_tokens_reasoning", r -> r.usage().reasoningTokens()),
+            integer("completion_tokens_visible", r -> r.usage().visibleTokens()),
+            bool("tokens_estimated", r -> r.usage().estimated()),
+            decimal("completion_toks_per_s", RequestResult::completionTokensPerSecond),
+            decimal("completion_toks_per_s_reasoning", RequestResult::reasoningTokensPerSecond),
+            decimal("completion_toks_per_s_visible", RequestResult::visibleTokensPerSecond),
+            decimal("prefill_toks_per_s", RequestResult::prefillTokensPerSecond),
+            decimal("decode_toks_per_s", RequestResult::decodeTokensPerSecond),
+            decimal("tpot_s", RequestResult::tpotSeconds),
+            integer("chunk_count", r -> r.timings().tokenChunkCount()));
+}

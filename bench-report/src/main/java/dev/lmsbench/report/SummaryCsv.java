@@ -1,0 +1,73 @@
+package dev.lmsbench.report;
+
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.report.Csv.Column;
+
+import java.util.List;
+
+import static dev.lmsbench.report.Csv.Column.bool;
+import static dev.lmsbench.report.Csv.Column.decimal;
+import static dev.lmsbench.report.Csv.Column.instant;
+import static dev.lmsbench.report.Csv.Column.integer;
+import static dev.lmsbench.report.Csv.Column.knownInteger;
+import static dev.lmsbench.report.Csv.Column.text;
+
+/**
+ * The columns of {@code summary.csv}: one row per model, context length and parallelism. See docs/output-formats.md.
+ */
+final class SummaryCsv {
+
+    private SummaryCsv() {
+    }
+
+    /** Header and cell of every column, in file order. New columns go at the end. */
+    static final List<Column<ModelSummary>> COLUMNS = List.of(
+            text("model", s -> s.model().id()),
+            integer("ctx", ModelSummary::contextLength),
+            integer("par", ModelSummary::parallel),
+            text("status", s -> s.status().label()),
+            integer("request_count", ModelSummary::requestCount),
+            integer("success_count", ModelSummary::successCount),
+            integer("error_count", ModelSummary::errorCount),
+            decimal("ttft_s_mean", s -> s.ttft().mean()),
+            decimal("ttft_s_stdev", s -> s.ttft().stdev()),
+            decimal("ttft_s_p50", s -> s.ttft().p50()),
+            decimal("ttft_s_p90", s -> s.ttft().p90()),
+            decimal("ttft_s_p99", s -> s.ttft().p99()),
+            decimal("first_content_s_p50", s -> s.firstContent().p50()),
+            decimal("decode_toks_per_s_mean", s -> s.decodeTokensPerSecond().mean()),
+            decimal("decode_toks_per_s_p50", s -> s.decodeTokensPerSecond().p50()),
+            decimal("decode_toks_per_s_p90", s -> s.decodeTokensPerSecond().p90()),
+            decimal("prefill_toks_per_s_mean", s -> s.prefillTokensPerSecond().mean()),
+            decimal("prefill_toks_per_s_p50", s -> s.prefillTokensPerSecond().p50()),
+            decimal("tpot_s_p50", s -> s.tpot().p50()),
+            decimal("itl_s_p50", s -> s.interTokenLatency().p50()),
+            decimal("itl_s_p99", s -> s.interTokenLatency().p99()),
+            decimal("e2e_s_p50", s -> s.e2e().p50()),
+            decimal("stream_toks_per_s_total", ModelSummary::streamTokensPerSecondTotal),
+            decimal("nonstream_toks_per_s_total", ModelSummary::nonStreamTokensPerSecondTotal),
+            decimal("completion_toks_per_s_total", ModelSummary::completionTokensPerSecondTotal),
+            integer("prompt_tokens_total", s -> s.tokens().prompt()),
+            integer("completion_tokens_total", s -> s.tokens().completion()),
+            integer("completion_tokens_reasoning", s -> s.tokens().reasoning()),
+            integer("completion_tokens_visible", s -> s.tokens().visible()),
+            bool("tokens_estimated", s -> s.tokens().estimated()),
+            decimal("warmup_ttft_first_s", s -> s.warmup().firstTtftSeconds()),
+            decimal("warmup_ttft_avg_s", s -> s.warmup().subsequentTtftSeconds()),
+            decimal("warmup_load_est_s", s -> s.warmup().loadEstimateSeconds()),
+            decimal("load_time_s", ModelSummary::loadSeconds),
+            text("quantization", s -> s.model().quantization()),
+            text("architecture", s -> s.model().architecture()),
+            knownInteger("size_bytes", s -> s.model().sizeBytes()),
+            text("error", ModelSummary::error),
+            // additions beyond seed 004's schema
+            decimal("ttft_s_p95", s -> s.ttft().p95()),
+            decimal("e2e_s_mean", s -> s.e2e().mean()),
+            decimal("e2e_s_p90", s -> s.e2e().p90()),
+            decimal("completion_toks_per_s_mean", s -> s.completionTokensPerSecond().mean()),
+            decimal("completion_toks_per_s_p50", s -> s.completionTokensPerSecond().p50()),
+            integer("warmup_count", s -> s.warmup().count()),
+            knownInteger("max_context_length", s -> s.model().maxContextLength()),
+            instant("started_at", ModelSummary::startedAt),
+            instant("finished_at", ModelSummary::finishedAt));
+}

@@ -1,0 +1,172 @@
+package dev.lmsbench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonReportWriterTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @MethodSource("dev.lmsbench.report.DefaultLocale#locales")
+    void writesTheGoldenResultsUnderEveryDefaultLocale(Locale locale) throws Exception {
+        DefaultLocale.with(locale, () -> new JsonReportWriter().write(SampleReports.completed(), dir));
+
+        Golden.assertMatches(dir.resolve("results.json"), "results.json");
+    }
+
+    @Test
+    void writesTheTopLevelFieldsInAStableOrder() throws Exception {
+        JsonNode root = write();
+
+        assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "models", "requests");
+        assertThat(root.get("schema_version").isInt()).isTrue();
+        assertThat(root.get("schema_version").intValue()).isEqualTo(1);
+        assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");
+        assertThat(root.at("/tool/version").asText()).isEqualTo("0.1.0-test");
+        assertThat(fieldNames(root.get("run")))
+                .containsExactly("run_id", "started_at", "finished_at", "status", "endpoint", "settings");
+        assertThat(fieldNames(root.at("/run/settings"))).containsExactly("prompt", "max_tokens", "context_length",
+                "runs", "warmup_runs", "parallel", "temperature", "request_timeout_s", "non_streaming");
+    }
+
+    @Test
+    void writesTheRunWithUtcTimestampsAndSettings() throws Exception {
+        JsonNode run = write().get("run");
+
+        assertThat(run.get("status").asText()).isEqualTo("completed");
+        assertThat(run.get("started_at").asText()).isEqualTo("2026-11-25T14:46:30Z");
+        assertThat(run.get("finished_at").asText()).endsWith("Z");
+        assertThat(run.at("/settings/prompt").asText()).isEqualTo(SampleReports.PROMPT);
+        assertThat(run.at("/settings/request_timeout_s").doubleValue()).isEqualTo(120.5);
+        assertThat(run.at("/settings/temperature").doubleValue()).isEqualTo(0.2);
+    }
+
+    @Test
+    void writesEveryModelAndRequestFieldInTheDocumentedOrder() throws Exception {
+        JsonNode root = write();
+
+        assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
+                "request_count", "success_count", "error_count", "tokens", "tokens_estimated", "load_time_s",
+                "warmup", "throughput", "distributions", "started_at", "finished_at");
+        assertThat(fieldNames(root.at("/models/0/model"))).containsExactly("id", "type", "publisher",
+                "architecture", "quantization", "size_bytes", "max_context_length");
+        assertThat(fieldNames(root.at("/models/0/distributions"))).containsExactly("ttft_s", "first_content_s",
+                "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "itl_s", "e2e_s", "completion_toks_per_s");
+        assertThat(fieldNames(root.at("/models/0/distributions/itl_s")))
+                .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
+        assertThat(fieldNames(root.at("/requests/0"))).containsExactly("model", "ctx", "par", "idx", "run_mode",
+                "warmup", "started_at", "ok", "error", "finish_reason", "wall_s", "ttft_s", "first_content_s",
+                "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
+                "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count");
+        assertThat(root.get("requests")).hasSize(13);
+        assertThat(root.at("/requests/0/warmup").booleanValue()).isTrue();
+    }
+
+    @Test
+    void writesUndefinedNumbersAsNull() throws Exception {
+        JsonNode root = write();
+        JsonNode mistral = root.at("/models/2");
+        JsonNode llama = root.at("/models/1");
+
+        assertThat(mistral.at("/distributions/ttft_s/count").intValue()).isZero();
+        assertThat(mistral.at("/distributions/ttft_s/mean").isNull()).isTrue();
+        assertThat(mistral.at("/throughput/completion_toks_per_s_total").isNull()).isTrue();
+        assertThat(mistral.at("/load_time_s").isNull()).isTrue();
+        assertThat(llama.at("/throughput/nonstream_toks_per_s_total").isNull()).isTrue();
+        assertThat(llama.at("/model/size_bytes").isNull()).isTrue();
+        assertThat(llama.at("/model/max_context_length").isNull()).isTrue();
+        assertThat(llama.at("/warmup/load_estimate_s").isNull()).isTrue();
+        JsonNode nonStream = root.at("/requests/3");
+        assertThat(nonStream.get("run_mode").asText()).isEqualTo("nonstream");
+        assertThat(nonStream.get("ttft_s").isNull()).isTrue();
+        assertThat(nonStream.get("wall_s").isNumber()).isTrue();
+    }
+
+    @Test
+    void marksEstimatedTokensInTheModelAndItsRequests() throws Exception {
+        JsonNode root = write();
+
+        assertThat(root.at("/models/1/tokens_estimated").booleanValue()).isTrue();
+        assertThat(root.at("/models/1/tokens/estimated").booleanValue()).isTrue();
+        assertThat(root.at("/models/0/tokens_estimated").booleanValue()).isFalse();
+        List<JsonNode> llamaRequests = new ArrayList<>();
+        root.get("requests").forEach(r -> {
+            if (r.get("model").asText().equals("llama-3.2-1b-instruct")) {
+                llamaRequests.add(r);
+            }
+        });
+        assertThat(llamaRequests).hasSize(3)
+                .allSatisfy(r -> assertThat(r.get("tokens_estimated").booleanValue()).isTrue());
+    }
+
+    @Test
+    void writesPlainNumbersWithADotAndNoExponentUnderAGermanLocale() throws Exception {
+        DefaultLocale.with(Locale.GERMANY, () -> new JsonReportWriter().write(SampleReports.completed(), dir));
+        String text = Files.readString(dir.resolve("results.json"), StandardCharsets.UTF_8);
+
+        assertThat(text).contains("\"temperature\": 0.2,").contains("\"request_timeout_s\": 120.5,")
+                .contains("\"load_time_s\": 4.25,").doesNotContainPattern("\\d,\\d")
+                .doesNotContainPattern("\\d[eE][-+]?\\d").doesNotContain("NaN").doesNotContain("\r");
+        assertThat(text).startsWith("{\n  \"schema_version\": 1,\n").endsWith("}\n");
+    }
+
+    @Test
+    void escapesAnErrorHoldingCommaQuotesAndNewline() throws Exception {
+        JsonNode root = write();
+
+        assertThat(root.at("/models/2/error").asText()).isEqualTo(SampleReports.LOAD_ERROR);
+        assertThat(root.at("/requests/9/error").asText()).isEqualTo(SampleReports.REQUEST_ERROR);
+        assertThat(root.at("/requests/9/ok").booleanValue()).isFalse();
+    }
+
+    @Test
+    void writesAValidDocumentForACancelledPartialReport() throws Exception {
+        new JsonReportWriter().write(SampleReports.cancelled(), dir);
+
+        JsonNode root = MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertThat(root.at("/run/status").asText()).isEqualTo("cancelled");
+        assertThat(root.get("models")).hasSize(2);
+        assertThat(root.at("/models/1/status").asText()).isEqualTo("cancelled");
+        assertThat(root.at("/models/1/error").asText()).isEqualTo("cancelled by user");
+        assertThat(root.get("requests")).hasSize(12);
+    }
+
+    @Test
+    void leavesOnlyResultsJsonBehind() throws Exception {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        new JsonReportWriter().write(SampleReports.cancelled(), dir);
+
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("results.json");
+        }
+    }
+
+    private JsonNode write() throws Exception {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        return MAPPER.readTree(dir.resolve("results.json").toFile());
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

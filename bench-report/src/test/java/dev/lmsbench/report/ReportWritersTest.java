@@ -1,0 +1,101 @@
+package dev.lmsbench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lmsbench.core.spi.ReportWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReportWritersTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void offersJsonThenCsv() {
+        assertThat(ReportWriters.all()).extracting(ReportWriter::name).containsExactly("json", "csv");
+        assertThat(ReportWriters.names()).containsExactly("json", "csv");
+    }
+
+    @Test
+    void findsAWriterByNameIgnoringCaseAndSpaces() {
+        assertThat(ReportWriters.byName("json").name()).isEqualTo("json");
+        assertThat(ReportWriters.byName(" CSV ").name()).isEqualTo("csv");
+    }
+
+    @Test
+    void rejectsAnUnknownNameListingTheKnownOnes() {
+        assertThatThrownBy(() -> ReportWriters.byName("xml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown report format 'xml'; known: json, csv");
+    }
+
+    @Test
+    void allWritersTogetherWriteExactlyTheThreeFiles() throws Exception {
+        for (ReportWriter writer : ReportWriters.all()) {
+            writer.write(SampleReports.completed(), dir);
+        }
+
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV, ReportWriters.REQUESTS_CSV);
+        }
+    }
+
+    @Test
+    void createsAMissingOutputDirectory() throws Exception {
+        Path nested = dir.resolve("runs/20261125-144630-1a2b");
+
+        ReportWriters.byName("csv").write(SampleReports.cancelled(), nested);
+
+        assertThat(nested.resolve("summary.csv")).isRegularFile();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.lmsbench.report.DefaultLocale#locales")
+    void exportsStoredResultsAsTheGoldenDocumentUnderEveryDefaultLocale(Locale locale) throws Exception {
+        Path file = dir.resolve("cache-export.json");
+
+        DefaultLocale.with(locale, () -> ReportWriters.exportStoredResults(SampleReports.stored(), "0.2.0", file));
+
+        Golden.assertMatches(file, "cache-export.json");
+    }
+
+    @Test
+    void exportsStoredResultsWithIdRunAndSummary() throws Exception {
+        Path file = dir.resolve("export/cache.json");
+
+        ReportWriters.exportStoredResults(SampleReports.stored(), "0.2.0", file);
+
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        assertThat(JsonReportWriterTest.fieldNames(root)).containsExactly("schema_version", "tool", "results");
+        assertThat(root.get("schema_version").intValue()).isEqualTo(ReportWriters.SCHEMA_VERSION);
+        assertThat(root.get("results")).extracting(r -> r.get("id").longValue()).containsExactly(101L, 102L, 103L);
+        assertThat(JsonReportWriterTest.fieldNames(root.at("/results/0"))).containsExactly("id", "run", "summary");
+        assertThat(root.at("/results/1/summary/model/id").asText()).isEqualTo("llama-3.2-1b-instruct");
+        assertThat(root.at("/results/1/summary/tokens_estimated").booleanValue()).isTrue();
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("cache.json");
+        }
+    }
+
+    @Test
+    void exportsAnEmptyCache() throws Exception {
+        Path file = dir.resolve("empty.json");
+
+        ReportWriters.exportStoredResults(List.of(), "0.2.0", file);
+
+        assertThat(new ObjectMapper().readTree(file.toFile()).get("results")).isEmpty();
+    }
+}

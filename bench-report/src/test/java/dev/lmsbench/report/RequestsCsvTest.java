@@ -1,0 +1,95 @@
+package dev.lmsbench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestsCsvTest {
+
+    /** The documented column order (docs/output-formats.md). */
+    static final List<String> EXPECTED_HEADER = List.of(
+            "model", "ctx", "par", "idx", "run_mode", "warmup_run", "started_at", "ok", "error", "finish_reason",
+            "wall_s", "ttft_s", "first_content_s", "prompt_tokens", "completion_tokens",
+            "completion_tokens_reasoning", "completion_tokens_visible", "tokens_estimated", "completion_toks_per_s",
+            "completion_toks_per_s_reasoning", "completion_toks_per_s_visible", "prefill_toks_per_s",
+            "decode_toks_per_s", "tpot_s", "chunk_count");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hasTheDocumentedColumnsInOrder() throws Exception {
+        assertThat(Csv.header(RequestsCsv.COLUMNS)).containsExactlyElementsOf(EXPECTED_HEADER);
+        assertThat(CsvReader.header(write())).containsExactlyElementsOf(EXPECTED_HEADER);
+    }
+
+    @Test
+    void writesStreamNonStreamAndFlaggedWarmupRows() throws Exception {
+        List<Map<String, String>> qwen = CsvReader.read(write()).stream()
+                .filter(r -> r.get("model").equals("qwen3-8b@q4_k_m")).toList();
+
+        assertThat(qwen).hasSize(10);
+        assertThat(qwen).filteredOn(r -> r.get("warmup_run").equals("true"))
+                .hasSize(2).allSatisfy(r -> assertThat(r).containsEntry("run_mode", "stream"));
+        assertThat(qwen).filteredOn(r -> r.get("warmup_run").equals("false"))
+                .extracting(r -> r.get("idx") + ":" + r.get("run_mode"))
+                .containsExactly("0:stream", "0:nonstream", "1:stream", "1:nonstream", "2:stream", "2:nonstream",
+                        "3:stream", "3:nonstream");
+    }
+
+    @Test
+    void leavesStreamOnlyFiguresEmptyOnNonStreamRows() throws Exception {
+        Map<String, String> nonStream = CsvReader.read(write()).stream()
+                .filter(r -> r.get("run_mode").equals("nonstream") && r.get("ok").equals("true"))
+                .findFirst().orElseThrow();
+
+        assertThat(nonStream).containsEntry("ttft_s", "").containsEntry("first_content_s", "")
+                .containsEntry("prefill_toks_per_s", "").containsEntry("decode_toks_per_s", "")
+                .containsEntry("tpot_s", "").containsEntry("chunk_count", "0");
+        assertThat(nonStream.get("wall_s")).isNotEmpty();
+        assertThat(nonStream.get("completion_toks_per_s")).isNotEmpty();
+    }
+
+    @Test
+    void splitsReasoningAndVisibleTokensAndRates() throws Exception {
+        Map<String, String> stream = CsvReader.read(write()).get(2);
+
+        int completion = Integer.parseInt(stream.get("completion_tokens"));
+        assertThat(stream).containsEntry("completion_tokens_reasoning", "14")
+                .containsEntry("completion_tokens_visible", Integer.toString(completion - 14));
+        double total = Double.parseDouble(stream.get("completion_toks_per_s"));
+        double parts = Double.parseDouble(stream.get("completion_toks_per_s_reasoning"))
+                + Double.parseDouble(stream.get("completion_toks_per_s_visible"));
+        assertThat(parts).isCloseTo(total, org.assertj.core.data.Offset.offset(2e-6));
+    }
+
+    @Test
+    void quotesAnErrorHoldingCommaQuotesAndNewline() throws Exception {
+        Map<String, String> failed = CsvReader.read(write()).stream()
+                .filter(r -> r.get("ok").equals("false")).findFirst().orElseThrow();
+
+        assertThat(failed.get("error")).isEqualTo(SampleReports.REQUEST_ERROR);
+        assertThat(failed).containsEntry("run_mode", "nonstream").containsEntry("idx", "3")
+                .containsEntry("completion_toks_per_s", "").containsEntry("finish_reason", "");
+    }
+
+    @Test
+    void marksEstimatedTokenCountsOnEveryRowOfThatModel() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+
+        assertThat(rows).filteredOn(r -> r.get("model").equals("llama-3.2-1b-instruct"))
+                .hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("tokens_estimated", "true"));
+        assertThat(rows).filteredOn(r -> r.get("model").equals("qwen3-8b@q4_k_m"))
+                .allSatisfy(r -> assertThat(r).containsEntry("tokens_estimated", "false"));
+    }
+
+    private Path write() throws Exception {
+        new CsvReportWriter().write(SampleReports.completed(), dir);
+        return dir.resolve("requests.csv");
+    }
+}

@@ -1,0 +1,209 @@
+package dev.lmsbench.report;
+
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.StoredResult;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Deterministic reports built with the core records from a seeded {@link Random}: the input of the golden files.
+ * Changing anything here changes the golden files; regenerate them as {@link Golden} describes.
+ *
+ * <ul>
+ *   <li>qwen3: full metadata, reasoning tokens, stream + non-stream, 2 warmups, one failed non-stream call whose
+ *       error holds a comma, quotes and a newline;</li>
+ *   <li>llama: known by id only, estimated tokens, stream only, server-default context, 1 warmup, no load time;</li>
+ *   <li>mistral: failed to load; no requests, every figure undefined.</li>
+ * </ul>
+ */
+final class SampleReports {
+
+    static final Instant T0 = Instant.parse("2026-11-25T14:46:30Z");
+    static final String PROMPT = "Explain, in one \"short\" paragraph,\nwhy the sky is blue.";
+    static final String REQUEST_ERROR = "HTTP 500: {\"error\":\"model crashed, retry\"}\nbody truncated";
+    static final String LOAD_ERROR = "load failed: out of memory, \"CUDA\" error\r\nsee server log";
+
+    static final ModelInfo QWEN = new ModelInfo("qwen3-8b@q4_k_m", "llm", "qwen", "qwen3", "Q4_K_M",
+            5_027_782_656L, 40_960);
+    static final ModelInfo LLAMA = ModelInfo.named("llama-3.2-1b-instruct");
+    static final ModelInfo MISTRAL = new ModelInfo("mistral-7b-instruct-v0.3", "llm", "mistralai", "llama", "Q8_0",
+            7_695_857_376L, 32_768);
+
+    private SampleReports() {
+    }
+
+    static BenchmarkSettings settings() {
+        return BenchmarkSettings.defaults()
+                .withPrompt(PROMPT)
+                .withMaxTokens(64)
+                .withContextLength(8192)
+                .withRuns(2)
+                .withWarmupRuns(2)
+                .withParallel(2)
+                .withTemperature(0.2)
+                .withRequestTimeout(Duration.ofMillis(120_500));
+    }
+
+    static RunInfo run() {
+        return new RunInfo("20261125-144630-1a2b", T0, "http://127.0.0.1:1234", settings(), "0.1.0-test");
+    }
+
+    /** The complete run: three models, 13 requests. */
+    static BenchmarkReport completed() {
+        return build(RunStatus.COMPLETED, false);
+    }
+
+    /** A run cancelled during the second model: llama is cancelled after its first measured request. */
+    static BenchmarkReport cancelled() {
+        return build(RunStatus.CANCELLED, true);
+    }
+
+    /** The summaries of {@link #completed()} as a result store would hold them. */
+    static List<StoredResult> stored() {
+        BenchmarkReport report = completed();
+        List<StoredResult> stored = new ArrayList<>();
+        for (int i = 0; i < report.models().size(); i++) {
+            stored.add(new StoredResult(101 + i, report.run(), report.models().get(i)));
+        }
+        return List.copyOf(stored);
+    }
+
+    private static BenchmarkReport build(RunStatus runStatus, boolean cancel) {
+        Random random = new Random(20261125L);
+        Clock clock = new Clock(T0.plusMillis(250));
+        List<ModelSummary> models = new ArrayList<>();
+        List<RequestResult> all = new ArrayList<>();
+
+        BenchmarkSettings qwenSettings = settings();
+        Generator qwen = new Generator(QWEN, qwenSettings, random, clock, false, 14, 0.035);
+        Instant qwenStart = clock.now();
+        clock.advanceMillis(4250);
+        List<RequestResult> qwenRequests = qwen.run(qwenSettings.runs() * qwenSettings.parallel(), 3);
+        all.addAll(qwenRequests);
+        models.add(ModelSummary.of(QWEN, qwenSettings, qwenRequests, RunStatus.COMPLETED, "", 4.25,
+                qwenStart, clock.now()));
+
+        BenchmarkSettings llamaSettings = settings().withContextLength(0).withParallel(1).withWarmupRuns(1)
+                .withNonStreaming(false);
+        Generator llama = new Generator(LLAMA, llamaSettings, random, clock, true, 0, 0.012);
+        Instant llamaStart = clock.now();
+        List<RequestResult> llamaRequests = llama.run(cancel ? 1 : llamaSettings.runs(), -1);
+        all.addAll(llamaRequests);
+        models.add(ModelSummary.of(LLAMA, llamaSettings, llamaRequests,
+                cancel ? RunStatus.CANCELLED : RunStatus.COMPLETED, cancel ? "cancelled by user" : "", Double.NaN,
+                llamaStart, clock.now()));
+
+        if (!cancel) {
+            Instant mistralStart = clock.now();
+            clock.advanceMillis(1500);
+            models.add(ModelSummary.of(MISTRAL, settings(), List.of(), RunStatus.FAILED, LOAD_ERROR, Double.NaN,
+                    mistralStart, clock.now()));
+        }
+        return new BenchmarkReport(run(), runStatus, clock.now(), models, all);
+    }
+
+    /** Wall-clock time of the fake run, in whole milliseconds. */
+    private static final class Clock {
+        private Instant now;
+
+        Clock(Instant start) {
+            now = start;
+        }
+
+        Instant now() {
+            return now;
+        }
+
+        void advanceMillis(long millis) {
+            now = now.plusMillis(millis);
+        }
+    }
+
+    /** Makes the requests of one model: warmups, then per logical index a stream and (optionally) a non-stream call. */
+    private record Generator(ModelInfo model, BenchmarkSettings settings, Random random, Clock clock,
+                             boolean estimated, int reasoningTokens, double tokenGapSeconds) {
+
+        List<RequestResult> run(int logicalRequests, int failNonStreamIndex) {
+            List<RequestResult> out = new ArrayList<>();
+            for (int i = 0; i < settings.warmupRuns(); i++) {
+                // the first warmup pays for loading weights and filling caches
+                out.add(stream(i, true, i == 0 ? 1.8 : 0.0));
+            }
+            for (int i = 0; i < logicalRequests; i++) {
+                out.add(stream(i, false, 0.0));
+                if (settings.nonStreaming()) {
+                    out.add(i == failNonStreamIndex ? failed(i) : nonStream(i));
+                }
+            }
+            return out;
+        }
+
+        private RequestResult stream(int index, boolean warmup, double extraTtftSeconds) {
+            int prompt = 480 + random.nextInt(40);
+            int completion = 24 + random.nextInt(16);
+            long sent = 5_000_000_000L + clock.now().toEpochMilli() % 1_000_000 * 1_000_000L;
+            long ttft = nanos(0.08 + 0.04 * random.nextDouble() + extraTtftSeconds);
+            long[] tokens = new long[completion];
+            long t = ttft;
+            for (int i = 0; i < completion; i++) {
+                if (i > 0) {
+                    t += nanos(tokenGapSeconds * (0.8 + 0.4 * random.nextDouble()));
+                }
+                tokens[i] = t;
+            }
+            long end = t + 2_000_000L;
+            RequestTimings timings = new RequestTimings(sent, ttft / 2, ttft / 2 + 500_000L, ttft,
+                    tokens[reasoningTokens], t, end, tokens);
+            Instant startedAt = clock.now();
+            clock.advanceMillis(end / 1_000_000L + 1);
+            return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
+                    RunMode.STREAM, startedAt, timings, usage(prompt, completion), "stop", "");
+        }
+
+        private RequestResult nonStream(int index) {
+            int prompt = 480 + random.nextInt(40);
+            int completion = 24 + random.nextInt(16);
+            long sent = 9_000_000_000L + clock.now().toEpochMilli() % 1_000_000 * 1_000_000L;
+            long end = nanos(0.1 + completion * tokenGapSeconds * (0.9 + 0.2 * random.nextDouble()));
+            RequestTimings timings = new RequestTimings(sent, end - 1_000_000L, end - 900_000L,
+                    RequestTimings.ABSENT, RequestTimings.ABSENT, RequestTimings.ABSENT, end, new long[0]);
+            Instant startedAt = clock.now();
+            clock.advanceMillis(end / 1_000_000L + 1);
+            return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
+                    RunMode.NONSTREAM, startedAt, timings, usage(prompt, completion),
+                    completion == settings.maxTokens() ? "length" : "stop", "");
+        }
+
+        private RequestResult failed(int index) {
+            long end = nanos(0.25 + 0.1 * random.nextDouble());
+            Instant startedAt = clock.now();
+            clock.advanceMillis(end / 1_000_000L + 1);
+            return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
+                    RunMode.NONSTREAM, startedAt, RequestTimings.failed(7_000_000_000L, end),
+                    TokenUsage.reported(0, 0, 0), "", REQUEST_ERROR);
+        }
+
+        private TokenUsage usage(int prompt, int completion) {
+            int reasoning = Math.min(reasoningTokens, completion);
+            return estimated ? TokenUsage.estimated(prompt, completion, reasoning)
+                    : TokenUsage.reported(prompt, completion, reasoning);
+        }
+
+        private static long nanos(double seconds) {
+            return Math.round(seconds * 1e9);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.lmsbench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SummaryCsvTest {
+
+    /**
+     * The documented column order (docs/output-formats.md): the first 38 ({@code model} ... {@code error}) are the
+     * base layout, the rest were appended.
+     */
+    static final List<String> EXPECTED_HEADER = List.of(
+            "model", "ctx", "par", "status", "request_count", "success_count", "error_count",
+            "ttft_s_mean", "ttft_s_stdev", "ttft_s_p50", "ttft_s_p90", "ttft_s_p99", "first_content_s_p50",
+            "decode_toks_per_s_mean", "decode_toks_per_s_p50", "decode_toks_per_s_p90",
+            "prefill_toks_per_s_mean", "prefill_toks_per_s_p50", "tpot_s_p50", "itl_s_p50", "itl_s_p99",
+            "e2e_s_p50", "stream_toks_per_s_total", "nonstream_toks_per_s_total", "completion_toks_per_s_total",
+            "prompt_tokens_total", "completion_tokens_total", "completion_tokens_reasoning",
+            "completion_tokens_visible", "tokens_estimated", "warmup_ttft_first_s", "warmup_ttft_avg_s",
+            "warmup_load_est_s", "load_time_s", "quantization", "architecture", "size_bytes", "error",
+            "ttft_s_p95", "e2e_s_mean", "e2e_s_p90", "completion_toks_per_s_mean", "completion_toks_per_s_p50",
+            "warmup_count", "max_context_length", "started_at", "finished_at");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hasTheDocumentedColumnsInOrder() throws Exception {
+        assertThat(Csv.header(SummaryCsv.COLUMNS)).containsExactlyElementsOf(EXPECTED_HEADER);
+        assertThat(CsvReader.header(write())).containsExactlyElementsOf(EXPECTED_HEADER);
+    }
+
+    @Test
+    void writesOneRowPerModelExcludingWarmups() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+
+        assertThat(rows).extracting(r -> r.get("model"))
+                .containsExactly("qwen3-8b@q4_k_m", "llama-3.2-1b-instruct", "mistral-7b-instruct-v0.3");
+        Map<String, String> qwen = rows.get(0);
+        assertThat(qwen).containsEntry("ctx", "8192").containsEntry("par", "2").containsEntry("status", "completed")
+                .containsEntry("request_count", "4").containsEntry("success_count", "3")
+                .containsEntry("error_count", "1").containsEntry("warmup_count", "2")
+                .containsEntry("load_time_s", "4.25").containsEntry("quantization", "Q4_K_M")
+                .containsEntry("size_bytes", "5027782656").containsEntry("tokens_estimated", "false");
+        // the 1.8 s extra of the first warmup shows in the load estimate, never in the measured TTFT
+        assertThat(Double.parseDouble(qwen.get("warmup_load_est_s"))).isGreaterThan(1.7);
+        assertThat(Double.parseDouble(qwen.get("ttft_s_p99"))).isLessThan(0.2);
+    }
+
+    @Test
+    void marksEstimatedTokenCountsTrue() throws Exception {
+        Map<String, String> llama = CsvReader.read(write()).get(1);
+
+        assertThat(llama).containsEntry("tokens_estimated", "true");
+    }
+
+    @Test
+    void leavesUndefinedFiguresEmpty() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        Map<String, String> llama = rows.get(1);
+        Map<String, String> mistral = rows.get(2);
+
+        // stream only, one warmup, no managed load: no non-stream total, no subsequent warmup, no load time
+        assertThat(llama).containsEntry("nonstream_toks_per_s_total", "").containsEntry("warmup_ttft_avg_s", "")
+                .containsEntry("warmup_load_est_s", "").containsEntry("load_time_s", "")
+                .containsEntry("size_bytes", "").containsEntry("max_context_length", "")
+                .containsEntry("quantization", "").containsEntry("ctx", "0");
+        assertThat(llama.get("stream_toks_per_s_total")).isNotEmpty();
+        assertThat(llama.get("completion_toks_per_s_total")).isEqualTo(llama.get("stream_toks_per_s_total"));
+        // a model that failed to load has no figures at all
+        assertThat(mistral).containsEntry("status", "failed").containsEntry("ttft_s_mean", "")
+                .containsEntry("itl_s_p99", "").containsEntry("completion_toks_per_s_total", "")
+                .containsEntry("prompt_tokens_total", "0").containsEntry("size_bytes", "7695857376");
+    }
+
+    @Test
+    void quotesAnErrorHoldingCommaQuotesAndLineBreaks() throws Exception {
+        Map<String, String> mistral = CsvReader.read(write()).get(2);
+
+        assertThat(mistral.get("error")).isEqualTo(SampleReports.LOAD_ERROR);
+    }
+
+    private Path write() throws Exception {
+        new CsvReportWriter().write(SampleReports.completed(), dir);
+        return dir.resolve("summary.csv");
+    }
+}

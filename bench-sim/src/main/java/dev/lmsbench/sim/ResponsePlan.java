@@ -1,0 +1,80 @@
+package dev.lmsbench.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Everything decided about one response before its first byte: the token texts and when each is due.
+ *
+ * @param promptTokens    prompt tokens by {@link PromptTokenizer}
+ * @param reasoningTokens how many leading pieces are reasoning
+ * @param pieces          one string per completion token, reasoning first
+ * @param offsetsNanos    due time of each piece, in nanoseconds after the request was read; non-decreasing
+ * @param finishReason    {@code stop} or {@code length}
+ */
+record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, long[] offsetsNanos,
+        String finishReason) {
+
+    static final String STOP = "stop";
+    static final String LENGTH = "length";
+
+    ResponsePlan {
+        pieces = List.copyOf(pieces);
+        if (pieces.isEmpty() || offsetsNanos.length != pieces.size()) {
+            throw new IllegalArgumentException("one offset per piece, at least one piece");
+        }
+    }
+
+    /**
+     * Plans a response.
+     *
+     * @param maxTokens the request's limit, or {@code -1} for none
+     * @param seed      the server's seed
+     * @param sequence  the request's number; the same seed and sequence give the same text and jitter
+     */
+    static ResponsePlan create(SimModel model, int promptTokens, int maxTokens, long seed, long sequence) {
+        int natural = model.responseTokens();
+        int completion = maxTokens < 0 ? natural : Math.min(maxTokens, natural);
+        String finishReason = completion < natural ? LENGTH : STOP;
+        int reasoning = Math.min(model.reasoningTokens(), completion);
+
+        TextGenerator text = new TextGenerator(new SplittableRandom(mix(seed, sequence, 1)));
+        List<String> pieces = new ArrayList<>(completion);
+        pieces.addAll(text.reasoning(reasoning));
+        pieces.addAll(text.answer(completion - reasoning));
+
+        long[] offsets = schedule(model, promptTokens, completion, new SplittableRandom(mix(seed, sequence, 2)));
+        return new ResponsePlan(promptTokens, reasoning, pieces, offsets, finishReason);
+    }
+
+    /**
+     * Token {@code i} is due at {@code ttft + i * interval}, computed from {@code i} rather than by adding intervals so
+     * rounding never accumulates; jitter moves a token around that absolute point, never the ones after it. The first
+     * token is not jittered so the configured TTFT is exact, and a token is never due before its predecessor.
+     */
+    static long[] schedule(SimModel model, int promptTokens, int count, SplittableRandom random) {
+        double ttftNanos = model.ttftMs(promptTokens) * 1e6;
+        double intervalNanos = 1e9 / model.tokensPerSecond();
+        double maxJitterNanos = model.jitterFraction() * intervalNanos;
+        long[] offsets = new long[count];
+        for (int i = 0; i < count; i++) {
+            double jitter = i == 0 || maxJitterNanos == 0 ? 0.0 : (random.nextDouble() * 2 - 1) * maxJitterNanos;
+            long due = Math.round(ttftNanos + i * intervalNanos + jitter);
+            offsets[i] = i == 0 ? due : Math.max(due, offsets[i - 1]);
+        }
+        return offsets;
+    }
+
+    int completionTokens() {
+        return pieces.size();
+    }
+
+    /** SplitMix64 over the inputs, so neighbouring sequences and salts give unrelated streams. */
+    static long mix(long seed, long sequence, long salt) {
+        long z = seed + sequence * 0x9E3779B97F4A7C15L + salt * 0xD1B54A32D192ED03L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.lmsbench.sim;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the simulator serves and where.
+ *
+ * <p>{@code SimConfig.defaults().withPort(1234).withTokensPerSecond(400)} serves the default models on port 1234,
+ * all decoding at 400 tokens per second.
+ *
+ * @param host       address to bind, {@code 127.0.0.1} when null or blank
+ * @param port       port to bind, {@code 0} for any free port
+ * @param models     the models served, at least one, unique ids
+ * @param seed       seed of every random choice (jitter, generated text, response ids)
+ * @param apiToken   required bearer token, or {@code ""} (null is normalized) for no authentication
+ * @param pathPrefix prefix of every endpoint: {@code /v1} when null, {@code ""} to serve at the root like some
+ *                   loose servers do
+ */
+public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix) {
+
+    /** The default bind address: loopback only, never exposed by accident. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The default endpoint prefix, as OpenAI and LM Studio use. */
+    public static final String DEFAULT_PATH_PREFIX = "/v1";
+    /** The default seed. */
+    public static final long DEFAULT_SEED = 42L;
+
+    /** Validates and normalizes absent values. */
+    public SimConfig {
+        host = host == null || host.isBlank() ? DEFAULT_HOST : host.strip();
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+        }
+        Objects.requireNonNull(models, "models");
+        models = List.copyOf(models);
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("models must not be empty");
+        }
+        Set<String> ids = new HashSet<>();
+        for (SimModel model : models) {
+            if (!ids.add(model.id())) {
+                throw new IllegalArgumentException("models must have unique ids, '" + model.id() + "' appears twice");
+            }
+        }
+        apiToken = apiToken == null ? "" : apiToken;
+        pathPrefix = pathPrefix == null ? DEFAULT_PATH_PREFIX : pathPrefix;
+        if (!pathPrefix.isEmpty() && (!pathPrefix.startsWith("/") || pathPrefix.endsWith("/"))) {
+            throw new IllegalArgumentException(
+                    "pathPrefix must be \"\" or start with '/' and not end with '/', got '" + pathPrefix + "'");
+        }
+    }
+
+    /**
+     * Loopback, a free port, no token, {@code /v1}, seed 42 and three models of different speed, size and
+     * quantization; one of them reasons before it answers:
+     * <ul>
+     *   <li>{@code sim/llama-3.2-3b-instruct@q4_k_m}: 60 ms TTFT, 95 tok/s, 96 tokens, 2.0 GB</li>
+     *   <li>{@code sim/qwen3-8b@q8_0}: 150 ms TTFT, 38 tok/s, 24 reasoning + 64 content tokens, 8.7 GB</li>
+     *   <li>{@code sim/mistral-7b-instruct-v0.3@q5_k_m}: 110 ms TTFT, 55 tok/s, 72 tokens, 5.1 GB</li>
+     * </ul>
+     * Each adds a prompt-processing term to TTFT and 5 % jitter.
+     */
+    public static SimConfig defaults() {
+        return new SimConfig(DEFAULT_HOST, 0, defaultModels(), DEFAULT_SEED, "", DEFAULT_PATH_PREFIX);
+    }
+
+    /** The three default models described in {@link #defaults()}. */
+    public static List<SimModel> defaultModels() {
+        return List.of(
+                new SimModel("sim/llama-3.2-3b-instruct@q4_k_m", "llm", "lmstudio-community", "llama", "Q4_K_M",
+                        2_019_377_696L, 131_072, 60, 95, 2_400, 0.05, 0, 96, true),
+                new SimModel("sim/qwen3-8b@q8_0", "llm", "lmstudio-community", "qwen3", "Q8_0",
+                        8_709_518_624L, 40_960, 150, 38, 900, 0.05, 24, 88, true),
+                new SimModel("sim/mistral-7b-instruct-v0.3@q5_k_m", "llm", "lmstudio-community", "mistral", "Q5_K_M",
+                        5_136_175_040L, 32_768, 110, 55, 1_300, 0.05, 0, 72, true));
+    }
+
+    /**
+     * Reads a configuration file of the shape below. Absent keys take the values of {@link #defaults()}; unknown keys are errors so typos do not pass silently.
+     *
+     * <pre>{@code
+     * {
+     *   "host": "127.0.0.1", "port": 1234, "seed": 7, "apiToken": "", "pathPrefix": "/v1",
+     *   "models": [
+     *     { "id": "sim/my-model@q4_k_m", "tokensPerSecond": 80,
+     *       "ttftMs": 90, "promptTokensPerSecond": 1500, "jitterFraction": 0.05,
+     *       "reasoningTokens": 0, "responseTokens": 96, "sendsUsage": true,
+     *       "type": "llm", "publisher": "me", "architecture": "llama", "quantization": "Q4_K_M",
+     *       "sizeBytes": 4200000000, "maxContextLength": 8192 }
+     *   ]
+     * }
+     * }</pre>
+     * Only {@code models}, and {@code id} and {@code tokensPerSecond} in each model, are required. A model's absent
+     * keys default to: {@code ttftMs} 100, {@code promptTokensPerSecond} 0, {@code jitterFraction} 0,
+     * {@code reasoningTokens} 0, {@code responseTokens} 96, {@code sendsUsage} true, {@code type} llm, other strings
+     * {@code ""}, {@code sizeBytes} and {@code maxContextLength} -1. JSON {@code null} counts as absent.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the file and the key, when the file cannot be
+     *                                  read, is not JSON, or holds a bad value
+     */
+    public static SimConfig fromJson(Path file) {
+        return ConfigReader.read(file);
+    }
+
+    /** The model with that id, if served. */
+    public Optional<SimModel> model(String id) {
+        return models.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    /** Whether requests must carry {@code Authorization: Bearer <apiToken>}. */
+    public boolean requiresAuth() {
+        return !apiToken.isEmpty();
+    }
+
+    /** Every model decoding at {@code tokensPerSecond}. */
+    public SimConfig withTokensPerSecond(double tokensPerSecond) {
+        return withModels(models.stream().map(m -> m.withTokensPerSecond(tokensPerSecond)).toList());
+    }
+
+    /** Every model with a TTFT of exactly {@code ttftMs}: the prompt-processing term is dropped. */
+    public SimConfig withTtftMs(double ttftMs) {
+        return withModels(models.stream().map(m -> m.withTtftMs(ttftMs)).toList());
+    }
+
+    /** Every model with that jitter fraction ({@code 0} for an exact schedule). */
+    public SimConfig withJitterFraction(double jitterFraction) {
+        return withModels(models.stream().map(m -> m.withJitterFraction(jitterFraction)).toList());
+    }
+
+    /** This configuration serving other models. */
+    public SimConfig withModels(List<SimModel> newModels) {
+        return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix);
+    }
+
+    /** Like the generated one, but the token is masked so logging a configuration never leaks it. */
+    @Override
+    public String toString() {
+        return "SimConfig[host=" + host + ", port=" + port + ", models=" + models + ", seed=" + seed
+                + ", apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", pathPrefix=" + pathPrefix + "]";
+    }
+
+    /** This configuration on another bind address. */
+    public SimConfig withHost(String newHost) {
+        return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix);
+    }
+
+    /** This configuration on another port ({@code 0} for any free port). */
+    public SimConfig withPort(int newPort) {
+        return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix);
+    }
+
+    /** This configuration with another seed. */
+    public SimConfig withSeed(long newSeed) {
+        return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix);
+    }
+
+    /** This configuration requiring that bearer token ({@code ""} or null for none). */
+    public SimConfig withApiToken(String newApiToken) {
+        return new SimConfig(host, port, models, seed, newApiToken, pathPrefix);
+    }
+
+    /** This configuration serving under another prefix ({@code ""} for the root). */
+    public SimConfig withPathPrefix(String newPathPrefix) {
+        return new SimConfig(host, port, models, seed, apiToken, newPathPrefix);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.lmsbench.sim;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running simulator: an OpenAI-compatible server whose timing is configured and logged.
+ *
+ * <pre>{@code
+ * try (SimServer sim = SimServer.start(SimConfig.defaults().withTokensPerSecond(400).withTtftMs(20))) {
+ *     String url = sim.baseUrl() + "/v1/chat/completions";
+ *     // ... run the client, then compare with sim.sendLog()
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints under {@link SimConfig#pathPrefix()}: {@code GET /models}, {@code GET /models/{id}} and
+ * {@code POST /chat/completions} (streaming and not). Tokens of all streams are written by one small scheduler pool
+ * at their absolute due times; no thread waits for a stream.
+ *
+ * <p>Thread-safe. {@link #close()} stops the server at once: streams in flight are cut and not logged.
+ *
+ * <p>Loading this class sets the system property {@code sun.net.httpserver.nodelay=true} unless it is already set:
+ * the JDK server otherwise leaves Nagle's algorithm on, which delays small events by tens of milliseconds. The JDK reads
+ * the property once per JVM, so it has no effect if another {@code com.sun.net.httpserver} server started earlier.
+ */
+public final class SimServer implements AutoCloseable {
+
+    /** How many entries {@link #sendLog()} keeps; older ones are dropped. */
+    public static final int SEND_LOG_CAPACITY = 10_000;
+    /** Threads writing tokens for all streams. */
+    static final int SCHEDULER_THREADS = 4;
+    /** Threads reading requests; they never wait on a schedule, so a few serve many connections. */
+    static final int HANDLER_THREADS = 8;
+    private static final int HANDLER_QUEUE = 10_000;
+    private static final int ACCEPT_BACKLOG = 1_024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimServer.class);
+
+    static {
+        // The JDK server leaves Nagle's algorithm on unless told otherwise, and with delayed ACKs that holds small
+        // SSE events back by up to 40 ms. It reads the property once, when the first server in the JVM starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final SimConfig config;
+    private final HttpServer server;
+    private final int port;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ThreadPoolExecutor handlers;
+    private final SendLog log = new SendLog(SEND_LOG_CAPACITY);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private SimServer(SimConfig config, HttpServer server, ScheduledThreadPoolExecutor scheduler,
+            ThreadPoolExecutor handlers) {
+        this.config = config;
+        this.server = server;
+        this.port = server.getAddress().getPort();
+        this.scheduler = scheduler;
+        this.handlers = handlers;
+    }
+
+    /**
+     * Binds and starts a simulator.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (the port is in use, the host is unknown)
+     */
+    public static SimServer start(SimConfig config) {
+        if (!"true".equals(System.getProperty("sun.net.httpserver.nodelay"))) {
+            LOG.warn("sun.net.httpserver.nodelay is not true: small SSE events may be delayed by Nagle's algorithm");
+        }
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), ACCEPT_BACKLOG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot bind the simulator to " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        } catch (UnresolvedAddressException e) {
+            throw new UncheckedIOException(new IOException(
+                    "cannot bind the simulator to " + config.host() + ":" + config.port() + ": unknown host", e));
+        }
+        // thread names carry the port so several simulators in one JVM stay apart in dumps and tests
+        String threadPrefix = "lmsbench-sim-" + server.getAddress().getPort();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS,
+                daemonThreads(threadPrefix + "-stream-"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.prestartAllCoreThreads();
+        ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(HANDLER_QUEUE), daemonThreads(threadPrefix + "-http-"),
+                (task, pool) -> {
+                    // the JDK server closes the connection when its executor refuses, which clients see as a reset
+                    LOG.warn("simulator overloaded: {} requests queued, refusing a connection", HANDLER_QUEUE);
+                    throw new RejectedExecutionException("simulator request queue full");
+                });
+        handlers.allowCoreThreadTimeOut(true);
+        OpenAiJson.warmUp(config.models());
+        SimServer sim = new SimServer(config, server, scheduler, handlers);
+        server.setExecutor(handlers);
+        server.createContext("/", new ApiHandler(config, scheduler, sim.log, Instant.now().getEpochSecond()));
+        server.start();
+        LOG.info("simulator listening on {}{} with {} models", sim.baseUrl(), config.pathPrefix(),
+                config.models().size());
+        return sim;
+    }
+
+    /** The configuration this server runs with. */
+    public SimConfig config() {
+        return config;
+    }
+
+    /** The bound port (the actual one when the configuration asked for port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://host:port}, without the path prefix. */
+    public String baseUrl() {
+        String host = config.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /** {@link #baseUrl()} plus the path prefix, e.g. {@code http://127.0.0.1:1234/v1}. */
+    public String apiBaseUrl() {
+        return baseUrl() + config.pathPrefix();
+    }
+
+    /**
+     * The most recent {@value #SEND_LOG_CAPACITY} chat completions, oldest first, including streams the client
+     * abandoned ({@link SendLogEntry#completed()} false). Error responses are not logged.
+     *
+     * @return an immutable snapshot
+     */
+    public List<SendLogEntry> sendLog() {
+        return log.snapshot();
+    }
+
+    /**
+     * Waits until {@code count} chat completions have been logged since start (dropped entries count too).
+     *
+     * @return {@code false} if the timeout passed first
+     */
+    public boolean awaitLogged(long count, Duration timeout) throws InterruptedException {
+        return log.awaitTotal(count, timeout);
+    }
+
+    /** Blocks until {@link #close()} has finished, for a frontend that serves until it is stopped. */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops listening, cuts streams in flight and releases the threads. Idempotent. */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.shutdownNow();
+            server.stop(0);
+            handlers.shutdownNow();
+            LOG.info("simulator on port {} stopped", port);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            // daemon: a forgotten close() must not keep the JVM alive
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,126 @@
+package dev.lmsbench.sim;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server-sent-event stream, driven by the shared scheduler: each run writes the tokens that are due, then
+ * schedules itself for the next one at its absolute due time. No thread waits for a stream, so thousands of streams
+ * need only the scheduler's few threads. Only one run of a stream is ever pending, so its state needs no locking
+ * (the executor hand-off orders the runs).
+ */
+final class StreamingResponse implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingResponse.class);
+
+    private final HttpExchange exchange;
+    private final ScheduledExecutorService scheduler;
+    private final SendLog log;
+    private final Accepted request;
+    private final OpenAiJson json;
+    private final boolean sendUsage;
+    private final long[] due;
+    private final long[] written;
+    private OutputStream body;
+    private long roleChunkNanos = -1;
+    private int next;
+
+    StreamingResponse(HttpExchange exchange, ScheduledExecutorService scheduler, SendLog log, Accepted request,
+            OpenAiJson json, boolean sendUsage) {
+        this.exchange = exchange;
+        this.scheduler = scheduler;
+        this.log = log;
+        this.request = request;
+        this.json = json;
+        this.sendUsage = sendUsage;
+        long[] offsets = request.plan().offsetsNanos();
+        this.due = new long[offsets.length];
+        for (int i = 0; i < offsets.length; i++) {
+            due[i] = request.receivedNanos() + offsets[i];
+        }
+        this.written = new long[offsets.length];
+    }
+
+    /** Sends the headers and the role-only chunk at once, then hands the stream to the scheduler. */
+    void start() throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        body = exchange.getResponseBody();
+        body.write(json.roleChunk());
+        body.flush();
+        roleChunkNanos = System.nanoTime();
+        scheduleNext();
+    }
+
+    @Override
+    public void run() {
+        try {
+            ResponsePlan plan = request.plan();
+            do {
+                body.write(json.tokenChunk(plan.pieces().get(next), next < plan.reasoningTokens()));
+                body.flush();
+                written[next] = System.nanoTime();
+                next++;
+                // a late wake-up catches up here instead of paying another scheduling round trip
+            } while (next < due.length && due[next] <= System.nanoTime());
+            if (next < due.length) {
+                scheduleNext();
+            } else {
+                finish();
+            }
+        } catch (IOException e) {
+            abort(e);
+        } catch (RuntimeException e) {
+            LOG.warn("stream {} for {} failed after {} tokens", request.sequence(), request.model().id(), next, e);
+            abort(e);
+        }
+    }
+
+    private void scheduleNext() {
+        try {
+            scheduler.schedule(this, due[next] - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the server is closing; it closes the connection itself
+            LOG.debug("stream {} dropped: simulator closing", request.sequence());
+        }
+    }
+
+    private void finish() {
+        // logged before the last bytes so a client that has read [DONE] always finds its entry
+        log.add(entry(true, written[due.length - 1]));
+        try {
+            body.write(json.finishChunk(request.plan().finishReason()));
+            if (sendUsage) {
+                body.write(json.usageChunk(request.plan()));
+            }
+            body.write(OpenAiJson.DONE_EVENT);
+        } catch (IOException e) {
+            LOG.debug("stream {}: client went away before [DONE]: {}", request.sequence(), e.toString());
+        } finally {
+            // close writes the buffered events and the terminating chunk in one go
+            exchange.close();
+        }
+    }
+
+    private void abort(Exception cause) {
+        LOG.debug("stream {} for {}: client went away after {} of {} tokens: {}", request.sequence(),
+                request.model().id(), next, due.length, cause.toString());
+        log.add(entry(false, System.nanoTime()));
+        exchange.close();
+    }
+
+    private SendLogEntry entry(boolean completed, long endNanos) {
+        ResponsePlan plan = request.plan();
+        return new SendLogEntry(request.sequence(), request.model().id(), true, request.receivedNanos(),
+                roleChunkNanos, due, Arrays.copyOf(written, next), endNanos, plan.promptTokens(),
+                plan.completionTokens(), plan.reasoningTokens(), plan.finishReason(), sendUsage, completed);
+    }
+}

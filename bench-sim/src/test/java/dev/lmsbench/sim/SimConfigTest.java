@@ -1,0 +1,170 @@
+package dev.lmsbench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String json) throws IOException {
+        Path file = dir.resolve("sim.json");
+        Files.writeString(file, json);
+        return file;
+    }
+
+    @Test
+    void defaultsServeThreeModelsOfDifferentSpeedSizeAndQuantizationOnLoopback() {
+        SimConfig config = SimConfig.defaults();
+        List<SimModel> models = config.models();
+
+        assertThat(models).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(models).extracting(SimModel::tokensPerSecond).doesNotHaveDuplicates();
+        assertThat(models).extracting(SimModel::sizeBytes).doesNotHaveDuplicates();
+        assertThat(models).extracting(SimModel::quantization).doesNotHaveDuplicates();
+        assertThat(models).anySatisfy(m -> assertThat(m.reasoningTokens()).isPositive());
+        assertThat(models).allSatisfy(m -> assertThat(m.responseTokens()).isBetween(64, 120));
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isZero();
+        assertThat(config.pathPrefix()).isEqualTo("/v1");
+        assertThat(config.requiresAuth()).isFalse();
+    }
+
+    @Test
+    void overridesTheDecodeRateOfEveryModel() {
+        assertThat(SimConfig.defaults().withTokensPerSecond(400).models())
+                .allSatisfy(m -> assertThat(m.tokensPerSecond()).isEqualTo(400.0));
+    }
+
+    @Test
+    void overridesTheTtftOfEveryModelExactlyWhateverThePrompt() {
+        assertThat(SimConfig.defaults().withTtftMs(20).models())
+                .allSatisfy(m -> assertThat(m.ttftMs(10_000)).isEqualTo(20.0));
+    }
+
+    @Test
+    void rejectsDuplicateIdsAnEmptyModelListAndABadPrefix() {
+        SimModel model = SimModel.of("sim/a", 1, 1, 1);
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.defaults().withModels(List.of(model, model)))
+                .withMessageContaining("sim/a");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.defaults().withModels(List.of()))
+                .withMessageStartingWith("models");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.defaults().withPathPrefix("v1/"))
+                .withMessageStartingWith("pathPrefix");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.defaults().withPort(70_000))
+                .withMessageStartingWith("port");
+    }
+
+    @Test
+    void normalizesANullTokenToNoAuthentication() {
+        assertThat(SimConfig.defaults().withApiToken(null).requiresAuth()).isFalse();
+        assertThat(SimConfig.defaults().withApiToken("t").requiresAuth()).isTrue();
+    }
+
+    @Test
+    void masksTheTokenWhenPrinted() {
+        assertThat(SimConfig.defaults().withApiToken("s3cret").toString()).doesNotContain("s3cret").contains("***");
+    }
+
+    @Test
+    void readsEveryKeyOfAJsonFile() throws IOException {
+        Path file = write("""
+                {
+                  "host": "0.0.0.0", "port": 1234, "seed": 7, "apiToken": "tok", "pathPrefix": "",
+                  "models": [
+                    { "id": "sim/my-model@q4_k_m", "type": "vlm", "publisher": "me", "architecture": "llama",
+                      "quantization": "Q4_K_M", "sizeBytes": 4200000000, "maxContextLength": 8192,
+                      "ttftMs": 90, "tokensPerSecond": 80, "promptTokensPerSecond": 1500, "jitterFraction": 0.1,
+                      "reasoningTokens": 8, "responseTokens": 40, "sendsUsage": false }
+                  ]
+                }
+                """);
+
+        SimConfig config = SimConfig.fromJson(file);
+
+        assertThat(config).isEqualTo(new SimConfig("0.0.0.0", 1234, List.of(new SimModel("sim/my-model@q4_k_m",
+                "vlm", "me", "llama", "Q4_K_M", 4_200_000_000L, 8_192, 90, 80, 1_500, 0.1, 8, 40, false)),
+                7, "tok", ""));
+    }
+
+    @Test
+    void fillsAbsentJsonKeysWithDocumentedDefaults() throws IOException {
+        SimConfig config = SimConfig.fromJson(write("""
+                {"models": [{"id": "sim/x", "tokensPerSecond": 50}]}
+                """));
+
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isZero();
+        assertThat(config.seed()).isEqualTo(SimConfig.DEFAULT_SEED);
+        assertThat(config.pathPrefix()).isEqualTo("/v1");
+        assertThat(config.models()).containsExactly(
+                new SimModel("sim/x", "llm", "", "", "", -1, -1, 100, 50, 0, 0, 0, 96, true));
+    }
+
+    @Test
+    void namesTheFileAndTheKeyOfAnUnknownKey() throws IOException {
+        Path file = write("""
+                {"models": [{"id": "sim/x", "tokensPerSecond": 50, "tokensPerSec": 3}]}
+                """);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
+                .withMessageStartingWith("sim config " + file + ": models[0].tokensPerSec: unknown key")
+                .withMessageNotContaining("\n");
+    }
+
+    @Test
+    void namesTheKeyOfAValueOfTheWrongType() throws IOException {
+        Path file = write("""
+                {"port": "1234", "models": [{"id": "sim/x", "tokensPerSecond": 50}]}
+                """);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
+                .withMessage("sim config " + file + ": port: expected an integer, got \"1234\"");
+    }
+
+    @Test
+    void namesTheModelKeyOfAnOutOfRangeValue() throws IOException {
+        Path file = write("""
+                {"models": [{"id": "sim/a", "tokensPerSecond": 50}, {"id": "sim/b", "tokensPerSecond": -3}]}
+                """);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
+                .withMessageStartingWith("sim config " + file + ": models[1].tokensPerSecond must be");
+    }
+
+    @Test
+    void namesMissingRequiredKeys() throws IOException {
+        Path noModels = write("{\"port\": 1}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(noModels))
+                .withMessageContaining(": models: missing");
+
+        Path noRate = write("{\"models\": [{\"id\": \"sim/x\"}]}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(noRate))
+                .withMessageContaining(": models[0].tokensPerSecond: missing");
+    }
+
+    @Test
+    void reportsInvalidJsonWithItsLineOnOneLine() throws IOException {
+        Path file = write("{\n  \"models\": [\n    {\"id\": \"sim/x\",,}\n  ]\n}\n");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
+                .withMessageStartingWith("sim config " + file + ": invalid JSON at line 3")
+                .withMessageNotContaining("\n");
+    }
+
+    @Test
+    void reportsAFileThatCannotBeRead() {
+        Path missing = dir.resolve("missing.json");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(missing))
+                .withMessage("sim config " + missing + ": cannot read the file (NoSuchFileException)");
+    }
+}
