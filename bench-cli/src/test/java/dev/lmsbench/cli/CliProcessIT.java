@@ -50,7 +50,7 @@ class CliProcessIT {
         JarProcess p = JarProcess.start(dir, "run", "--sim", "--sim-tokens-per-second", "40", "--sim-ttft-ms", "50",
                 "--runs", "3", "--warmup", "0", "--max-tokens", "12", "--stream-only", "--output-dir", out.toString(),
                 "--db", db.toString());
-        p.awaitStderr(err -> err.contains("[2/"), Duration.ofSeconds(60));
+        p.awaitStderr(err -> err.contains("[2/3] sim/"), Duration.ofSeconds(60));
         p.signal("INT");
         assertThat(p.waitFor(Duration.ofSeconds(60))).isEqualTo(130);
         assertThat(p.err()).contains("cancelled").doesNotContain("Exception");

@@ -19,10 +19,10 @@ import java.util.Set;
  */
 final class ConfigReader {
 
-    private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "apiToken", "pathPrefix", "models");
+    private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "api_token", "path_prefix", "models");
     private static final Set<String> MODEL_KEYS = Set.of("id", "type", "publisher", "architecture", "quantization",
-            "sizeBytes", "maxContextLength", "ttftMs", "tokensPerSecond", "promptTokensPerSecond", "jitterFraction",
-            "reasoningTokens", "responseTokens", "sendsUsage");
+            "size_bytes", "max_context_length", "ttft_ms", "tokens_per_second", "prompt_tokens_per_second", "jitter_fraction",
+            "reasoning_tokens", "response_tokens", "sends_usage");
 
     static final double DEFAULT_TTFT_MS = 100.0;
     static final int DEFAULT_RESPONSE_TOKENS = 96;
@@ -50,8 +50,8 @@ final class ConfigReader {
         String host = text(root, "host", "host", defaults.host());
         int port = integer(root, "port", "port", defaults.port());
         long seed = longInteger(root, "seed", "seed", defaults.seed());
-        String apiToken = text(root, "apiToken", "apiToken", defaults.apiToken());
-        String pathPrefix = text(root, "pathPrefix", "pathPrefix", defaults.pathPrefix());
+        String apiToken = text(root, "api_token", "api_token", defaults.apiToken());
+        String pathPrefix = text(root, "path_prefix", "path_prefix", defaults.pathPrefix());
         JsonNode modelsNode = root.get("models");
         if (modelsNode == null || modelsNode.isNull()) {
             throw error("models: missing, expected an array of models");
@@ -66,7 +66,7 @@ final class ConfigReader {
         try {
             return new SimConfig(host, port, models, seed, apiToken, pathPrefix);
         } catch (IllegalArgumentException e) {
-            throw error(e.getMessage());
+            throw error(snakeLead(e.getMessage()));
         }
     }
 
@@ -101,30 +101,30 @@ final class ConfigReader {
         if (id == null) {
             throw error(path + ".id: missing");
         }
-        JsonNode rate = node.get("tokensPerSecond");
+        JsonNode rate = node.get("tokens_per_second");
         if (rate == null || rate.isNull()) {
-            throw error(path + ".tokensPerSecond: missing");
+            throw error(path + ".tokens_per_second: missing");
         }
         String type = text(node, "type", path + ".type", "llm");
         String publisher = text(node, "publisher", path + ".publisher", "");
         String architecture = text(node, "architecture", path + ".architecture", "");
         String quantization = text(node, "quantization", path + ".quantization", "");
-        long sizeBytes = longInteger(node, "sizeBytes", path + ".sizeBytes", -1L);
-        int maxContextLength = integer(node, "maxContextLength", path + ".maxContextLength", -1);
-        double ttftMs = number(node, "ttftMs", path + ".ttftMs", DEFAULT_TTFT_MS);
-        double tokensPerSecond = number(node, "tokensPerSecond", path + ".tokensPerSecond", Double.NaN);
-        double promptTokensPerSecond = number(node, "promptTokensPerSecond", path + ".promptTokensPerSecond", 0.0);
-        double jitterFraction = number(node, "jitterFraction", path + ".jitterFraction", 0.0);
-        int reasoningTokens = integer(node, "reasoningTokens", path + ".reasoningTokens", 0);
-        int responseTokens = integer(node, "responseTokens", path + ".responseTokens", DEFAULT_RESPONSE_TOKENS);
-        boolean sendsUsage = bool(node, "sendsUsage", path + ".sendsUsage", true);
+        long sizeBytes = longInteger(node, "size_bytes", path + ".size_bytes", -1L);
+        int maxContextLength = integer(node, "max_context_length", path + ".max_context_length", -1);
+        double ttftMs = number(node, "ttft_ms", path + ".ttft_ms", DEFAULT_TTFT_MS);
+        double tokensPerSecond = number(node, "tokens_per_second", path + ".tokens_per_second", Double.NaN);
+        double promptTokensPerSecond = number(node, "prompt_tokens_per_second", path + ".prompt_tokens_per_second", 0.0);
+        double jitterFraction = number(node, "jitter_fraction", path + ".jitter_fraction", 0.0);
+        int reasoningTokens = integer(node, "reasoning_tokens", path + ".reasoning_tokens", 0);
+        int responseTokens = integer(node, "response_tokens", path + ".response_tokens", DEFAULT_RESPONSE_TOKENS);
+        boolean sendsUsage = bool(node, "sends_usage", path + ".sends_usage", true);
         try {
             return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                     tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
                     sendsUsage);
         } catch (IllegalArgumentException e) {
             // the record's message starts with the field name; the model's path makes it a complete key
-            throw error(path + "." + e.getMessage());
+            throw error(path + "." + snakeLead(e.getMessage()));
         }
     }
 
@@ -199,5 +199,18 @@ final class ConfigReader {
 
     private static String oneLine(String text) {
         return text == null ? "" : text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+
+    /** The records validate with their Java field names; the file uses snake_case, so name the key as written. */
+    static String snakeLead(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = 0;
+        while (end < message.length() && Character.isLetterOrDigit(message.charAt(end))) {
+            end++;
+        }
+        String lead = message.substring(0, end).replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+        return lead + message.substring(end);
     }
 }

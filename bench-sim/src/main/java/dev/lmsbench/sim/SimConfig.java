@@ -85,20 +85,20 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *
      * <pre>{@code
      * {
-     *   "host": "127.0.0.1", "port": 1234, "seed": 7, "apiToken": "", "pathPrefix": "/v1",
+     *   "host": "127.0.0.1", "port": 1234, "seed": 7, "api_token": "", "path_prefix": "/v1",
      *   "models": [
-     *     { "id": "sim/my-model@q4_k_m", "tokensPerSecond": 80,
-     *       "ttftMs": 90, "promptTokensPerSecond": 1500, "jitterFraction": 0.05,
-     *       "reasoningTokens": 0, "responseTokens": 96, "sendsUsage": true,
+     *     { "id": "sim/my-model@q4_k_m", "tokens_per_second": 80,
+     *       "ttft_ms": 90, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.05,
+     *       "reasoning_tokens": 0, "response_tokens": 96, "sends_usage": true,
      *       "type": "llm", "publisher": "me", "architecture": "llama", "quantization": "Q4_K_M",
-     *       "sizeBytes": 4200000000, "maxContextLength": 8192 }
+     *       "size_bytes": 4200000000, "max_context_length": 8192 }
      *   ]
      * }
      * }</pre>
-     * Only {@code models}, and {@code id} and {@code tokensPerSecond} in each model, are required. A model's absent
-     * keys default to: {@code ttftMs} 100, {@code promptTokensPerSecond} 0, {@code jitterFraction} 0,
-     * {@code reasoningTokens} 0, {@code responseTokens} 96, {@code sendsUsage} true, {@code type} llm, other strings
-     * {@code ""}, {@code sizeBytes} and {@code maxContextLength} -1. JSON {@code null} counts as absent.
+     * Only {@code models}, and {@code id} and {@code tokens_per_second} in each model, are required. A model's absent
+     * keys default to: {@code ttft_ms} 100, {@code prompt_tokens_per_second} 0, {@code jitter_fraction} 0,
+     * {@code reasoning_tokens} 0, {@code response_tokens} 96, {@code sends_usage} true, {@code type} llm, other strings
+     * {@code ""}, {@code size_bytes} and {@code max_context_length} -1. JSON {@code null} counts as absent.
      *
      * @throws IllegalArgumentException with a one-line message naming the file and the key, when the file cannot be
      *                                  read, is not JSON, or holds a bad value
@@ -117,12 +117,12 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         return !apiToken.isEmpty();
     }
 
-    /** Every model decoding at {@code tokensPerSecond}. */
+    /** Every model decoding at {@code tokens_per_second}. */
     public SimConfig withTokensPerSecond(double tokensPerSecond) {
         return withModels(models.stream().map(m -> m.withTokensPerSecond(tokensPerSecond)).toList());
     }
 
-    /** Every model with a TTFT of exactly {@code ttftMs}: the prompt-processing term is dropped. */
+    /** Every model with a TTFT of exactly {@code ttft_ms}: the prompt-processing term is dropped. */
     public SimConfig withTtftMs(double ttftMs) {
         return withModels(models.stream().map(m -> m.withTtftMs(ttftMs)).toList());
     }

@@ -78,12 +78,12 @@ class SimConfigTest {
     void readsEveryKeyOfAJsonFile() throws IOException {
         Path file = write("""
                 {
-                  "host": "0.0.0.0", "port": 1234, "seed": 7, "apiToken": "tok", "pathPrefix": "",
+                  "host": "0.0.0.0", "port": 1234, "seed": 7, "api_token": "tok", "path_prefix": "",
                   "models": [
                     { "id": "sim/my-model@q4_k_m", "type": "vlm", "publisher": "me", "architecture": "llama",
-                      "quantization": "Q4_K_M", "sizeBytes": 4200000000, "maxContextLength": 8192,
-                      "ttftMs": 90, "tokensPerSecond": 80, "promptTokensPerSecond": 1500, "jitterFraction": 0.1,
-                      "reasoningTokens": 8, "responseTokens": 40, "sendsUsage": false }
+                      "quantization": "Q4_K_M", "size_bytes": 4200000000, "max_context_length": 8192,
+                      "ttft_ms": 90, "tokens_per_second": 80, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.1,
+                      "reasoning_tokens": 8, "response_tokens": 40, "sends_usage": false }
                   ]
                 }
                 """);
@@ -98,7 +98,7 @@ class SimConfigTest {
     @Test
     void fillsAbsentJsonKeysWithDocumentedDefaults() throws IOException {
         SimConfig config = SimConfig.fromJson(write("""
-                {"models": [{"id": "sim/x", "tokensPerSecond": 50}]}
+                {"models": [{"id": "sim/x", "tokens_per_second": 50}]}
                 """));
 
         assertThat(config.host()).isEqualTo("127.0.0.1");
@@ -112,18 +112,18 @@ class SimConfigTest {
     @Test
     void namesTheFileAndTheKeyOfAnUnknownKey() throws IOException {
         Path file = write("""
-                {"models": [{"id": "sim/x", "tokensPerSecond": 50, "tokensPerSec": 3}]}
+                {"models": [{"id": "sim/x", "tokens_per_second": 50, "tokens_per_sec": 3}]}
                 """);
 
         assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
-                .withMessageStartingWith("sim config " + file + ": models[0].tokensPerSec: unknown key")
+                .withMessageStartingWith("sim config " + file + ": models[0].tokens_per_sec: unknown key")
                 .withMessageNotContaining("\n");
     }
 
     @Test
     void namesTheKeyOfAValueOfTheWrongType() throws IOException {
         Path file = write("""
-                {"port": "1234", "models": [{"id": "sim/x", "tokensPerSecond": 50}]}
+                {"port": "1234", "models": [{"id": "sim/x", "tokens_per_second": 50}]}
                 """);
 
         assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
@@ -133,11 +133,11 @@ class SimConfigTest {
     @Test
     void namesTheModelKeyOfAnOutOfRangeValue() throws IOException {
         Path file = write("""
-                {"models": [{"id": "sim/a", "tokensPerSecond": 50}, {"id": "sim/b", "tokensPerSecond": -3}]}
+                {"models": [{"id": "sim/a", "tokens_per_second": 50}, {"id": "sim/b", "tokens_per_second": -3}]}
                 """);
 
         assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(file))
-                .withMessageStartingWith("sim config " + file + ": models[1].tokensPerSecond must be");
+                .withMessageStartingWith("sim config " + file + ": models[1].tokens_per_second must be");
     }
 
     @Test
@@ -148,7 +148,7 @@ class SimConfigTest {
 
         Path noRate = write("{\"models\": [{\"id\": \"sim/x\"}]}");
         assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(noRate))
-                .withMessageContaining(": models[0].tokensPerSecond: missing");
+                .withMessageContaining(": models[0].tokens_per_second: missing");
     }
 
     @Test
