@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** The top-level {@code lmsbench} command. */
 @Command(name = "lmsbench",
-        mixinStandardHelpOptions = true,
+        mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         versionProvider = VersionProvider.class,
         subcommands = {RunCommand.class, SimCommand.class, picocli.CommandLine.HelpCommand.class},
         description = {

@@ -40,14 +40,14 @@ import java.util.concurrent.Callable;
 
 /** {@code lmsbench run}: discovers models, benchmarks them, stores and reports the results. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Benchmarks every model a server offers (or those you select): load, warmup, N measured runs "
                 + "(streaming and non-streaming), unload.",
                 "Results go to the output directory (results.json, summary.csv, requests.csv, lmsbench.log) and "
                         + "each finished model to the SQLite results database.",
                 "",
                 "Examples:",
-                "  lmsbench run --sim                                  # built-in simulator, no GPU needed",
+                "  lmsbench run --sim          (the built-in simulator: no GPU or LM Studio needed)",
                 "  lmsbench run --include-models qwen --runs 5",
                 "  lmsbench run --base-url http://localhost:8000/v1 --model my-model",
                 ""},

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code lmsbench sim}: runs the built-in simulator as a standalone OpenAI-compatible server. */
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Runs the built-in OpenAI-compatible token-streaming simulator until Ctrl-C.",
                 "Point any client (or 'lmsbench run --base-url') at it to test without a GPU or LM Studio."})
 final class SimCommand implements Callable<Integer> {
