@@ -5,7 +5,6 @@
  */
 module dev.lmsbench.client {
     requires transitive dev.lmsbench.core;
-    requires java.net.http;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

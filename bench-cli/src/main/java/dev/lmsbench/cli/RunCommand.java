@@ -317,9 +317,14 @@ final class RunCommand implements Callable<Integer> {
         try {
             return client.listModels();
         } catch (BackendException e) {
-            String hint = e.kind() == BackendException.Kind.CONNECTION || e.kind() == BackendException.Kind.TIMEOUT
-                    ? " Is the server running? Start LM Studio's server, set --base-url, or try --sim."
-                    : " If it has no model list, name models with --model; or try --sim.";
+            String hint;
+            if (e.kind() == BackendException.Kind.CONNECTION || e.kind() == BackendException.Kind.TIMEOUT) {
+                hint = " Is the server running? Start LM Studio's server, set --base-url, or try --sim.";
+            } else if (e.httpStatus() == 401 || e.httpStatus() == 403) {
+                hint = " The server wants a token: pass --api-token.";
+            } else {
+                hint = " If it has no model list, name models with --model; or try --sim.";
+            }
             throw CliException.failure("cannot list models at " + baseUrl + ": " + Main.oneLine(e.getMessage())
                     + "." + hint, e);
         }

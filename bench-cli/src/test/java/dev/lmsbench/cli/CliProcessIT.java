@@ -63,4 +63,21 @@ class CliProcessIT {
         assertThat(json.path("models").get(0).path("status").asText()).isEqualTo("completed");
         assertThat(out.resolve("summary.csv")).isRegularFile();
     }
+
+    @Test
+    void theStandaloneSimulatorServesModelsUntilCtrlC() throws Exception {
+        JarProcess p = JarProcess.start(dir, "sim", "--port", "0");
+        p.awaitStdout(out -> out.contains("(Ctrl-C to stop)"), Duration.ofSeconds(60));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/v1)")
+                .matcher(p.out());
+        assertThat(m.find()).as(p.out()).isTrue();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> models = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(m.group(1) + "/models")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(models.statusCode()).isEqualTo(200);
+        assertThat(models.body()).contains("sim/qwen3-8b@q8_0");
+        p.signal("INT");
+        assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(130);
+    }
 }

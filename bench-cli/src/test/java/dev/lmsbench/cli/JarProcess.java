@@ -64,18 +64,27 @@ final class JarProcess {
 
     /** Waits until stderr satisfies the condition, or fails after the deadline. */
     void awaitStderr(Predicate<String> condition, Duration deadline) throws InterruptedException {
+        await(this::err, condition, deadline);
+    }
+
+    private void await(java.util.function.Supplier<String> text, Predicate<String> condition, Duration deadline)
+            throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
-            if (condition.test(err())) {
+            if (condition.test(text.get())) {
                 return;
             }
             if (!process.isAlive()) {
                 throw new AssertionError("lmsbench exited early with " + process.exitValue() + ": " + err());
             }
-            Thread.onSpinWait();
             TimeUnit.MILLISECONDS.sleep(20);
         }
-        throw new AssertionError("stderr never matched within " + deadline + ": " + err());
+        throw new AssertionError("output never matched within " + deadline + ": " + out() + err());
+    }
+
+    /** Waits until stdout satisfies the condition, or fails after the deadline. */
+    void awaitStdout(Predicate<String> condition, Duration deadline) throws InterruptedException {
+        await(this::out, condition, deadline);
     }
 
     void signal(String name) throws IOException, InterruptedException {

@@ -89,4 +89,20 @@ class RunSimIT {
         assertThat(json.path("models").get(0).path("tokens_estimated").asBoolean()).isTrue();
         assertThat(o.out()).contains("token counts estimated");
     }
+
+    @Test
+    void aServerThatWantsATokenGetsItFromApiTokenAndWithoutOneTheErrorSaysSo() throws Exception {
+        try (dev.lmsbench.sim.SimServer sim = dev.lmsbench.sim.SimServer.start(dev.lmsbench.sim.SimConfig.defaults()
+                .withApiToken("s3cret").withTokensPerSecond(500).withTtftMs(5))) {
+            MainTest.Outcome denied = MainTest.run("run", "--base-url", sim.baseUrl(), "--output-dir",
+                    dir.resolve("a").toString(), "--db", dir.resolve("c.db").toString());
+            assertThat(denied.code()).isEqualTo(1);
+            assertThat(denied.err().strip()).contains("401").contains("--api-token").doesNotContain("\n");
+
+            MainTest.Outcome ok = MainTest.run("run", "--base-url", sim.baseUrl(), "--api-token", "s3cret",
+                    "--runs", "1", "--limit", "1", "--stream-only", "--max-tokens", "8", "--output-dir",
+                    dir.resolve("b").toString(), "--db", dir.resolve("c.db").toString());
+            assertThat(ok.code()).as(ok.err()).isZero();
+        }
+    }
 }

@@ -2,37 +2,47 @@ package dev.lmsbench.client;
 
 import dev.lmsbench.core.spi.BackendException;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Future;
 
 /**
  * One request in flight, abortable from another thread (the timeout watchdog or {@code cancelInFlight}).
  *
- * <p>Aborting cancels the pending send (while waiting for headers) or closes the body stream (while reading), which
- * wakes the reading thread: its blocked {@code read} returns or throws, it sees {@link #abortReason()} and reports
- * that instead of an I/O error or a premature end of stream. Whatever is attached after an abort is aborted at once,
- * so there is no window in which an abort is lost.
+ * <p>Aborting closes the socket of the attached {@link HttpConnection}, which wakes the reading thread: its blocked
+ * connect, read or write throws (or the read returns end of stream), it sees {@link #abortReason()} and reports that
+ * instead of an I/O error or a premature end. Whatever is attached after an abort is aborted at once, so there is no
+ * window in which an abort is lost.
  *
  * <p>Thread-safe: all state is guarded by {@code this}.
  */
 final class InFlight {
 
     private final Duration timeout;
+    private final long startNanos = System.nanoTime();
+    private final long timeoutNanos;
     private BackendException.Kind abortReason;
-    private Future<?> pending;
-    private InputStream body;
+    private HttpConnection connection;
 
-    /** @param timeout the call's deadline, for messages */
+    /** @param timeout the call's deadline, from now */
     InFlight(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.timeoutNanos = saturatedNanos(timeout);
     }
 
     /** The call's deadline. */
     Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * What is left of the deadline, at least 0; {@link Long#MAX_VALUE} when the timeout does not fit in a long. Done
+     * with differences of {@link System#nanoTime()}, never by comparing absolute values (they may overflow).
+     */
+    long remainingNanos() {
+        if (timeoutNanos == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, timeoutNanos - (System.nanoTime() - startNanos));
     }
 
     /**
@@ -45,10 +55,9 @@ final class InFlight {
             return;
         }
         abortReason = reason;
-        if (pending != null) {
-            pending.cancel(true);
+        if (connection != null) {
+            connection.abort();
         }
-        closeQuietly(body);
     }
 
     /** Why the request was aborted, or {@code null} while it was not. */
@@ -56,38 +65,33 @@ final class InFlight {
         return abortReason;
     }
 
-    /** Attaches the send that waits for the response headers. */
-    synchronized void attach(Future<?> send) {
-        pending = send;
+    /**
+     * Attaches the connection the call now uses (before it connects, or when it is taken from the pool). A previous
+     * one was already released or discarded by the caller.
+     */
+    synchronized void attach(HttpConnection current) {
+        connection = current;
         if (abortReason != null) {
-            send.cancel(true);
+            current.abort();
         }
     }
 
-    /** Attaches the response body being read; replaces the previous one (closed by the caller). */
-    synchronized void attach(InputStream stream) {
-        pending = null;
-        body = stream;
-        if (abortReason != null) {
-            closeQuietly(stream);
-        }
-    }
-
-    /** Closes the attached body, if any. Called by the reading thread when done with it. */
+    /**
+     * Ends the use of the attached connection, if any: back to the pool when its response was complete and
+     * keep-alive, closed otherwise. Called by the reading thread when done with the response.
+     */
     synchronized void release() {
-        pending = null;
-        closeQuietly(body);
-        body = null;
+        if (connection != null) {
+            connection.release();
+            connection = null;
+        }
     }
 
-    private static void closeQuietly(InputStream stream) {
-        if (stream == null) {
-            return;
-        }
+    static long saturatedNanos(Duration duration) {
         try {
-            stream.close();
-        } catch (IOException e) {
-            // Closing only serves to unblock or free the connection; a failure to close changes nothing for callers.
+            return Math.max(0, duration.toNanos());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 }

@@ -14,31 +14,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Client for OpenAI-compatible servers (LM Studio, llama.cpp, vLLM, Ollama): chat completions measured on the client
@@ -54,9 +44,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <h2>What is measured</h2>
- * Every timestamp is {@link System#nanoTime()} taken on the thread where the bytes arrive: the send time just before
- * the request is handed to the HTTP stack, the header time when the response headers are parsed, and, while
- * streaming, the time right after each socket read returns. Each SSE event gets the time of the read that completed
+ * Every timestamp is {@link System#nanoTime()} taken on the calling thread, which does all the I/O itself: the client
+ * speaks HTTP/1.1 over a blocking socket of its own (not {@code java.net.http.HttpClient}, whose hand-offs between its
+ * selector thread, its executor and the reader cost about 2 ms each way on a small machine). The send time is taken
+ * just before the connection is taken from the pool (or opened: a new connection's connect and TLS handshake count),
+ * and the request then leaves in one socket write; the header time right after the socket read that completed the
+ * header block; while reading the body, the time right after each socket read returns (through the chunked decoder,
+ * which hands out bytes as soon as any arrive). Each SSE event gets the time of the read that completed
  * it. A chunk carries a token when its {@code content} or its {@code reasoning_content} (or {@code reasoning}) is
  * non-empty, so TTFT counts reasoning tokens and a role-only first chunk is not a token. A non-streamed answer has no
  * token times. When a path-less base URL is probed ({@code /v1} answered 404, see {@link ClientConfig}), the timings
@@ -88,8 +82,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Lifecycle and threads</h2>
  * Create with {@link #create(ClientConfig)}, share, and {@link #close()} once. Thread-safe: any number of threads may
- * call {@link #infer} and {@link #listModels} at once; each call reads its response on the calling thread. One
- * {@link HttpClient} (HTTP/1.1) and one daemon watchdog thread enforcing deadlines serve all calls.
+ * call {@link #infer} and {@link #listModels} at once; each call uses its own connection (kept alive and reused
+ * when the server allows) and reads its response on the calling thread. One daemon watchdog thread enforces deadlines
+ * for all calls: a timeout or {@link #cancelInFlight()} closes the call's socket, which unblocks its read at once.
+ * Redirects (301, 302, 303, 307, 308 for GET; 307, 308 for POST) are followed up to five times, never from https to
+ * http.
  */
 public final class OpenAiClient implements InferenceBackend, ModelCatalog {
 
@@ -106,11 +103,15 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
     private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
     private static final int MAX_MESSAGE_CHARS = 300;
+    private static final int MAX_REDIRECTS = 5;
+    /** How long to wait for the end of a body after {@code [DONE]} so its connection can be reused. */
+    private static final Duration DRAIN_BUDGET = Duration.ofMillis(250);
+    private static final String USER_AGENT = "lmsbench/" + version();
 
     private final ClientConfig config;
     private final Endpoints endpoints;
     private final ChatJson json = new ChatJson();
-    private final HttpClient http;
+    private final HttpTransport transport;
     private final ScheduledExecutorService watchdog;
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -118,11 +119,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private OpenAiClient(ClientConfig config) {
         this.config = config;
         this.endpoints = new Endpoints(config.baseUrl());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.transport = new HttpTransport(config.connectTimeout(), USER_AGENT);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "lmsbench-client-watchdog");
             thread.setDaemon(true);
@@ -221,7 +218,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         }
     }
 
-    /** Cancels calls in flight and releases the HTTP client and the watchdog thread. Idempotent; never throws. */
+    /** Cancels calls in flight and closes idle connections and the watchdog thread. Idempotent; never throws. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -230,7 +227,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         try {
             cancelInFlight();
             watchdog.shutdownNow();
-            http.shutdownNow();
+            transport.close();
         } catch (RuntimeException e) {
             LOG.debug("error while closing the client for {}", config.baseUrl(), e);
         }
@@ -273,8 +270,15 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
 
     // ---- sending, with the /v1 fallback ----
 
-    /** A response whose headers arrived with a status below 400. */
-    private record Opened(URI uri, HttpResponse<InputStream> response, long sentNanos, long headersNanos) {
+    /**
+     * A response whose headers arrived with a status below 400.
+     *
+     * @param uri          the URL the call was made to (before any redirect), for messages
+     * @param response     the final response
+     * @param sentNanos    when the first request of the exchange was sent
+     * @param headersNanos when the final response's headers were read
+     */
+    private record Opened(URI uri, HttpTransport.Response response, long sentNanos, long headersNanos) {
     }
 
     /** Sends to the endpoint's target URLs in turn; see {@link Endpoints} for when a second one is tried. */
@@ -284,7 +288,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         for (int i = 0; ; i++) {
             Endpoints.Target target = targets.get(i);
             Opened opened = send(call, target.uri(), body, accept);
-            int status = opened.response().statusCode();
+            int status = opened.response().status();
             if (status < 400) {
                 if (status < 300) {
                     endpoints.succeeded(target);
@@ -303,44 +307,85 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         }
     }
 
+    /**
+     * Sends one request, following up to {@value #MAX_REDIRECTS} redirects: 301, 302, 303, 307 and 308 for a GET,
+     * 307 and 308 (which keep the method and body) for a POST; only to the same scheme or from http to https. The
+     * token goes only to the original host. A redirect not followed is returned as it is.
+     */
     private Opened send(InFlight call, URI uri, byte[] body, String accept) throws BackendException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Accept", accept);
-        if (config.hasApiToken()) {
-            builder.header("Authorization", "Bearer " + config.apiToken());
+        String method = body == null ? "GET" : "POST";
+        URI current = uri;
+        long sentNanos = -1;
+        for (int redirects = 0; ; redirects++) {
+            String token = config.hasApiToken() && current.getHost().equalsIgnoreCase(uri.getHost())
+                    ? config.apiToken() : null;
+            HttpTransport.Response response = sendOnce(call, uri, current, method, accept, token, body);
+            if (sentNanos == -1) {
+                sentNanos = response.sentNanos();
+            }
+            Opened opened = new Opened(uri, response, sentNanos, response.headersNanos());
+            URI next = redirectTarget(current, method, response, redirects);
+            if (next == null) {
+                return opened;
+            }
+            LOG.debug("{} redirects ({}) to {}", current, response.status(), next);
+            readFully(call, opened, MAX_ERROR_BODY_BYTES, null);
+            call.release();
+            current = next;
         }
-        if (body == null) {
-            builder.GET();
-        } else {
-            builder.header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static URI redirectTarget(URI current, String method, HttpTransport.Response response, int redirects) {
+        int status = response.status();
+        boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+        boolean keepsMethod = status == 307 || status == 308;
+        if (!redirect || redirects >= MAX_REDIRECTS || (!"GET".equals(method) && !keepsMethod)) {
+            return null;
         }
-        HttpRequest request = builder.build();
-        AtomicLong headersNanos = new AtomicLong();
-        // The handler runs when the status line and headers are parsed, before the future completes and before the
-        // calling thread wakes up: the earliest point the headers can be timed.
-        BodyHandler<InputStream> handler = info -> {
-            headersNanos.set(System.nanoTime());
-            return BodySubscribers.ofInputStream();
-        };
-        long sentNanos = System.nanoTime();
-        CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(request, handler);
-        call.attach(future);
-        HttpResponse<InputStream> response;
+        String location = response.headers().firstValue("Location").orElse("").strip();
+        if (location.isEmpty()) {
+            return null;
+        }
+        URI next;
         try {
-            response = future.get();
-        } catch (CancellationException e) {
-            throw aborted(call, uri);
-        } catch (ExecutionException e) {
+            next = current.resolve(location);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String from = current.getScheme().toLowerCase(Locale.ROOT);
+        String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        boolean allowed = next.getHost() != null && (to.equals(from) || ("http".equals(from) && "https".equals(to)));
+        return allowed ? next : null;
+    }
+
+    /**
+     * One exchange on the transport, its failures mapped to {@link BackendException}s naming {@code uri}.
+     *
+     * @param uri     the URL the call was made to, for messages
+     * @param current the URL to send to (differs from {@code uri} after a redirect)
+     */
+    private HttpTransport.Response sendOnce(InFlight call, URI uri, URI current, String method, String accept,
+            String token, byte[] body) throws BackendException {
+        try {
+            return transport.send(call, method, current, accept, token, body);
+        } catch (IOException e) {
+            if (call.abortReason() == null && Thread.currentThread().isInterrupted()) {
+                // A blocking socket ignores interrupts; the caller gave up all the same.
+                call.abort(Kind.CANCELLED);
+            }
             if (call.abortReason() != null) {
                 throw aborted(call, uri);
             }
-            throw connectionFailure(uri, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            call.abort(Kind.CANCELLED);
-            throw aborted(call, uri);
+            if (e instanceof SocketTimeoutException) {
+                // The read timeout (the safety net behind the watchdog) fired first: the deadline passed.
+                call.abort(Kind.TIMEOUT);
+                throw aborted(call, uri);
+            }
+            if (e instanceof HttpProtocolException) {
+                throw protocol("invalid HTTP response from " + uri + ": " + e.getMessage(), uri, e);
+            }
+            throw connectionFailure(uri, e);
         }
-        call.attach(response.body());
-        return new Opened(uri, response, sentNanos, headersNanos.get());
     }
 
     // ---- reading ----
@@ -374,6 +419,9 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
             for (SseParser.Event event : parser.feed(buffer, 0, n, now)) {
                 if (isDone(event)) {
                     recorder.end(event.nanos());
+                    // Everything is measured; read the last chunk, which usually arrived with [DONE], so the
+                    // connection can be reused.
+                    HttpTransport.drainQuietly(call, opened.response(), DRAIN_BUDGET);
                     return recorder.result(prompt);
                 }
                 recorder.chunk(parseChunk(event, opened.uri()), event.nanos());
@@ -434,11 +482,20 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
             n = in.read(buffer);
         } catch (IOException e) {
             if (call.abortReason() == null && Thread.currentThread().isInterrupted()) {
-                // The body stream turns an interrupt into an IOException (and keeps the flag): the caller gave up.
+                // A blocking socket read does not react to interrupts, but a failed read with the flag set means the
+                // caller gave up.
                 call.abort(Kind.CANCELLED);
             }
             if (call.abortReason() != null) {
                 throw aborted(call, uri);
+            }
+            if (e instanceof SocketTimeoutException) {
+                // The read timeout (the safety net behind the watchdog) fired first: the deadline passed.
+                call.abort(Kind.TIMEOUT);
+                throw aborted(call, uri);
+            }
+            if (e instanceof HttpProtocolException) {
+                throw protocol("invalid HTTP body from " + uri + ": " + e.getMessage(), uri, e);
             }
             throw new BackendException(Kind.CONNECTION,
                     oneLine("connection to " + uri + " broke mid-response: " + describe(e)), uri.toString(), -1, e);
@@ -469,7 +526,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     // ---- failures ----
 
     private BackendException httpStatus(InFlight call, Opened opened) throws BackendException {
-        int status = opened.response().statusCode();
+        int status = opened.response().status();
         byte[] body = readFully(call, opened, MAX_ERROR_BODY_BYTES, null);
         call.release();
         String serverMessage = json.errorMessage(body);
@@ -490,9 +547,9 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         String reason = null;
         boolean connectFailed = false;
         for (Throwable t = cause; t != null && reason == null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
+            if (t instanceof HttpConnection.ConnectFailure failure && failure.timedOut()) {
                 reason = "connect timed out after " + format(config.connectTimeout());
-            } else if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+            } else if (t instanceof UnknownHostException) {
                 reason = "unknown host " + uri.getHost();
             } else if (t instanceof ConnectException) {
                 connectFailed = true;
@@ -502,8 +559,8 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
             }
         }
         if (reason == null && connectFailed) {
-            // The JDK client reports a refused connect as a bare ConnectException (cause ClosedChannelException);
-            // other connect failures, such as "No route to host", come with a message.
+            // A refused connect may come as a bare ConnectException; other connect failures, such as "No route to
+            // host", come with a message.
             reason = "connection refused";
         }
         if (reason == null) {
@@ -519,6 +576,15 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     }
 
     // ---- small helpers ----
+
+    /** This module's version for the {@code User-Agent}, {@code dev} when run from classes without one. */
+    private static String version() {
+        String version = OpenAiClient.class.getPackage().getImplementationVersion();
+        if (version == null && OpenAiClient.class.getModule().getDescriptor() != null) {
+            version = OpenAiClient.class.getModule().getDescriptor().rawVersion().orElse(null);
+        }
+        return version == null || version.isBlank() ? "dev" : version;
+    }
 
     /** The most specific message in a cause chain, for one-line error messages. */
     private static String describe(Throwable throwable) {

@@ -1,0 +1,58 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.core.event.BenchmarkEvent;
+import dev.lmsbench.core.event.Progress;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.TokenUsage;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgressPrinterTest {
+
+    private static final ModelInfo MODEL = new ModelInfo("qwen3-8b@q4_k_m", "llm", "", "", "Q4_K_M", 4_000_000_000L,
+            -1);
+
+    private static String render(boolean terminal) {
+        StringWriter out = new StringWriter();
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(out, true), terminal);
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2);
+        p.onEvent(new BenchmarkEvent.RunStarted(RunInfo.start("http://x", s, "t"), List.of(MODEL), 5));
+        p.onEvent(new BenchmarkEvent.ModelStarted(MODEL, 1, 1));
+        long ms = 1_000_000L;
+        RequestTimings t = new RequestTimings(0, ms, ms, 100 * ms, 100 * ms, 300 * ms, 310 * ms,
+                new long[]{100 * ms, 200 * ms, 300 * ms});
+        RequestResult r = new RequestResult(MODEL.id(), 4096, 1, 1, false, RunMode.STREAM, Instant.EPOCH, t,
+                TokenUsage.reported(10, 3, 0), "stop", "");
+        p.onEvent(new BenchmarkEvent.RequestCompleted(r, new Progress(3, 5, Duration.ofSeconds(6),
+                Duration.ofSeconds(4))));
+        return out.toString();
+    }
+
+    @Test
+    void plainOutputHasOneLinePerRequestWithRunTokPerSecondAndEta() {
+        String out = render(false);
+        assertThat(out).doesNotContain("\r").doesNotContain("\033");
+        assertThat(out).contains("[1/1] qwen3-8b@q4_k_m  Q4_K_M  4.0 GB");
+        assertThat(out).contains("[1/1] qwen3-8b@q4_k_m  run 2/2 stream  ttft 0.100 s, 10.0 tok/s  [3/5, ETA 0:04]");
+    }
+
+    @Test
+    void terminalOutputRewritesOneStatusLineInPlace() {
+        String out = render(true);
+        assertThat(out).contains("\r\033[2K[1/1] qwen3-8b@q4_k_m  run 2/2 stream  ttft 0.100 s, 10.0 tok/s  "
+                + "[3/5, ETA 0:04]");
+        assertThat(out).doesNotEndWith("\n");
+    }
+}
