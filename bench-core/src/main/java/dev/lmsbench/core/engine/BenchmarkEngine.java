@@ -142,7 +142,7 @@ public final class BenchmarkEngine {
             emit(new BenchmarkEvent.ModelLoading(model));
             LoadOutcome outcome = null;
             try {
-                outcome = backend.load(model, settings.contextLength());
+                outcome = backend.load(model, settings.load());
                 loadSeconds = outcome.seconds();
                 emit(new BenchmarkEvent.ModelLoaded(model, outcome));
             } catch (BackendException e) {
@@ -253,14 +253,14 @@ public final class BenchmarkEngine {
     private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
         InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
-                settings.temperature(), mode == RunMode.STREAM, settings.requestTimeout());
+                settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout());
         Instant startedAt = clock.instant();
         long sent = System.nanoTime();
         RequestResult result;
         try {
             InferenceResult r = backend.infer(req);
             result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
-                    mode, startedAt, r.timings(), r.usage(), r.finishReason(), "");
+                    mode, startedAt, r.timings(), r.usage(), r.finishReason(), "", r.serverStats());
         } catch (BackendException e) {
             if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
                 LOG.debug("request {} of {} cancelled", index, model.id());

@@ -40,6 +40,9 @@ import java.util.function.ToDoubleFunction;
  * @param loadSeconds              measured model load time, or {@code NaN} when the backend does not load explicitly
  * @param startedAt                when the model's benchmark started
  * @param finishedAt               when it ended
+ * @param serverTokensPerSecond    the server's own {@code stats.tokens_per_second} over measured streaming requests
+ *                                 that reported it (LM Studio); empty when the server reports none
+ * @param serverTtft               the server's own time to first token (seconds), likewise
  */
 public record ModelSummary(
         ModelInfo model,
@@ -65,7 +68,9 @@ public record ModelSummary(
         WarmupStats warmup,
         double loadSeconds,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Distribution serverTokensPerSecond,
+        Distribution serverTtft) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -76,6 +81,9 @@ public record ModelSummary(
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(finishedAt, "finishedAt");
+        // rows stored before these fields existed read back as null
+        serverTokensPerSecond = Objects.requireNonNullElse(serverTokensPerSecond, Distribution.EMPTY);
+        serverTtft = Objects.requireNonNullElse(serverTtft, Distribution.EMPTY);
     }
 
     /**
@@ -171,7 +179,9 @@ public record ModelSummary(
                 dist(stream, RequestResult::completionTokensPerSecond),
                 streamTotal, nonStreamTotal, total,
                 new TokenTotals(prompt, completion, reasoning, estimated),
-                WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt);
+                WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
+                dist(stream, r -> r.serverStats().tokensPerSecond()),
+                dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()));
     }
 
     private static Distribution dist(List<RequestResult> results, ToDoubleFunction<RequestResult> metric) {

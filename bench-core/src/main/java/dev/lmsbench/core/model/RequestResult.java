@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param usage         token counts (from the server's {@code usage}, or estimated and flagged)
  * @param finishReason  the server's {@code finish_reason}, or {@code ""}
  * @param error         a one-line error, or {@code ""} when the request succeeded
+ * @param serverStats   what the server itself reported, or {@link ServerStats#NONE}; reported beside, never instead
+ *                      of, the client-side figures
  */
 public record RequestResult(
         String model,
@@ -31,7 +33,8 @@ public record RequestResult(
         RequestTimings timings,
         TokenUsage usage,
         String finishReason,
-        String error) {
+        String error,
+        ServerStats serverStats) {
 
     /** Validates required fields and normalizes absent strings to {@code ""}. */
     public RequestResult {
@@ -42,9 +45,18 @@ public record RequestResult(
         Objects.requireNonNull(usage, "usage");
         finishReason = Objects.requireNonNullElse(finishReason, "");
         error = Objects.requireNonNullElse(error, "");
+        serverStats = Objects.requireNonNullElse(serverStats, ServerStats.NONE);
         if (parallel < 1) {
             throw new IllegalArgumentException("parallel must be >= 1");
         }
+    }
+
+    /** A result without server statistics (see the canonical constructor for the parameters). */
+    public RequestResult(String model, int contextLength, int parallel, int index, boolean warmup, RunMode mode,
+                         Instant startedAt, RequestTimings timings, TokenUsage usage, String finishReason,
+                         String error) {
+        this(model, contextLength, parallel, index, warmup, mode, startedAt, timings, usage, finishReason, error,
+                ServerStats.NONE);
     }
 
     /** Whether the request completed without error. */

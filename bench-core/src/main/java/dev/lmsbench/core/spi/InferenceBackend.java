@@ -1,5 +1,6 @@
 package dev.lmsbench.core.spi;
 
+import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
 
@@ -23,12 +24,12 @@ public interface InferenceBackend extends AutoCloseable {
      * Loads a model explicitly. The default does nothing and reports that loading is not managed: plain
      * OpenAI-compatible servers load a model on its first request.
      *
-     * @param model         the model
-     * @param contextLength the context length to load with, {@code 0} for the server's default
+     * @param model  the model
+     * @param config how to load it (context length and load configuration; unset fields keep server defaults)
      * @return what loading did
      * @throws BackendException when loading failed
      */
-    default LoadOutcome load(ModelInfo model, int contextLength) throws BackendException {
+    default LoadOutcome load(ModelInfo model, LoadConfig config) throws BackendException {
         return LoadOutcome.notManaged();
     }
 

@@ -1,6 +1,7 @@
 package dev.lmsbench.core.spi;
 
 import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
 
 import java.util.Objects;
@@ -13,9 +14,12 @@ import java.util.Objects;
  * @param content      the visible answer text
  * @param reasoning    the reasoning text ({@code reasoning_content}), or {@code ""}
  * @param finishReason {@code finish_reason}, or {@code ""}
+ * @param serverStats  what the server itself reported (LM Studio {@code stats}), or {@link ServerStats#NONE}
+ * @param cached       {@code true} when the answer came from the client's response cache, not the server (then the
+ *                     timings measure the cache, never the model)
  */
 public record InferenceResult(RequestTimings timings, TokenUsage usage, String content, String reasoning,
-                              String finishReason) {
+                              String finishReason, ServerStats serverStats, boolean cached) {
 
     /** Validates required fields and normalizes absent strings to {@code ""}. */
     public InferenceResult {
@@ -24,5 +28,20 @@ public record InferenceResult(RequestTimings timings, TokenUsage usage, String c
         content = Objects.requireNonNullElse(content, "");
         reasoning = Objects.requireNonNullElse(reasoning, "");
         finishReason = Objects.requireNonNullElse(finishReason, "");
+        serverStats = Objects.requireNonNullElse(serverStats, ServerStats.NONE);
+    }
+
+    /**
+     * A result measured from the server, without server statistics.
+     *
+     * @param timings      client-side timings
+     * @param usage        token counts
+     * @param content      the answer
+     * @param reasoning    the reasoning, or {@code ""}
+     * @param finishReason {@code finish_reason}, or {@code ""}
+     */
+    public InferenceResult(RequestTimings timings, TokenUsage usage, String content, String reasoning,
+                           String finishReason) {
+        this(timings, usage, content, reasoning, finishReason, ServerStats.NONE, false);
     }
 }

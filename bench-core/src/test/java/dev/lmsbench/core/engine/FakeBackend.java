@@ -36,7 +36,7 @@ final class FakeBackend implements InferenceBackend {
     }
 
     @Override
-    public LoadOutcome load(ModelInfo model, int contextLength) throws BackendException {
+    public LoadOutcome load(ModelInfo model, dev.lmsbench.core.model.LoadConfig config) throws BackendException {
         calls.add("load " + model.id());
         if (failLoad) {
             throw new BackendException(BackendException.Kind.HTTP_STATUS, "not enough memory", "", 500, null);
