@@ -10,4 +10,5 @@ module dev.lmsbench.core {
     exports dev.lmsbench.core.spi;
     exports dev.lmsbench.core.stats;
     exports dev.lmsbench.core.engine;
+    exports dev.lmsbench.core.config;
 }
