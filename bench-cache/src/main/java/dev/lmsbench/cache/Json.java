@@ -54,6 +54,14 @@ final class Json {
         return MAPPER.readValue(json, ModelSummary.class);
     }
 
+    static String writeValue(Object value) throws JsonProcessingException {
+        return MAPPER.writeValueAsString(value);
+    }
+
+    static <T> T read(String json, Class<T> type) throws JsonProcessingException {
+        return MAPPER.readValue(json, type);
+    }
+
     static String write(long[] values) throws JsonProcessingException {
         return MAPPER.writeValueAsString(values);
     }

@@ -100,8 +100,15 @@ final class Schema {
     /** Every migration, in version order, without gaps. */
     static final List<Migration> MIGRATIONS = List.of(V1);
 
-    /** Columns added at open when missing (none yet). */
-    static final List<OptionalColumn> OPTIONAL_COLUMNS = List.of();
+    /**
+     * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so
+     * old and new rows live side by side without a version bump.
+     */
+    static final List<OptionalColumn> OPTIONAL_COLUMNS = List.of(
+            // the full sampling parameters and load configuration of a run (JSON); NULL in older rows, which
+            // then read back as temperature-only sampling and context-only loading
+            new OptionalColumn("runs", "sampling_json", "TEXT"),
+            new OptionalColumn("runs", "load_json", "TEXT"));
 
     private Schema() {
     }

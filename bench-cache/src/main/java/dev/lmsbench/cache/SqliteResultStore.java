@@ -186,7 +186,7 @@ public final class SqliteResultStore implements ResultStore {
         String sql = """
                 SELECT m.id, m.summary_json, r.run_id, r.started_at, r.endpoint, r.tool_version, r.prompt,
                        r.max_tokens, r.context_length, r.runs, r.warmup_runs, r.parallel, r.temperature,
-                       r.request_timeout_s, r.non_streaming
+                       r.request_timeout_s, r.non_streaming, r.sampling_json, r.load_json
                 FROM model_results m JOIN runs r ON r.run_id = m.run_id
                 ORDER BY m.id""";
         lock.lock();
@@ -301,15 +301,17 @@ public final class SqliteResultStore implements ResultStore {
     private static void upsertRun(Connection c, RunInfo run) throws SQLException {
         String sql = """
                 INSERT INTO runs (run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length,
-                                  runs, warmup_runs, parallel, temperature, request_timeout_s, non_streaming)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  runs, warmup_runs, parallel, temperature, request_timeout_s, non_streaming,
+                                  sampling_json, load_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id) DO UPDATE SET
                   started_at = excluded.started_at, endpoint = excluded.endpoint,
                   tool_version = excluded.tool_version, prompt = excluded.prompt,
                   max_tokens = excluded.max_tokens, context_length = excluded.context_length,
                   runs = excluded.runs, warmup_runs = excluded.warmup_runs, parallel = excluded.parallel,
                   temperature = excluded.temperature, request_timeout_s = excluded.request_timeout_s,
-                  non_streaming = excluded.non_streaming""";
+                  non_streaming = excluded.non_streaming, sampling_json = excluded.sampling_json,
+                  load_json = excluded.load_json""";
         BenchmarkSettings s = run.settings();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -326,6 +328,12 @@ public final class SqliteResultStore implements ResultStore {
             setReal(ps, ++i, s.temperature());
             setReal(ps, ++i, s.requestTimeout().toNanos() / NANOS_PER_SECOND);
             ps.setInt(++i, s.nonStreaming() ? 1 : 0);
+            try {
+                ps.setString(++i, Json.writeValue(s.sampling()));
+                ps.setString(++i, Json.writeValue(s.load()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("cannot encode the run settings: " + e.getOriginalMessage(), e);
+            }
             ps.executeUpdate();
         }
     }
@@ -467,6 +475,19 @@ public final class SqliteResultStore implements ResultStore {
                 rs.getDouble("temperature"),
                 Duration.ofNanos(Math.round(rs.getDouble("request_timeout_s") * NANOS_PER_SECOND)),
                 rs.getInt("non_streaming") != 0);
+        try {
+            String sampling = rs.getString("sampling_json");
+            String load = rs.getString("load_json");
+            if (sampling != null) {
+                settings = settings.withSampling(Json.read(sampling, dev.lmsbench.core.model.SamplingParams.class));
+            }
+            if (load != null) {
+                settings = settings.withLoad(Json.read(load, dev.lmsbench.core.model.LoadConfig.class));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("cannot decode the settings of run " + rs.getString("run_id") + ": "
+                    + e.getOriginalMessage(), e);
+        }
         return new RunInfo(rs.getString("run_id"), Instant.parse(rs.getString("started_at")),
                 rs.getString("endpoint"), settings, rs.getString("tool_version"));
     }

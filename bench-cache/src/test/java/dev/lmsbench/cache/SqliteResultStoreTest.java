@@ -35,6 +35,20 @@ class SqliteResultStoreTest {
     }
 
     @Test
+    void roundTripsTheFullSamplingAndLoadSettingsOfARun() throws Exception {
+        RunInfo base = Fixtures.run("20261125-150000-beef");
+        RunInfo run = new RunInfo(base.runId(), base.startedAt(), base.endpoint(), base.settings()
+                .withSampling(new dev.lmsbench.core.model.SamplingParams(0.7, 40, 0.95, null, 1.1))
+                .withLoad(new dev.lmsbench.core.model.LoadConfig(8192, -1, 512, null, true, null, null, true, false,
+                        "q8_0", null)), base.toolVersion());
+        List<RequestResult> requests = Fixtures.requests(QWEN, 1, true);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(run, Fixtures.summary(QWEN, requests, 1.0), requests);
+            assertThat(store.list()).extracting(StoredResult::run).containsExactly(run);
+        }
+    }
+
+    @Test
     void roundTripsSummariesWithNaNFiguresAndDistributions() throws Exception {
         RunInfo run = Fixtures.run("20261125-144630-1a2b");
         List<RequestResult> requests = Fixtures.requests(QWEN, 1, true);

@@ -13,7 +13,7 @@ import java.util.Set;
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "config", "help", "-h", "--help", "-V", "--version");
 
     private Main() {
     }
@@ -34,20 +34,8 @@ public final class Main {
      */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         String[] effective = withDefaultSubcommand(args);
-        ProjectDefaults defaults;
         try {
-            defaults = ProjectDefaults.load();
-        } catch (CliException e) {
-            if (!"run".equals(effective[0])) {
-                defaults = ProjectDefaults.none();
-            } else {
-                err.println("lmsbench: " + oneLine(e.getMessage()));
-                err.flush();
-                return e.exitCode();
-            }
-        }
-        try {
-            CommandLine cmd = commandLine(out, err, defaults);
+            CommandLine cmd = commandLine(out, err);
             return cmd.execute(effective);
         } catch (RuntimeException e) {
             LOG.debug("unexpected failure", e);
@@ -57,14 +45,13 @@ public final class Main {
         }
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, ProjectDefaults defaults) {
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cmd = new CommandLine(new LmsBenchCommand());
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler(Main::handleParameterException);
         cmd.setExecutionExceptionHandler(Main::handleExecutionException);
-        cmd.setDefaultValueProvider(defaults);
         return cmd;
     }
 

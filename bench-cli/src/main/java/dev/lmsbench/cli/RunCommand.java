@@ -4,7 +4,12 @@ import dev.lmsbench.cache.ResultStorePaths;
 import dev.lmsbench.cache.SqliteResultStore;
 import dev.lmsbench.client.ClientConfig;
 import dev.lmsbench.client.OpenAiClient;
+import dev.lmsbench.core.config.ConfigException;
+import dev.lmsbench.core.config.ConfigKeys;
+import dev.lmsbench.core.config.ConfigLayer;
+import dev.lmsbench.core.config.ResolvedConfig;
 import dev.lmsbench.core.engine.BenchmarkEngine;
+import dev.lmsbench.core.engine.ModelFilter;
 import dev.lmsbench.core.engine.ModelSelector;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
@@ -20,6 +25,7 @@ import dev.lmsbench.report.ReportWriters;
 import dev.lmsbench.sim.SimServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +40,11 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code lmsbench run}: discovers models, benchmarks them, stores and reports the results. */
@@ -60,97 +69,248 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(validate = false, heading = "%nServer:%n", order = 1)
-    Server server = new Server();
-
-    @ArgGroup(validate = false, heading = "%nBasic:%n", order = 2)
+    @ArgGroup(validate = false, heading = "%nBasic:%n", order = 1)
     Basic basic = new Basic();
+
+    @ArgGroup(validate = false, heading = "%nPresets:%n", order = 2)
+    PresetOptions presets = new PresetOptions();
 
     @ArgGroup(validate = false, heading = "%nFilters:%n", order = 3)
     Filters filters = new Filters();
 
-    @ArgGroup(validate = false, heading = "%nInference:%n", order = 4)
+    @ArgGroup(validate = false, heading = "%nCache:%n", order = 4)
+    Cache cache = new Cache();
+
+    @ArgGroup(validate = false, heading = "%nProfiling (not available yet: hardware profiling arrives with issue 5):%n",
+            order = 5)
+    Profiling profiling = new Profiling();
+
+    @ArgGroup(validate = false, heading = "%nInference:%n", order = 6)
     Inference inference = new Inference();
 
-    @ArgGroup(validate = false, heading = "%nOutput and cache:%n", order = 5)
+    @ArgGroup(validate = false, heading = "%nLoad config (LM Studio native API):%n", order = 7)
+    Load load = new Load();
+
+    @ArgGroup(validate = false, heading = "%nREST API and server:%n", order = 8)
+    Server server = new Server();
+
+    @ArgGroup(validate = false, heading = "%nComparison (not available yet):%n", order = 9)
+    Comparison comparison = new Comparison();
+
+    @ArgGroup(validate = false, heading = "%nOutput:%n", order = 10)
     Output output = new Output();
 
-    @ArgGroup(validate = false, heading = "%nSimulator:%n", order = 6)
+    @ArgGroup(validate = false, heading = "%nSimulator:%n", order = 11)
     Sim sim = new Sim();
 
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages on stderr.", order = 100)
     boolean verbose;
 
-    static final class Server {
-        @Option(names = "--base-url", paramLabel = "URL", order = 1, description = {
-                "Server to benchmark (default: ${DEFAULT-VALUE}). A URL with a path (http://host:8000/v1) is used as "
-                        + "given; without a path /v1 is tried, then the root."})
-        String baseUrl = "http://localhost:1234";
-
-        @Option(names = "--api-token", paramLabel = "TOKEN", order = 2,
-                description = "Bearer token sent with every request (LM Studio API token, OpenAI key).")
-        String apiToken;
-
-        @Option(names = "--request-timeout", paramLabel = "SECONDS", order = 3,
-                description = "Longest one request may take, end to end (default: ${DEFAULT-VALUE}).")
-        int requestTimeoutSeconds = 300;
-    }
-
     static final class Basic {
         @Option(names = "--runs", paramLabel = "N", order = 1,
-                description = "Measured runs per model (default: ${DEFAULT-VALUE}).")
-        int runs = 3;
+                description = "Measured runs per model (default 3; config num_runs).")
+        Integer runs;
 
-        @Option(names = "--warmup", paramLabel = "N", order = 2,
-                description = "Warmup requests per model, excluded from summaries (default: ${DEFAULT-VALUE}).")
-        int warmup = 1;
+        @Option(names = "--context", paramLabel = "TOKENS", order = 2, description = {
+                "Context length models are loaded with (default 4096; config context_length). Applied through "
+                        + "LM Studio's native API; plain OpenAI-compatible servers keep their own setting."})
+        Integer context;
 
         @Option(names = "--prompt", paramLabel = "TEXT", order = 3,
-                description = "The prompt sent in every request (default: \"${DEFAULT-VALUE}\").")
-        String prompt = BenchmarkSettings.DEFAULT_PROMPT;
+                description = "The prompt sent in every request (config prompt).")
+        String prompt;
 
-        @Option(names = "--context", paramLabel = "TOKENS", order = 4, description = {
-                "Context length, recorded with every result (default: ${DEFAULT-VALUE}). Plain OpenAI-compatible "
-                        + "servers keep their own setting; loading LM Studio models at this length is not "
-                        + "available yet."})
-        int context = 4096;
+        @Option(names = "--limit", paramLabel = "N", order = 4,
+                description = "Benchmark at most N models (0 = all, the default).")
+        int limit = 0;
 
-        @Option(names = "--n-parallel", paramLabel = "N", order = 5,
-                description = "Requests in flight together in each measured run (default: ${DEFAULT-VALUE}).")
-        int parallel = 1;
+        @Option(names = "--dev-mode", order = 5, description = {
+                "Developer smoke test: only the smallest model, 1 run, no warmup, 32 tokens."})
+        boolean devMode;
 
-        @Option(names = "--stream-only", order = 6,
+        @Option(names = "--warmup", paramLabel = "N", order = 6,
+                description = "Warmup requests per model, excluded from summaries (default 1; config warmup_runs).")
+        Integer warmup;
+
+        @Option(names = "--stream-only", order = 7,
                 description = "Skip the non-streaming request of each measured run.")
         boolean streamOnly;
     }
 
-    static final class Filters {
-        @Option(names = {"-m", "--model"}, paramLabel = "ID", order = 1, description = {
-                "Benchmark this model without asking the server for its list (repeatable); for servers "
-                        + "without a model list."})
-        List<String> models;
+    static final class PresetOptions {
+        @Option(names = "--list-presets", order = 1, description = "List built-in and user presets and exit.")
+        boolean list;
 
-        @Option(names = "--include-models", paramLabel = "REGEX", order = 2,
+        @Option(names = "--preset", paramLabel = "NAME", order = 2, description = {
+                "Apply a preset: its values sit between the config files and explicit flags."})
+        String name;
+
+        @Option(names = "--save-preset", paramLabel = "NAME", order = 3, description = {
+                "Save the configuration flags given on this command line as user preset NAME and exit."})
+        String save;
+    }
+
+    static final class Filters {
+        @Option(names = "--only-vision", order = 1, description = "Only models with vision.")
+        boolean onlyVision;
+
+        @Option(names = "--only-tools", order = 2, description = "Only models trained for tool use.")
+        boolean onlyTools;
+
+        @Option(names = "--quants", paramLabel = "LIST", order = 3, split = ",",
+                description = "Only these quantizations, by prefix (e.g. q4,q8_0).")
+        List<String> quants;
+
+        @Option(names = "--arch", paramLabel = "LIST", order = 4, split = ",",
+                description = "Only these architectures (e.g. llama,qwen3).")
+        List<String> arch;
+
+        @Option(names = "--params", paramLabel = "LIST", order = 5, split = ",",
+                description = "Only these parameter counts (e.g. 7B,8B).")
+        List<String> params;
+
+        @Option(names = "--min-context", paramLabel = "TOKENS", order = 6,
+                description = "Only models supporting at least this context length.")
+        int minContext;
+
+        @Option(names = "--max-size", paramLabel = "GB", order = 7,
+                description = "Only models no larger than this many GB (10^9 bytes) on disk.")
+        double maxSizeGb;
+
+        @Option(names = "--include-models", paramLabel = "REGEX", order = 8,
                 description = "Only models whose id matches (case-insensitive, anywhere in the id).")
         String include;
 
-        @Option(names = "--exclude-models", paramLabel = "REGEX", order = 3,
+        @Option(names = "--exclude-models", paramLabel = "REGEX", order = 9,
                 description = "Skip models whose id matches.")
         String exclude;
 
-        @Option(names = "--limit", paramLabel = "N", order = 4,
-                description = "Benchmark at most N models (0 = all, default: ${DEFAULT-VALUE}).")
-        int limit = 0;
+        @Option(names = {"-m", "--model"}, paramLabel = "ID", order = 10, description = {
+                "Benchmark this model without asking the server for its list (repeatable)."})
+        List<String> models;
+    }
+
+    static final class Cache {
+        @Option(names = "--retest", order = 1, description = {
+                "Benchmark models even when the database already has a result with the same settings."})
+        boolean retest;
+
+        @Option(names = "--list-cache", order = 2, description = "Print the stored results as a table and exit.")
+        boolean listCache;
+
+        @Option(names = "--export-cache", paramLabel = "FILE", order = 3,
+                description = "Write the stored results to FILE as JSON and exit.")
+        Path exportCache;
+
+        @Option(names = "--export-only", order = 4, description = {
+                "Write reports (results.json, CSV) from the database's latest result per model, without "
+                        + "benchmarking."})
+        boolean exportOnly;
+    }
+
+    static final class Profiling {
+        @Option(names = "--enable-profiling", order = 1, description = "Sample GPU/CPU/RAM during runs.")
+        boolean enable;
+
+        @Option(names = "--max-temp", paramLabel = "CELSIUS", order = 2,
+                description = "Pause between runs until the GPU is cooler.")
+        Double maxTemp;
+
+        @Option(names = "--max-power", paramLabel = "WATTS", order = 3,
+                description = "Pause between runs until GPU power drops.")
+        Double maxPower;
+
+        @Option(names = "--disable-gtt", order = 4, description = "Exclude AMD GTT memory from VRAM figures.")
+        boolean disableGtt;
     }
 
     static final class Inference {
-        @Option(names = "--max-tokens", paramLabel = "N", order = 1,
-                description = "max_tokens per request (default: ${DEFAULT-VALUE}).")
-        int maxTokens = 256;
+        @Option(names = "--temperature", paramLabel = "T", order = 1,
+                description = "Sampling temperature, 0-2 (default 0.1; config inference.temperature).")
+        Double temperature;
 
-        @Option(names = "--temperature", paramLabel = "T", order = 2,
-                description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-        double temperature = 0.1;
+        @Option(names = "--top-k", paramLabel = "K", order = 2, description = "Top-k sampling (server default).")
+        Integer topK;
+
+        @Option(names = "--top-p", paramLabel = "P", order = 3, description = "Top-p sampling, 0-1.")
+        Double topP;
+
+        @Option(names = "--min-p", paramLabel = "P", order = 4, description = "Min-p sampling, 0-1.")
+        Double minP;
+
+        @Option(names = "--repeat-penalty", paramLabel = "X", order = 5, description = "Repeat penalty.")
+        Double repeatPenalty;
+
+        @Option(names = "--max-tokens", paramLabel = "N", order = 6,
+                description = "max_tokens per request (default 256; config inference.max_tokens).")
+        Integer maxTokens;
+    }
+
+    static final class Load {
+        @Option(names = "--n-gpu-layers", paramLabel = "N", order = 1, description = "GPU layers, -1 = all.")
+        Integer nGpuLayers;
+
+        @Option(names = "--n-batch", paramLabel = "N", order = 2, description = "Evaluation batch size.")
+        Integer nBatch;
+
+        @Option(names = "--n-threads", paramLabel = "N", order = 3, description = "CPU threads, -1 = automatic.")
+        Integer nThreads;
+
+        @Option(names = "--flash-attention", negatable = true, order = 4, description = "Flash attention on/off.")
+        Boolean flashAttention;
+
+        @Option(names = "--rope-freq-base", paramLabel = "X", order = 5, description = "RoPE frequency base.")
+        Double ropeFreqBase;
+
+        @Option(names = "--rope-freq-scale", paramLabel = "X", order = 6, description = "RoPE frequency scale.")
+        Double ropeFreqScale;
+
+        @Option(names = "--use-mmap", negatable = true, order = 7, description = "Memory-map the model file.")
+        Boolean useMmap;
+
+        @Option(names = "--use-mlock", negatable = true, order = 8, description = "Lock the model in RAM.")
+        Boolean useMlock;
+
+        @Option(names = "--kv-cache-quant", paramLabel = "TYPE", order = 9,
+                description = "KV-cache quantization: f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl.")
+        String kvCacheQuant;
+    }
+
+    static final class Server {
+        @Option(names = "--use-rest-api", negatable = true, order = 1, description = {
+                "Use LM Studio's native REST API (config lmstudio.use_rest_api)."})
+        Boolean useRestApi;
+
+        @Option(names = "--api-token", paramLabel = "TOKEN", order = 2,
+                description = "Bearer token sent with every request (config lmstudio.api_token).")
+        String apiToken;
+
+        @Option(names = "--n-parallel", paramLabel = "N", order = 3,
+                description = "Requests in flight together in each measured run (default 1).")
+        int parallel = 1;
+
+        @Option(names = "--unified-kv-cache", order = 4,
+                description = "Not available yet: LM Studio's unified KV cache for parallel requests.")
+        boolean unifiedKvCache;
+
+        @Option(names = "--base-url", paramLabel = "URL", order = 5, description = {
+                "Server to benchmark (default http://<lmstudio.host>:<first lmstudio.ports>). A URL with a path "
+                        + "is used as given; without one /v1 is tried, then the root."})
+        String baseUrl;
+
+        @Option(names = "--request-timeout", paramLabel = "SECONDS", order = 6,
+                description = "Longest one request may take, end to end (default 300; config request_timeout_s).")
+        Integer requestTimeoutSeconds;
+    }
+
+    static final class Comparison {
+        @Option(names = "--compare-with", paramLabel = "RUN", order = 1,
+                description = "Compare with an earlier run (not available yet).")
+        String compareWith;
+
+        @Option(names = "--rank-by", paramLabel = "METRIC", order = 2,
+                description = "Rank models by a metric (not available yet).")
+        String rankBy;
     }
 
     static final class Output {
@@ -162,13 +322,6 @@ final class RunCommand implements Callable<Integer> {
                 "SQLite results database (default: $XDG_DATA_HOME/lm-studio-bench/results/benchmark_cache.db, "
                         + "i.e. ~/.local/share/... when XDG_DATA_HOME is unset)."})
         Path db;
-
-        @Option(names = "--list-cache", order = 3, description = "Print the stored results as a table and exit.")
-        boolean listCache;
-
-        @Option(names = "--export-cache", paramLabel = "FILE", order = 4,
-                description = "Write the stored results to FILE as JSON and exit.")
-        Path exportCache;
     }
 
     static final class Sim extends SimCommand.SimOptions {
@@ -182,17 +335,34 @@ final class RunCommand implements Callable<Integer> {
         Logging.verbose(verbose);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        rejectUnavailable();
+        ConfigPaths paths = ConfigPaths.detect();
+        Presets presetStore = new Presets(paths);
+        if (presets.list) {
+            printPresets(presetStore, out);
+            return ExitCodes.OK;
+        }
+        if (presets.save != null) {
+            Path file = presetStore.save(presets.save, flagLayer());
+            out.println("Saved preset '" + presets.save + "' to " + file);
+            out.flush();
+            return ExitCodes.OK;
+        }
+        ResolvedConfig config = resolveConfig(paths, presetStore);
         Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
-        if (output.listCache || output.exportCache != null) {
+        if (cache.listCache || cache.exportCache != null) {
             return cacheCommand(dbPath, out, err);
         }
-        BenchmarkSettings settings = settings();
+        BenchmarkSettings settings = settings(config);
         if (sim.any() && !sim.enabled) {
             throw CliException.usage("--sim-tokens-per-second, --sim-ttft-ms and --sim-config need --sim");
         }
         ModelSelector selector;
+        ModelFilter filter;
         try {
-            selector = new ModelSelector(filters.include, filters.exclude, filters.limit);
+            selector = new ModelSelector(filters.include, filters.exclude, basic.devMode ? 0 : basic.limit);
+            filter = new ModelFilter(filters.onlyVision, filters.onlyTools, filters.quants, filters.arch,
+                    filters.params, filters.minContext, (long) (filters.maxSizeGb * 1e9));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -205,17 +375,29 @@ final class RunCommand implements Callable<Integer> {
             throw CliException.failure("cannot create output directory " + outDir + ": " + e.getMessage(), e);
         }
         Logging.logTo(outDir.resolve("lmsbench.log"));
+        if (cache.exportOnly) {
+            try {
+                return exportOnly(dbPath, settings, outDir, out, err);
+            } finally {
+                Logging.closeRunLog();
+            }
+        }
         SimServer simServer = null;
         try {
-            String baseUrl = server.baseUrl;
+            String baseUrl = server.baseUrl != null ? server.baseUrl : config.baseUrl();
             String endpoint = baseUrl;
             if (sim.enabled) {
-                simServer = startSim();
+                simServer = startSim(config.get(ConfigKeys.API_TOKEN));
                 baseUrl = simServer.baseUrl();
                 endpoint = "sim:" + baseUrl;
             }
             LOG.info("lmsbench {} benchmarking {} into {}", VersionProvider.version(), endpoint, outDir);
-            return benchmark(settings, selector, baseUrl, endpoint, dbPath, outDir, out, err);
+            for (ResolvedConfig.Entry e : config.entries()) {
+                LOG.debug("config {} = {} ({})", e.key().path(),
+                        e.key() == ConfigKeys.API_TOKEN && e.value() != null ? "<redacted>" : e.value(), e.source());
+            }
+            return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN), dbPath,
+                    outDir, out, err);
         } finally {
             if (simServer != null) {
                 simServer.close();
@@ -224,9 +406,91 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private SimServer startSim() {
+    /** Flags whose feature arrives in a later issue: say so instead of ignoring them. */
+    private void rejectUnavailable() {
+        List<String> given = new ArrayList<>();
+        if (profiling.enable) {
+            given.add("--enable-profiling");
+        }
+        if (profiling.maxTemp != null) {
+            given.add("--max-temp");
+        }
+        if (profiling.maxPower != null) {
+            given.add("--max-power");
+        }
+        if (profiling.disableGtt) {
+            given.add("--disable-gtt");
+        }
+        if (!given.isEmpty()) {
+            throw CliException.usage(String.join(", ", given) + ": hardware profiling is not available yet "
+                    + "(it arrives with the bench-hardware module)");
+        }
+        if (comparison.compareWith != null || comparison.rankBy != null) {
+            throw CliException.usage((comparison.compareWith != null ? "--compare-with" : "--rank-by")
+                    + ": run comparison is not available yet");
+        }
+        if (server.unifiedKvCache) {
+            throw CliException.usage("--unified-kv-cache is not available yet");
+        }
+    }
+
+    /** The configuration flags given on this command line, as a layer. */
+    ConfigLayer flagLayer() {
+        ConfigLayer layer = ConfigLayer.empty("command-line flags");
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            if (parsed == null || !parsed.hasMatchedOption(o)) {
+                continue;
+            }
+            var key = ConfigKeys.byFlag(o.longestName());
+            if (key.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put(key.get().path(), o.getValue());
+            try {
+                // errors name the flag the user typed, not the config key behind it
+                layer = new ConfigLayer("command-line flags", ConfigLayer.of(o.longestName(), one).values())
+                        .withParent(layer);
+            } catch (ConfigException e) {
+                throw CliException.usage(o.longestName() + ": " + e.getMessage()
+                        .substring(e.getMessage().indexOf("': ") + 3));
+            }
+        }
+        return layer;
+    }
+
+    /** Built-in defaults < project config < user config < preset < flags. */
+    ResolvedConfig resolveConfig(ConfigPaths paths, Presets presetStore) {
         try {
-            return SimServer.start(sim.config("127.0.0.1", 0, server.apiToken));
+            List<ConfigLayer> layers = new ArrayList<>();
+            if (ConfigPaths.exists(paths.projectDefaults())) {
+                layers.add(ConfigFiles.read(paths.projectDefaults(), paths.projectDefaults().toString()));
+            }
+            if (ConfigPaths.exists(paths.userDefaults())) {
+                layers.add(ConfigFiles.read(paths.userDefaults(), paths.userDefaults().toString()));
+            }
+            if (presets.name != null) {
+                layers.add(presetStore.layer(presets.name));
+            }
+            layers.add(flagLayer());
+            return ResolvedConfig.resolve(layers);
+        } catch (ConfigException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    private static void printPresets(Presets presetStore, PrintWriter out) {
+        TextTable t = new TextTable("Preset", "Kind", "Description");
+        for (Presets.Preset p : presetStore.list()) {
+            t.row(p.name(), p.builtIn() ? "built-in" : "user", p.description());
+        }
+        t.print(out);
+    }
+
+    private SimServer startSim(String apiToken) {
+        try {
+            return SimServer.start(sim.config("127.0.0.1", 0, apiToken));
         } catch (CliException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -234,42 +498,30 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private BenchmarkSettings settings() {
+    private BenchmarkSettings settings(ResolvedConfig config) {
+        if (server.parallel < 1) {
+            throw CliException.usage("--n-parallel must be at least 1, got " + server.parallel);
+        }
         try {
-            return new BenchmarkSettings(basic.prompt, inference.maxTokens, basic.context, basic.runs, basic.warmup,
-                    basic.parallel, inference.temperature, Duration.ofSeconds(positive("--request-timeout",
-                    server.requestTimeoutSeconds)), !basic.streamOnly);
+            BenchmarkSettings s = config.settings(server.parallel, !basic.streamOnly);
+            if (basic.devMode) {
+                s = s.withRuns(1).withWarmupRuns(0).withMaxTokens(Math.min(32, s.maxTokens()));
+            }
+            return s;
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(optionFor(e.getMessage()));
+            throw CliException.usage(e.getMessage());
         }
     }
 
-    private static int positive(String flag, int value) {
-        if (value < 1) {
-            throw CliException.usage(flag + " must be at least 1, got " + value);
-        }
-        return value;
-    }
-
-    /** Maps the core's validation messages onto the flag the user typed. */
-    private static String optionFor(String message) {
-        String m = message;
-        m = m.replaceFirst("^runs must be >= 1", "--runs must be at least 1");
-        m = m.replaceFirst("^warmup runs must be >= 0", "--warmup must be at least 0");
-        m = m.replaceFirst("^max tokens must be >= 1", "--max-tokens must be at least 1");
-        m = m.replaceFirst("^context length must be >= 0", "--context must be at least 0");
-        m = m.replaceFirst("^parallel must be >= 1", "--n-parallel must be at least 1");
-        m = m.replaceFirst("^temperature must be", "--temperature must be");
-        m = m.replaceFirst("^prompt must not be empty", "--prompt must not be empty");
-        return m;
-    }
-
-    private int benchmark(BenchmarkSettings settings, ModelSelector selector, String baseUrl, String endpoint,
-                          Path dbPath, Path outDir, PrintWriter out, PrintWriter err) {
-        ClientConfig clientConfig = new ClientConfig(baseUrl, server.apiToken, Duration.ofSeconds(10));
+    private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
+                          String endpoint, String apiToken, Path dbPath, Path outDir, PrintWriter out,
+                          PrintWriter err) {
+        ClientConfig clientConfig = new ClientConfig(baseUrl, apiToken, Duration.ofSeconds(10));
         try (OpenAiClient client = OpenAiClient.create(clientConfig)) {
             List<ModelInfo> discovered = discover(client, baseUrl);
-            ModelSelector.Selection selection = selector.select(discovered);
+            ModelSelector.Selection filtered = filter.apply(discovered);
+            ModelSelector.Selection selection = filtered.models().isEmpty() ? filtered
+                    : selector.select(filtered.models());
             if (selection.models().isEmpty()) {
                 if (selection.emptiedBy().isPresent()) {
                     throw CliException.usage("no model left to benchmark after " + selection.emptiedBy().get()
@@ -278,28 +530,134 @@ final class RunCommand implements Callable<Integer> {
                 throw CliException.failure("the server at " + baseUrl + " lists no models; load one, or name one "
                         + "with --model", null);
             }
+            List<ModelInfo> models = basic.devMode ? List.of(smallest(selection.models())) : selection.models();
             SqliteResultStore store = openStore(dbPath);
             try (store) {
                 RunInfo run = RunInfo.start(endpoint, settings, VersionProvider.version());
-                BenchmarkEngine engine = BenchmarkEngine.builder()
-                        .backend(client)
-                        .store(store)
-                        .listener(new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal()))
-                        .build();
-                BenchmarkReport report;
-                try (Interrupts interrupts = new Interrupts(engine::cancel)) {
-                    report = engine.run(run, selection.models());
-                    writeReports(report, outDir, out, err);
-                    if (interrupts.interrupted() || report.status() == RunStatus.CANCELLED) {
-                        return ExitCodes.INTERRUPTED;
+                List<ModelSummary> cached = new ArrayList<>();
+                List<ModelInfo> toMeasure = new ArrayList<>();
+                for (ModelInfo m : models) {
+                    Optional<ModelSummary> hit = cache.retest ? Optional.empty() : cachedResult(store, m, settings);
+                    if (hit.isPresent()) {
+                        cached.add(hit.get());
+                        err.println("[cached] " + m.id() + ": already benchmarked with these settings on "
+                                + hit.get().finishedAt() + " (use --retest to measure again)");
+                    } else {
+                        toMeasure.add(m);
                     }
                 }
-                if (report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED)) {
+                err.flush();
+                BenchmarkReport measured;
+                boolean interruptedRun;
+                if (toMeasure.isEmpty()) {
+                    measured = new BenchmarkReport(run, RunStatus.COMPLETED, java.time.Instant.now(), List.of(),
+                            List.of());
+                    interruptedRun = false;
+                } else {
+                    BenchmarkEngine engine = BenchmarkEngine.builder()
+                            .backend(client)
+                            .store(store)
+                            .listener(new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal()))
+                            .build();
+                    try (Interrupts interrupts = new Interrupts(engine::cancel)) {
+                        measured = engine.run(run, toMeasure);
+                        interruptedRun = interrupts.interrupted();
+                        BenchmarkReport report = merge(measured, cached, models);
+                        writeReports(report, outDir, out, err);
+                        if (interruptedRun || report.status() == RunStatus.CANCELLED) {
+                            return ExitCodes.INTERRUPTED;
+                        }
+                    }
+                }
+                BenchmarkReport report = merge(measured, cached, models);
+                if (toMeasure.isEmpty()) {
+                    writeReports(report, outDir, out, err);
+                }
+                if (!report.models().isEmpty()
+                        && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED)) {
                     throw CliException.failure("every model failed (see " + outDir.resolve("lmsbench.log") + ")",
                             null);
                 }
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /** The measured report with cached models put back in discovery order. */
+    private static BenchmarkReport merge(BenchmarkReport measured, List<ModelSummary> cached,
+                                         List<ModelInfo> order) {
+        if (cached.isEmpty()) {
+            return measured;
+        }
+        List<ModelSummary> all = new ArrayList<>();
+        for (ModelInfo m : order) {
+            cached.stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
+            measured.models().stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
+        }
+        return new BenchmarkReport(measured.run(), measured.status(), measured.finishedAt(), all,
+                measured.requests());
+    }
+
+    /** The latest stored result of this model measured with exactly these settings, marked cached. */
+    private static Optional<ModelSummary> cachedResult(SqliteResultStore store, ModelInfo model,
+                                                       BenchmarkSettings settings) {
+        try {
+            StoredResult latest = null;
+            for (StoredResult r : store.list()) {
+                if (r.summary().model().id().equals(model.id()) && r.summary().status() == RunStatus.COMPLETED
+                        && sameMeasurement(r.run().settings(), settings)) {
+                    latest = r;
+                }
+            }
+            return Optional.ofNullable(latest).map(r -> r.summary().asCached());
+        } catch (StoreException e) {
+            LOG.warn("cannot read the results database, measuring everything: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Settings that change what is measured (the timeout does not). */
+    static boolean sameMeasurement(BenchmarkSettings a, BenchmarkSettings b) {
+        return a.withRequestTimeout(b.requestTimeout()).equals(b);
+    }
+
+    private static ModelInfo smallest(List<ModelInfo> models) {
+        return models.stream()
+                .min(java.util.Comparator.comparingLong(m -> m.sizeBytes() < 0 ? Long.MAX_VALUE : m.sizeBytes()))
+                .orElseThrow();
+    }
+
+    private int exportOnly(Path dbPath, BenchmarkSettings settings, Path outDir, PrintWriter out, PrintWriter err) {
+        if (!Files.exists(dbPath)) {
+            throw CliException.failure("no results database at " + dbPath + " (run a benchmark first, or pass --db)",
+                    null);
+        }
+        try (SqliteResultStore store = openStore(dbPath)) {
+            java.util.LinkedHashMap<String, StoredResult> latest = new java.util.LinkedHashMap<>();
+            for (StoredResult r : store.list()) {
+                String key = r.summary().model().id() + "|" + r.summary().contextLength() + "|"
+                        + r.summary().parallel();
+                latest.remove(key);
+                latest.put(key, r);
+            }
+            if (latest.isEmpty()) {
+                throw CliException.failure("the results database " + dbPath + " holds no results to export", null);
+            }
+            List<ModelSummary> summaries = new ArrayList<>();
+            List<dev.lmsbench.core.model.RequestResult> requests = new ArrayList<>();
+            for (StoredResult r : latest.values()) {
+                summaries.add(r.summary());
+                requests.addAll(store.listRequests(r.id()));
+            }
+            RunInfo run = RunInfo.start("results database " + dbPath, settings, VersionProvider.version());
+            BenchmarkReport report = new BenchmarkReport(run, RunStatus.COMPLETED, java.time.Instant.now(), summaries,
+                    requests);
+            err.println("Exporting the latest stored result of " + summaries.size() + " model"
+                    + (summaries.size() == 1 ? "" : "s") + " from " + dbPath);
+            writeReports(report, outDir, out, err);
+            return ExitCodes.OK;
+        } catch (StoreException e) {
+            throw CliException.failure(e.getMessage(), e);
         }
     }
 
@@ -384,16 +742,16 @@ final class RunCommand implements Callable<Integer> {
         }
         try (SqliteResultStore store = openStore(dbPath)) {
             List<StoredResult> results = store.list();
-            if (output.exportCache != null) {
+            if (cache.exportCache != null) {
                 try {
-                    ReportWriters.exportStoredResults(results, VersionProvider.version(), output.exportCache);
+                    ReportWriters.exportStoredResults(results, VersionProvider.version(), cache.exportCache);
                 } catch (IOException e) {
-                    throw CliException.failure("cannot write " + output.exportCache + ": " + e.getMessage(), e);
+                    throw CliException.failure("cannot write " + cache.exportCache + ": " + e.getMessage(), e);
                 }
                 err.println("Exported " + results.size() + " stored result" + (results.size() == 1 ? "" : "s")
-                        + " to " + output.exportCache);
+                        + " to " + cache.exportCache);
             }
-            if (output.listCache) {
+            if (cache.listCache) {
                 TextTable t = new TextTable("ID", "Date (UTC)", "Model", "Quant", "Ctx", "Par", "OK/Req",
                         "TTFT p50 s", "Decode tok/s p50", "Total tok/s", "Est");
                 for (StoredResult r : results) {

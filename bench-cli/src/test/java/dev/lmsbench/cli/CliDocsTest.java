@@ -17,8 +17,7 @@ class CliDocsTest {
     @Test
     void docsCliMdDocumentsEveryOptionOfEveryCommand() throws IOException {
         String docs = Files.readString(Path.of("..", "docs", "cli.md"));
-        CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                ProjectDefaults.none());
+        CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         int checked = 0;
         for (CommandLine sub : root.getSubcommands().values()) {
             if (sub.getCommandName().equals("help")) {

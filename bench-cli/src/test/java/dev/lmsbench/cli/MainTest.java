@@ -33,7 +33,7 @@ class MainTest {
     @Test
     void runsZeroIsAOneLineUsageError() {
         assertOneLineUsageError(run("run", "--runs", "0", "--output-dir", dir.toString()),
-                "--runs must be at least 1, got 0");
+                "--runs: expected an integer between 1 and 100000, got 0");
     }
 
     @Test
@@ -62,7 +62,26 @@ class MainTest {
         assertThat(Main.withDefaultSubcommand(new String[]{"--runs", "2"})).containsExactly("run", "--runs", "2");
         assertThat(Main.withDefaultSubcommand(new String[]{"sim", "--port", "0"})).containsExactly("sim", "--port",
                 "0");
-        assertOneLineUsageError(run("--runs", "0", "--output-dir", dir.toString()), "--runs must be at least 1");
+        assertOneLineUsageError(run("--runs", "0", "--output-dir", dir.toString()), "--runs: expected an integer");
+    }
+
+    @Test
+    void flagsOfFeaturesNotBuiltYetSaySoInsteadOfBeingIgnored() {
+        assertOneLineUsageError(run("run", "--enable-profiling"), "hardware profiling is not available yet");
+        assertOneLineUsageError(run("run", "--compare-with", "x"), "--compare-with: run comparison is not available");
+        assertOneLineUsageError(run("run", "--unified-kv-cache"), "--unified-kv-cache is not available yet");
+    }
+
+    @Test
+    void anUnknownPresetIsAUsageErrorListingTheKnownOnes() {
+        assertOneLineUsageError(run("run", "--preset", "nope", "--output-dir", dir.toString()),
+                "unknown preset 'nope'");
+    }
+
+    @Test
+    void aBadKvCacheQuantNamesTheFlagAndTheChoices() {
+        assertOneLineUsageError(run("run", "--kv-cache-quant", "q3", "--output-dir", dir.toString()),
+                "--kv-cache-quant: expected one of f32, f16");
     }
 
     @Test

@@ -1,16 +1,20 @@
 package dev.lmsbench.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.SamplingParams;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.WarmupStats;
 import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.core.stats.Distribution;
@@ -26,7 +30,11 @@ import java.util.List;
  *
  * <p>Numbers: doubles are written as the shortest decimal that reads back as the same double, in plain notation with
  * at least one decimal place ({@code 300.0}, {@code 0.0001}); {@code NaN}, infinities and the {@code -1} "unknown"
- * sentinels of {@link ModelInfo} are {@code null}.
+ * sentinels of {@link ModelInfo} are {@code null}. Optional settings the user left unset ({@link SamplingParams},
+ * {@link LoadConfig}) are {@code null}, and so is {@code server_stats} of a request whose server reported none.
+ *
+ * <p>Server-reported figures ({@link ServerStats}) are kept apart from the client-measured ones, under keys that say
+ * so ({@code server_stats}, {@code server_distributions}); they never replace a client-side figure.
  */
 final class JsonMapping {
 
@@ -106,6 +114,39 @@ final class JsonMapping {
         number(node, "temperature", s.temperature());
         number(node, "request_timeout_s", s.requestTimeout().toNanos() / 1e9);
         node.put("non_streaming", s.nonStreaming());
+        node.set("sampling", sampling(s.sampling()));
+        node.set("load", load(s.load()));
+        return node;
+    }
+
+    /** The sampling parameters; a parameter left to the server's default is {@code null}. */
+    static ObjectNode sampling(SamplingParams p) {
+        ObjectNode node = NODES.objectNode();
+        number(node, "temperature", p.temperature());
+        optional(node, "top_k", p.topK());
+        optional(node, "top_p", p.topP());
+        optional(node, "min_p", p.minP());
+        optional(node, "repeat_penalty", p.repeatPenalty());
+        return node;
+    }
+
+    /**
+     * The load configuration; a field left to the server's default is {@code null}, except {@code context_length},
+     * which is {@code 0} for the server's default like {@code settings.context_length}.
+     */
+    static ObjectNode load(LoadConfig l) {
+        ObjectNode node = NODES.objectNode();
+        node.put("context_length", l.contextLength());
+        optional(node, "n_gpu_layers", l.nGpuLayers());
+        optional(node, "n_batch", l.nBatch());
+        optional(node, "n_threads", l.nThreads());
+        optional(node, "flash_attention", l.flashAttention());
+        optional(node, "rope_freq_base", l.ropeFreqBase());
+        optional(node, "rope_freq_scale", l.ropeFreqScale());
+        optional(node, "use_mmap", l.useMmap());
+        optional(node, "use_mlock", l.useMlock());
+        optional(node, "kv_cache_quant", l.kvCacheQuant());
+        optional(node, "ttl_s", l.ttlSeconds());
         return node;
     }
 
@@ -142,6 +183,9 @@ final class JsonMapping {
         distributions.set("itl_s", distribution(s.interTokenLatency()));
         distributions.set("e2e_s", distribution(s.e2e()));
         distributions.set("completion_toks_per_s", distribution(s.completionTokensPerSecond()));
+        ObjectNode server = node.putObject("server_distributions");
+        server.set("tokens_per_second", distribution(s.serverTokensPerSecond()));
+        server.set("ttft_s", distribution(s.serverTtft()));
         node.put("started_at", instant(s.startedAt()));
         node.put("finished_at", instant(s.finishedAt()));
         return node;
@@ -156,6 +200,9 @@ final class JsonMapping {
         node.put("quantization", m.quantization());
         knownInteger(node, "size_bytes", m.sizeBytes());
         knownInteger(node, "max_context_length", m.maxContextLength());
+        node.put("params", m.params());
+        ArrayNode capabilities = node.putArray("capabilities");
+        m.capabilities().forEach(c -> capabilities.add(c.label()));
         return node;
     }
 
@@ -208,6 +255,24 @@ final class JsonMapping {
         node.put("visible_tokens", r.usage().visibleTokens());
         node.put("tokens_estimated", r.usage().estimated());
         node.put("chunk_count", r.timings().tokenChunkCount());
+        node.set("server_stats", serverStats(r.serverStats()));
+        return node;
+    }
+
+    /**
+     * What the server itself reported about a request, labelled by {@code source}; a JSON {@code null} when it reported
+     * nothing. Figures it did not report are {@code null}.
+     */
+    static JsonNode serverStats(ServerStats s) {
+        if (!s.present()) {
+            return NODES.nullNode();
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("source", s.source());
+        number(node, "tokens_per_second", s.tokensPerSecond());
+        number(node, "time_to_first_token_s", s.timeToFirstTokenSeconds());
+        number(node, "generation_time_s", s.generationTimeSeconds());
+        node.put("stop_reason", s.stopReason());
         return node;
     }
 
@@ -229,6 +294,38 @@ final class JsonMapping {
     static BigDecimal plain(double value) {
         BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
         return d.scale() < 1 ? d.setScale(1) : d;
+    }
+
+    /** Puts an optional setting: {@code null} when unset, else the integer. */
+    private static void optional(ObjectNode node, String name, Integer value) {
+        if (value == null) {
+            node.putNull(name);
+        } else {
+            node.put(name, value.intValue());
+        }
+    }
+
+    /** Puts an optional setting: {@code null} when unset, else the number as {@link #number} writes it. */
+    private static void optional(ObjectNode node, String name, Double value) {
+        number(node, name, value == null ? Double.NaN : value);
+    }
+
+    /** Puts an optional setting: {@code null} when unset, else the boolean. */
+    private static void optional(ObjectNode node, String name, Boolean value) {
+        if (value == null) {
+            node.putNull(name);
+        } else {
+            node.put(name, value.booleanValue());
+        }
+    }
+
+    /** Puts an optional setting: {@code null} when unset, else the text. */
+    private static void optional(ObjectNode node, String name, String value) {
+        if (value == null) {
+            node.putNull(name);
+        } else {
+            node.put(name, value);
+        }
     }
 
     private static void knownInteger(ObjectNode node, String name, long value) {

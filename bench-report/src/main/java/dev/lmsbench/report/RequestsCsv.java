@@ -43,5 +43,12 @@ final class RequestsCsv {
             decimal("prefill_toks_per_s", RequestResult::prefillTokensPerSecond),
             decimal("decode_toks_per_s", RequestResult::decodeTokensPerSecond),
             decimal("tpot_s", RequestResult::tpotSeconds),
-            integer("chunk_count", r -> r.timings().tokenChunkCount()));
+            integer("chunk_count", r -> r.timings().tokenChunkCount()),
+            // what the server itself reported (issue 4), beside the client-side figures above; empty when it
+            // reported nothing
+            text("server_stats_source", r -> r.serverStats().source()),
+            decimal("server_toks_per_s", r -> r.serverStats().tokensPerSecond()),
+            decimal("server_ttft_s", r -> r.serverStats().timeToFirstTokenSeconds()),
+            decimal("server_generation_s", r -> r.serverStats().generationTimeSeconds()),
+            text("server_stop_reason", r -> r.serverStats().stopReason()));
 }

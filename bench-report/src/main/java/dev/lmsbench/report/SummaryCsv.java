@@ -1,9 +1,12 @@
 package dev.lmsbench.report;
 
+import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.report.Csv.Column;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static dev.lmsbench.report.Csv.Column.bool;
 import static dev.lmsbench.report.Csv.Column.decimal;
@@ -69,5 +72,16 @@ final class SummaryCsv {
             integer("warmup_count", s -> s.warmup().count()),
             knownInteger("max_context_length", s -> s.model().maxContextLength()),
             instant("started_at", ModelSummary::startedAt),
-            instant("finished_at", ModelSummary::finishedAt));
+            instant("finished_at", ModelSummary::finishedAt),
+            // model metadata and server-reported figures (issue 4); server_* are what the server itself reported,
+            // never the client-side measurements above
+            text("params", s -> s.model().params()),
+            text("capabilities", s -> capabilities(s.model())),
+            decimal("server_toks_per_s_p50", s -> s.serverTokensPerSecond().p50()),
+            decimal("server_ttft_s_p50", s -> s.serverTtft().p50()));
+
+    /** The capability labels in enum order joined with {@code ;}, e.g. {@code tool_use;reasoning}; empty for none. */
+    static String capabilities(ModelInfo model) {
+        return model.capabilities().stream().map(Capability::label).collect(Collectors.joining(";"));
+    }
 }

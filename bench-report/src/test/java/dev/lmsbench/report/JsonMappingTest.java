@@ -1,7 +1,10 @@
 package dev.lmsbench.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.stats.Distribution;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,31 @@ class JsonMappingTest {
         assertThat(node.get("count").intValue()).isZero();
         assertThat(node.properties()).filteredOn(e -> !e.getKey().equals("count"))
                 .hasSize(8).allSatisfy(e -> assertThat(e.getValue().isNull()).isTrue());
+    }
+
+    @Test
+    void writesEveryUnsetSamplingParameterAndLoadOptionAsNull() {
+        ObjectNode settings = JsonMapping.settings(BenchmarkSettings.defaults());
+
+        assertThat(settings.at("/sampling/temperature").doubleValue()).isEqualTo(0.1);
+        assertThat(settings.get("sampling").properties()).filteredOn(e -> !e.getKey().equals("temperature"))
+                .hasSize(4).allSatisfy(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isTrue());
+        assertThat(settings.at("/load/context_length").intValue()).isEqualTo(4096);
+        assertThat(settings.get("load").properties()).filteredOn(e -> !e.getKey().equals("context_length"))
+                .hasSize(10).allSatisfy(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isTrue());
+    }
+
+    @Test
+    void writesAbsentServerStatsAsNullAndUnknownServerFiguresAsNull() {
+        assertThat(JsonMapping.serverStats(ServerStats.NONE).isNull()).isTrue();
+
+        JsonNode partial = JsonMapping.serverStats(new ServerStats(42.5, Double.NaN, Double.NaN, "", "test.source"));
+
+        assertThat(partial.get("source").asText()).isEqualTo("test.source");
+        assertThat(partial.get("tokens_per_second").doubleValue()).isEqualTo(42.5);
+        assertThat(partial.get("time_to_first_token_s").isNull()).isTrue();
+        assertThat(partial.get("generation_time_s").isNull()).isTrue();
+        assertThat(partial.get("stop_reason").asText()).isEmpty();
     }
 
     @Test

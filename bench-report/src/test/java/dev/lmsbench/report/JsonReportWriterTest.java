@@ -44,7 +44,13 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.get("run")))
                 .containsExactly("run_id", "started_at", "finished_at", "status", "endpoint", "settings");
         assertThat(fieldNames(root.at("/run/settings"))).containsExactly("prompt", "max_tokens", "context_length",
-                "runs", "warmup_runs", "parallel", "temperature", "request_timeout_s", "non_streaming");
+                "runs", "warmup_runs", "parallel", "temperature", "request_timeout_s", "non_streaming", "sampling",
+                "load");
+        assertThat(fieldNames(root.at("/run/settings/sampling")))
+                .containsExactly("temperature", "top_k", "top_p", "min_p", "repeat_penalty");
+        assertThat(fieldNames(root.at("/run/settings/load"))).containsExactly("context_length", "n_gpu_layers",
+                "n_batch", "n_threads", "flash_attention", "rope_freq_base", "rope_freq_scale", "use_mmap",
+                "use_mlock", "kv_cache_quant", "ttl_s");
     }
 
     @Test
@@ -65,19 +71,115 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "request_count", "success_count", "error_count", "tokens", "tokens_estimated", "load_time_s",
-                "warmup", "throughput", "distributions", "started_at", "finished_at");
+                "warmup", "throughput", "distributions", "server_distributions", "started_at", "finished_at");
         assertThat(fieldNames(root.at("/models/0/model"))).containsExactly("id", "type", "publisher",
-                "architecture", "quantization", "size_bytes", "max_context_length");
+                "architecture", "quantization", "size_bytes", "max_context_length", "params", "capabilities");
         assertThat(fieldNames(root.at("/models/0/distributions"))).containsExactly("ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "itl_s", "e2e_s", "completion_toks_per_s");
         assertThat(fieldNames(root.at("/models/0/distributions/itl_s")))
                 .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
+        assertThat(fieldNames(root.at("/models/0/server_distributions"))).containsExactly("tokens_per_second",
+                "ttft_s");
+        assertThat(fieldNames(root.at("/models/0/server_distributions/ttft_s")))
+                .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/requests/0"))).containsExactly("model", "ctx", "par", "idx", "run_mode",
                 "warmup", "started_at", "ok", "error", "finish_reason", "wall_s", "ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
-                "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count");
+                "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count",
+                "server_stats");
+        assertThat(fieldNames(root.at("/requests/0/server_stats"))).containsExactly("source", "tokens_per_second",
+                "time_to_first_token_s", "generation_time_s", "stop_reason");
         assertThat(root.get("requests")).hasSize(13);
         assertThat(root.at("/requests/0/warmup").booleanValue()).isTrue();
+    }
+
+    @Test
+    void writesTheSamplingParametersAndLoadConfigurationWithUnsetOnesNull() throws Exception {
+        JsonNode settings = write().at("/run/settings");
+
+        // the flat fields stay for readers of the first layout, and agree with the nested ones
+        assertThat(settings.get("temperature")).isEqualTo(settings.at("/sampling/temperature"));
+        assertThat(settings.get("context_length")).isEqualTo(settings.at("/load/context_length"));
+        JsonNode sampling = settings.get("sampling");
+        assertThat(sampling.get("top_k").isInt()).isTrue();
+        assertThat(sampling.get("top_k").intValue()).isEqualTo(40);
+        assertThat(sampling.get("top_p").doubleValue()).isEqualTo(0.95);
+        assertThat(sampling.get("min_p").isNull()).isTrue();
+        assertThat(sampling.get("repeat_penalty").doubleValue()).isEqualTo(1.1);
+        JsonNode load = settings.get("load");
+        assertThat(load.get("context_length").intValue()).isEqualTo(8192);
+        assertThat(load.get("n_gpu_layers").intValue()).isEqualTo(-1);
+        assertThat(load.get("n_batch").intValue()).isEqualTo(512);
+        assertThat(load.get("flash_attention").booleanValue()).isTrue();
+        assertThat(load.get("use_mlock").isBoolean()).isTrue();
+        assertThat(load.get("use_mlock").booleanValue()).isFalse();
+        assertThat(load.get("kv_cache_quant").asText()).isEqualTo("q8_0");
+        assertThat(load.get("ttl_s").intValue()).isEqualTo(600);
+        for (String unset : List.of("n_threads", "rope_freq_base", "rope_freq_scale", "use_mmap")) {
+            assertThat(load.get(unset).isNull()).as(unset).isTrue();
+        }
+    }
+
+    @Test
+    void writesTheParameterCountAndCapabilitiesOfEveryModel() throws Exception {
+        JsonNode root = write();
+
+        assertThat(root.at("/models/0/model/params").asText()).isEqualTo("8B");
+        // enum order, whatever order they were given in
+        assertThat(root.at("/models/0/model/capabilities").isArray()).isTrue();
+        assertThat(root.at("/models/0/model/capabilities")).extracting(JsonNode::asText)
+                .containsExactly("tool_use", "reasoning");
+        for (String model : List.of("/models/1/model", "/models/2/model")) {
+            assertThat(root.at(model + "/params").asText()).as(model).isEmpty();
+            assertThat(root.at(model + "/capabilities").isArray()).as(model).isTrue();
+            assertThat(root.at(model + "/capabilities")).as(model).isEmpty();
+        }
+    }
+
+    @Test
+    void writesServerReportedStatsBesideTheClientFiguresLabelledBySource() throws Exception {
+        JsonNode root = write();
+        JsonNode stream = root.at("/requests/2");
+        JsonNode server = stream.get("server_stats");
+
+        assertThat(stream.get("run_mode").asText()).isEqualTo("stream");
+        assertThat(server.get("source").asText()).isEqualTo(SampleReports.STATS_SOURCE);
+        assertThat(server.get("stop_reason").asText()).isEqualTo("eosFound");
+        // both figures are kept: the server's does not replace the client's
+        assertThat(server.get("time_to_first_token_s").doubleValue()).isPositive()
+                .isNotEqualTo(stream.get("ttft_s").doubleValue());
+        assertThat(server.get("tokens_per_second").doubleValue()).isPositive();
+        assertThat(server.get("generation_time_s").doubleValue()).isPositive();
+        // a server may report some figures and not others
+        assertThat(root.at("/requests/0/server_stats/generation_time_s").isNull()).isTrue();
+        assertThat(root.at("/requests/0/server_stats/tokens_per_second").isNumber()).isTrue();
+        // a non-streaming call has no client TTFT, but the server may still report one
+        assertThat(root.at("/requests/3/ttft_s").isNull()).isTrue();
+        assertThat(root.at("/requests/3/server_stats/time_to_first_token_s").isNumber()).isTrue();
+        // no stats: the failed call, and every call to a server that reports none
+        assertThat(root.at("/requests/9/server_stats").isNull()).isTrue();
+        root.get("requests").forEach(r -> {
+            if (r.get("model").asText().equals("llama-3.2-1b-instruct")) {
+                assertThat(r.get("server_stats").isNull()).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void summarizesServerStatsOfTheMeasuredStreamingCallsOnly() throws Exception {
+        JsonNode root = write();
+        JsonNode qwen = root.at("/models/0/server_distributions");
+
+        // 4 measured streaming calls reported stats; warmups and non-streaming calls are left out
+        assertThat(qwen.at("/tokens_per_second/count").intValue()).isEqualTo(4);
+        assertThat(qwen.at("/ttft_s/count").intValue()).isEqualTo(4);
+        assertThat(qwen.at("/ttft_s/p50").doubleValue())
+                .isNotEqualTo(root.at("/models/0/distributions/ttft_s/p50").doubleValue());
+        for (String model : List.of("/models/1", "/models/2")) {
+            JsonNode server = root.at(model + "/server_distributions");
+            assertThat(server.at("/tokens_per_second/count").intValue()).as(model).isZero();
+            assertThat(server.at("/ttft_s/p50").isNull()).as(model).isTrue();
+        }
     }
 
     @Test

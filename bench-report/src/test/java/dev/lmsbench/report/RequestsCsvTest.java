@@ -17,7 +17,8 @@ class RequestsCsvTest {
             "wall_s", "ttft_s", "first_content_s", "prompt_tokens", "completion_tokens",
             "completion_tokens_reasoning", "completion_tokens_visible", "tokens_estimated", "completion_toks_per_s",
             "completion_toks_per_s_reasoning", "completion_toks_per_s_visible", "prefill_toks_per_s",
-            "decode_toks_per_s", "tpot_s", "chunk_count");
+            "decode_toks_per_s", "tpot_s", "chunk_count",
+            "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason");
 
     @TempDir
     Path dir;
@@ -76,6 +77,37 @@ class RequestsCsvTest {
         assertThat(failed.get("error")).isEqualTo(SampleReports.REQUEST_ERROR);
         assertThat(failed).containsEntry("run_mode", "nonstream").containsEntry("idx", "3")
                 .containsEntry("completion_toks_per_s", "").containsEntry("finish_reason", "");
+    }
+
+    @Test
+    void writesServerReportedStatsBesideTheClientFigures() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        Map<String, String> stream = rows.get(2);
+
+        assertThat(stream).containsEntry("run_mode", "stream")
+                .containsEntry("server_stats_source", SampleReports.STATS_SOURCE)
+                .containsEntry("server_stop_reason", "eosFound");
+        assertThat(Double.parseDouble(stream.get("server_ttft_s")))
+                .isNotEqualTo(Double.parseDouble(stream.get("ttft_s")));
+        assertThat(stream.get("server_toks_per_s")).isNotEmpty();
+        assertThat(stream.get("server_generation_s")).isNotEmpty();
+        // reported without a generation time: that cell alone is empty
+        assertThat(rows.get(0)).containsEntry("server_generation_s", "")
+                .containsEntry("server_stats_source", SampleReports.STATS_SOURCE);
+        // a non-streaming row has no client TTFT but keeps the server's
+        assertThat(rows.get(3)).containsEntry("run_mode", "nonstream").containsEntry("ttft_s", "");
+        assertThat(rows.get(3).get("server_ttft_s")).isNotEmpty();
+    }
+
+    @Test
+    void leavesServerColumnsEmptyWhenTheServerReportedNothing() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+
+        assertThat(rows).filteredOn(r -> r.get("model").equals("llama-3.2-1b-instruct") || r.get("ok").equals("false"))
+                .hasSize(4)
+                .allSatisfy(r -> assertThat(r).containsEntry("server_stats_source", "")
+                        .containsEntry("server_toks_per_s", "").containsEntry("server_ttft_s", "")
+                        .containsEntry("server_generation_s", "").containsEntry("server_stop_reason", ""));
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.lmsbench.report;
 
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
@@ -9,12 +11,15 @@ import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.SamplingParams;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.StoredResult;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
@@ -23,11 +28,17 @@ import java.util.Random;
  * Changing anything here changes the golden files; regenerate them as {@link Golden} describes.
  *
  * <ul>
- *   <li>qwen3: full metadata, reasoning tokens, stream + non-stream, 2 warmups, one failed non-stream call whose
- *       error holds a comma, quotes and a newline;</li>
- *   <li>llama: known by id only, estimated tokens, stream only, server-default context, 1 warmup, no load time;</li>
- *   <li>mistral: failed to load; no requests, every figure undefined.</li>
+ *   <li>settings: some sampling parameters and load options set, the others left to the server ({@code null});</li>
+ *   <li>qwen3: full metadata with parameter count and capabilities, reasoning tokens, stream + non-stream,
+ *       2 warmups, one failed non-stream call whose error holds a comma, quotes and a newline; every successful
+ *       call carries server-reported stats (the first warmup's without a generation time);</li>
+ *   <li>llama: known by id only, estimated tokens, stream only, server-default context, 1 warmup, no load time,
+ *       no server stats;</li>
+ *   <li>mistral: failed to load; no requests, every figure undefined; no parameter count or capabilities.</li>
  * </ul>
+ *
+ * <p>Server stats are derived from the values already drawn, never from the {@link Random}, so adding them left
+ * every other number of the golden files unchanged.
  */
 final class SampleReports {
 
@@ -36,8 +47,10 @@ final class SampleReports {
     static final String REQUEST_ERROR = "HTTP 500: {\"error\":\"model crashed, retry\"}\nbody truncated";
     static final String LOAD_ERROR = "load failed: out of memory, \"CUDA\" error\r\nsee server log";
 
+    static final String STATS_SOURCE = "lmstudio.api.v0.stats";
+
     static final ModelInfo QWEN = new ModelInfo("qwen3-8b@q4_k_m", "llm", "qwen", "qwen3", "Q4_K_M",
-            5_027_782_656L, 40_960);
+            5_027_782_656L, 40_960, "8B", EnumSet.of(Capability.REASONING, Capability.TOOL_USE));
     static final ModelInfo LLAMA = ModelInfo.named("llama-3.2-1b-instruct");
     static final ModelInfo MISTRAL = new ModelInfo("mistral-7b-instruct-v0.3", "llm", "mistralai", "llama", "Q8_0",
             7_695_857_376L, 32_768);
@@ -49,11 +62,11 @@ final class SampleReports {
         return BenchmarkSettings.defaults()
                 .withPrompt(PROMPT)
                 .withMaxTokens(64)
-                .withContextLength(8192)
+                .withLoad(new LoadConfig(8192, -1, 512, null, true, null, null, null, false, "q8_0", 600))
                 .withRuns(2)
                 .withWarmupRuns(2)
                 .withParallel(2)
-                .withTemperature(0.2)
+                .withSampling(new SamplingParams(0.2, 40, 0.95, null, 1.1))
                 .withRequestTimeout(Duration.ofMillis(120_500));
     }
 
@@ -88,7 +101,7 @@ final class SampleReports {
         List<RequestResult> all = new ArrayList<>();
 
         BenchmarkSettings qwenSettings = settings();
-        Generator qwen = new Generator(QWEN, qwenSettings, random, clock, false, 14, 0.035);
+        Generator qwen = new Generator(QWEN, qwenSettings, random, clock, false, 14, 0.035, true);
         Instant qwenStart = clock.now();
         clock.advanceMillis(4250);
         List<RequestResult> qwenRequests = qwen.run(qwenSettings.runs() * qwenSettings.parallel(), 3);
@@ -98,7 +111,7 @@ final class SampleReports {
 
         BenchmarkSettings llamaSettings = settings().withContextLength(0).withParallel(1).withWarmupRuns(1)
                 .withNonStreaming(false);
-        Generator llama = new Generator(LLAMA, llamaSettings, random, clock, true, 0, 0.012);
+        Generator llama = new Generator(LLAMA, llamaSettings, random, clock, true, 0, 0.012, false);
         Instant llamaStart = clock.now();
         List<RequestResult> llamaRequests = llama.run(cancel ? 1 : llamaSettings.runs(), -1);
         all.addAll(llamaRequests);
@@ -134,7 +147,8 @@ final class SampleReports {
 
     /** Makes the requests of one model: warmups, then per logical index a stream and (optionally) a non-stream call. */
     private record Generator(ModelInfo model, BenchmarkSettings settings, Random random, Clock clock,
-                             boolean estimated, int reasoningTokens, double tokenGapSeconds) {
+                             boolean estimated, int reasoningTokens, double tokenGapSeconds,
+                             boolean serverStats) {
 
         List<RequestResult> run(int logicalRequests, int failNonStreamIndex) {
             List<RequestResult> out = new ArrayList<>();
@@ -169,8 +183,12 @@ final class SampleReports {
                     tokens[reasoningTokens], t, end, tokens);
             Instant startedAt = clock.now();
             clock.advanceMillis(end / 1_000_000L + 1);
+            // the server sees the request a little after the client sent it and does not count the network
+            double generation = (end - ttft) / 1e9 * 0.98;
+            ServerStats stats = stats(completion / generation, ttft / 1e9 * 0.9,
+                    warmup && index == 0 ? Double.NaN : generation, completion);
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
-                    RunMode.STREAM, startedAt, timings, usage(prompt, completion), "stop", "");
+                    RunMode.STREAM, startedAt, timings, usage(prompt, completion), "stop", "", stats);
         }
 
         private RequestResult nonStream(int index) {
@@ -182,9 +200,11 @@ final class SampleReports {
                     RequestTimings.ABSENT, RequestTimings.ABSENT, RequestTimings.ABSENT, end, new long[0]);
             Instant startedAt = clock.now();
             clock.advanceMillis(end / 1_000_000L + 1);
+            double generation = (end / 1e9 - 0.1) * 0.98;
+            ServerStats stats = stats(completion / generation, 0.09, generation, completion);
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
                     RunMode.NONSTREAM, startedAt, timings, usage(prompt, completion),
-                    completion == settings.maxTokens() ? "length" : "stop", "");
+                    completion == settings.maxTokens() ? "length" : "stop", "", stats);
         }
 
         private RequestResult failed(int index) {
@@ -194,6 +214,16 @@ final class SampleReports {
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
                     RunMode.NONSTREAM, startedAt, RequestTimings.failed(7_000_000_000L, end),
                     TokenUsage.reported(0, 0, 0), "", REQUEST_ERROR);
+        }
+
+        /** LM Studio-style stats when this model's server reports them, else {@link ServerStats#NONE}. */
+        private ServerStats stats(double tokensPerSecond, double ttftSeconds, double generationSeconds,
+                                  int completion) {
+            if (!serverStats) {
+                return ServerStats.NONE;
+            }
+            String stop = completion == settings.maxTokens() ? "maxPredictedTokensReached" : "eosFound";
+            return new ServerStats(tokensPerSecond, ttftSeconds, generationSeconds, stop, STATS_SOURCE);
         }
 
         private TokenUsage usage(int prompt, int completion) {

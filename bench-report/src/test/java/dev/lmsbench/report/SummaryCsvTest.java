@@ -25,7 +25,8 @@ class SummaryCsvTest {
             "completion_tokens_visible", "tokens_estimated", "warmup_ttft_first_s", "warmup_ttft_avg_s",
             "warmup_load_est_s", "load_time_s", "quantization", "architecture", "size_bytes", "error",
             "ttft_s_p95", "e2e_s_mean", "e2e_s_p90", "completion_toks_per_s_mean", "completion_toks_per_s_p50",
-            "warmup_count", "max_context_length", "started_at", "finished_at");
+            "warmup_count", "max_context_length", "started_at", "finished_at",
+            "params", "capabilities", "server_toks_per_s_p50", "server_ttft_s_p50");
 
     @TempDir
     Path dir;
@@ -77,6 +78,21 @@ class SummaryCsvTest {
         assertThat(mistral).containsEntry("status", "failed").containsEntry("ttft_s_mean", "")
                 .containsEntry("itl_s_p99", "").containsEntry("completion_toks_per_s_total", "")
                 .containsEntry("prompt_tokens_total", "0").containsEntry("size_bytes", "7695857376");
+    }
+
+    @Test
+    void writesTheParameterCountCapabilitiesAndServerReportedMedians() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        Map<String, String> qwen = rows.get(0);
+
+        assertThat(qwen).containsEntry("params", "8B").containsEntry("capabilities", "tool_use;reasoning");
+        double serverTtft = Double.parseDouble(qwen.get("server_ttft_s_p50"));
+        assertThat(serverTtft).isPositive().isNotEqualTo(Double.parseDouble(qwen.get("ttft_s_p50")));
+        assertThat(Double.parseDouble(qwen.get("server_toks_per_s_p50"))).isPositive();
+        for (Map<String, String> other : rows.subList(1, 3)) {
+            assertThat(other).as(other.get("model")).containsEntry("params", "").containsEntry("capabilities", "")
+                    .containsEntry("server_toks_per_s_p50", "").containsEntry("server_ttft_s_p50", "");
+        }
     }
 
     @Test

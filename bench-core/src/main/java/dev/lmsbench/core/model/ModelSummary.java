@@ -87,6 +87,19 @@ public record ModelSummary(
     }
 
     /**
+     * This result as reported again from the results database: same figures, status {@link RunStatus#CACHED}.
+     *
+     * @return the copy
+     */
+    public ModelSummary asCached() {
+        return new ModelSummary(model, contextLength, parallel, RunStatus.CACHED, error, requestCount, successCount,
+                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
+                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
+                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
+                serverTokensPerSecond, serverTtft);
+    }
+
+    /**
      * Token totals over the measured, successful requests.
      *
      * @param prompt     prompt tokens

@@ -7,7 +7,9 @@ public enum RunStatus {
     /** Stopped by the user (Ctrl-C) before all planned requests were made; results so far are kept. */
     CANCELLED,
     /** Could not be benchmarked at all (load failed, every warmup failed, server gone). */
-    FAILED;
+    FAILED,
+    /** Not measured in this run: an earlier result with the same settings was taken from the results database. */
+    CACHED;
 
     /** The lower-case name used in CSV and JSON. */
     public String label() {
