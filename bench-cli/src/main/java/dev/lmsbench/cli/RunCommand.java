@@ -384,7 +384,7 @@ final class RunCommand implements Callable<Integer> {
         }
         SimServer simServer = null;
         try {
-            String baseUrl = server.baseUrl != null ? server.baseUrl : config.baseUrl();
+            String baseUrl = server.baseUrl != null || sim.enabled ? server.baseUrl : firstAnsweringPort(config);
             String endpoint = baseUrl;
             if (sim.enabled) {
                 simServer = startSim(config.get(ConfigKeys.API_TOKEN));
@@ -659,6 +659,33 @@ final class RunCommand implements Callable<Integer> {
         } catch (StoreException e) {
             throw CliException.failure(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Without {@code --base-url}: the first of {@code lmstudio.ports} on {@code lmstudio.host} where a server answers
+     * (LM Studio uses 1234, or 1235 when 1234 is taken); the first port when none answers, so the error names it.
+     */
+    private static String firstAnsweringPort(ResolvedConfig config) {
+        List<Integer> ports = config.get(ConfigKeys.PORTS);
+        String host = config.get(ConfigKeys.HOST);
+        String first = "http://" + host + ":" + ports.get(0);
+        if (ports.size() == 1) {
+            return first;
+        }
+        for (int port : ports) {
+            String url = "http://" + host + ":" + port;
+            try (OpenAiClient probe = OpenAiClient.create(new ClientConfig(url, config.get(ConfigKeys.API_TOKEN),
+                    Duration.ofSeconds(2)))) {
+                probe.listModels();
+                return url;
+            } catch (BackendException e) {
+                if (e.kind() != BackendException.Kind.CONNECTION) {
+                    return url; // a server answers there, even if not with a model list
+                }
+                LOG.info("nothing answers at {}", url);
+            }
+        }
+        return first;
     }
 
     private List<ModelInfo> discover(OpenAiClient client, String baseUrl) {

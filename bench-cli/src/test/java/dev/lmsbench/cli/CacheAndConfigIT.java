@@ -148,6 +148,24 @@ class CacheAndConfigIT {
         assertThat(clash.err()).contains("built-in preset");
     }
 
+    @Test
+    void withoutABaseUrlTheFirstConfiguredPortThatAnswersIsUsed() throws Exception {
+        Path user = dir.resolve("user");
+        Files.createDirectories(user);
+        try (dev.lmsbench.sim.SimServer sim = dev.lmsbench.sim.SimServer.start(dev.lmsbench.sim.SimConfig.defaults()
+                .withTokensPerSecond(500).withTtftMs(5))) {
+            // port 9 (discard) refuses connections here; the simulator's port answers
+            Files.writeString(user.resolve("defaults.json"), "{\"lmstudio\": {\"host\": \"127.0.0.1\", \"ports\": [9, "
+                    + sim.port() + "]}}");
+            System.setProperty("lmsbench.user.config", user.toString());
+            MainTest.Outcome o = MainTest.run("run", "--runs", "1", "--warmup", "0", "--stream-only", "--limit", "1",
+                    "--max-tokens", "8", "--output-dir", dir.resolve("o").toString(), "--db",
+                    dir.resolve("cache.db").toString());
+            assertThat(o.code()).as(o.err()).isZero();
+            assertThat(results("o").path("run").path("endpoint").asText()).endsWith(":" + sim.port());
+        }
+    }
+
     private static String line(String text, String key) {
         for (String l : text.split("\n")) {
             if (l.startsWith(key + " ")) {
