@@ -8,6 +8,7 @@ package dev.lmsbench.sim;
  * @param receivedNanos {@link System#nanoTime()} once the body was read
  * @param model         the model that answers
  * @param plan          the planned response
+ * @param waitNanos     how long the request waited for its model to load (included in the plan's offsets)
  */
-record Accepted(long sequence, long receivedNanos, SimModel model, ResponsePlan plan) {
+record Accepted(long sequence, long receivedNanos, SimModel model, ResponsePlan plan, long waitNanos) {
 }

@@ -1,5 +1,8 @@
 package dev.lmsbench.sim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -8,8 +11,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes every request: authentication first (as OpenAI does, even for unknown paths), then the endpoints under the
- * configured prefix. Handlers only parse and plan; all waiting happens on the scheduler.
+ * Routes every request: authentication first (as OpenAI does, even for unknown paths), then LM Studio's native
+ * endpoints at the root ({@code /api/v0/...}, {@code /api/v1/...}), then the OpenAI-compatible endpoints under the
+ * configured prefix. Handlers only parse and plan; all waiting (token schedules, model loads) happens on the
+ * scheduler.
  */
 final class ApiHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    /** The fault-injection message; clients recognise it by "Model unloaded". */
+    static final String MODEL_UNLOADED = "Model unloaded.";
 
     private final SimConfig config;
     private final ScheduledExecutorService scheduler;
@@ -32,13 +42,19 @@ final class ApiHandler implements HttpHandler {
     private final long createdEpochSecond;
     private final byte[] expectedToken;
     private final AtomicLong sequence = new AtomicLong();
+    private final ModelStates states;
+    private final Downloads downloads;
+    private final ResponseStore responses = new ResponseStore();
 
-    ApiHandler(SimConfig config, ScheduledExecutorService scheduler, SendLog log, long createdEpochSecond) {
+    ApiHandler(SimConfig config, ScheduledExecutorService scheduler, SendLog log, long createdEpochSecond,
+            ModelStates states) {
         this.config = config;
         this.scheduler = scheduler;
         this.log = log;
         this.createdEpochSecond = createdEpochSecond;
         this.expectedToken = config.apiToken().getBytes(StandardCharsets.UTF_8);
+        this.states = states;
+        this.downloads = new Downloads(config);
     }
 
     @Override
@@ -68,6 +84,10 @@ final class ApiHandler implements HttpHandler {
         if (config.requiresAuth()) {
             authorize(exchange);
         }
+        if ((path.startsWith("/api/v0/") || path.startsWith("/api/v1/"))
+                && routeNative(exchange, path, body, receivedNanos)) {
+            return;
+        }
         String prefix = config.pathPrefix();
         String models = prefix + "/models";
         if (path.equals(models)) {
@@ -80,43 +100,330 @@ final class ApiHandler implements HttpHandler {
             sendJson(exchange, 200, OpenAiJson.model(model, createdEpochSecond));
         } else if (path.equals(prefix + "/chat/completions")) {
             requireMethod(exchange, "POST");
-            chat(exchange, body, receivedNanos);
+            chat(exchange, body, receivedNanos, false);
         } else {
             throw new ApiError(404, "Unknown request URL: " + method + " " + path, "invalid_request_error", null,
                     "unknown_url");
         }
     }
 
-    private void chat(HttpExchange exchange, byte[] body, long receivedNanos) throws ApiError, IOException {
+    /**
+     * LM Studio's native endpoints at the root. @return false when the path is none of them (it may then be an
+     * OpenAI-compatible endpoint under an unusual prefix)
+     */
+    private boolean routeNative(HttpExchange exchange, String path, byte[] body, long receivedNanos)
+            throws ApiError, IOException {
+        String v0Models = "/api/v0/models";
+        String status = "/api/v1/models/download/status";
+        if (path.equals(v0Models)) {
+            requireMethod(exchange, "GET");
+            long now = System.nanoTime();
+            List<ObjectNode> list = new ArrayList<>();
+            for (SimModel model : config.models()) {
+                list.add(NativeJson.v0Model(model, loadedContextLength(model, now)));
+            }
+            sendJson(exchange, 200, NativeJson.v0ModelList(list));
+        } else if (path.startsWith(v0Models + "/")) {
+            requireMethod(exchange, "GET");
+            String id = path.substring(v0Models.length() + 1);
+            SimModel model = config.model(id).orElseThrow(() -> modelNotFound(id));
+            sendJson(exchange, 200, NativeJson.bytes(NativeJson.v0Model(model,
+                    loadedContextLength(model, System.nanoTime()))));
+        } else if (path.equals("/api/v0/chat/completions")) {
+            requireMethod(exchange, "POST");
+            chat(exchange, body, receivedNanos, true);
+        } else if (path.equals("/api/v1/models")) {
+            requireMethod(exchange, "GET");
+            long now = System.nanoTime();
+            List<ObjectNode> list = new ArrayList<>();
+            for (SimModel model : config.models()) {
+                List<ModelStates.Instance> ready = states.instancesOf(model.id()).stream()
+                        .filter(i -> !i.loading(now)).toList();
+                list.add(NativeJson.v1Model(model, ready));
+            }
+            sendJson(exchange, 200, NativeJson.v1ModelList(list));
+        } else if (path.equals("/api/v1/models/load")) {
+            requireMethod(exchange, "POST");
+            load(exchange, body, receivedNanos);
+        } else if (path.equals("/api/v1/models/unload")) {
+            requireMethod(exchange, "POST");
+            String instanceId = requiredText(v1Object(body), "instance_id");
+            ModelStates.Instance gone = states.unload(instanceId).orElseThrow(() -> ApiError.v1(404,
+                    "model_not_found", "No loaded model instance with id '" + instanceId + "'.", null,
+                    "instance_id"));
+            LOG.debug("unloaded {}", gone.id());
+            sendJson(exchange, 200, NativeJson.v1Unloaded(gone.id()));
+        } else if (path.equals("/api/v1/models/download")) {
+            requireMethod(exchange, "POST");
+            String model = requiredText(v1Object(body), "model");
+            // a served model is "already downloaded", the documented answer without a job
+            ObjectNode answer = states.resolve(model).isPresent() ? Downloads.alreadyDownloaded()
+                    : downloads.start(model, receivedNanos);
+            sendJson(exchange, 200, NativeJson.bytes(answer));
+        } else if (path.equals(status)) {
+            requireMethod(exchange, "GET");
+            sendJson(exchange, 200, NativeJson.bytes(downloads.all(System.nanoTime())));
+        } else if (path.startsWith(status + "/")) {
+            requireMethod(exchange, "GET");
+            String job = path.substring(status.length() + 1);
+            ObjectNode answer = downloads.status(job, System.nanoTime()).orElseThrow(() -> ApiError.v1(404,
+                    "job_not_found", "No download job with id '" + job + "'.", null, "job_id"));
+            sendJson(exchange, 200, NativeJson.bytes(answer));
+        } else if (path.equals("/api/v1/chat")) {
+            requireMethod(exchange, "POST");
+            v1Chat(exchange, body, receivedNanos);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** The context length of the model's first ready instance, or {@code -1} when none is ready. */
+    private int loadedContextLength(SimModel model, long nowNanos) {
+        return states.instancesOf(model.id()).stream().filter(i -> !i.loading(nowNanos))
+                .mapToInt(i -> i.config().contextLength()).findFirst().orElse(-1);
+    }
+
+    /**
+     * OpenAI's {@code POST /chat/completions}, and LM Studio's {@code POST /api/v0/chat/completions} when
+     * {@code v0}: the same answer plus {@code stats}, {@code model_info} and {@code runtime}
+     * (https://lmstudio.ai/docs/developer/rest/endpoints).
+     */
+    private void chat(HttpExchange exchange, byte[] body, long receivedNanos, boolean v0)
+            throws ApiError, IOException {
         ChatRequest request = ChatRequest.parse(body);
-        SimModel model = config.model(request.model()).orElseThrow(() -> modelNotFound(request.model()));
+        ModelStates.Target target = states.resolve(request.model()).orElseThrow(() -> modelNotFound(request.model()));
+        SimModel model = target.model();
         int promptTokens = PromptTokenizer.countMessages(request.messages());
         if (model.maxContextLength() > 0 && promptTokens > model.maxContextLength()) {
             throw new ApiError(400, "This model's maximum context length is " + model.maxContextLength()
                     + " tokens, but the messages have " + promptTokens + " tokens.", "invalid_request_error",
                     "messages", "context_length_exceeded");
         }
+        if (states.injectModelUnloaded(model)) {
+            LOG.debug("injected Model unloaded for {}", model.id());
+            // LM Studio answers a request whose model went away with a 400 in OpenAI's shape
+            throw new ApiError(400, MODEL_UNLOADED, "invalid_request_error", "model", null);
+        }
+        ModelStates.Ready ready;
+        try {
+            ready = states.forChat(target, -1, receivedNanos);
+        } catch (LoadRefused e) {
+            throw new ApiError(400, e.getMessage(), "invalid_request_error", "model", loadErrorCode(e));
+        }
         long number = sequence.getAndIncrement();
-        ResponsePlan plan = ResponsePlan.create(model, promptTokens, request.maxTokens(), config.seed(), number);
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan);
+        ResponsePlan plan = ResponsePlan.create(model, promptTokens, request.maxTokens(), config.seed(), number,
+                ready.waitNanos());
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos());
         String id = "chatcmpl-" + Long.toHexString(ResponsePlan.mix(config.seed(), number, 3));
         long created = Instant.now().getEpochSecond();
-        LOG.debug("chat {} for {}: stream={}, prompt={} tokens, completion={} tokens", number, model.id(),
-                request.stream(), promptTokens, plan.completionTokens());
+        // a request naming an instance gets that instance's id back, as LM Studio does ("model:2")
+        String modelField = target.instanceId() != null ? target.instanceId() : model.id();
+        ObjectNode extras = v0 ? NativeJson.v0Extras(model, plan, ready.instance().config().contextLength()) : null;
+        LOG.debug("chat {} for {}: v0={}, stream={}, prompt={} tokens, completion={} tokens, load wait={} ms",
+                number, model.id(), v0, request.stream(), promptTokens, plan.completionTokens(),
+                ready.waitNanos() / 1_000_000);
         if (request.stream()) {
             boolean usage = request.includeUsage() && model.sendsUsage();
-            OpenAiJson json = new OpenAiJson(id, created, model.id(), usage);
-            new StreamingResponse(exchange, scheduler, log, accepted, json, usage).start();
+            OpenAiJson json = new OpenAiJson(id, created, modelField, usage, extras);
+            new StreamingResponse(exchange, scheduler, log, accepted, new OpenAiStreamFormat(json, plan, usage),
+                    usage).start();
         } else {
-            OpenAiJson json = new OpenAiJson(id, created, model.id(), false);
-            CompleteResponse response = new CompleteResponse(exchange, log, accepted, json, model.sendsUsage());
+            OpenAiJson json = new OpenAiJson(id, created, modelField, false, extras);
+            boolean usage = model.sendsUsage();
+            schedule(new CompleteResponse(exchange, log, accepted, () -> json.completion(plan, usage), usage),
+                    accepted, exchange);
+        }
+    }
+
+    /** LM Studio's {@code POST /api/v1/chat} (https://lmstudio.ai/docs/developer/rest/chat). */
+    private void v1Chat(HttpExchange exchange, byte[] body, long receivedNanos) throws ApiError, IOException {
+        V1ChatRequest request = V1ChatRequest.parse(body);
+        ModelStates.Target target = states.resolve(request.model()).orElseThrow(() -> ApiError.v1(404,
+                "model_not_found", "Model '" + request.model() + "' not found.", null, "model"));
+        SimModel model = target.model();
+        if (NativeJson.isEmbedding(model)) {
+            throw ApiError.v1(400, "invalid_request", "Model '" + model.id() + "' is an embedding model.", null,
+                    "model");
+        }
+        if (request.images() > 0 && !model.vision()) {
+            throw ApiError.v1(400, "invalid_request", "Model '" + model.id() + "' does not support image inputs.",
+                    null, "input");
+        }
+        int prior = 0;
+        if (request.previousResponseId() != null) {
+            // the docs say nothing about an unknown id; the sim answers 400 naming the parameter
+            OptionalInt tokens = responses.tokens(request.previousResponseId());
+            if (tokens.isEmpty()) {
+                throw ApiError.v1(400, "invalid_request", "No response found with id '"
+                        + request.previousResponseId() + "'.", "response_not_found", "previous_response_id");
+            }
+            prior = tokens.getAsInt();
+        }
+        int promptTokens = prior + request.inputTokens();
+        int limit = request.contextLength() > 0 ? request.contextLength() : model.maxContextLength();
+        if (limit > 0 && promptTokens > limit) {
+            throw ApiError.v1(400, "invalid_request", "The conversation has " + promptTokens
+                    + " tokens, more than the context length of " + limit + ".", "context_length_exceeded", "input");
+        }
+        if (states.injectModelUnloaded(model)) {
+            LOG.debug("injected Model unloaded for {}", model.id());
+            throw ApiError.v1(400, "invalid_request", MODEL_UNLOADED, null, "model");
+        }
+        ModelStates.Ready ready;
+        try {
+            ready = states.forChat(target, request.contextLength(), receivedNanos);
+        } catch (LoadRefused e) {
+            throw ApiError.v1(400, "invalid_request", e.getMessage(), loadErrorCode(e), "model");
+        }
+        // reasoning "off" answers without the reasoning part
+        SimModel planned = request.reasoningOff() && model.reasoningTokens() > 0
+                ? model.withTokens(0, model.responseTokens() - model.reasoningTokens()) : model;
+        long number = sequence.getAndIncrement();
+        ResponsePlan plan = ResponsePlan.create(planned, promptTokens, request.maxTokens(), config.seed(), number,
+                ready.waitNanos());
+        String responseId = null;
+        if (request.store()) {
+            responseId = "resp_" + hex48(number);
+            responses.put(responseId, promptTokens + plan.completionTokens());
+        }
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos());
+        V1ChatFormat format = new V1ChatFormat(planned, plan, ready, responseId);
+        LOG.debug("v1 chat {} for {}: stream={}, input={} tokens, output={} tokens, integrations={}, load wait={} ms",
+                number, model.id(), request.stream(), promptTokens, plan.completionTokens(), request.integrations(),
+                ready.waitNanos() / 1_000_000);
+        // v1 always reports token counts in stats, so the log records them as sent
+        if (request.stream()) {
+            new StreamingResponse(exchange, scheduler, log, accepted, format, true).start();
+        } else {
+            schedule(new CompleteResponse(exchange, log, accepted, format::complete, true), accepted, exchange);
+        }
+    }
+
+    /**
+     * LM Studio's {@code POST /api/v1/models/load} (https://lmstudio.ai/docs/developer/rest/load): model,
+     * context_length, eval_batch_size, flash_attention, num_experts (accepted, ignored: the sim has no MoE
+     * models), offload_kv_cache_to_gpu, echo_load_config. The settings may also come nested in {@code config}, as
+     * an earlier version of the page had them. The answer is sent when the simulated load finishes.
+     */
+    private void load(HttpExchange exchange, byte[] body, long receivedNanos) throws ApiError {
+        JsonNode root = v1Object(body);
+        String id = requiredText(root, "model");
+        SimModel model = config.model(id).orElseThrow(() -> ApiError.v1(404, "model_not_found",
+                "Model '" + id + "' not found.", null, "model"));
+        JsonNode settings = root.path("config").isObject() ? root.get("config") : root;
+        LoadConfig defaults = LoadConfig.defaultsFor(model);
+        int contextLength = positiveInt(settings, "context_length", defaults.contextLength());
+        int batch = positiveInt(settings, "eval_batch_size", defaults.evalBatchSize());
+        positiveInt(settings, "num_experts", 1);
+        boolean flash = bool(settings, "flash_attention", defaults.flashAttention());
+        boolean offload = bool(settings, "offload_kv_cache_to_gpu", defaults.offloadKvCacheToGpu());
+        boolean echo = bool(root, "echo_load_config", false);
+        ModelStates.Instance instance;
+        try {
+            instance = states.load(model, new LoadConfig(contextLength, batch, flash, offload), false, receivedNanos);
+        } catch (LoadRefused e) {
+            throw ApiError.v1(400, "invalid_request", e.getMessage(), loadErrorCode(e),
+                    e.reason() == LoadRefused.Reason.INVALID_CONFIG ? "context_length" : "model");
+        }
+        Runnable answer = () -> {
             try {
-                scheduler.schedule(response, response.dueNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("completion {} dropped: simulator closing", number);
+                if (states.contains(instance.id())) {
+                    sendJson(exchange, 200, NativeJson.v1Loaded(instance, echo));
+                } else {
+                    sendError(exchange, ApiError.v1(400, "invalid_request", "The load of '" + instance.id()
+                            + "' was cancelled: it was unloaded before it finished.", "model_load_failed", "model"));
+                }
+            } catch (IOException e) {
+                LOG.debug("load of {}: client went away: {}", instance.id(), e.toString());
                 exchange.close();
             }
+        };
+        try {
+            scheduler.schedule(answer, instance.readyAtNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("load of {} dropped: simulator closing", instance.id());
+            exchange.close();
         }
+    }
+
+    private void schedule(CompleteResponse response, Accepted accepted, HttpExchange exchange) {
+        try {
+            scheduler.schedule(response, response.dueNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("completion {} dropped: simulator closing", accepted.sequence());
+            exchange.close();
+        }
+    }
+
+    /** 48 hex digits, like the response ids on the stateful chats page. */
+    private String hex48(long number) {
+        StringBuilder hex = new StringBuilder(48);
+        for (int salt = 5; salt < 8; salt++) {
+            hex.append(String.format("%016x", ResponsePlan.mix(config.seed(), number, salt)));
+        }
+        return hex.toString();
+    }
+
+    /**
+     * Error codes for refused loads. The docs define none; {@code model_load_failed} is what LM Studio's REST load
+     * reports for failed loads (lmstudio-bug-tracker issue 2295), {@code model_not_loaded} is the sim's.
+     */
+    private static String loadErrorCode(LoadRefused e) {
+        return switch (e.reason()) {
+            case NOT_LOADED -> "model_not_loaded";
+            case INSUFFICIENT_MEMORY -> "model_load_failed";
+            case INVALID_CONFIG -> "invalid_load_config";
+        };
+    }
+
+    private static JsonNode v1Object(byte[] body) throws ApiError {
+        JsonNode root;
+        try {
+            root = OpenAiJson.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.v1(400, "invalid_request", "Could not parse the JSON body: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), "invalid_json", null);
+        } catch (IOException e) {
+            throw ApiError.v1(400, "invalid_request", "Could not read the request body.", "invalid_json", null);
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiError.v1(400, "invalid_request", "The request body must be a JSON object.", "invalid_type",
+                    null);
+        }
+        return root;
+    }
+
+    private static String requiredText(JsonNode root, String key) throws ApiError {
+        JsonNode value = root.get(key);
+        if (value == null || !value.isTextual() || value.textValue().isBlank()) {
+            throw ApiError.v1(400, "invalid_request", "\"" + key + "\" is required", "missing_required_parameter",
+                    key);
+        }
+        return value.textValue();
+    }
+
+    private static int positiveInt(JsonNode node, String key, int absent) throws ApiError {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() <= 0) {
+            throw ApiError.v1(400, "invalid_request", "\"" + key + "\" must be a positive integer", "invalid_type",
+                    key);
+        }
+        return value.intValue();
+    }
+
+    private static boolean bool(JsonNode node, String key, boolean absent) throws ApiError {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.v1(400, "invalid_request", "\"" + key + "\" must be a boolean", "invalid_type", key);
+        }
+        return value.booleanValue();
     }
 
     private void authorize(HttpExchange exchange) throws ApiError {

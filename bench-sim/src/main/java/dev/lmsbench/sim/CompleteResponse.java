@@ -3,6 +3,7 @@ package dev.lmsbench.sim;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +15,14 @@ final class CompleteResponse implements Runnable {
     private final HttpExchange exchange;
     private final SendLog log;
     private final Accepted request;
-    private final OpenAiJson json;
+    private final Supplier<byte[]> json;
     private final boolean sendUsage;
 
-    CompleteResponse(HttpExchange exchange, SendLog log, Accepted request, OpenAiJson json, boolean sendUsage) {
+    /**
+     * @param json      encodes the whole answer when it is due (built late so a waiting answer holds no text)
+     * @param sendUsage whether the answer carries a usage object (recorded in the log)
+     */
+    CompleteResponse(HttpExchange exchange, SendLog log, Accepted request, Supplier<byte[]> json, boolean sendUsage) {
         this.exchange = exchange;
         this.log = log;
         this.request = request;
@@ -35,7 +40,7 @@ final class CompleteResponse implements Runnable {
     public void run() {
         ResponsePlan plan = request.plan();
         try {
-            byte[] bytes = json.completion(plan, sendUsage);
+            byte[] bytes = json.get();
             long[] scheduled = plan.offsetsNanos().clone();
             for (int i = 0; i < scheduled.length; i++) {
                 scheduled[i] += request.receivedNanos();
@@ -43,7 +48,7 @@ final class CompleteResponse implements Runnable {
             // logged before the body so a client holding the response always finds its entry
             log.add(new SendLogEntry(request.sequence(), request.model().id(), false, request.receivedNanos(), -1,
                     scheduled, new long[0], System.nanoTime(), plan.promptTokens(), plan.completionTokens(),
-                    plan.reasoningTokens(), plan.finishReason(), sendUsage, true));
+                    plan.reasoningTokens(), plan.finishReason(), sendUsage, true, request.waitNanos()));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream body = exchange.getResponseBody()) {

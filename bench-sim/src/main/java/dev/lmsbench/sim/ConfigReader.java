@@ -19,10 +19,12 @@ import java.util.Set;
  */
 final class ConfigReader {
 
-    private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "api_token", "path_prefix", "models");
+    private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "api_token", "path_prefix", "models",
+            "jit_loading", "jit_auto_evict", "memory_bytes", "download_ms", "download_size_bytes");
     private static final Set<String> MODEL_KEYS = Set.of("id", "type", "publisher", "architecture", "quantization",
             "size_bytes", "max_context_length", "ttft_ms", "tokens_per_second", "prompt_tokens_per_second", "jitter_fraction",
-            "reasoning_tokens", "response_tokens", "sends_usage");
+            "reasoning_tokens", "response_tokens", "sends_usage", "compatibility_type", "format", "params_string",
+            "vision", "trained_for_tool_use", "load_ms", "memory_bytes", "fail_first_requests_with_model_unloaded");
 
     static final double DEFAULT_TTFT_MS = 100.0;
     static final int DEFAULT_RESPONSE_TOKENS = 96;
@@ -52,6 +54,12 @@ final class ConfigReader {
         long seed = longInteger(root, "seed", "seed", defaults.seed());
         String apiToken = text(root, "api_token", "api_token", defaults.apiToken());
         String pathPrefix = text(root, "path_prefix", "path_prefix", defaults.pathPrefix());
+        boolean jitLoading = bool(root, "jit_loading", "jit_loading", defaults.jitLoading());
+        boolean jitAutoEvict = bool(root, "jit_auto_evict", "jit_auto_evict", defaults.jitAutoEvict());
+        long memoryBytes = longInteger(root, "memory_bytes", "memory_bytes", defaults.memoryBytes());
+        long downloadMs = longInteger(root, "download_ms", "download_ms", defaults.downloadMs());
+        long downloadSizeBytes = longInteger(root, "download_size_bytes", "download_size_bytes",
+                defaults.downloadSizeBytes());
         JsonNode modelsNode = root.get("models");
         if (modelsNode == null || modelsNode.isNull()) {
             throw error("models: missing, expected an array of models");
@@ -64,7 +72,8 @@ final class ConfigReader {
             models.add(model(modelsNode.get(i), "models[" + i + "]"));
         }
         try {
-            return new SimConfig(host, port, models, seed, apiToken, pathPrefix);
+            return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                    downloadMs, downloadSizeBytes);
         } catch (IllegalArgumentException e) {
             throw error(snakeLead(e.getMessage()));
         }
@@ -118,10 +127,27 @@ final class ConfigReader {
         int reasoningTokens = integer(node, "reasoning_tokens", path + ".reasoning_tokens", 0);
         int responseTokens = integer(node, "response_tokens", path + ".response_tokens", DEFAULT_RESPONSE_TOKENS);
         boolean sendsUsage = bool(node, "sends_usage", path + ".sends_usage", true);
+        // LM Studio's v0 API calls the format compatibility_type, v1 calls it format: accept either, not both
+        if (node.hasNonNull("compatibility_type") && node.hasNonNull("format")) {
+            throw error(path + ".format: give either format or compatibility_type, not both");
+        }
+        String formatKey = node.hasNonNull("compatibility_type") ? "compatibility_type" : "format";
+        String format = text(node, formatKey, path + "." + formatKey, "gguf");
+        String paramsString = text(node, "params_string", path + ".params_string", "");
+        boolean vision = bool(node, "vision", path + ".vision", "vlm".equals(type));
+        boolean toolUse = bool(node, "trained_for_tool_use", path + ".trained_for_tool_use", false);
+        long loadMs = longInteger(node, "load_ms", path + ".load_ms", -1L);
+        if (node.hasNonNull("load_ms") && loadMs < 0) {
+            throw error(path + ".load_ms must be >= 0, got " + loadMs);
+        }
+        long memoryBytes = longInteger(node, "memory_bytes", path + ".memory_bytes", -1L);
+        int failFirst = integer(node, "fail_first_requests_with_model_unloaded",
+                path + ".fail_first_requests_with_model_unloaded", 0);
         try {
             return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                     tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
-                    sendsUsage);
+                    sendsUsage, format, paramsString, vision,
+                    toolUse, loadMs, memoryBytes, failFirst);
         } catch (IllegalArgumentException e) {
             // the record's message starts with the field name; the model's path makes it a complete key
             throw error(path + "." + snakeLead(e.getMessage()));

@@ -25,16 +25,26 @@ final class OpenAiJson {
     private final long created;
     private final String model;
     private final boolean usageNullInChunks;
+    private final ObjectNode extras;
     private final byte[][] tokenChunkHalves = new byte[4][];
 
     /**
      * @param usageNullInChunks OpenAI sends {@code "usage": null} in every chunk but the last when usage was requested
      */
     OpenAiJson(String id, long created, String model, boolean usageNullInChunks) {
+        this(id, created, model, usageNullInChunks, null);
+    }
+
+    /**
+     * @param extras fields appended to the finish chunk and to the complete answer (LM Studio's v0 {@code stats},
+     *               {@code model_info}, {@code runtime}), or null for plain OpenAI
+     */
+    OpenAiJson(String id, long created, String model, boolean usageNullInChunks, ObjectNode extras) {
         this.id = id;
         this.created = created;
         this.model = model;
         this.usageNullInChunks = usageNullInChunks;
+        this.extras = extras;
         // Token chunks differ only in the escaped text: encode the rest once per response. The halves come from
         // the same tree code as every other chunk, split around a marker, so the shape cannot drift.
         for (boolean reasoning : new boolean[] {false, true}) {
@@ -85,7 +95,11 @@ final class OpenAiJson {
 
 
     byte[] finishChunk(String finishReason) {
-        return event(chunk(MAPPER.createObjectNode(), finishReason));
+        ObjectNode chunk = chunk(MAPPER.createObjectNode(), finishReason);
+        if (extras != null) {
+            chunk.setAll(extras);
+        }
+        return event(chunk);
     }
 
     byte[] usageChunk(ResponsePlan plan) {
@@ -115,6 +129,9 @@ final class OpenAiJson {
         choice.put("finish_reason", plan.finishReason());
         if (withUsage) {
             root.set("usage", usage(plan));
+        }
+        if (extras != null) {
+            root.setAll(extras);
         }
         return bytes(root);
     }

@@ -34,6 +34,16 @@ record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, 
      * @param sequence  the request's number; the same seed and sequence give the same text and jitter
      */
     static ResponsePlan create(SimModel model, int promptTokens, int maxTokens, long seed, long sequence) {
+        return create(model, promptTokens, maxTokens, seed, sequence, 0);
+    }
+
+    /**
+     * Plans a response that cannot start before the model is ready.
+     *
+     * @param waitNanos how long after the request the model is loaded (JIT loading); every token moves by this much
+     */
+    static ResponsePlan create(SimModel model, int promptTokens, int maxTokens, long seed, long sequence,
+            long waitNanos) {
         int natural = model.responseTokens();
         int completion = maxTokens < 0 ? natural : Math.min(maxTokens, natural);
         String finishReason = completion < natural ? LENGTH : STOP;
@@ -45,6 +55,9 @@ record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, 
         pieces.addAll(text.answer(completion - reasoning));
 
         long[] offsets = schedule(model, promptTokens, completion, new SplittableRandom(mix(seed, sequence, 2)));
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] += waitNanos;
+        }
         return new ResponsePlan(promptTokens, reasoning, pieces, offsets, finishReason);
     }
 

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param usageSent        whether a {@code usage} object was sent
  * @param completed        {@code false} when a stream's client disconnected before the end; always {@code true}
  *                         without streaming, where nothing is written before the whole answer
+ * @param modelLoadNanos   how long the request waited for its model to load (JIT loading, or a load in progress);
+ *                         already part of {@code scheduledNanos}, 0 when the model was ready
  */
 public record SendLogEntry(
         long sequence,
@@ -43,7 +45,8 @@ public record SendLogEntry(
         int reasoningTokens,
         String finishReason,
         boolean usageSent,
-        boolean completed) {
+        boolean completed,
+        long modelLoadNanos) {
 
     /** Copies the arrays so an entry never changes. */
     public SendLogEntry {
@@ -57,6 +60,9 @@ public record SendLogEntry(
         if (tokenNanos.length > scheduledNanos.length) {
             throw new IllegalArgumentException("more tokens written than scheduled");
         }
+        if (modelLoadNanos < 0) {
+            throw new IllegalArgumentException("modelLoadNanos must be >= 0");
+        }
     }
 
     /** The planned write times (a copy). */
@@ -65,13 +71,23 @@ public record SendLogEntry(
         return scheduledNanos.clone();
     }
 
+    /** An entry of a request whose model was ready (no load wait). */
+    public SendLogEntry(long sequence, String model, boolean stream, long receivedNanos, long roleChunkNanos,
+            long[] scheduledNanos, long[] tokenNanos, long endNanos, int promptTokens, int completionTokens,
+            int reasoningTokens, String finishReason, boolean usageSent, boolean completed) {
+        this(sequence, model, stream, receivedNanos, roleChunkNanos, scheduledNanos, tokenNanos, endNanos, promptTokens,
+                completionTokens, reasoningTokens, finishReason, usageSent, completed, 0);
+    }
+
     /** The actual write times of the token chunks (a copy). */
     @Override
     public long[] tokenNanos() {
         return tokenNanos.clone();
     }
 
-    /** The planned time to first token in nanoseconds, from {@code receivedNanos}. */
+    /**
+     * The planned time to first token in nanoseconds, from {@code receivedNanos}; includes {@link #modelLoadNanos()}.
+     */
     public long scheduledTtftNanos() {
         return scheduledNanos[0] - receivedNanos;
     }

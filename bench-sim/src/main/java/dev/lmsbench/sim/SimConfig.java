@@ -18,10 +18,20 @@ import java.util.Set;
  * @param models     the models served, at least one, unique ids
  * @param seed       seed of every random choice (jitter, generated text, response ids)
  * @param apiToken   required bearer token, or {@code ""} (null is normalized) for no authentication
- * @param pathPrefix prefix of every endpoint: {@code /v1} when null, {@code ""} to serve at the root like some
- *                   loose servers do
+ * @param pathPrefix prefix of every OpenAI-compatible endpoint: {@code /v1} when null, {@code ""} to serve at the
+ *                   root like some loose servers do; LM Studio's native {@code /api/v0} and {@code /api/v1}
+ *                   endpoints are always at the root
+ * @param jitLoading   whether a chat request for a model that is not loaded loads it first (LM Studio's JIT loading,
+ *                     on by default); when off such a request fails
+ * @param jitAutoEvict whether a just-in-time load first unloads the models loaded just in time before it (LM Studio's
+ *                     Auto-Evict, on by default); models loaded through {@code /api/v1/models/load} stay
+ * @param memoryBytes  the simulated machine's memory for loaded models (VRAM plus RAM); a load that would exceed it
+ *                     fails
+ * @param downloadMs   how long a simulated download through {@code /api/v1/models/download} takes
+ * @param downloadSizeBytes the size such a download reports
  */
-public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix) {
+public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
+        boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes) {
 
     /** The default bind address: loopback only, never exposed by accident. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -29,6 +39,12 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     public static final String DEFAULT_PATH_PREFIX = "/v1";
     /** The default seed. */
     public static final long DEFAULT_SEED = 42L;
+    /** The default memory budget: 24 GiB, a 24 GB graphics card or a mid-size unified-memory machine. */
+    public static final long DEFAULT_MEMORY_BYTES = 24L * 1024 * 1024 * 1024;
+    /** The default duration of a simulated download. */
+    public static final long DEFAULT_DOWNLOAD_MS = 2_000;
+    /** The default size of a simulated download: a 7B model at Q4_K_M. */
+    public static final long DEFAULT_DOWNLOAD_SIZE_BYTES = 4_368_438_944L;
 
     /** Validates and normalizes absent values. */
     public SimConfig {
@@ -53,17 +69,39 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
             throw new IllegalArgumentException(
                     "pathPrefix must be \"\" or start with '/' and not end with '/', got '" + pathPrefix + "'");
         }
+        if (memoryBytes <= 0) {
+            throw new IllegalArgumentException("memoryBytes must be > 0, got " + memoryBytes);
+        }
+        if (downloadMs < 0) {
+            throw new IllegalArgumentException("downloadMs must be >= 0, got " + downloadMs);
+        }
+        if (downloadSizeBytes <= 0) {
+            throw new IllegalArgumentException("downloadSizeBytes must be > 0, got " + downloadSizeBytes);
+        }
     }
 
     /**
-     * Loopback, a free port, no token, {@code /v1}, seed 42 and three models of different speed, size and
-     * quantization; one of them reasons before it answers:
+     * A configuration with the LM Studio state defaults: JIT loading and Auto-Evict on, a
+     * {@link #DEFAULT_MEMORY_BYTES} budget, {@link #DEFAULT_DOWNLOAD_MS} downloads of
+     * {@link #DEFAULT_DOWNLOAD_SIZE_BYTES}.
+     */
+    public SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix) {
+        this(host, port, models, seed, apiToken, pathPrefix, true, true, DEFAULT_MEMORY_BYTES, DEFAULT_DOWNLOAD_MS,
+                DEFAULT_DOWNLOAD_SIZE_BYTES);
+    }
+
+    /**
+     * Loopback, a free port, no token, {@code /v1}, seed 42, JIT loading with Auto-Evict, a 24 GiB memory budget and
+     * three models of different speed, size and quantization; one of them reasons before it answers:
      * <ul>
-     *   <li>{@code sim/llama-3.2-3b-instruct@q4_k_m}: 60 ms TTFT, 95 tok/s, 96 tokens, 2.0 GB</li>
-     *   <li>{@code sim/qwen3-8b@q8_0}: 150 ms TTFT, 38 tok/s, 24 reasoning + 64 content tokens, 8.7 GB</li>
-     *   <li>{@code sim/mistral-7b-instruct-v0.3@q5_k_m}: 110 ms TTFT, 55 tok/s, 72 tokens, 5.1 GB</li>
+     *   <li>{@code sim/llama-3.2-3b-instruct@q4_k_m}: 3B, 60 ms TTFT, 95 tok/s, 96 tokens, 2.0 GB (loads in 0.5 s),
+     *       trained for tool use</li>
+     *   <li>{@code sim/qwen3-8b@q8_0}: 8B, 150 ms TTFT, 38 tok/s, 24 reasoning + 64 content tokens, 8.7 GB (2.2 s),
+     *       trained for tool use</li>
+     *   <li>{@code sim/mistral-7b-instruct-v0.3@q5_k_m}: 7B, a vision model ({@code vlm}), 110 ms TTFT, 55 tok/s,
+     *       72 tokens, 5.1 GB (1.3 s)</li>
      * </ul>
-     * Each adds a prompt-processing term to TTFT and 5 % jitter.
+     * Each adds a prompt-processing term to TTFT and 5 % jitter. All are {@code gguf}.
      */
     public static SimConfig defaults() {
         return new SimConfig(DEFAULT_HOST, 0, defaultModels(), DEFAULT_SEED, "", DEFAULT_PATH_PREFIX);
@@ -73,11 +111,15 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     public static List<SimModel> defaultModels() {
         return List.of(
                 new SimModel("sim/llama-3.2-3b-instruct@q4_k_m", "llm", "lmstudio-community", "llama", "Q4_K_M",
-                        2_019_377_696L, 131_072, 60, 95, 2_400, 0.05, 0, 96, true),
+                        2_019_377_696L, 131_072, 60, 95, 2_400, 0.05, 0, 96, true)
+                        .withNativeMetadata("gguf", "3B", false, true),
                 new SimModel("sim/qwen3-8b@q8_0", "llm", "lmstudio-community", "qwen3", "Q8_0",
-                        8_709_518_624L, 40_960, 150, 38, 900, 0.05, 24, 88, true),
-                new SimModel("sim/mistral-7b-instruct-v0.3@q5_k_m", "llm", "lmstudio-community", "mistral", "Q5_K_M",
-                        5_136_175_040L, 32_768, 110, 55, 1_300, 0.05, 0, 72, true));
+                        8_709_518_624L, 40_960, 150, 38, 900, 0.05, 24, 88, true)
+                        .withNativeMetadata("gguf", "8B", false, true),
+                // a vision model, so clients see LM Studio's vlm type and vision capability
+                new SimModel("sim/mistral-7b-instruct-v0.3@q5_k_m", "vlm", "lmstudio-community", "mistral", "Q5_K_M",
+                        5_136_175_040L, 32_768, 110, 55, 1_300, 0.05, 0, 72, true)
+                        .withNativeMetadata("gguf", "7B", true, false));
     }
 
     /**
@@ -86,19 +128,27 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      * <pre>{@code
      * {
      *   "host": "127.0.0.1", "port": 1234, "seed": 7, "api_token": "", "path_prefix": "/v1",
+     *   "jit_loading": true, "jit_auto_evict": true, "memory_bytes": 25769803776,
+     *   "download_ms": 2000, "download_size_bytes": 4368438944,
      *   "models": [
      *     { "id": "sim/my-model@q4_k_m", "tokens_per_second": 80,
      *       "ttft_ms": 90, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.05,
      *       "reasoning_tokens": 0, "response_tokens": 96, "sends_usage": true,
      *       "type": "llm", "publisher": "me", "architecture": "llama", "quantization": "Q4_K_M",
-     *       "size_bytes": 4200000000, "max_context_length": 8192 }
+     *       "size_bytes": 4200000000, "max_context_length": 8192,
+     *       "format": "gguf", "params_string": "7B", "vision": false, "trained_for_tool_use": true,
+     *       "load_ms": 1050, "memory_bytes": 5000000000, "fail_first_requests_with_model_unloaded": 0 }
      *   ]
      * }
      * }</pre>
      * Only {@code models}, and {@code id} and {@code tokens_per_second} in each model, are required. A model's absent
      * keys default to: {@code ttft_ms} 100, {@code prompt_tokens_per_second} 0, {@code jitter_fraction} 0,
      * {@code reasoning_tokens} 0, {@code response_tokens} 96, {@code sends_usage} true, {@code type} llm, other strings
-     * {@code ""}, {@code size_bytes} and {@code max_context_length} -1. JSON {@code null} counts as absent.
+     * {@code ""}, {@code size_bytes} and {@code max_context_length} -1, {@code format} (or
+     * {@code compatibility_type}) gguf, {@code vision} true for type vlm, {@code trained_for_tool_use} false,
+     * {@code load_ms} one second per 4 GB of {@code size_bytes} (at most 10 s), {@code memory_bytes} the estimate of
+     * {@link SimModel#memoryBytes(int)}, {@code fail_first_requests_with_model_unloaded} 0. JSON {@code null} counts
+     * as absent.
      *
      * @throws IllegalArgumentException with a one-line message naming the file and the key, when the file cannot be
      *                                  read, is not JSON, or holds a bad value
@@ -134,38 +184,75 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
 
     /** This configuration serving other models. */
     public SimConfig withModels(List<SimModel> newModels) {
-        return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix);
+        return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
     }
 
     /** Like the generated one, but the token is masked so logging a configuration never leaks it. */
     @Override
     public String toString() {
         return "SimConfig[host=" + host + ", port=" + port + ", models=" + models + ", seed=" + seed
-                + ", apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", pathPrefix=" + pathPrefix + "]";
+                + ", apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", pathPrefix=" + pathPrefix
+                + ", jitLoading=" + jitLoading + ", jitAutoEvict=" + jitAutoEvict + ", memoryBytes=" + memoryBytes
+                + ", downloadMs=" + downloadMs + ", downloadSizeBytes=" + downloadSizeBytes + "]";
     }
 
     /** This configuration on another bind address. */
     public SimConfig withHost(String newHost) {
-        return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix);
+        return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
     }
 
     /** This configuration on another port ({@code 0} for any free port). */
     public SimConfig withPort(int newPort) {
-        return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix);
+        return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
     }
 
     /** This configuration with another seed. */
     public SimConfig withSeed(long newSeed) {
-        return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix);
+        return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
     }
 
     /** This configuration requiring that bearer token ({@code ""} or null for none). */
     public SimConfig withApiToken(String newApiToken) {
-        return new SimConfig(host, port, models, seed, newApiToken, pathPrefix);
+        return new SimConfig(host, port, models, seed, newApiToken, pathPrefix, jitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
     }
 
     /** This configuration serving under another prefix ({@code ""} for the root). */
     public SimConfig withPathPrefix(String newPathPrefix) {
-        return new SimConfig(host, port, models, seed, apiToken, newPathPrefix);
+        return new SimConfig(host, port, models, seed, apiToken, newPathPrefix, jitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
+    }
+
+    /** This configuration with JIT loading on or off. */
+    public SimConfig withJitLoading(boolean newJitLoading) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, newJitLoading, jitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
+    }
+
+    /** This configuration with Auto-Evict of JIT-loaded models on or off. */
+    public SimConfig withJitAutoEvict(boolean newJitAutoEvict) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, newJitAutoEvict,
+                memoryBytes, downloadMs, downloadSizeBytes);
+    }
+
+    /** This configuration with another memory budget for loaded models. */
+    public SimConfig withMemoryBytes(long newMemoryBytes) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
+                newMemoryBytes, downloadMs, downloadSizeBytes);
+    }
+
+    /** This configuration with simulated downloads of {@code sizeBytes} taking {@code durationMs}. */
+    public SimConfig withDownloads(long durationMs, long sizeBytes) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                durationMs, sizeBytes);
+    }
+
+    /** Every model answering its first {@code count} chat requests with {@code Model unloaded}. */
+    public SimConfig withFailFirstRequestsWithModelUnloaded(int count) {
+        return withModels(models.stream().map(m -> m.withFailFirstRequestsWithModelUnloaded(count)).toList());
     }
 }

@@ -1,19 +1,25 @@
 package dev.lmsbench.sim;
 
+import dev.lmsbench.core.model.Capability;
 import dev.lmsbench.core.model.ModelInfo;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * One simulated model: what the server lists and how fast and how long it answers.
+ * One simulated model: what the server lists, how fast and how long it answers, and how it loads.
  *
  * <p>Timing of a request with {@code p} prompt tokens: token {@code i} (0-based, reasoning and content together) is
- * written at {@code received + ttft(p) + i / tokensPerSecond}, where
- * {@code ttft(p) = ttftMs + p / promptTokensPerSecond * 1000} (no prompt term when {@code promptTokensPerSecond <= 0}).
+ * written at {@code received + load + ttft(p) + i / tokensPerSecond}, where
+ * {@code ttft(p) = ttftMs + p / promptTokensPerSecond * 1000} (no prompt term when {@code promptTokensPerSecond <= 0})
+ * and {@code load} is {@code loadMs} when the request had to load the model just in time, else 0.
  * Tokens after the first are jittered by up to {@code ±jitterFraction} of the token interval around that absolute
  * schedule; the first token is never jittered, so the configured TTFT is exact.
  *
  * @param id                    identifier sent as {@code model}, e.g. {@code sim/qwen3-8b@q8_0}
- * @param type                  model type as LM Studio reports it, {@code llm} when null or blank
+ * @param type                  model type as LM Studio's v0 API reports it ({@code llm}, {@code vlm},
+ *                              {@code embeddings}), {@code llm} when null or blank
  * @param publisher             publisher, {@code ""} when unknown; listed as {@code owned_by}
  * @param architecture          architecture such as {@code llama}, {@code ""} when unknown
  * @param quantization          quantization such as {@code Q4_K_M}, {@code ""} when unknown
@@ -27,6 +33,17 @@ import java.util.Objects;
  * @param responseTokens        natural completion length <em>including</em> the reasoning tokens; must exceed
  *                              {@code reasoningTokens} so a natural answer has visible content
  * @param sendsUsage            whether the model ever reports {@code usage}; {@code false} forces clients to estimate
+ * @param format                file format, LM Studio's {@code compatibility_type}: {@code gguf} (default when null
+ *                              or blank) or {@code mlx}
+ * @param paramsString          parameter count as LM Studio writes it ({@code 8B}, {@code 270M}), or {@code ""}
+ * @param vision                whether the model accepts images (LM Studio capability {@code vision})
+ * @param trainedForToolUse     whether the model was trained for tool use (capability {@code trained_for_tool_use})
+ * @param loadMs                simulated load time in milliseconds; a negative value (the JSON default) means
+ *                              {@link #defaultLoadMs(long) one second per 4 GB of file, at most 10 s}
+ * @param memoryBytes           memory one loaded instance takes whatever its context length, or {@code -1} for the
+ *                              estimate {@link #memoryBytes(int)} makes from the size and the context length
+ * @param failFirstRequestsWithModelUnloaded fault injection: the first this many chat requests for this model fail
+ *                              with {@code Model unloaded} and leave it not loaded, {@code >= 0}
  */
 public record SimModel(
         String id,
@@ -42,7 +59,24 @@ public record SimModel(
         double jitterFraction,
         int reasoningTokens,
         int responseTokens,
-        boolean sendsUsage) {
+        boolean sendsUsage,
+        String format,
+        String paramsString,
+        boolean vision,
+        boolean trainedForToolUse,
+        long loadMs,
+        long memoryBytes,
+        int failFirstRequestsWithModelUnloaded) {
+
+    /** LM Studio's usual default context length for a load that names none. */
+    public static final int DEFAULT_LOAD_CONTEXT_LENGTH = 4_096;
+    /**
+     * KV-cache bytes per context token in the memory estimate: an 8B-class llama with grouped-query attention at f16
+     * (32 layers x 8 KV heads x 128 dims x 2 (K and V) x 2 bytes = 128 KiB).
+     */
+    public static final long KV_CACHE_BYTES_PER_TOKEN = 128L * 1024;
+    /** Upper bound of the default load time. */
+    public static final long MAX_DEFAULT_LOAD_MS = 10_000;
 
     /** Validates every figure; the messages name the offending field. */
     public SimModel {
@@ -79,10 +113,37 @@ public record SimModel(
             throw new IllegalArgumentException("responseTokens (" + responseTokens
                     + ") must exceed reasoningTokens (" + reasoningTokens + "): it counts reasoning and content");
         }
+        format = format == null || format.isBlank() ? "gguf" : format.strip().toLowerCase(Locale.ROOT);
+        if (!format.equals("gguf") && !format.equals("mlx")) {
+            throw new IllegalArgumentException("format must be gguf or mlx, got '" + format + "'");
+        }
+        paramsString = Objects.requireNonNullElse(paramsString, "");
+        // negative = derive, so a file can leave the key out and still get a size-dependent load time
+        loadMs = loadMs < 0 ? defaultLoadMs(sizeBytes) : loadMs;
+        if (memoryBytes < -1) {
+            throw new IllegalArgumentException("memoryBytes must be >= -1, got " + memoryBytes);
+        }
+        if (failFirstRequestsWithModelUnloaded < 0) {
+            throw new IllegalArgumentException("failFirstRequestsWithModelUnloaded must be >= 0, got "
+                    + failFirstRequestsWithModelUnloaded);
+        }
     }
 
     /**
-     * A plain model for tests: no prompt term, no jitter, no reasoning, reports usage.
+     * The model with the native-API fields at their defaults: {@code gguf}, no parameter count, vision when the type
+     * is {@code vlm}, no tool use, load time from the size, estimated memory, no injected faults.
+     */
+    public SimModel(String id, String type, String publisher, String architecture, String quantization,
+            long sizeBytes, int maxContextLength, double ttftMs, double tokensPerSecond, double promptTokensPerSecond,
+            double jitterFraction, int reasoningTokens, int responseTokens, boolean sendsUsage) {
+        this(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs, tokensPerSecond,
+                promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage, "gguf", "",
+                "vlm".equals(type), false, -1, -1, 0);
+    }
+
+    /**
+     * A plain model for tests: no prompt term, no jitter, no reasoning, reports usage, unknown size (so it loads
+     * instantly).
      *
      * <p>{@code SimModel.of("sim/fast", 20, 400, 200)}: first token after 20 ms, then 400 tokens per second, 200 tokens.
      */
@@ -92,7 +153,16 @@ public record SimModel(
     }
 
     /**
-     * The configured time to first token for a prompt of {@code promptTokens} tokens (as the sim counts them).
+     * The default load time for a file of {@code sizeBytes}: one second per 4 GB (10^9 bytes), at most
+     * {@value #MAX_DEFAULT_LOAD_MS} ms; 0 when the size is unknown.
+     */
+    public static long defaultLoadMs(long sizeBytes) {
+        return sizeBytes <= 0 ? 0 : Math.min(MAX_DEFAULT_LOAD_MS, Math.round(sizeBytes / 4e6));
+    }
+
+    /**
+     * The configured time to first token for a prompt of {@code promptTokens} tokens (as the sim counts them), once
+     * the model is loaded.
      *
      * @return milliseconds from reading the request to writing the first token
      */
@@ -101,40 +171,116 @@ public record SimModel(
         return ttftMs + promptMs;
     }
 
+    /**
+     * Memory one loaded instance takes: {@link #memoryBytes()} when configured, else the file size x 1.1 (weights
+     * plus compute buffers) plus {@value #KV_CACHE_BYTES_PER_TOKEN} bytes of KV cache per context token.
+     *
+     * @param contextLength the instance's context length
+     */
+    public long memoryBytes(int contextLength) {
+        if (memoryBytes >= 0) {
+            return memoryBytes;
+        }
+        long weights = sizeBytes > 0 ? Math.round(sizeBytes * 1.1) : 0;
+        return weights + (long) Math.max(0, contextLength) * KV_CACHE_BYTES_PER_TOKEN;
+    }
+
+    /** The context length a load that names none gets: {@value #DEFAULT_LOAD_CONTEXT_LENGTH} or the model's maximum. */
+    public int defaultContextLength() {
+        return maxContextLength > 0 ? Math.min(DEFAULT_LOAD_CONTEXT_LENGTH, maxContextLength)
+                : DEFAULT_LOAD_CONTEXT_LENGTH;
+    }
+
     /** This model with another decode rate. */
     public SimModel withTokensPerSecond(double newTokensPerSecond) {
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
-                newTokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage);
+                newTokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
     }
 
     /** This model with a fixed TTFT: the prompt-processing term is dropped so TTFT is exactly {@code newTtftMs}. */
     public SimModel withTtftMs(double newTtftMs) {
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, newTtftMs,
-                tokensPerSecond, 0.0, jitterFraction, reasoningTokens, responseTokens, sendsUsage);
+                tokensPerSecond, 0.0, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
     }
 
     /** This model with another jitter fraction ({@code 0} for an exact schedule). */
     public SimModel withJitterFraction(double newJitterFraction) {
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
-                tokensPerSecond, promptTokensPerSecond, newJitterFraction, reasoningTokens, responseTokens, sendsUsage);
+                tokensPerSecond, promptTokensPerSecond, newJitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
     }
 
     /** This model with another natural length and reasoning length. */
     public SimModel withTokens(int newReasoningTokens, int newResponseTokens) {
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, newReasoningTokens, newResponseTokens,
-                sendsUsage);
+                sendsUsage, format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
     }
 
     /** This model with usage reporting switched on or off. */
     public SimModel withSendsUsage(boolean newSendsUsage) {
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
-                newSendsUsage);
+                newSendsUsage, format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
     }
 
-    /** The model as the core describes listed models. */
+    /** This model taking {@code newLoadMs} milliseconds to load ({@code 0}: instantly). */
+    public SimModel withLoadMs(long newLoadMs) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, newLoadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
+    }
+
+    /** This model taking exactly {@code newMemoryBytes} per loaded instance ({@code -1}: the estimate). */
+    public SimModel withMemoryBytes(long newMemoryBytes) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, newMemoryBytes,
+                failFirstRequestsWithModelUnloaded);
+    }
+
+    /** This model answering its first {@code count} chat requests with {@code Model unloaded}. */
+    public SimModel withFailFirstRequestsWithModelUnloaded(int count) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes, count);
+    }
+
+    /** This model with other native-API metadata: format, parameter count and capabilities. */
+    public SimModel withNativeMetadata(String newFormat, String newParamsString, boolean newVision,
+            boolean newTrainedForToolUse) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                newFormat, newParamsString, newVision, newTrainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded);
+    }
+
+    /** What the model can do beyond text chat, as LM Studio would report it. */
+    public Set<Capability> capabilities() {
+        Set<Capability> set = EnumSet.noneOf(Capability.class);
+        if (vision) {
+            set.add(Capability.VISION);
+        }
+        if (trainedForToolUse) {
+            set.add(Capability.TOOL_USE);
+        }
+        if (reasoningTokens > 0) {
+            set.add(Capability.REASONING);
+        }
+        return set;
+    }
+
+    /** The model as the core describes listed models, with parameter count and capabilities. */
     public ModelInfo toModelInfo() {
-        return new ModelInfo(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength);
+        return new ModelInfo(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength,
+                paramsString, capabilities());
     }
 }

@@ -31,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Endpoints under {@link SimConfig#pathPrefix()}: {@code GET /models}, {@code GET /models/{id}} and
- * {@code POST /chat/completions} (streaming and not). Tokens of all streams are written by one small scheduler pool
- * at their absolute due times; no thread waits for a stream.
+ * {@code POST /chat/completions} (streaming and not). At the root, LM Studio's native API: {@code GET /api/v0/models},
+ * {@code GET /api/v0/models/{id}}, {@code POST /api/v0/chat/completions}, {@code GET /api/v1/models},
+ * {@code POST /api/v1/models/load}, {@code POST /api/v1/models/unload}, {@code POST /api/v1/models/download},
+ * {@code GET /api/v1/models/download/status[/{job_id}]} and {@code POST /api/v1/chat}. The server tracks which
+ * models are loaded ({@link #loadedModels()}) within a memory budget, loads models just in time, and can inject
+ * {@code Model unloaded} faults. Tokens of all streams are written by one small scheduler pool at their absolute due
+ * times; no thread waits for a stream or a load.
  *
  * <p>Thread-safe. {@link #close()} stops the server at once: streams in flight are cut and not logged.
  *
@@ -67,6 +72,7 @@ public final class SimServer implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ThreadPoolExecutor handlers;
     private final SendLog log = new SendLog(SEND_LOG_CAPACITY);
+    private final ModelStates states;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -77,6 +83,7 @@ public final class SimServer implements AutoCloseable {
         this.port = server.getAddress().getPort();
         this.scheduler = scheduler;
         this.handlers = handlers;
+        this.states = new ModelStates(config);
     }
 
     /**
@@ -114,9 +121,11 @@ public final class SimServer implements AutoCloseable {
                 });
         handlers.allowCoreThreadTimeOut(true);
         OpenAiJson.warmUp(config.models());
+        NativeJson.warmUp(config.models());
         SimServer sim = new SimServer(config, server, scheduler, handlers);
         server.setExecutor(handlers);
-        server.createContext("/", new ApiHandler(config, scheduler, sim.log, Instant.now().getEpochSecond()));
+        server.createContext("/", new ApiHandler(config, scheduler, sim.log, Instant.now().getEpochSecond(),
+                sim.states));
         server.start();
         LOG.info("simulator listening on {}{} with {} models", sim.baseUrl(), config.pathPrefix(),
                 config.models().size());
@@ -161,6 +170,32 @@ public final class SimServer implements AutoCloseable {
      */
     public boolean awaitLogged(long count, Duration timeout) throws InterruptedException {
         return log.awaitTotal(count, timeout);
+    }
+
+    /**
+     * The model instances loaded now (or still loading), in load order: by {@code /api/v1/models/load}, or just in
+     * time by a chat request. Tests use it to check that a client left nothing loaded.
+     *
+     * @return an immutable snapshot
+     */
+    public List<LoadedModel> loadedModels() {
+        long now = System.nanoTime();
+        return states.instances().stream().map(i -> i.view(now)).toList();
+    }
+
+    /** Memory the loaded and loading instances hold, out of {@link SimConfig#memoryBytes()}. */
+    public long memoryUsedBytes() {
+        return states.usedBytes();
+    }
+
+    /** How many chat requests were answered with an injected {@code Model unloaded} fault, all models. */
+    public int injectedFaults() {
+        return states.injectedFaults();
+    }
+
+    /** How many chat requests for {@code modelId} were answered with an injected {@code Model unloaded} fault. */
+    public int injectedFaults(String modelId) {
+        return states.injectedFaults(modelId);
     }
 
     /** Blocks until {@link #close()} has finished, for a frontend that serves until it is stopped. */

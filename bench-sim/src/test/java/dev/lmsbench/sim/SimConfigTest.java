@@ -167,4 +167,76 @@ class SimConfigTest {
         assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(missing))
                 .withMessage("sim config " + missing + ": cannot read the file (NoSuchFileException)");
     }
+
+    @Test
+    void defaultModelsCarryParamsFormatsAndCapabilitiesAndFitTheDefaultMemoryTogether() {
+        SimConfig config = SimConfig.defaults();
+        List<SimModel> models = config.models();
+
+        assertThat(models).extracting(SimModel::paramsString).containsExactly("3B", "8B", "7B");
+        assertThat(models).allSatisfy(m -> assertThat(m.format()).isEqualTo("gguf"));
+        assertThat(models).anySatisfy(m -> {
+            assertThat(m.type()).isEqualTo("vlm");
+            assertThat(m.vision()).isTrue();
+        });
+        assertThat(models).anySatisfy(m -> assertThat(m.trainedForToolUse()).isTrue());
+        assertThat(models).allSatisfy(m -> assertThat(m.loadMs()).isBetween(1L, 3_000L));
+        long all = models.stream().mapToLong(m -> m.memoryBytes(m.defaultContextLength())).sum();
+        assertThat(all).isLessThan(config.memoryBytes());
+        assertThat(config.jitLoading()).isTrue();
+        assertThat(config.jitAutoEvict()).isTrue();
+        assertThat(config.memoryBytes()).isEqualTo(SimConfig.DEFAULT_MEMORY_BYTES);
+    }
+
+    @Test
+    void readsTheLmStudioStateKeys() throws IOException {
+        SimConfig config = SimConfig.fromJson(write("""
+                {
+                  "jit_loading": false, "jit_auto_evict": false, "memory_bytes": 16000000000,
+                  "download_ms": 500, "download_size_bytes": 1000,
+                  "models": [
+                    { "id": "sim/a", "tokens_per_second": 50, "compatibility_type": "mlx", "params_string": "4B",
+                      "vision": true, "trained_for_tool_use": true, "load_ms": 250, "memory_bytes": 3000000000,
+                      "fail_first_requests_with_model_unloaded": 2 },
+                    { "id": "sim/b", "tokens_per_second": 50, "format": "gguf", "size_bytes": 8000000000 }
+                  ]
+                }
+                """));
+
+        assertThat(config.jitLoading()).isFalse();
+        assertThat(config.jitAutoEvict()).isFalse();
+        assertThat(config.memoryBytes()).isEqualTo(16_000_000_000L);
+        assertThat(config.downloadMs()).isEqualTo(500);
+        assertThat(config.downloadSizeBytes()).isEqualTo(1_000);
+        SimModel a = config.models().get(0);
+        assertThat(a.format()).isEqualTo("mlx");
+        assertThat(a.paramsString()).isEqualTo("4B");
+        assertThat(a.vision()).isTrue();
+        assertThat(a.trainedForToolUse()).isTrue();
+        assertThat(a.loadMs()).isEqualTo(250);
+        assertThat(a.memoryBytes(4_096)).isEqualTo(3_000_000_000L);
+        assertThat(a.failFirstRequestsWithModelUnloaded()).isEqualTo(2);
+        SimModel b = config.models().get(1);
+        assertThat(b.loadMs()).as("derived from the size").isEqualTo(2_000);
+        assertThat(b.memoryBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void rejectsBothFormatKeysAndANegativeLoadTime() throws IOException {
+        Path both = write("""
+                {"models": [{"id": "sim/x", "tokens_per_second": 50, "format": "gguf", "compatibility_type": "mlx"}]}
+                """);
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(both))
+                .withMessageContaining("models[0].format: give either");
+        Path negative = write("""
+                {"models": [{"id": "sim/x", "tokens_per_second": 50, "load_ms": -5}]}
+                """);
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(negative))
+                .withMessageContaining("models[0].load_ms must be >= 0");
+        Path budget = write("""
+                {"memory_bytes": 0, "models": [{"id": "sim/x", "tokens_per_second": 50}]}
+                """);
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(budget))
+                .withMessageContaining(": memory_bytes must be > 0");
+    }
 }

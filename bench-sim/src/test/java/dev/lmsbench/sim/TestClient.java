@@ -98,6 +98,7 @@ final class TestClient implements AutoCloseable {
             try (InputStream in = new BufferedInputStream(response.body())) {
                 ByteArrayOutputStream line = new ByteArrayOutputStream();
                 StringBuilder data = new StringBuilder();
+                String name = null;
                 int b;
                 while (events.size() < maxEvents && (b = in.read()) != -1) {
                     if (b != '\n') {
@@ -108,11 +109,14 @@ final class TestClient implements AutoCloseable {
                     line.reset();
                     if (text.isEmpty()) {
                         if (!data.isEmpty()) {
-                            events.add(new Event(System.nanoTime() - sent, data.toString()));
+                            events.add(new Event(System.nanoTime() - sent, data.toString(), name));
                             data.setLength(0);
+                            name = null;
                         }
                     } else if (text.startsWith("data: ")) {
                         data.append(text.substring(6));
+                    } else if (text.startsWith("event: ")) {
+                        name = text.substring(7);
                     } else {
                         throw new IllegalStateException("unexpected SSE line: " + text);
                     }
@@ -155,8 +159,9 @@ final class TestClient implements AutoCloseable {
 
     /**
      * @param atNanos arrival of the event's blank line, from just before the request was sent
+     * @param name    the {@code event:} name (LM Studio's v1 stream), or null
      */
-    record Event(long atNanos, String data) {
+    record Event(long atNanos, String data, String name) {
         boolean done() {
             return data.equals("[DONE]");
         }
