@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.spi.InferenceRequest;
 
 import java.io.IOException;
@@ -43,7 +44,13 @@ final class ChatJson {
      * @param usage        the {@code usage} object, or {@code null}
      * @param error        the message of an {@code error} object, or {@code null} when the chunk is no error
      */
-    record Chunk(String content, String reasoning, String finishReason, Usage usage, String error) {
+    record Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
+                 NativeStats stats) {
+
+        /** A chunk without LM Studio statistics. */
+        Chunk(String content, String reasoning, String finishReason, Usage usage, String error) {
+            this(content, reasoning, finishReason, usage, error, null);
+        }
 
         /** Whether the chunk carries at least one token, content or reasoning (a role-only chunk does not). */
         boolean carriesToken() {
@@ -58,32 +65,128 @@ final class ChatJson {
      * @param reasoning    {@code choices[0].message.reasoning_content} (or {@code reasoning})
      * @param finishReason {@code choices[0].finish_reason}
      * @param usage        the {@code usage} object, or {@code null}
+     * @param stats        LM Studio's {@code stats}/{@code model_info}/{@code runtime}, or {@code null}
      */
-    record Completion(String content, String reasoning, String finishReason, Usage usage) {
+    record Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats) {
+
+        /** A completion without LM Studio statistics. */
+        Completion(String content, String reasoning, String finishReason, Usage usage) {
+            this(content, reasoning, finishReason, usage, null);
+        }
+    }
+
+    /**
+     * What LM Studio's native {@code /api/v0} endpoints add to a completion (documented for the non-streamed response
+     * at https://lmstudio.ai/docs/developer/rest/endpoints; read from any chunk that carries it when streaming).
+     * Unknown numbers are {@code NaN}, unknown strings {@code ""}.
+     *
+     * @param tokensPerSecond  {@code stats.tokens_per_second}
+     * @param timeToFirstToken {@code stats.time_to_first_token} in seconds
+     * @param generationTime   {@code stats.generation_time} in seconds
+     * @param stopReason       {@code stats.stop_reason}
+     * @param modelInfo        the {@code model_info} object as JSON text, or {@code ""}
+     * @param runtime          the {@code runtime} object as JSON text, or {@code ""}
+     */
+    record NativeStats(double tokensPerSecond, double timeToFirstToken, double generationTime, String stopReason,
+                       String modelInfo, String runtime) {
+    }
+
+    /**
+     * An error object as servers send it: OpenAI's {@code {"error":{"message","type","code","param"}}} (also LM
+     * Studio's v1 shape, https://lmstudio.ai/docs/developer/rest/streaming-events), or a plain message.
+     *
+     * @param message the message, or {@code ""}
+     * @param type    {@code error.type}, or {@code ""}
+     * @param code    {@code error.code} as text (servers send strings or numbers), or {@code ""}
+     */
+    record ServerError(String message, String type, String code) {
     }
 
     private static final int UNKNOWN = -1;
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    /** The body of {@code POST /chat/completions} for a request. */
+    /** The body of {@code POST /chat/completions} for a request: the OpenAI fields, temperature the only sampler. */
     byte[] chatRequest(InferenceRequest request) {
+        return chatRequest(request, false);
+    }
+
+    /**
+     * The body of {@code POST /chat/completions}.
+     *
+     * @param allSamplers also send {@code top_k}, {@code top_p}, {@code min_p} and {@code repeat_penalty} when set
+     *                    (LM Studio reads them; other servers name some of them differently, so the plain OpenAI client
+     *                    sends the temperature only)
+     */
+    byte[] chatRequest(InferenceRequest request, boolean allSamplers) {
         ObjectNode root = mapper.createObjectNode();
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
         messages.addObject().put("role", "user").put("content", request.prompt());
         root.put("max_tokens", request.maxTokens());
         root.put("temperature", request.temperature());
+        if (allSamplers) {
+            putSamplers(root, request.sampling());
+        }
         root.put("stream", request.stream());
         if (request.stream()) {
             // Without this OpenAI and vLLM send no usage at all when streaming, and counts would have to be estimated.
             root.putObject("stream_options").put("include_usage", true);
         }
+        return write(root);
+    }
+
+    /** Puts the set samplers other than the temperature under LM Studio's names; {@code null} ones are left out. */
+    static void putSamplers(ObjectNode root, SamplingParams sampling) {
+        if (sampling.topK() != null) {
+            root.put("top_k", sampling.topK());
+        }
+        if (sampling.topP() != null) {
+            root.put("top_p", sampling.topP());
+        }
+        if (sampling.minP() != null) {
+            root.put("min_p", sampling.minP());
+        }
+        if (sampling.repeatPenalty() != null) {
+            root.put("repeat_penalty", sampling.repeatPenalty());
+        }
+    }
+
+    /** Serializes a tree this class built. */
+    byte[] write(JsonNode root) {
         try {
             return mapper.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a tree of strings and numbers", e);
         }
+    }
+
+    /** {@return a new empty object node} */
+    ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    /** {@return a tree of plain Java values (maps, lists, strings, numbers, booleans), as the caller gave them} */
+    JsonNode tree(Object value) {
+        return mapper.valueToTree(value);
+    }
+
+    /**
+     * Parses a body that must be a JSON object.
+     *
+     * @throws IOException when it is not
+     */
+    JsonNode readObject(byte[] body) throws IOException {
+        return readObject(mapper.readTree(body));
+    }
+
+    /**
+     * Parses text that must be a JSON object.
+     *
+     * @throws IOException when it is not
+     */
+    JsonNode readObject(String text) throws IOException {
+        return readObject(mapper.readTree(text));
     }
 
     /**
@@ -97,7 +200,7 @@ final class ChatJson {
         JsonNode choice = firstChoice(root);
         JsonNode delta = choice.path("delta");
         return new Chunk(text(delta.path("content")), reasoning(delta), text(choice.path("finish_reason")),
-                usage(root.path("usage")), error);
+                usage(root.path("usage")), error, nativeStats(root));
     }
 
     /**
@@ -115,7 +218,7 @@ final class ChatJson {
         JsonNode choice = choices.get(0);
         JsonNode message = choice.path("message");
         return new Completion(text(message.path("content")), reasoning(message), text(choice.path("finish_reason")),
-                usage(root.path("usage")));
+                usage(root.path("usage")), nativeStats(root));
     }
 
     /**
@@ -171,6 +274,27 @@ final class ChatJson {
         return new String(body, StandardCharsets.UTF_8).strip();
     }
 
+    /**
+     * The server's error from an error body or an SSE event's data, with {@code type} and {@code code} when the body
+     * has the OpenAI error shape. The message follows {@link #errorMessage(byte[])}.
+     */
+    ServerError serverError(byte[] body) {
+        String message = errorMessage(body);
+        String type = "";
+        String code = "";
+        try {
+            JsonNode root = mapper.readTree(body);
+            JsonNode error = root == null ? null : root.path("error");
+            if (error != null && error.isObject()) {
+                type = scalar(error.path("type"));
+                code = scalar(error.path("code"));
+            }
+        } catch (IOException e) {
+            // Not JSON: the message is the raw text and there is no type or code.
+        }
+        return new ServerError(message, type, code);
+    }
+
     /** The message of an {@code error} member of a parsed object, or {@code null} when there is none. */
     private static String errorMessage(JsonNode root) {
         JsonNode error = root.path("error");
@@ -182,6 +306,29 @@ final class ChatJson {
             return message.isEmpty() ? error.toString() : message;
         }
         return null;
+    }
+
+    /** LM Studio's {@code stats}, {@code model_info} and {@code runtime}, or {@code null} when none is present. */
+    private static NativeStats nativeStats(JsonNode root) {
+        JsonNode stats = root.path("stats");
+        JsonNode modelInfo = root.path("model_info");
+        JsonNode runtime = root.path("runtime");
+        if (!stats.isObject() && !modelInfo.isObject() && !runtime.isObject()) {
+            return null;
+        }
+        return new NativeStats(number(stats.path("tokens_per_second")), number(stats.path("time_to_first_token")),
+                number(stats.path("generation_time")), text(stats.path("stop_reason")),
+                modelInfo.isObject() ? modelInfo.toString() : "", runtime.isObject() ? runtime.toString() : "");
+    }
+
+    /** A finite number, or {@code NaN} when absent or not a number. */
+    static double number(JsonNode node) {
+        return node.isNumber() && Double.isFinite(node.doubleValue()) ? node.doubleValue() : Double.NaN;
+    }
+
+    /** A string or number as text ({@code error.code} is either), else {@code ""}. */
+    static String scalar(JsonNode node) {
+        return node.isTextual() || node.isNumber() ? node.asText() : "";
     }
 
     private static JsonNode readObject(JsonNode node) throws IOException {
@@ -217,14 +364,14 @@ final class ChatJson {
                 nonNegativeInt(usage.path("completion_tokens_details").path("reasoning_tokens")));
     }
 
-    private static int nonNegativeInt(JsonNode node) {
+    static int nonNegativeInt(JsonNode node) {
         if (node.isIntegralNumber() && node.canConvertToInt() && node.intValue() >= 0) {
             return node.intValue();
         }
         return UNKNOWN;
     }
 
-    private static String text(JsonNode node) {
+    static String text(JsonNode node) {
         return node.isTextual() ? node.textValue() : "";
     }
 }

@@ -70,6 +70,21 @@ final class Endpoints {
         }
     }
 
+    /**
+     * The URL of one of LM Studio's native endpoints ({@code /api/v0/...}, {@code /api/v1/...}). They live beside the
+     * OpenAI-compatible {@code /v1}, not under it: a configured path ending in {@code /v1} is dropped, any other
+     * configured path (a reverse proxy's prefix) is kept.
+     *
+     * @param path the native path, starting with {@code /api/}
+     */
+    URI nativeUri(String path) {
+        String base = fixedPath == null ? "" : fixedPath;
+        if (base.endsWith(V1)) {
+            base = base.substring(0, base.length() - V1.length());
+        }
+        return URI.create(origin + base + path);
+    }
+
     private Target target(String prefix, String endpoint) {
         return new Target(prefix, URI.create(origin + prefix + endpoint));
     }

@@ -1,6 +1,7 @@
 package dev.lmsbench.client;
 
 import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.InferenceResult;
 
@@ -33,6 +34,8 @@ final class ResponseRecorder {
     private int tokenChunks;
     private int reasoningChunks;
     private final boolean streamed;
+    private final String statsSource;
+    private ChatJson.NativeStats nativeStats;
 
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
@@ -45,9 +48,21 @@ final class ResponseRecorder {
      * @param streamed     whether the body is an SSE stream of chunks (else one JSON completion)
      */
     ResponseRecorder(long sentNanos, long headersNanos, boolean streamed) {
+        this(sentNanos, headersNanos, streamed, null);
+    }
+
+    /**
+     * @param sentNanos    {@link System#nanoTime()} just before the request was handed to the HTTP stack
+     * @param headersNanos {@link System#nanoTime()} when the response headers arrived
+     * @param streamed     whether the body is an SSE stream of chunks (else one JSON completion)
+     * @param statsSource  the {@link ServerStats#source()} label for LM Studio's {@code stats}, or {@code null} to
+     *                     ignore any {@code stats} the server sends (endpoints that do not document them)
+     */
+    ResponseRecorder(long sentNanos, long headersNanos, boolean streamed, String statsSource) {
         this.sentNanos = sentNanos;
         this.headersNanos = headersNanos;
         this.streamed = streamed;
+        this.statsSource = statsSource;
     }
 
     /** Records a body read that returned bytes; only the first one matters. */
@@ -66,6 +81,9 @@ final class ResponseRecorder {
         }
         if (chunk.usage() != null) {
             usage = chunk.usage();
+        }
+        if (chunk.stats() != null) {
+            nativeStats = chunk.stats();
         }
         if (!chunk.carriesToken()) {
             return;
@@ -92,6 +110,17 @@ final class ResponseRecorder {
         reasoning.append(completion.reasoning());
         finishReason = completion.finishReason();
         usage = completion.usage();
+        nativeStats = completion.stats();
+    }
+
+    /** Records token counts the server reported outside a {@code usage} object (LM Studio's v1 {@code stats}). */
+    void usage(ChatJson.Usage reported) {
+        usage = reported;
+    }
+
+    /** {@return LM Studio's {@code stats}, {@code model_info} and {@code runtime} as received, or {@code null}} */
+    ChatJson.NativeStats nativeStats() {
+        return nativeStats;
     }
 
     /** Records the end of the response: {@code [DONE]}, end of stream, or the full body read. */
@@ -111,7 +140,18 @@ final class ResponseRecorder {
         }
         RequestTimings timings = new RequestTimings(sentNanos, offset(headersNanos), offset(firstByteNanos),
                 offset(firstTokenNanos), offset(firstContentNanos), offset(lastTokenNanos), offset(endNanos), offsets);
-        return new InferenceResult(timings, usage(prompt), content.toString(), reasoning.toString(), finishReason);
+        return new InferenceResult(timings, usage(prompt), content.toString(), reasoning.toString(), finishReason,
+                serverStats(), false);
+    }
+
+    private ServerStats serverStats() {
+        if (statsSource == null || nativeStats == null || (Double.isNaN(nativeStats.tokensPerSecond())
+                && Double.isNaN(nativeStats.timeToFirstToken()) && Double.isNaN(nativeStats.generationTime())
+                && nativeStats.stopReason().isEmpty())) {
+            return ServerStats.NONE;
+        }
+        return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
+                nativeStats.generationTime(), nativeStats.stopReason(), statsSource);
     }
 
     private TokenUsage usage(String prompt) {

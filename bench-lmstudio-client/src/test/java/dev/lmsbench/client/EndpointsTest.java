@@ -39,6 +39,16 @@ class EndpointsTest {
         assertThat(uris(endpoints, "/models")).containsExactly("http://localhost:1234/v1/models");
     }
 
+    @Test
+    void putsLmStudioNativePathsBesideV1AndKeepsAProxyPrefix() {
+        assertThat(new Endpoints("http://localhost:1234").nativeUri("/api/v1/models"))
+                .hasToString("http://localhost:1234/api/v1/models");
+        assertThat(new Endpoints("http://localhost:1234/v1").nativeUri("/api/v0/models"))
+                .hasToString("http://localhost:1234/api/v0/models");
+        assertThat(new Endpoints("http://host/lmstudio/v1").nativeUri("/api/v1/chat"))
+                .hasToString("http://host/lmstudio/api/v1/chat");
+    }
+
     private static java.util.List<String> uris(Endpoints endpoints, String endpoint) {
         return endpoints.targets(endpoint).stream().map(t -> t.uri().toString()).toList();
     }

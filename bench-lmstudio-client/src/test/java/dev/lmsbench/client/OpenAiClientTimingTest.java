@@ -264,8 +264,11 @@ class OpenAiClientTimingTest {
     }
 
     /** Asserts that an offset matches the arrival of a scripted step: not before it was written, not much after. */
-    private static void assertArrivedWith(RequestTimings t, long offset, ScriptedSseServer server, int step) {
+    private static void assertArrivedWith(RequestTimings t, long offset, ScriptedSseServer server, int step)
+            throws InterruptedException {
         assertThat(offset).isNotEqualTo(RequestTimings.ABSENT);
+        // The client may see a step (the end of the stream above all) before the writer thread has recorded it.
+        assertThat(server.awaitWritten(step, Duration.ofSeconds(5))).as("step %d recorded", step).isTrue();
         long absolute = t.sentNanos() + offset;
         assertThat(absolute).as("arrival of step %d", step)
                 .isBetween(server.startedNanos(step), server.writtenNanos(step) + ARRIVAL_SLACK);

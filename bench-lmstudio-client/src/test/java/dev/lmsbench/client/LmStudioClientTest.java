@@ -1,0 +1,477 @@
+package dev.lmsbench.client;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.LoadConfig;
+import dev.lmsbench.core.model.LoadOutcome;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.SamplingParams;
+import dev.lmsbench.core.model.ServerStats;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.core.spi.BackendException.Kind;
+import dev.lmsbench.core.spi.InferenceRequest;
+import dev.lmsbench.core.spi.InferenceResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * LM Studio's native endpoints against WireMock: model list (v1 and v0), load, unload, download, chat completions
+ * with {@code stats}, the OpenAI fallback, the "Model unloaded" reload and the response cache. The stub files in
+ * {@code src/test/resources/contracts/lmstudio/} carry the documented shapes and cite their pages.
+ */
+class LmStudioClientTest {
+
+    @RegisterExtension
+    static final WireMockExtension SERVER = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String MODEL = "qwen/qwen3-8b";
+    private static final SamplingParams SAMPLING = new SamplingParams(0.2, 40, 0.95, 0.05, 1.1);
+
+    private final List<LmStudioClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(LmStudioClient::close);
+    }
+
+    // ---- model list ----
+
+    @Test
+    void readsTheV1ModelListWithParamsCapabilitiesAndLoadedInstances() throws BackendException {
+        LmStudioStubs.register(SERVER, "models-v1.json");
+
+        List<LmStudioModel> models = client().nativeModels();
+
+        assertThat(models).extracting(LmStudioModel::key)
+                .containsExactly(MODEL, "google/gemma-3-4b", "text-embedding-nomic-embed-text-v1.5");
+        LmStudioModel qwen = models.get(0);
+        assertThat(qwen.displayName()).isEqualTo("Qwen3 8B");
+        assertThat(qwen.quantization()).isEqualTo("Q4_K_M");
+        assertThat(qwen.format()).isEqualTo("gguf");
+        assertThat(qwen.sizeBytes()).isEqualTo(5_027_783_488L);
+        assertThat(qwen.params()).isEqualTo("8B");
+        assertThat(qwen.toolUse()).isTrue();
+        assertThat(qwen.vision()).isFalse();
+        assertThat(qwen.loaded()).isTrue();
+        assertThat(qwen.loadedInstanceIds()).containsExactly(MODEL, MODEL + ":2");
+        assertThat(models.get(1).loaded()).isFalse();
+        assertThat(models.get(2).params()).isEmpty();
+    }
+
+    @Test
+    void mapsNativeModelsToCoreModelInfoWithParamsAndCapabilities() throws BackendException {
+        LmStudioStubs.register(SERVER, "models-v1.json");
+
+        List<ModelInfo> models = client().listModels();
+
+        assertThat(models.get(0)).isEqualTo(new ModelInfo(MODEL, "llm", "qwen", "qwen3", "Q4_K_M", 5_027_783_488L,
+                40960, "8B", Set.of(Capability.TOOL_USE)));
+        assertThat(models.get(1).capabilities()).containsExactly(Capability.VISION);
+        assertThat(models.get(2).type()).as("v1 'embedding' in the core's spelling").isEqualTo("embeddings");
+    }
+
+    @Test
+    void fallsBackToTheV0ModelListOn404AndRemembersIt() throws BackendException {
+        SERVER.stubFor(get(urlPathEqualTo("/api/v1/models")).willReturn(aResponse().withStatus(404)));
+        LmStudioStubs.register(SERVER, "models-v0.json");
+        LmStudioClient client = client();
+
+        List<LmStudioModel> first = client.nativeModels();
+        client.nativeModels();
+
+        assertThat(first).extracting(LmStudioModel::key)
+                .containsExactly("qwen2-vl-2b-instruct", "llama-3.2-3b-instruct", "text-embedding-bge-small");
+        assertThat(first.get(0).toModelInfo().capabilities()).as("type vlm").containsExactly(Capability.VISION);
+        assertThat(first.get(1).toModelInfo().capabilities()).containsExactly(Capability.TOOL_USE);
+        assertThat(first.get(1).loaded()).isTrue();
+        assertThat(first.get(1).format()).isEqualTo("gguf");
+        assertThat(first.get(1).sizeBytes()).isEqualTo(-1);
+        SERVER.verify(1, getRequestedFor(urlPathEqualTo("/api/v1/models")));
+        SERVER.verify(2, getRequestedFor(urlPathEqualTo("/api/v0/models")));
+    }
+
+    @Test
+    void treatsAnUnexpectedEndpointAnswerAsAMissingV1ModelList() throws BackendException {
+        // LM Studio before 0.4 answers unknown paths with this error object, status 200.
+        SERVER.stubFor(get(urlPathEqualTo("/api/v1/models"))
+                .willReturn(okJson("{\"error\":\"Unexpected endpoint or method. (GET /api/v1/models)\"}")));
+        LmStudioStubs.register(SERVER, "models-v0.json");
+
+        assertThat(client().nativeModels()).hasSize(3);
+    }
+
+    @Test
+    void findsNativeEndpointsBesideAV1BaseUrl() throws BackendException {
+        LmStudioStubs.register(SERVER, "models-v1.json");
+        LmStudioClient client = track(LmStudioClient.create(SERVER.baseUrl() + "/v1"));
+
+        assertThat(client.nativeModels()).hasSize(3);
+    }
+
+    // ---- load and unload ----
+
+    @Test
+    void loadsWithTheDocumentedFieldsOnlyAndReturnsTheServersLoadTime() throws BackendException {
+        LmStudioStubs.register(SERVER, "load.json");
+        List<Double> progress = new ArrayList<>();
+        // GPU layers and mmap have no documented field on the load endpoint: set here, they must not be sent.
+        LoadConfig config = new LoadConfig(16384, -1, 256, null, true, null, null, true, null, null, null);
+
+        LoadOutcome outcome = client().load(ModelInfo.named(MODEL), config, (fraction, status) -> progress.add(fraction));
+
+        assertThat(outcome).isEqualTo(LoadOutcome.loaded(4.217));
+        assertThat(progress).containsExactly(0.0, 1.0);
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
+    }
+
+    @Test
+    void measuresTheLoadTimeWhenTheServerGivesNone() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"m\",\"status\":\"loaded\"}")));
+
+        LoadOutcome outcome = client().load(ModelInfo.named("m"), LoadConfig.DEFAULT);
+
+        assertThat(outcome.managed()).isTrue();
+        assertThat(outcome.seconds()).isBetween(0.0, 10.0);
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v1/models/load"))
+                .withRequestBody(equalToJson("{\"model\":\"m\",\"echo_load_config\":true}")));
+    }
+
+    @Test
+    void unloadsOnlyTheInstancesThisClientLoaded() throws BackendException {
+        LmStudioStubs.register(SERVER, "load.json");
+        LmStudioStubs.register(SERVER, "unload.json");
+        LmStudioClient client = client();
+        client.load(ModelInfo.named(MODEL), new LoadConfig(16384, null, 256, null, true, null, null, null, null,
+                null, null));
+        assertThat(client.loadedByUs()).containsExactly(MODEL);
+
+        // Loaded by the user (it is listed as loaded in models-v1.json), never by this client: left alone.
+        client.unload(ModelInfo.named("google/gemma-3-4b"));
+        client.unload(ModelInfo.named(MODEL));
+        client.unload(ModelInfo.named(MODEL));
+
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/unload")));
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v1/models/unload"))
+                .withRequestBody(equalToJson("{\"instance_id\":\"qwen/qwen3-8b\"}")));
+        assertThat(client.loadedByUs()).isEmpty();
+    }
+
+    @Test
+    void reportsALoadRefusedForMemoryAsInsufficientMemory() {
+        // Wording of LM Studio's load guardrails: https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/1202
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"Model loading was stopped due to insufficient system resources."
+                        + "\",\"type\":\"model_load_failed\"}}")));
+
+        LmStudioClient client = client();
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class,
+                () -> client.load(ModelInfo.named("huge"), LoadConfig.DEFAULT));
+
+        assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS);
+        assertThat(e.httpStatus()).isEqualTo(500);
+        assertThat(e.errorType()).isEqualTo("model_load_failed");
+        assertThat(e.reason()).isEqualTo(LmStudioException.Reason.INSUFFICIENT_MEMORY);
+        assertThat(client.loadedByUs()).isEmpty();
+    }
+
+    // ---- download ----
+
+    @Test
+    void reportsDownloadProgressUntilCompletion() throws BackendException {
+        LmStudioStubs.register(SERVER, "download.json");
+        LmStudioStubs.register(SERVER, "download-status.json");
+        List<DownloadStatus> seen = new ArrayList<>();
+        LmStudioClient client = track(LmStudioClient.builder(config()).downloadPollInterval(Duration.ofMillis(1))
+                .build());
+
+        DownloadJob job = client.download("ibm/granite-4-micro", seen::add);
+        DownloadStatus last = job.waitForCompletion(TIMEOUT);
+
+        assertThat(job.jobId()).isEqualTo("job_5f1c2a9e01");
+        assertThat(last.succeeded()).isTrue();
+        assertThat(seen).extracting(DownloadStatus::state).containsExactly(DownloadStatus.State.DOWNLOADING,
+                DownloadStatus.State.DOWNLOADING, DownloadStatus.State.COMPLETED);
+        assertThat(seen).extracting(DownloadStatus::fraction).containsExactly(5.0e-7, 0.5, 1.0);
+        assertThat(seen.get(0).bytesPerSecond()).isEqualTo(52428800.5);
+        SERVER.verify(2, getRequestedFor(urlPathEqualTo("/api/v1/models/download/status/job_5f1c2a9e01")));
+    }
+
+    @Test
+    void needsNoPollingForAModelAlreadyDownloaded() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/download"))
+                .willReturn(okJson("{\"status\":\"already_downloaded\"}")));
+
+        DownloadJob job = client().download("ibm/granite-4-micro", null);
+
+        assertThat(job.waitForCompletion(TIMEOUT).state()).isEqualTo(DownloadStatus.State.ALREADY_DOWNLOADED);
+        assertThat(job.jobId()).isEmpty();
+    }
+
+    @Test
+    void timesOutWaitingForADownloadThatDoesNotFinish() throws BackendException {
+        LmStudioStubs.register(SERVER, "download.json");
+        SERVER.stubFor(get(urlPathEqualTo("/api/v1/models/download/status/job_5f1c2a9e01"))
+                .willReturn(okJson("{\"job_id\":\"job_5f1c2a9e01\",\"status\":\"paused\"}")));
+        LmStudioClient client = track(LmStudioClient.builder(config()).downloadPollInterval(Duration.ofMillis(5))
+                .build());
+        DownloadJob job = client.download("ibm/granite-4-micro", null);
+
+        BackendException e = catchThrowableOfType(BackendException.class,
+                () -> job.waitForCompletion(Duration.ofMillis(60)));
+
+        assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(e.getMessage()).contains("job_5f1c2a9e01").contains("paused");
+    }
+
+    // ---- chat completions with stats ----
+
+    @Test
+    void readsV0StatsIntoServerStatsBesideTheClientTimings() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+
+        InferenceResult result = client().infer(request(false));
+
+        assertThat(result.content()).isEqualTo("Hello there!");
+        assertThat(result.usage()).isEqualTo(TokenUsage.reported(11, 4, 0));
+        assertThat(result.serverStats()).isEqualTo(new ServerStats(48.25, 0.134, 0.083, "eosFound",
+                "lmstudio.api.v0.stats"));
+        assertThat(result.cached()).isFalse();
+        assertThat(result.timings().e2eSeconds()).isGreaterThanOrEqualTo(0);
+        assertThat(result.timings().tokenChunkCount()).as("not streamed").isZero();
+    }
+
+    @Test
+    void streamsV0ChunksWithTheSameTimingsAsTheOpenAiClient() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+
+        InferenceResult result = client().infer(request(true));
+
+        assertThat(result.content()).isEqualTo("Hello there");
+        assertThat(result.usage()).isEqualTo(TokenUsage.reported(11, 2, 0));
+        assertThat(result.timings().tokenChunkCount()).isEqualTo(2);
+        assertThat(result.timings().firstTokenNanos()).isEqualTo(result.timings().tokenNanos()[0]);
+        assertThat(result.serverStats()).as("the stream carries no stats").isEqualTo(ServerStats.NONE);
+    }
+
+    @Test
+    void readsStatsFromAStreamChunkWhenTheServerSendsThem() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+                        + "data: {\"choices\":[],\"stats\":{\"tokens_per_second\":30.5,\"time_to_first_token\":0.2}}"
+                        + "\n\ndata: [DONE]\n\n")));
+
+        InferenceResult result = client().infer(request(true));
+
+        assertThat(result.serverStats().tokensPerSecond()).isEqualTo(30.5);
+        assertThat(result.serverStats().timeToFirstTokenSeconds()).isEqualTo(0.2);
+        assertThat(result.serverStats().generationTimeSeconds()).isNaN();
+        assertThat(result.serverStats().source()).isEqualTo(LmStudioClient.V0_STATS);
+    }
+
+    @Test
+    void fallsBackToTheOpenAiEndpointWithoutServerStatsWhenV0Answers404() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json"))));
+        LmStudioClient client = client();
+
+        InferenceResult first = client.infer(request(false));
+        client.infer(request(false));
+
+        assertThat(first.content()).isEqualTo("Hello! How can I assist you today?");
+        assertThat(first.serverStats()).isEqualTo(ServerStats.NONE);
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+        SERVER.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void doesNotFallBackWhenV0SaysTheModelDoesNotExist() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json")
+                .withBody(Contracts.text("error-404-model-not-found.json"))));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(false)));
+
+        assertThat(e.reason()).isEqualTo(LmStudioException.Reason.MODEL_NOT_FOUND);
+        assertThat(e.errorCode()).isEqualTo("model_not_found");
+        assertThat(e.errorType()).isEqualTo("invalid_request_error");
+        SERVER.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+    }
+
+    // ---- model unloaded ----
+
+    @Test
+    void reloadsOnceAndRetriesOnceWhenTheModelWasUnloaded() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).inScenario("unloaded")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("reloaded")
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"Model unloaded\"}")));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).inScenario("unloaded")
+                .whenScenarioStateIs("reloaded").willReturn(okJson(
+                        LmStudioStubs.mappings("chat-completions-v0.json").get(0).path("response").path("jsonBody")
+                                .toString())));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"load_time_seconds\":1.5,"
+                        + "\"status\":\"loaded\"}")));
+        LmStudioClient client = client();
+
+        InferenceResult result = client.infer(request(false));
+
+        assertThat(result.content()).isEqualTo("Hello there!");
+        assertThat(client.reloadsAfterUnload()).isEqualTo(1);
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/load"))
+                .withRequestBody(equalToJson("{\"model\":\"qwen/qwen3-8b\",\"echo_load_config\":true}")));
+        SERVER.verify(2, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+        assertThat(client.loadedByUs()).as("the reload was this client's").containsExactly(MODEL);
+    }
+
+    @Test
+    void reloadsWithTheLastLoadConfigurationWhenUnloadedInsideAStream() throws BackendException {
+        LmStudioStubs.register(SERVER, "load.json");
+        // LM Studio's own wording, "Model is unloaded.": https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/1492
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).inScenario("stream")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("reloaded")
+                .willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                        .withBody("data: {\"error\":{\"message\":\"Model is unloaded.\",\"type\":\"server_error\"}}\n\n")));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).inScenario("stream")
+                .whenScenarioStateIs("reloaded").willReturn(aResponse().withHeader("Content-Type",
+                        "text/event-stream").withBody("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n"
+                        + "data: [DONE]\n\n")));
+        LmStudioClient client = client();
+        LoadConfig config = new LoadConfig(16384, null, 256, null, true, null, null, null, null, null, null);
+        client.load(ModelInfo.named(MODEL), config);
+
+        InferenceResult result = client.infer(request(true));
+
+        assertThat(result.content()).isEqualTo("ok");
+        assertThat(client.reloadsAfterUnload()).isEqualTo(1);
+        // load.json only matches the configuration of the explicit load: the reload used it again.
+        SERVER.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
+    }
+
+    @Test
+    void reportsASecondConsecutiveUnloadedFailure() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\":\"Model unloaded\"}")));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        LmStudioClient client = client();
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client.infer(request(false)));
+
+        assertThat(e.isModelUnloaded()).isTrue();
+        assertThat(e.httpStatus()).isEqualTo(500);
+        assertThat(client.reloadsAfterUnload()).isEqualTo(1);
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
+        SERVER.verify(2, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    @Test
+    void reloadsOnceForParallelRequestsThatAllFoundTheModelUnloaded() throws Exception {
+        // Until the model is loaded again every chat answers "Model unloaded"; afterwards every chat succeeds.
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).inScenario("parallel")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(500)
+                        .withHeader("Content-Type", "application/json").withBody("{\"error\":\"Model unloaded\"}")));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load")).inScenario("parallel")
+                .willSetStateTo("loaded").willReturn(okJson("{\"instance_id\":\"qwen/qwen3-8b\"}")));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).inScenario("parallel")
+                .whenScenarioStateIs("loaded").willReturn(okJson("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}")));
+        LmStudioClient client = client();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<InferenceResult>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> client.infer(request(false))));
+            }
+            for (java.util.concurrent.Future<InferenceResult> result : results) {
+                assertThat(result.get(10, java.util.concurrent.TimeUnit.SECONDS).content()).isEqualTo("ok");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // A second load would have made LM Studio create a second instance of the model.
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
+        assertThat(client.reloadsAfterUnload()).isEqualTo(1);
+    }
+
+    // ---- response cache ----
+
+    @Test
+    void neverAnswersMeasuredRunsFromTheCacheUnlessEnabled() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+        ResponseCache cache = ResponseCache.inMemory();
+        LmStudioClient client = track(LmStudioClient.builder(config()).responseCache(cache, false).build());
+
+        InferenceResult first = client.infer(request(false));
+        InferenceResult second = client.infer(request(false));
+
+        assertThat(first.cached()).isFalse();
+        assertThat(second.cached()).isFalse();
+        assertThat(cache.size()).as("answers are stored all the same").isEqualTo(1);
+        SERVER.verify(2, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    @Test
+    void answersFromTheCacheMarkedCachedWhenEnabledForMeasuredRuns() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+        LmStudioClient client = track(LmStudioClient.builder(config())
+                .responseCache(ResponseCache.inMemory(), true).build());
+
+        InferenceResult fresh = client.infer(request(false));
+        InferenceResult cached = client.infer(request(true));
+
+        assertThat(cached.cached()).isTrue();
+        assertThat(cached.content()).isEqualTo(fresh.content());
+        assertThat(cached.usage()).isEqualTo(fresh.usage());
+        assertThat(cached.serverStats()).as("no server measured this").isEqualTo(ServerStats.NONE);
+        assertThat(cached.timings().firstTokenNanos()).isEqualTo(-1);
+        assertThat(cached.timings().e2eSeconds()).isCloseTo(0.0, within(1.0));
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    private InferenceRequest request(boolean stream) {
+        return new InferenceRequest(MODEL, "Say hello", 64, SAMPLING, stream, TIMEOUT);
+    }
+
+    private ClientConfig config() {
+        return ClientConfig.of(SERVER.baseUrl());
+    }
+
+    private LmStudioClient client() {
+        return track(LmStudioClient.create(config()));
+    }
+
+    private LmStudioClient track(LmStudioClient client) {
+        clients.add(client);
+        return client;
+    }
+}
