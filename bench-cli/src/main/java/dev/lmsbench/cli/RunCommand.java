@@ -3,6 +3,7 @@ package dev.lmsbench.cli;
 import dev.lmsbench.cache.ResultStorePaths;
 import dev.lmsbench.cache.SqliteResultStore;
 import dev.lmsbench.client.ClientConfig;
+import dev.lmsbench.client.LmStudioClient;
 import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.config.ConfigException;
 import dev.lmsbench.core.config.ConfigKeys;
@@ -18,6 +19,8 @@ import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.core.spi.InferenceBackend;
+import dev.lmsbench.core.spi.ModelCatalog;
 import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.core.spi.StoreException;
 import dev.lmsbench.core.spi.StoredResult;
@@ -396,8 +399,8 @@ final class RunCommand implements Callable<Integer> {
                 LOG.debug("config {} = {} ({})", e.key().path(),
                         e.key() == ConfigKeys.API_TOKEN && e.value() != null ? "<redacted>" : e.value(), e.source());
             }
-            return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN), dbPath,
-                    outDir, out, err);
+            return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN),
+                    Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), dbPath, outDir, out, err);
         } finally {
             if (simServer != null) {
                 simServer.close();
@@ -514,11 +517,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
-                          String endpoint, String apiToken, Path dbPath, Path outDir, PrintWriter out,
-                          PrintWriter err) {
+                          String endpoint, String apiToken, boolean useRestApi, Path dbPath, Path outDir,
+                          PrintWriter out, PrintWriter err) {
         ClientConfig clientConfig = new ClientConfig(baseUrl, apiToken, Duration.ofSeconds(10));
-        try (OpenAiClient client = OpenAiClient.create(clientConfig)) {
-            List<ModelInfo> discovered = discover(client, baseUrl);
+        try (InferenceBackend client = backendFor(clientConfig, useRestApi)) {
+            List<ModelInfo> discovered = discover((ModelCatalog) client, baseUrl);
             ModelSelector.Selection filtered = filter.apply(discovered);
             ModelSelector.Selection selection = filtered.models().isEmpty() ? filtered
                     : selector.select(filtered.models());
@@ -688,7 +691,27 @@ final class RunCommand implements Callable<Integer> {
         return first;
     }
 
-    private List<ModelInfo> discover(OpenAiClient client, String baseUrl) {
+    /**
+     * LM Studio's native client when the server speaks LM Studio's REST API (model metadata, explicit load and unload
+     * with the load configuration, server-side stats, Model-unloaded retry), else the OpenAI-compatible client.
+     */
+    private static InferenceBackend backendFor(ClientConfig clientConfig, boolean useRestApi) {
+        if (useRestApi) {
+            LmStudioClient native_ = LmStudioClient.create(clientConfig);
+            try {
+                native_.nativeModels();
+                LOG.info("{} speaks LM Studio's native REST API: using it", clientConfig.baseUrl());
+                return native_;
+            } catch (BackendException e) {
+                LOG.info("no LM Studio native API at {} ({}); using the OpenAI-compatible API",
+                        clientConfig.baseUrl(), Main.oneLine(e.getMessage()));
+                native_.close();
+            }
+        }
+        return OpenAiClient.create(clientConfig);
+    }
+
+    private List<ModelInfo> discover(ModelCatalog client, String baseUrl) {
         if (filters.models != null && !filters.models.isEmpty()) {
             List<ModelInfo> named = new ArrayList<>();
             for (String id : filters.models) {

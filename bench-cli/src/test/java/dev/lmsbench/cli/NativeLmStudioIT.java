@@ -1,0 +1,134 @@
+package dev.lmsbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lmsbench.sim.SimConfig;
+import dev.lmsbench.sim.SimServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** LM Studio's native API end to end against the simulator: metadata filters, lifecycle, Model-unloaded retry. */
+class NativeLmStudioIT {
+
+    @TempDir
+    Path dir;
+
+    private static SimConfig fast() {
+        return SimConfig.defaults().withTokensPerSecond(500).withTtftMs(5);
+    }
+
+    private MainTest.Outcome run(String out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "--runs", "1", "--warmup", "0", "--stream-only",
+                "--max-tokens", "8", "--output-dir", dir.resolve(out).toString(), "--db",
+                dir.resolve(out + ".db").toString()));
+        args.addAll(List.of(extra));
+        return MainTest.run(args.toArray(String[]::new));
+    }
+
+    private List<String> benchmarked(String out) throws Exception {
+        List<String> ids = new ArrayList<>();
+        new ObjectMapper().readTree(dir.resolve(out).resolve("results.json").toFile()).path("models")
+                .forEach(m -> ids.add(m.path("model").path("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void metadataFiltersChangeWhatRuns() throws Exception {
+        assertThat(run("v", "--sim", "--only-vision").code()).isZero();
+        assertThat(benchmarked("v")).containsExactly("sim/mistral-7b-instruct-v0.3@q5_k_m");
+        assertThat(run("q", "--sim", "--quants", "q8").code()).isZero();
+        assertThat(benchmarked("q")).containsExactly("sim/qwen3-8b@q8_0");
+        assertThat(run("p", "--sim", "--params", "3B").code()).isZero();
+        assertThat(benchmarked("p")).containsExactly("sim/llama-3.2-3b-instruct@q4_k_m");
+        MainTest.Outcome none = run("n", "--sim", "--only-vision", "--only-tools");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("no model left to benchmark after --only-tools");
+    }
+
+    @Test
+    void everyModelIsLoadedExplicitlyWithItsLoadTimeAndNothingIsLeftLoaded() throws Exception {
+        try (SimServer sim = SimServer.start(fast())) {
+            MainTest.Outcome o = run("l", "--base-url", sim.baseUrl());
+            assertThat(o.code()).as(o.err()).isZero();
+            assertThat(sim.loadedModels()).isEmpty();
+            JsonNode models = new ObjectMapper().readTree(dir.resolve("l").resolve("results.json").toFile())
+                    .path("models");
+            assertThat(models).hasSize(3).allSatisfy(m -> {
+                assertThat(m.path("load_time_s").asDouble()).isPositive();
+                assertThat(m.path("server_distributions").path("tokens_per_second").path("p50").asDouble())
+                        .isEqualTo(500.0);
+            });
+        }
+    }
+
+    @Test
+    void aModelUnloadedErrorOnTheFirstRequestCausesExactlyOneReloadAndTheRunSucceeds() throws Exception {
+        try (SimServer sim = SimServer.start(fast().withFailFirstRequestsWithModelUnloaded(1))) {
+            MainTest.Outcome o = run("u", "--base-url", sim.baseUrl(), "--limit", "1");
+            assertThat(o.code()).as(o.err()).isZero();
+            String model = benchmarked("u").get(0);
+            assertThat(sim.injectedFaults(model)).isEqualTo(1);
+            JsonNode m = new ObjectMapper().readTree(dir.resolve("u").resolve("results.json").toFile())
+                    .path("models").get(0);
+            assertThat(m.path("success_count").asInt()).isEqualTo(1);
+            String log = Files.readString(dir.resolve("u").resolve("lmsbench.log"));
+            assertThat(log).contains("model " + model + " was unloaded by the server; reloaded and retried once");
+            assertThat(log.split("reloaded and retried once", -1)).hasSize(2);
+            assertThat(sim.loadedModels()).isEmpty();
+        }
+    }
+
+    @Test
+    void recommendRanksTheServersModelsAgainstAMemoryBudget() {
+        MainTest.Outcome o = MainTest.run("recommend", "--sim", "--memory-gb", "8", "--context", "8192");
+        assertThat(o.code()).as(o.err()).isZero();
+        String[] lines = o.out().split("\n");
+        assertThat(lines[0]).contains("Memory budget 8.0 GB");
+        assertThat(lines[3]).startsWith("sim/mistral-7b-instruct-v0.3@q5_k_m").endsWith("fits");
+        assertThat(lines[4]).startsWith("sim/llama-3.2-3b-instruct@q4_k_m").endsWith("fits");
+        assertThat(lines[5]).startsWith("sim/qwen3-8b@q8_0").endsWith("too large");
+    }
+
+    @Test
+    void ctrlCMidModelLeavesNothingLoadedOnTheServer() throws Exception {
+        Path simDir = Files.createDirectories(dir.resolve("sim"));
+        JarProcess sim = JarProcess.start(simDir, "sim", "--port", "0", "--sim-tokens-per-second", "40");
+        try {
+            sim.awaitStdout(out -> out.contains("(Ctrl-C to stop)"), Duration.ofSeconds(60));
+            Matcher m = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+)/v1").matcher(sim.out());
+            assertThat(m.find()).isTrue();
+            String base = m.group(1);
+            Path runDir = Files.createDirectories(dir.resolve("run"));
+            JarProcess run = JarProcess.start(runDir, "run", "--base-url", base, "--runs", "3", "--warmup", "0",
+                    "--max-tokens", "40", "--stream-only", "--output-dir", runDir.resolve("out").toString(), "--db",
+                    runDir.resolve("c.db").toString());
+            run.awaitStderr(err -> err.contains("[2/3]") && err.contains("run 1/3"), Duration.ofSeconds(60));
+            run.signal("INT");
+            assertThat(run.waitFor(Duration.ofSeconds(60))).isEqualTo(130);
+
+            HttpResponse<String> models = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode list = new ObjectMapper().readTree(models.body()).path("models");
+            assertThat(list.size()).isPositive();
+            list.forEach(entry -> assertThat(entry.path("loaded_instances")).as(entry.toString()).isEmpty());
+        } finally {
+            sim.signal("INT");
+            sim.waitFor(Duration.ofSeconds(30));
+        }
+    }
+}
