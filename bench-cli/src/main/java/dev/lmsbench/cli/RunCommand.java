@@ -577,9 +577,10 @@ final class RunCommand implements Callable<Integer> {
                     writeReports(report, outDir, out, err);
                 }
                 if (!report.models().isEmpty()
-                        && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED)) {
-                    throw CliException.failure("every model failed (see " + outDir.resolve("lmsbench.log") + ")",
-                            null);
+                        && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED
+                        || m.status() == RunStatus.SKIPPED)) {
+                    throw CliException.failure("every model failed or was skipped (see "
+                            + outDir.resolve("lmsbench.log") + ")", null);
                 }
                 return ExitCodes.OK;
             }

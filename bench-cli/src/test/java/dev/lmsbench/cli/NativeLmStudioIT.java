@@ -131,4 +131,22 @@ class NativeLmStudioIT {
             sim.waitFor(Duration.ofSeconds(30));
         }
     }
+
+    @Test
+    void aModelThatDoesNotFitTheServersMemoryIsSkippedWithTheReason() throws Exception {
+        // 5 GB: the 2 GB model loads; the 8.7 GB and 5.1 GB ones are refused by the server
+        try (SimServer sim = SimServer.start(fast().withMemoryBytes(5_000_000_000L))) {
+            MainTest.Outcome o = run("m", "--base-url", sim.baseUrl());
+            assertThat(o.code()).as(o.err()).isZero();
+            JsonNode models = new ObjectMapper().readTree(dir.resolve("m").resolve("results.json").toFile())
+                    .path("models");
+            List<String> statuses = new ArrayList<>();
+            models.forEach(m -> statuses.add(m.path("model").path("id").asText() + "=" + m.path("status").asText()));
+            assertThat(statuses).containsExactly("sim/llama-3.2-3b-instruct@q4_k_m=completed",
+                    "sim/qwen3-8b@q8_0=skipped", "sim/mistral-7b-instruct-v0.3@q5_k_m=skipped");
+            assertThat(models.get(1).path("error").asText()).startsWith("skipped: not enough memory to load it");
+            assertThat(o.out()).contains("skipped");
+            assertThat(sim.loadedModels()).isEmpty();
+        }
+    }
 }

@@ -90,6 +90,12 @@ public final class LmStudioException extends BackendException {
         return reason;
     }
 
+    /** {@return whether the server refused for lack of memory, so the engine skips the model with this reason} */
+    @Override
+    public boolean insufficientResources() {
+        return reason == Reason.INSUFFICIENT_MEMORY;
+    }
+
     /** {@return whether the server said the model was unloaded (a reload and retry may help)} */
     public boolean isModelUnloaded() {
         return reason == Reason.MODEL_UNLOADED;

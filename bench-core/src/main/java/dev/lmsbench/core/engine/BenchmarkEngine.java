@@ -147,8 +147,13 @@ public final class BenchmarkEngine {
                 emit(new BenchmarkEvent.ModelLoaded(model, outcome));
             } catch (BackendException e) {
                 LOG.debug("loading {} failed", model.id(), e);
-                status = RunStatus.FAILED;
-                error = "load failed: " + e.getMessage();
+                if (e.insufficientResources()) {
+                    status = RunStatus.SKIPPED;
+                    error = "skipped: not enough memory to load it (" + e.getMessage() + ")";
+                } else {
+                    status = RunStatus.FAILED;
+                    error = "load failed: " + e.getMessage();
+                }
                 emit(new BenchmarkEvent.ModelLoadFailed(model, e.getMessage()));
             }
             if (outcome != null) {

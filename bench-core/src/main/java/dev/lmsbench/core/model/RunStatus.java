@@ -9,7 +9,9 @@ public enum RunStatus {
     /** Could not be benchmarked at all (load failed, every warmup failed, server gone). */
     FAILED,
     /** Not measured in this run: an earlier result with the same settings was taken from the results database. */
-    CACHED;
+    CACHED,
+    /** Not benchmarked because the machine lacks the memory to load it (the server refused); the reason is kept. */
+    SKIPPED;
 
     /** The lower-case name used in CSV and JSON. */
     public String label() {

@@ -53,4 +53,14 @@ public class BackendException extends Exception {
     public String url() {
         return url;
     }
+
+    /**
+     * Whether the server refused because the machine lacks the memory (a load that would not fit). The engine then
+     * skips the model with this reason instead of failing it. Backends that recognize such refusals override this.
+     *
+     * @return true for a resource refusal
+     */
+    public boolean insufficientResources() {
+        return false;
+    }
 }

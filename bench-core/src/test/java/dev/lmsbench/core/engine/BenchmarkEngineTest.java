@@ -217,4 +217,31 @@ class BenchmarkEngineTest {
         assertThat(last.completedRequests()).isEqualTo(10).isEqualTo(last.totalRequests());
         assertThat(last.eta()).isEqualTo(Duration.ZERO);
     }
+
+    @Test
+    void aModelTheServerHasNoMemoryForIsSkippedWithTheReasonAndTheRunGoesOn() {
+        FakeBackend refusing = new FakeBackend() {
+            @Override
+            public dev.lmsbench.core.model.LoadOutcome load(ModelInfo model, dev.lmsbench.core.model.LoadConfig c)
+                    throws dev.lmsbench.core.spi.BackendException {
+                if (model.id().equals("a")) {
+                    throw new dev.lmsbench.core.spi.BackendException(
+                            dev.lmsbench.core.spi.BackendException.Kind.HTTP_STATUS, "insufficient system resources",
+                            "", 400, null) {
+                        @Override
+                        public boolean insufficientResources() {
+                            return true;
+                        }
+                    };
+                }
+                return super.load(model, c);
+            }
+        };
+        BenchmarkReport report = BenchmarkEngine.builder().backend(refusing).store(store).build()
+                .run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        assertThat(report.models().get(0).status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(report.models().get(0).error()).startsWith("skipped: not enough memory to load it");
+        assertThat(report.models().get(1).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(store.saved).extracting(m -> m.model().id()).containsExactly("b");
+    }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /** A scripted backend: records calls, answers with fixed timings, fails or blocks where told. */
-final class FakeBackend implements InferenceBackend {
+class FakeBackend implements InferenceBackend {
 
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger inFlight = new AtomicInteger();
