@@ -4,6 +4,7 @@ import dev.lmsbench.cache.ResultStorePaths;
 import dev.lmsbench.cache.SqliteResultStore;
 import dev.lmsbench.client.ClientConfig;
 import dev.lmsbench.client.LmStudioClient;
+import dev.lmsbench.client.LmsCli;
 import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.config.ConfigException;
 import dev.lmsbench.core.config.ConfigKeys;
@@ -108,6 +109,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages on stderr.", order = 100)
     boolean verbose;
+
+    /** LM Studio's CLI, used for discovery when the local default server is benchmarked; null otherwise. */
+    private LmsCli lmsCatalog;
 
     static final class Basic {
         @Option(names = "--runs", paramLabel = "N", order = 1,
@@ -387,7 +391,12 @@ final class RunCommand implements Callable<Integer> {
         }
         SimServer simServer = null;
         try {
-            String baseUrl = server.baseUrl != null || sim.enabled ? server.baseUrl : firstAnsweringPort(config);
+            String baseUrl = server.baseUrl;
+            if (server.baseUrl == null && !sim.enabled) {
+                LmsCli lms = LmsCli.locate().orElse(null);
+                baseUrl = firstAnsweringPort(config).orElseGet(() -> startWithLms(config, lms, err));
+                lmsCatalog = lms;
+            }
             String endpoint = baseUrl;
             if (sim.enabled) {
                 simServer = startSim(config.get(ConfigKeys.API_TOKEN));
@@ -669,27 +678,61 @@ final class RunCommand implements Callable<Integer> {
      * Without {@code --base-url}: the first of {@code lmstudio.ports} on {@code lmstudio.host} where a server answers
      * (LM Studio uses 1234, or 1235 when 1234 is taken); the first port when none answers, so the error names it.
      */
-    private static String firstAnsweringPort(ResolvedConfig config) {
-        List<Integer> ports = config.get(ConfigKeys.PORTS);
+    private static Optional<String> firstAnsweringPort(ResolvedConfig config) {
         String host = config.get(ConfigKeys.HOST);
-        String first = "http://" + host + ":" + ports.get(0);
-        if (ports.size() == 1) {
-            return first;
-        }
-        for (int port : ports) {
+        for (int port : config.get(ConfigKeys.PORTS)) {
             String url = "http://" + host + ":" + port;
-            try (OpenAiClient probe = OpenAiClient.create(new ClientConfig(url, config.get(ConfigKeys.API_TOKEN),
-                    Duration.ofSeconds(2)))) {
-                probe.listModels();
+            if (answers(url, config.get(ConfigKeys.API_TOKEN))) {
+                return Optional.of(url);
+            }
+            LOG.info("nothing answers at {}", url);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean answers(String url, String token) {
+        try (OpenAiClient probe = OpenAiClient.create(new ClientConfig(url, token, Duration.ofSeconds(2)))) {
+            probe.listModels();
+            return true;
+        } catch (BackendException e) {
+            return e.kind() != BackendException.Kind.CONNECTION; // a server answers there, even if not with a list
+        }
+    }
+
+    /**
+     * No server answers on the configured ports: start LM Studio's with {@code lms server start} when {@code lms}
+     * exists and wait until it answers; else return the first port's URL so the error names it.
+     */
+    private static String startWithLms(ResolvedConfig config, LmsCli lms, PrintWriter err) {
+        int port = config.get(ConfigKeys.PORTS).get(0);
+        String url = "http://" + config.get(ConfigKeys.HOST) + ":" + port;
+        if (lms == null) {
+            return url;
+        }
+        err.println("No server answers on ports " + config.get(ConfigKeys.PORTS) + "; starting LM Studio's server: "
+                + lms.executable() + " server start --port " + port);
+        err.flush();
+        try {
+            lms.startServer(port, Duration.ofSeconds(60));
+        } catch (BackendException e) {
+            throw CliException.failure("cannot start LM Studio's server: " + Main.oneLine(e.getMessage())
+                    + ". Start it in LM Studio, or try --sim.", e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (answers(url, config.get(ConfigKeys.API_TOKEN))) {
+                LOG.info("LM Studio's server answers at {}", url);
                 return url;
-            } catch (BackendException e) {
-                if (e.kind() != BackendException.Kind.CONNECTION) {
-                    return url; // a server answers there, even if not with a model list
-                }
-                LOG.info("nothing answers at {}", url);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        return first;
+        throw CliException.failure("started LM Studio's server with lms, but nothing answers at " + url
+                + " within 60 s", null);
     }
 
     /**
@@ -722,6 +765,16 @@ final class RunCommand implements Callable<Integer> {
                 named.add(ModelInfo.named(id.strip()));
             }
             return named;
+        }
+        if (lmsCatalog != null) {
+            try {
+                List<ModelInfo> models = lmsCatalog.listModels();
+                LOG.info("discovered {} models with {} ls --json", models.size(), lmsCatalog.executable());
+                return models;
+            } catch (BackendException e) {
+                LOG.warn("{} ls --json failed ({}); asking the server for its models instead",
+                        lmsCatalog.executable(), Main.oneLine(e.getMessage()));
+            }
         }
         try {
             return client.listModels();

@@ -149,4 +149,52 @@ class NativeLmStudioIT {
             assertThat(sim.loadedModels()).isEmpty();
         }
     }
+
+    @Test
+    void withNoServerRunningLmsStartsItAndLmsLsDiscoversTheModels() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path pidFile = dir.resolve("sim.pid");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        // a fake `lms`: `ls --json` prints the simulator's models in lms's shape, `server start` starts the simulator
+        Path lms = dir.resolve("lms");
+        Files.writeString(lms, """
+                #!/bin/sh
+                if [ "$1 $2" = "ls --json" ]; then
+                  echo 'Waking up LM Studio service...'
+                  echo '[{"type":"llm","modelKey":"sim/llama-3.2-3b-instruct@q4_k_m","sizeBytes":2019377696,\
+                "paramsString":"3B","architecture":"llama","vision":false,"trainedForToolUse":true,\
+                "maxContextLength":131072},{"type":"embedding","modelKey":"text-embedding-nomic","sizeBytes":84106624}]'
+                  exit 0
+                fi
+                if [ "$1 $2 $3" = "server start --port" ]; then
+                  nohup "%s" -jar "%s" sim --port "$4" >/dev/null 2>&1 &
+                  echo $! > "%s"
+                  exit 0
+                fi
+                exit 2
+                """.formatted(javaBin, System.getProperty("lmsbench.jar"), pidFile));
+        Files.setPosixFilePermissions(lms, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path user = Files.createDirectories(dir.resolve("user"));
+        Files.writeString(user.resolve("defaults.json"),
+                "{\"lmstudio\": {\"host\": \"127.0.0.1\", \"ports\": [" + port + "]}}");
+        System.setProperty("lmsbench.user.config", user.toString());
+        System.setProperty("lmsbench.lms", lms.toString());
+        try {
+            MainTest.Outcome o = run("viaLms");
+            assertThat(o.code()).as(o.err()).isZero();
+            assertThat(o.err()).contains("starting LM Studio's server: " + lms + " server start --port " + port);
+            assertThat(benchmarked("viaLms")).containsExactly("sim/llama-3.2-3b-instruct@q4_k_m");
+            assertThat(Files.readString(dir.resolve("viaLms").resolve("lmsbench.log")))
+                    .contains("discovered 2 models with " + lms + " ls --json");
+        } finally {
+            System.clearProperty("lmsbench.user.config");
+            System.clearProperty("lmsbench.lms");
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroy);
+            }
+        }
+    }
 }
