@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +90,36 @@ class MainTest {
         Outcome o = run("--version");
         assertThat(o.code()).isZero();
         assertThat(o.out()).startsWith("lmsbench ");
+    }
+
+    @Test
+    void runHelpListsEverySeedArgumentUnderItsSeedGroup() {
+        String help = run("run", "--help").out();
+        java.util.Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        groups.put("Basic:", List.of("--runs", "--context", "--prompt", "--limit", "--dev-mode"));
+        groups.put("Presets:", List.of("--list-presets", "--preset"));
+        groups.put("Filters:", List.of("--only-vision", "--only-tools", "--quants", "--arch", "--params",
+                "--min-context", "--max-size", "--include-models", "--exclude-models"));
+        groups.put("Cache:", List.of("--retest", "--list-cache", "--export-cache", "--export-only"));
+        groups.put("Profiling", List.of("--enable-profiling", "--max-temp", "--max-power", "--disable-gtt"));
+        groups.put("Inference:", List.of("--temperature", "--top-k", "--top-p", "--min-p", "--repeat-penalty",
+                "--max-tokens"));
+        groups.put("Load config", List.of("--n-gpu-layers", "--n-batch", "--n-threads", "--flash-attention",
+                "--rope-freq-base", "--rope-freq-scale", "--use-mmap", "--use-mlock", "--kv-cache-quant"));
+        groups.put("REST API", List.of("--use-rest-api", "--api-token", "--n-parallel", "--unified-kv-cache"));
+        groups.put("Comparison", List.of("--compare-with", "--rank-by"));
+        List<String> sections = List.of(help.split("\n\n"));
+        int count = 0;
+        for (var g : groups.entrySet()) {
+            String section = sections.stream().filter(x -> x.startsWith(g.getKey())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no help section " + g.getKey() + " in\n" + help));
+            for (String flag : g.getValue()) {
+                assertThat(section).as("%s lists %s", g.getKey(), flag)
+                        .containsPattern("--(\\[no-])?" + java.util.regex.Pattern.quote(flag.substring(2)) + "\\b");
+                count++;
+            }
+        }
+        assertThat(count).isEqualTo(45);
     }
 
     @Test
