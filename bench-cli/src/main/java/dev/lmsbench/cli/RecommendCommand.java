@@ -12,10 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -89,18 +86,12 @@ final class RecommendCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** MemAvailable from /proc/meminfo (Linux); a runtime failure elsewhere, asking for --memory-gb. */
+    /** MemAvailable from /proc/meminfo (Linux); a usage error elsewhere, asking for --memory-gb. */
     static long availableRam() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    String kb = line.replaceAll("[^0-9]", "");
-                    return Long.parseLong(kb) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // fall through
+        long ram = LocalMemory.system().availableRam();
+        if (ram <= 0) {
+            throw CliException.usage("cannot read the available memory on this system; pass --memory-gb");
         }
-        throw CliException.usage("cannot read the available memory on this system; pass --memory-gb");
+        return ram;
     }
 }

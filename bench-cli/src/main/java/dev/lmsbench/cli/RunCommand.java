@@ -566,7 +566,12 @@ final class RunCommand implements Callable<Integer> {
                             List.of());
                     interruptedRun = false;
                 } else {
-                    BenchmarkEngine engine = BenchmarkEngine.builder()
+                    BenchmarkEngine.Builder builder = BenchmarkEngine.builder();
+                    if (!endpoint.startsWith("sim:")) {
+                        // the simulator's models are virtual: it refuses loads against its own budget
+                        builder.memoryBudget(LocalMemory.system()::budgetBytes);
+                    }
+                    BenchmarkEngine engine = builder
                             .backend(client)
                             .store(store)
                             .listener(new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal()))

@@ -61,6 +61,7 @@ public final class BenchmarkEngine {
     private final ResultStore store;
     private final List<BenchmarkListener> listeners;
     private final Clock clock;
+    private final java.util.function.LongSupplier memoryBudget;
     private final Object emitLock = new Object();
     private volatile boolean cancelled;
 
@@ -69,6 +70,7 @@ public final class BenchmarkEngine {
         this.store = b.store;
         this.listeners = List.copyOf(b.listeners);
         this.clock = b.clock;
+        this.memoryBudget = b.memoryBudget;
     }
 
     /** A new builder. @return the builder */
@@ -138,6 +140,14 @@ public final class BenchmarkEngine {
         RunStatus status = RunStatus.COMPLETED;
         String error = "";
         double loadSeconds = Double.NaN;
+        String noRoom = resourceCheck(model, settings);
+        if (noRoom != null) {
+            LOG.warn("{}: {}", model.id(), noRoom);
+            ModelSummary skipped = ModelSummary.of(model, settings, List.of(), RunStatus.SKIPPED, noRoom, Double.NaN,
+                    started, clock.instant());
+            emit(new BenchmarkEvent.ModelFailed(skipped));
+            return skipped;
+        }
         try {
             emit(new BenchmarkEvent.ModelLoading(model));
             LoadOutcome outcome = null;
@@ -198,6 +208,21 @@ public final class BenchmarkEngine {
             emit(new BenchmarkEvent.ModelFailed(summary));
         }
         return summary;
+    }
+
+    /** The reason to skip a model that would not fit the known memory budget, or null to go ahead. */
+    private String resourceCheck(ModelInfo model, BenchmarkSettings settings) {
+        if (memoryBudget == null) {
+            return null;
+        }
+        long budget = memoryBudget.getAsLong();
+        long need = MemoryFit.neededBytes(model, settings.contextLength());
+        if (budget <= 0 || need <= 0 || need <= budget) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT,
+                "skipped: needs about %.1f GB at context %d, only %.1f GB available (estimate; see docs/cli.md)",
+                need / 1e9, settings.contextLength(), budget / 1e9);
     }
 
     /** Runs warmups and measured runs; returns a failure reason when the model cannot be benchmarked, else null. */
@@ -310,8 +335,22 @@ public final class BenchmarkEngine {
         private ResultStore store;
         private final List<BenchmarkListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private java.util.function.LongSupplier memoryBudget;
 
         private Builder() {
+        }
+
+        /**
+         * Checks each model against memory before loading it: a model whose estimated need
+         * ({@link MemoryFit#neededBytes}) exceeds the budget is skipped with the reason instead of being loaded.
+         * Optional; without it only the server's own refusal skips a model.
+         *
+         * @param bytesAvailable returns the bytes available now, or a value {@code <= 0} when unknown
+         * @return this
+         */
+        public Builder memoryBudget(java.util.function.LongSupplier bytesAvailable) {
+            this.memoryBudget = bytesAvailable;
+            return this;
         }
 
         /** The server to benchmark (required). @param value the backend @return this */

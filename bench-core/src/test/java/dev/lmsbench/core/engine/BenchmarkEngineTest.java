@@ -244,4 +244,36 @@ class BenchmarkEngineTest {
         assertThat(report.models().get(1).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(store.saved).extracting(m -> m.model().id()).containsExactly("b");
     }
+
+    @Test
+    void aModelThatWouldNotFitTheKnownMemoryBudgetIsSkippedWithoutBeingLoaded() {
+        ModelInfo big = new ModelInfo("big-70b", "llm", "", "", "Q4_K_M", 40_000_000_000L, -1, "70B",
+                java.util.Set.of());
+        ModelInfo small = new ModelInfo("small-1b", "llm", "", "", "Q4_K_M", 1_000_000_000L, -1, "1B",
+                java.util.Set.of());
+        BenchmarkReport report = BenchmarkEngine.builder().backend(backend).store(store)
+                .listener(events::add)
+                .memoryBudget(() -> 16_000_000_000L)
+                .build()
+                .run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(big, small));
+        assertThat(report.models().get(0).status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(report.models().get(0).error()).startsWith("skipped: needs about 48.7 GB at context 4096, only "
+                + "16.0 GB available");
+        assertThat(report.models().get(1).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(backend.calls).doesNotContain("load big-70b").contains("load small-1b");
+        assertThat(count(BenchmarkEvent.ModelStarted.class)).isEqualTo(2);
+        assertThat(count(BenchmarkEvent.ModelFailed.class) + count(BenchmarkEvent.ModelCompleted.class))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownBudgetOrSizeNeverSkips() {
+        ModelInfo unknownSize = ModelInfo.named("mystery");
+        BenchmarkReport report = BenchmarkEngine.builder().backend(backend).memoryBudget(() -> -1).build()
+                .run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(unknownSize));
+        assertThat(report.models().get(0).status()).isEqualTo(RunStatus.COMPLETED);
+        BenchmarkReport tiny = BenchmarkEngine.builder().backend(backend).memoryBudget(() -> 1).build()
+                .run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(unknownSize));
+        assertThat(tiny.models().get(0).status()).isEqualTo(RunStatus.COMPLETED);
+    }
 }
