@@ -292,18 +292,7 @@ final class ClientCore implements AutoCloseable {
         try {
             return transport.send(call, method, current, accept, token, body);
         } catch (IOException e) {
-            if (call.abortReason() == null && Thread.currentThread().isInterrupted()) {
-                // A blocking socket ignores interrupts; the caller gave up all the same.
-                call.abort(Kind.CANCELLED);
-            }
-            if (call.abortReason() != null) {
-                throw aborted(call, uri);
-            }
-            if (e instanceof SocketTimeoutException) {
-                // The read timeout (the safety net behind the watchdog) fired first: the deadline passed.
-                call.abort(Kind.TIMEOUT);
-                throw aborted(call, uri);
-            }
+            throwIfAborted(call, uri, e);
             if (e instanceof HttpProtocolException) {
                 throw protocol("invalid HTTP response from " + uri + ": " + e.getMessage(), uri, e);
             }
@@ -440,25 +429,32 @@ final class ClientCore implements AutoCloseable {
         return out.toByteArray();
     }
 
+    /**
+     * A failed socket operation of a call that was cancelled, timed out (watchdog or the read timeout behind it), or
+     * whose thread was interrupted is reported as that, never as a broken connection.
+     */
+    private static void throwIfAborted(InFlight call, URI uri, IOException e) throws BackendException {
+        if (call.abortReason() == null && Thread.currentThread().isInterrupted()) {
+            // A blocking socket ignores interrupts, but a failure with the flag set means the caller gave up.
+            call.abort(Kind.CANCELLED);
+        }
+        if (call.abortReason() != null) {
+            throw aborted(call, uri);
+        }
+        if (e instanceof SocketTimeoutException) {
+            // The read timeout (the safety net behind the watchdog) fired first: the deadline passed.
+            call.abort(Kind.TIMEOUT);
+            throw aborted(call, uri);
+        }
+    }
+
     /** One read; an abort, whichever way the stream reacts to it (exception or end of stream), is reported as such. */
     private static int read(InFlight call, URI uri, InputStream in, byte[] buffer) throws BackendException {
         int n;
         try {
             n = in.read(buffer);
         } catch (IOException e) {
-            if (call.abortReason() == null && Thread.currentThread().isInterrupted()) {
-                // A blocking socket read does not react to interrupts, but a failed read with the flag set means the
-                // caller gave up.
-                call.abort(Kind.CANCELLED);
-            }
-            if (call.abortReason() != null) {
-                throw aborted(call, uri);
-            }
-            if (e instanceof SocketTimeoutException) {
-                // The read timeout (the safety net behind the watchdog) fired first: the deadline passed.
-                call.abort(Kind.TIMEOUT);
-                throw aborted(call, uri);
-            }
+            throwIfAborted(call, uri, e);
             if (e instanceof HttpProtocolException) {
                 throw protocol("invalid HTTP body from " + uri + ": " + e.getMessage(), uri, e);
             }
