@@ -11,4 +11,5 @@ module dev.lmsbench.core {
     exports dev.lmsbench.core.stats;
     exports dev.lmsbench.core.engine;
     exports dev.lmsbench.core.config;
+    exports dev.lmsbench.core.hardware;
 }
