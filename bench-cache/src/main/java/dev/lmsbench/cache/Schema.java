@@ -108,7 +108,12 @@ final class Schema {
             // the full sampling parameters and load configuration of a run (JSON); NULL in older rows, which
             // then read back as temperature-only sampling and context-only loading
             new OptionalColumn("runs", "sampling_json", "TEXT"),
-            new OptionalColumn("runs", "load_json", "TEXT"));
+            new OptionalColumn("runs", "load_json", "TEXT"),
+            // hardware profiling figures for queries (issue 5): GB, W and °C, NULL without profiling or when the
+            // figure was not measured; every side metric is also in summary_json
+            new OptionalColumn("model_results", "vram_peak_gb", "REAL"),
+            new OptionalColumn("model_results", "power_mean_w", "REAL"),
+            new OptionalColumn("model_results", "temp_peak_c", "REAL"));
 
     private Schema() {
     }

@@ -8,6 +8,7 @@ import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.ResultStore;
 import dev.lmsbench.core.spi.StoreException;
@@ -344,8 +345,8 @@ public final class SqliteResultStore implements ResultStore {
                     size_bytes, max_context_length, ctx, par, status, error, request_count, success_count,
                     error_count, ttft_s_p50, ttft_s_p90, decode_toks_per_s_p50, prefill_toks_per_s_p50,
                     completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
-                    summary_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                    summary_json, vram_peak_gb, power_mean_w, temp_peak_c)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
         try {
@@ -381,6 +382,9 @@ public final class SqliteResultStore implements ResultStore {
             ps.setString(++i, s.startedAt().toString());
             ps.setString(++i, s.finishedAt().toString());
             ps.setString(++i, json);
+            setReal(ps, ++i, side(s, "gpu.vram.used", SideMetric.Aggregation.MAX) / 1e9);
+            setReal(ps, ++i, side(s, "gpu.power", SideMetric.Aggregation.MEAN));
+            setReal(ps, ++i, side(s, "gpu.temp", SideMetric.Aggregation.MAX));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -442,6 +446,11 @@ public final class SqliteResultStore implements ResultStore {
             }
             ps.executeBatch();
         }
+    }
+
+    /** A side metric's value, or NaN (stored as NULL) when it was not measured. */
+    private static double side(ModelSummary s, String name, SideMetric.Aggregation aggregation) {
+        return SideMetric.find(s.sideMetrics(), name, aggregation).map(SideMetric::value).orElse(Double.NaN);
     }
 
     /** {@code NaN} is stored as {@code NULL}. */

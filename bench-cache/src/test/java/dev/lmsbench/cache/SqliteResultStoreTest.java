@@ -4,6 +4,7 @@ import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.spi.StoreException;
 import dev.lmsbench.core.spi.StoredResult;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,47 @@ class SqliteResultStoreTest {
             assertThat(stored).extracting(StoredResult::summary).containsExactly(measured, failed);
             assertThat(stored).extracting(StoredResult::run).containsOnly(run);
             assertThat(stored.get(0).id()).isLessThan(stored.get(1).id());
+        }
+    }
+
+    @Test
+    void roundTripsSideMetricsAndWritesTheHardwareColumns() throws Exception {
+        List<RequestResult> requests = Fixtures.requests(QWEN, 5, false);
+        ModelSummary profiled = Fixtures.summary(QWEN, requests, 2.0).withSideMetrics(List.of(
+                new SideMetric("gpu.vram.used", "bytes", SideMetric.Aggregation.MAX, 7_500_000_000.0),
+                new SideMetric("gpu.power", "W", SideMetric.Aggregation.MEAN, 212.5),
+                new SideMetric("gpu.temp", "°C", SideMetric.Aggregation.MAX, 78.0),
+                new SideMetric("efficiency.toks_per_joule", "tok/J", SideMetric.Aggregation.RATIO, 0.125)));
+        ModelSummary cpuOnly = Fixtures.summary(PLAIN, Fixtures.requests(PLAIN, 6, false), 1.0).withSideMetrics(
+                List.of(new SideMetric("cpu.load", "%", SideMetric.Aggregation.MEAN, 55.0)));
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), profiled, requests);
+            store.save(Fixtures.run("r1"), cpuOnly, List.of());
+            assertThat(store.list()).extracting(StoredResult::summary).containsExactly(profiled, cpuOnly);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT vram_peak_gb || ' ' || power_mean_w || ' ' || temp_peak_c"
+                    + " FROM model_results ORDER BY id")).containsExactly("7.5 212.5 78.0", null);
+            assertThat(raw.value("SELECT vram_peak_gb IS NULL AND power_mean_w IS NULL AND temp_peak_c IS NULL"
+                    + " FROM model_results WHERE model = 'plain-model'")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void readsSummariesStoredBeforeSideMetricsExistedWithNone() throws Exception {
+        List<RequestResult> requests = Fixtures.requests(QWEN, 7, false);
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 2.0);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), summary, requests);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            raw.execute("UPDATE model_results SET summary_json = json_remove(summary_json, '$.sideMetrics')");
+            assertThat(raw.value("SELECT instr(summary_json, 'sideMetrics') FROM model_results")).isEqualTo("0");
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            ModelSummary read = store.list().getFirst().summary();
+            assertThat(read.sideMetrics()).isEmpty();
+            assertThat(read).isEqualTo(summary);
         }
     }
 

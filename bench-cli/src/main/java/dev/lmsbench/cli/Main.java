@@ -45,6 +45,15 @@ public final class Main {
         }
     }
 
+    /**
+     * Runs a command with another hardware monitor factory (tests: a fake monitor instead of the real detection).
+     */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, MonitorFactory monitors) {
+        CommandLine cmd = commandLine(out, err);
+        ((RunCommand) cmd.getSubcommands().get("run").getCommand()).monitors = monitors;
+        return cmd.execute(withDefaultSubcommand(args));
+    }
+
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cmd = new CommandLine(new LmsBenchCommand());
         cmd.setOut(out);

@@ -2,11 +2,15 @@ package dev.lmsbench.cli;
 
 import dev.lmsbench.core.event.BenchmarkEvent;
 import dev.lmsbench.core.event.BenchmarkListener;
+import dev.lmsbench.core.engine.BenchmarkEngine;
 import dev.lmsbench.core.event.Progress;
+import dev.lmsbench.core.hardware.HardwareAggregates;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.SideMetric;
 
 import java.io.PrintWriter;
 
@@ -26,6 +30,8 @@ final class ProgressPrinter implements BenchmarkListener {
     private String position = "";
     private long lastDraw;
     private boolean statusShown;
+    /** The latest hardware sample, briefly (VRAM, power), shown on the terminal status line; "" without one. */
+    private String hardware = "";
 
     ProgressPrinter(PrintWriter err, boolean terminal) {
         this.err = err;
@@ -64,6 +70,7 @@ final class ProgressPrinter implements BenchmarkListener {
             }
             case BenchmarkEvent.ModelStarted e -> {
                 position = "[" + e.position() + "/" + e.count() + "] " + e.model().id();
+                hardware = "";
                 line(position + describe(e.model()));
             }
             case BenchmarkEvent.ModelLoading e -> {
@@ -86,10 +93,35 @@ final class ProgressPrinter implements BenchmarkListener {
             case BenchmarkEvent.ModelCompleted e -> line(position + "  done: " + brief(e.summary()));
             case BenchmarkEvent.ModelFailed e -> line(position + "  " + e.summary().status().label() + ": "
                     + e.summary().error());
+            case BenchmarkEvent.HardwareSampled e -> hardware = hardwareBrief(e.sample());
+            case BenchmarkEvent.CoolingDown e -> line(position + "  pausing: " + e.reason()
+                    + "; waiting until it is below the limit (at most "
+                    + BenchmarkEngine.MAX_GUARD_WAIT.toMinutes() + " min)");
+            case BenchmarkEvent.CooledDown e -> line(position + (e.timedOut()
+                    ? "  still over the limit after " + Durations.num(e.seconds(), 1) + " s; going on anyway"
+                    : "  resumed after " + Durations.num(e.seconds(), 1) + " s"));
             case BenchmarkEvent.RunCompleted e -> clearStatus();
             case BenchmarkEvent.RunFailed e -> line("Run stopped: " + e.error()
                     + "; results measured so far are kept");
         }
+    }
+
+    /** {@code  VRAM 5.2 GB, 212 W}: the figures the sample has, or "" when it has none of them. */
+    static String hardwareBrief(HardwareSample sample) {
+        StringBuilder b = new StringBuilder();
+        double vram = HardwareAggregates.vramUsed(sample);
+        if (!Double.isNaN(vram)) {
+            b.append("VRAM ").append(Durations.num(vram / 1e9, 1)).append(" GB");
+        }
+        double watts = HardwareAggregates.power(sample);
+        if (!Double.isNaN(watts)) {
+            b.append(b.isEmpty() ? "" : ", ").append(Durations.num(watts, 0)).append(" W");
+        }
+        double celsius = HardwareAggregates.temperature(sample);
+        if (!Double.isNaN(celsius)) {
+            b.append(b.isEmpty() ? "" : ", ").append(Durations.num(celsius, 0)).append(" °C");
+        }
+        return b.isEmpty() ? "" : "  " + b;
     }
 
     private static String describe(ModelInfo m) {
@@ -107,7 +139,20 @@ final class ProgressPrinter implements BenchmarkListener {
         return "TTFT p50 " + Durations.num(s.ttft().p50(), 3) + " s, decode p50 "
                 + Durations.num(s.decodeTokensPerSecond().p50(), 1) + " tok/s, "
                 + s.successCount() + "/" + s.requestCount() + " ok"
-                + (s.tokens().estimated() ? " (token counts estimated)" : "");
+                + (s.tokens().estimated() ? " (token counts estimated)" : "")
+                + sideBrief(s);
+    }
+
+    /** {@code , VRAM peak 5.2 GB, 212 W mean}: the headline hardware figures when profiled. */
+    private static String sideBrief(ModelSummary s) {
+        StringBuilder b = new StringBuilder();
+        SideMetric.find(s.sideMetrics(), HardwareAggregates.VRAM_USED, SideMetric.Aggregation.MAX)
+                .ifPresent(m -> b.append(", VRAM peak ").append(Durations.num(m.value() / 1e9, 1)).append(" GB"));
+        SideMetric.find(s.sideMetrics(), HardwareAggregates.POWER, SideMetric.Aggregation.MEAN)
+                .ifPresent(m -> b.append(", ").append(Durations.num(m.value(), 0)).append(" W mean"));
+        SideMetric.find(s.sideMetrics(), HardwareAggregates.GUARD_PAUSE, SideMetric.Aggregation.SUM)
+                .ifPresent(m -> b.append(", paused ").append(Durations.num(m.value(), 1)).append(" s to cool"));
+        return b.toString();
     }
 
     private void request(RequestResult r, Progress p) {
@@ -132,7 +177,7 @@ final class ProgressPrinter implements BenchmarkListener {
             long now = System.nanoTime();
             if (now - lastDraw >= REDRAW_NANOS || p.completedRequests() == p.totalRequests()) {
                 lastDraw = now;
-                status(position + "  " + phase + "  " + (r.success() ? figure : "") + tail);
+                status(position + "  " + phase + "  " + (r.success() ? figure : "") + tail + hardware);
             }
         } else {
             line(position + "  " + phase + "  " + figure + tail);

@@ -11,6 +11,9 @@ import dev.lmsbench.core.config.ConfigKeys;
 import dev.lmsbench.core.config.ConfigLayer;
 import dev.lmsbench.core.config.ResolvedConfig;
 import dev.lmsbench.core.engine.BenchmarkEngine;
+import dev.lmsbench.core.hardware.HardwareInfo;
+import dev.lmsbench.core.hardware.HardwareMonitor;
+import dev.lmsbench.core.hardware.HardwareSampler;
 import dev.lmsbench.core.engine.ModelFilter;
 import dev.lmsbench.core.engine.ModelSelector;
 import dev.lmsbench.core.model.BenchmarkReport;
@@ -85,8 +88,7 @@ final class RunCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nCache:%n", order = 4)
     Cache cache = new Cache();
 
-    @ArgGroup(validate = false, heading = "%nProfiling (not available yet: hardware profiling arrives with issue 5):%n",
-            order = 5)
+    @ArgGroup(validate = false, heading = "%nProfiling:%n", order = 5)
     Profiling profiling = new Profiling();
 
     @ArgGroup(validate = false, heading = "%nInference:%n", order = 6)
@@ -216,20 +218,39 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static final class Profiling {
-        @Option(names = "--enable-profiling", order = 1, description = "Sample GPU/CPU/RAM during runs.")
+        @Option(names = "--enable-profiling", order = 1, description = {
+                "Sample GPU/CPU/RAM while each model is loaded and measured; figures go to results.json, "
+                        + "summary.csv and the database."})
         boolean enable;
 
-        @Option(names = "--max-temp", paramLabel = "CELSIUS", order = 2,
-                description = "Pause between runs until the GPU is cooler.")
+        @Option(names = "--profile-interval-ms", paramLabel = "MS", order = 2,
+                description = "Time between hardware samples (default: 250).")
+        Integer intervalMs;
+
+        @Option(names = "--max-temp", paramLabel = "CELSIUS", order = 3,
+                description = "Pause between runs until the GPU is cooler (implies --enable-profiling).")
         Double maxTemp;
 
-        @Option(names = "--max-power", paramLabel = "WATTS", order = 3,
-                description = "Pause between runs until GPU power drops.")
+        @Option(names = "--max-power", paramLabel = "WATTS", order = 4,
+                description = "Pause between runs until GPU power drops (implies --enable-profiling).")
         Double maxPower;
 
-        @Option(names = "--disable-gtt", order = 4, description = "Exclude AMD GTT memory from VRAM figures.")
+        @Option(names = "--disable-gtt", order = 5, description = "Exclude AMD GTT memory from VRAM figures.")
         boolean disableGtt;
+
+        /** Whether a monitor is needed: profiling, or a limit the guard must watch. */
+        boolean requested() {
+            return enable || maxTemp != null || maxPower != null;
+        }
+
+        /** The sampling interval. */
+        Duration interval() {
+            return intervalMs == null ? HardwareSampler.DEFAULT_INTERVAL : Duration.ofMillis(intervalMs);
+        }
     }
+
+    /** Creates the hardware monitor for {@code --enable-profiling}; tests replace it with a fake. */
+    MonitorFactory monitors = MonitorFactory.DETECT;
 
     static final class Inference {
         @Option(names = "--temperature", paramLabel = "T", order = 1,
@@ -420,23 +441,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Flags whose feature arrives in a later issue: say so instead of ignoring them. */
     private void rejectUnavailable() {
-        List<String> given = new ArrayList<>();
-        if (profiling.enable) {
-            given.add("--enable-profiling");
-        }
-        if (profiling.maxTemp != null) {
-            given.add("--max-temp");
-        }
-        if (profiling.maxPower != null) {
-            given.add("--max-power");
-        }
-        if (profiling.disableGtt) {
-            given.add("--disable-gtt");
-        }
-        if (!given.isEmpty()) {
-            throw CliException.usage(String.join(", ", given) + ": hardware profiling is not available yet "
-                    + "(it arrives with the bench-hardware module)");
-        }
+        checkProfiling();
         if (comparison.compareWith != null || comparison.rankBy != null) {
             throw CliException.usage((comparison.compareWith != null ? "--compare-with" : "--rank-by")
                     + ": run comparison is not available yet");
@@ -444,6 +449,68 @@ final class RunCommand implements Callable<Integer> {
         if (server.unifiedKvCache) {
             throw CliException.usage("--unified-kv-cache is not available yet");
         }
+    }
+
+    /** Profiling flags that make no sense alone or out of range are usage errors, not silently ignored. */
+    private void checkProfiling() {
+        if (!profiling.requested()) {
+            List<String> alone = new ArrayList<>();
+            if (profiling.intervalMs != null) {
+                alone.add("--profile-interval-ms");
+            }
+            if (profiling.disableGtt) {
+                alone.add("--disable-gtt");
+            }
+            if (!alone.isEmpty()) {
+                throw CliException.usage(String.join(", ", alone) + " need --enable-profiling");
+            }
+        }
+        if (profiling.intervalMs != null && profiling.intervalMs <= 0) {
+            throw CliException.usage("--profile-interval-ms must be positive, got " + profiling.intervalMs);
+        }
+        if (profiling.maxTemp != null && !(profiling.maxTemp > 0)) {
+            throw CliException.usage("--max-temp must be a positive temperature in °C, got " + profiling.maxTemp);
+        }
+        if (profiling.maxPower != null && !(profiling.maxPower > 0)) {
+            throw CliException.usage("--max-power must be a positive power in W, got " + profiling.maxPower);
+        }
+    }
+
+    /** The monitor for this run, or null without profiling; announces what it detected. */
+    private HardwareMonitor openMonitor(PrintWriter err) {
+        if (!profiling.requested()) {
+            return null;
+        }
+        HardwareMonitor monitor;
+        HardwareInfo info;
+        try {
+            monitor = monitors.create(!profiling.disableGtt);
+            info = monitor.describe();
+        } catch (RuntimeException | LinkageError e) {
+            // a broken native library must never stop a benchmark: measure without profiling
+            LOG.info("hardware detection failed: {}", e.toString());
+            LOG.debug("hardware detection failure", e);
+            err.println("Hardware profiling unavailable (" + e + "); benchmarking without it");
+            err.flush();
+            return null;
+        }
+        err.println("Hardware profiling every " + profiling.interval().toMillis() + " ms: GPU backend "
+                + info.gpuBackend() + ("none".equals(info.gpuBackend()) ? " (CPU and RAM only; see lmsbench.log)"
+                : "") + limits());
+        err.flush();
+        info.notes().forEach(note -> LOG.info("hardware: {}", note));
+        return monitor;
+    }
+
+    private String limits() {
+        List<String> l = new ArrayList<>();
+        if (profiling.maxTemp != null) {
+            l.add("max " + Durations.num(profiling.maxTemp, 1) + " °C");
+        }
+        if (profiling.maxPower != null) {
+            l.add("max " + Durations.num(profiling.maxPower, 1) + " W");
+        }
+        return l.isEmpty() ? "" : "; pausing between runs above " + String.join(", ", l);
     }
 
     /** The configuration flags given on this command line, as a layer. */
@@ -571,12 +638,18 @@ final class RunCommand implements Callable<Integer> {
                         // the simulator's models are virtual: it refuses loads against its own budget
                         builder.memoryBudget(LocalMemory.system()::budgetBytes);
                     }
+                    HardwareMonitor monitor = openMonitor(err);
+                    if (monitor != null) {
+                        builder.monitor(monitor, profiling.interval()).thermalLimits(
+                                profiling.maxTemp == null ? Double.NaN : profiling.maxTemp,
+                                profiling.maxPower == null ? Double.NaN : profiling.maxPower);
+                    }
                     BenchmarkEngine engine = builder
                             .backend(client)
                             .store(store)
                             .listener(new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal()))
                             .build();
-                    try (Interrupts interrupts = new Interrupts(engine::cancel)) {
+                    try (monitor; Interrupts interrupts = new Interrupts(engine::cancel)) {
                         measured = engine.run(run, toMeasure);
                         interruptedRun = interrupts.interrupted();
                         BenchmarkReport report = merge(measured, cached, models);

@@ -32,6 +32,18 @@ class MainTest {
     }
 
     @Test
+    void profilingFlagsThatNeedEnableProfilingAreAUsageError() {
+        assertOneLineUsageError(run("run", "--disable-gtt", "--output-dir", dir.toString()),
+                "--disable-gtt need --enable-profiling");
+        assertOneLineUsageError(run("run", "--profile-interval-ms", "100", "--output-dir", dir.toString()),
+                "--profile-interval-ms need --enable-profiling");
+        assertOneLineUsageError(run("run", "--enable-profiling", "--profile-interval-ms", "0", "--output-dir",
+                dir.toString()), "--profile-interval-ms must be positive");
+        assertOneLineUsageError(run("run", "--max-temp", "-5", "--output-dir", dir.toString()),
+                "--max-temp must be a positive temperature");
+    }
+
+    @Test
     void runsZeroIsAOneLineUsageError() {
         assertOneLineUsageError(run("run", "--runs", "0", "--output-dir", dir.toString()),
                 "--runs: expected an integer between 1 and 100000, got 0");
@@ -68,7 +80,6 @@ class MainTest {
 
     @Test
     void flagsOfFeaturesNotBuiltYetSaySoInsteadOfBeingIgnored() {
-        assertOneLineUsageError(run("run", "--enable-profiling"), "hardware profiling is not available yet");
         assertOneLineUsageError(run("run", "--compare-with", "x"), "--compare-with: run comparison is not available");
         assertOneLineUsageError(run("run", "--unified-kv-cache"), "--unified-kv-cache is not available yet");
     }

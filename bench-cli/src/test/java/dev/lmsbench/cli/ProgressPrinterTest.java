@@ -2,6 +2,8 @@ package dev.lmsbench.cli;
 
 import dev.lmsbench.core.event.BenchmarkEvent;
 import dev.lmsbench.core.event.Progress;
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RequestResult;
@@ -54,5 +56,29 @@ class ProgressPrinterTest {
         assertThat(out).contains("\r\033[2K[1/1] qwen3-8b@q4_k_m  run 2/2 stream  ttft 0.100 s, 10.0 tok/s  "
                 + "[3/5, ETA 0:04]");
         assertThat(out).doesNotEndWith("\n");
+    }
+
+    @Test
+    void thermalPausesAreVisibleLinesAndTheStatusLineShowsTheLatestHardwareSample() {
+        StringWriter out = new StringWriter();
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(out, true), true);
+        p.onEvent(new BenchmarkEvent.RunStarted(RunInfo.start("http://x", BenchmarkSettings.defaults(), "t"),
+                List.of(MODEL), 2));
+        p.onEvent(new BenchmarkEvent.ModelStarted(MODEL, 1, 1));
+        p.onEvent(new BenchmarkEvent.HardwareSampled(MODEL, new HardwareSample(0, 10, -1, -1, -1, -1, List.of(
+                new GpuSample(0, "gpu", 5_200_000_000L, -1, -1, 90, Double.NaN, 212.4, Double.NaN, 71, -1, -1)))));
+        p.onEvent(new BenchmarkEvent.CoolingDown(MODEL, "GPU temperature 91.0 °C is above the limit 85.0 °C"));
+        p.onEvent(new BenchmarkEvent.CooledDown(MODEL, 42.0, false));
+        long ms = 1_000_000L;
+        RequestTimings t = new RequestTimings(0, ms, ms, 100 * ms, 100 * ms, 300 * ms, 310 * ms,
+                new long[]{100 * ms, 200 * ms, 300 * ms});
+        p.onEvent(new BenchmarkEvent.RequestCompleted(new RequestResult(MODEL.id(), 4096, 1, 0, false,
+                RunMode.STREAM, Instant.EPOCH, t, TokenUsage.reported(10, 3, 0), "stop", ""),
+                new Progress(1, 2, Duration.ofSeconds(1), Duration.ofSeconds(1))));
+
+        assertThat(out.toString())
+                .contains("[1/1] qwen3-8b@q4_k_m  pausing: GPU temperature 91.0 °C is above the limit 85.0 °C")
+                .contains("[1/1] qwen3-8b@q4_k_m  resumed after 42.0 s\n")
+                .contains("[1/2, ETA 0:01]  VRAM 5.2 GB, 212 W, 71 °C");
     }
 }

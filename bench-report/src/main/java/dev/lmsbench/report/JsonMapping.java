@@ -15,6 +15,7 @@ import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.model.ServerStats;
+import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.WarmupStats;
 import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.core.stats.Distribution;
@@ -188,6 +189,18 @@ final class JsonMapping {
         server.set("ttft_s", distribution(s.serverTtft()));
         node.put("started_at", instant(s.startedAt()));
         node.put("finished_at", instant(s.finishedAt()));
+        ArrayNode hardware = node.putArray("hardware");
+        s.sideMetrics().forEach(m -> hardware.add(sideMetric(m)));
+        return node;
+    }
+
+    /** One side metric: {@code {name, unit, aggregation, value}}, the same shape for every kind of figure. */
+    static ObjectNode sideMetric(SideMetric m) {
+        ObjectNode node = NODES.objectNode();
+        node.put("name", m.name());
+        node.put("unit", m.unit());
+        node.put("aggregation", m.aggregation().label());
+        number(node, "value", m.value());
         return node;
     }
 

@@ -3,6 +3,8 @@ package dev.lmsbench.report;
 import dev.lmsbench.core.model.Capability;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.SideMetric;
+import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.report.Csv.Column;
 
 import java.util.List;
@@ -78,7 +80,25 @@ final class SummaryCsv {
             text("params", s -> s.model().params()),
             text("capabilities", s -> capabilities(s.model())),
             decimal("server_toks_per_s_p50", s -> s.serverTokensPerSecond().p50()),
-            decimal("server_ttft_s_p50", s -> s.serverTtft().p50()));
+            decimal("server_ttft_s_p50", s -> s.serverTtft().p50()),
+            // hardware profiling (issue 5): empty without --enable-profiling or when the figure was unavailable
+            decimal("vram_peak_gb", s -> side(s, "gpu.vram.used", Aggregation.MAX, 1e9)),
+            decimal("vram_mean_gb", s -> side(s, "gpu.vram.used", Aggregation.MEAN, 1e9)),
+            decimal("vram_model_gb", s -> side(s, "gpu.vram.model", Aggregation.DELTA, 1e9)),
+            decimal("gpu_util_mean_pct", s -> side(s, "gpu.util", Aggregation.MEAN, 1)),
+            decimal("power_mean_w", s -> side(s, "gpu.power", Aggregation.MEAN, 1)),
+            decimal("power_peak_w", s -> side(s, "gpu.power", Aggregation.MAX, 1)),
+            decimal("temp_peak_c", s -> side(s, "gpu.temp", Aggregation.MAX, 1)),
+            decimal("cpu_load_mean_pct", s -> side(s, "cpu.load", Aggregation.MEAN, 1)),
+            decimal("ram_peak_gb", s -> side(s, "ram.used", Aggregation.MAX, 1e9)),
+            decimal("toks_per_s_per_gb_vram", s -> side(s, "efficiency.toks_per_s_per_gb_vram", Aggregation.RATIO,
+                    1)),
+            decimal("toks_per_joule", s -> side(s, "efficiency.toks_per_joule", Aggregation.RATIO, 1)));
+
+    /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
+    static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {
+        return SideMetric.find(s.sideMetrics(), name, aggregation).map(m -> m.value() / scale).orElse(Double.NaN);
+    }
 
     /** The capability labels in enum order joined with {@code ;}, e.g. {@code tool_use;reasoning}; empty for none. */
     static String capabilities(ModelInfo model) {

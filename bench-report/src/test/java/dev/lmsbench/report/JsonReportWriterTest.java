@@ -71,7 +71,10 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "request_count", "success_count", "error_count", "tokens", "tokens_estimated", "load_time_s",
-                "warmup", "throughput", "distributions", "server_distributions", "started_at", "finished_at");
+                "warmup", "throughput", "distributions", "server_distributions", "started_at", "finished_at",
+                "hardware");
+        assertThat(fieldNames(root.at("/models/0/hardware/0"))).containsExactly("name", "unit", "aggregation",
+                "value");
         assertThat(fieldNames(root.at("/models/0/model"))).containsExactly("id", "type", "publisher",
                 "architecture", "quantization", "size_bytes", "max_context_length", "params", "capabilities");
         assertThat(fieldNames(root.at("/models/0/distributions"))).containsExactly("ttft_s", "first_content_s",
@@ -91,6 +94,22 @@ class JsonReportWriterTest {
                 "time_to_first_token_s", "generation_time_s", "stop_reason");
         assertThat(root.get("requests")).hasSize(13);
         assertThat(root.at("/requests/0/warmup").booleanValue()).isTrue();
+    }
+
+    @Test
+    void writesSideMetricsAsNamedUnitCarryingValuesAndAnEmptyArrayWithoutProfiling() throws Exception {
+        JsonNode root = write();
+
+        JsonNode qwen = root.at("/models/0/hardware");
+        assertThat(qwen).hasSize(SampleReports.QWEN_HARDWARE.size());
+        assertThat(qwen.get(0).get("name").asText()).isEqualTo("gpu.vram.used");
+        assertThat(qwen.get(0).get("unit").asText()).isEqualTo("bytes");
+        assertThat(qwen.get(0).get("aggregation").asText()).isEqualTo("max");
+        assertThat(qwen.get(0).get("value").doubleValue()).isEqualTo(7_812_345_678.0);
+        assertThat(qwen.get(7).get("unit").asText()).isEqualTo("°C");
+        assertThat(root.at("/models/1/hardware")).hasSize(SampleReports.LLAMA_HARDWARE.size());
+        assertThat(root.at("/models/2/hardware").isArray()).isTrue();
+        assertThat(root.at("/models/2/hardware")).isEmpty();
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.lmsbench.core.model.Capability;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.SideMetric;
+import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
@@ -58,6 +60,34 @@ final class SampleReports {
     private SampleReports() {
     }
 
+    /** A profiled model on a GPU with power readings: every figure present, including a thermal pause. */
+    static final List<SideMetric> QWEN_HARDWARE = List.of(
+            new SideMetric("gpu.vram.used", "bytes", Aggregation.MAX, 7_812_345_678.0),
+            new SideMetric("gpu.vram.used", "bytes", Aggregation.MEAN, 7_654_321_098.5),
+            new SideMetric("gpu.vram.model", "bytes", Aggregation.DELTA, 5_368_709_120.0),
+            new SideMetric("gpu.util", "%", Aggregation.MEAN, 87.25),
+            new SideMetric("gpu.util", "%", Aggregation.MAX, 99.0),
+            new SideMetric("gpu.power", "W", Aggregation.MEAN, 212.375),
+            new SideMetric("gpu.power", "W", Aggregation.MAX, 287.5),
+            new SideMetric("gpu.temp", "°C", Aggregation.MAX, 78.0),
+            new SideMetric("gpu.temp", "°C", Aggregation.MEAN, 71.5),
+            new SideMetric("cpu.load", "%", Aggregation.MEAN, 12.125),
+            new SideMetric("cpu.load", "%", Aggregation.MAX, 31.0),
+            new SideMetric("ram.used", "bytes", Aggregation.MAX, 14_123_456_789.0),
+            new SideMetric("ram.used", "bytes", Aggregation.MEAN, 13_987_654_321.0),
+            new SideMetric("process.rss", "bytes", Aggregation.MAX, 412_345_678.0),
+            new SideMetric("efficiency.toks_per_s_per_gb_vram", "tok/s/GB", Aggregation.RATIO, 3.7423),
+            new SideMetric("efficiency.toks_per_joule", "tok/J", Aggregation.RATIO, 0.1377),
+            new SideMetric("guard.pause", "s", Aggregation.SUM, 12.5));
+
+    /** A profiled model without GPU readings (no GPU library): CPU and RAM only. */
+    static final List<SideMetric> LLAMA_HARDWARE = List.of(
+            new SideMetric("cpu.load", "%", Aggregation.MEAN, 64.5),
+            new SideMetric("cpu.load", "%", Aggregation.MAX, 100.0),
+            new SideMetric("ram.used", "bytes", Aggregation.MAX, 9_500_000_000.0),
+            new SideMetric("ram.used", "bytes", Aggregation.MEAN, 9_250_000_000.0),
+            new SideMetric("process.rss", "bytes", Aggregation.MAX, 398_000_000.0));
+
     static BenchmarkSettings settings() {
         return BenchmarkSettings.defaults()
                 .withPrompt(PROMPT)
@@ -107,7 +137,7 @@ final class SampleReports {
         List<RequestResult> qwenRequests = qwen.run(qwenSettings.runs() * qwenSettings.parallel(), 3);
         all.addAll(qwenRequests);
         models.add(ModelSummary.of(QWEN, qwenSettings, qwenRequests, RunStatus.COMPLETED, "", 4.25,
-                qwenStart, clock.now()));
+                qwenStart, clock.now(), QWEN_HARDWARE));
 
         BenchmarkSettings llamaSettings = settings().withContextLength(0).withParallel(1).withWarmupRuns(1)
                 .withNonStreaming(false);
@@ -117,7 +147,7 @@ final class SampleReports {
         all.addAll(llamaRequests);
         models.add(ModelSummary.of(LLAMA, llamaSettings, llamaRequests,
                 cancel ? RunStatus.CANCELLED : RunStatus.COMPLETED, cancel ? "cancelled by user" : "", Double.NaN,
-                llamaStart, clock.now()));
+                llamaStart, clock.now(), LLAMA_HARDWARE));
 
         if (!cancel) {
             Instant mistralStart = clock.now();

@@ -26,7 +26,9 @@ class SummaryCsvTest {
             "warmup_load_est_s", "load_time_s", "quantization", "architecture", "size_bytes", "error",
             "ttft_s_p95", "e2e_s_mean", "e2e_s_p90", "completion_toks_per_s_mean", "completion_toks_per_s_p50",
             "warmup_count", "max_context_length", "started_at", "finished_at",
-            "params", "capabilities", "server_toks_per_s_p50", "server_ttft_s_p50");
+            "params", "capabilities", "server_toks_per_s_p50", "server_ttft_s_p50",
+            "vram_peak_gb", "vram_mean_gb", "vram_model_gb", "gpu_util_mean_pct", "power_mean_w", "power_peak_w",
+            "temp_peak_c", "cpu_load_mean_pct", "ram_peak_gb", "toks_per_s_per_gb_vram", "toks_per_joule");
 
     @TempDir
     Path dir;
@@ -105,5 +107,21 @@ class SummaryCsvTest {
     private Path write() throws Exception {
         new CsvReportWriter().write(SampleReports.completed(), dir);
         return dir.resolve("summary.csv");
+    }
+
+    @Test
+    void writesHardwareColumnsInGbAndLeavesUnmeasuredFiguresEmpty() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        assertThat(rows.get(0)).containsEntry("vram_peak_gb", "7.812346").containsEntry("vram_model_gb", "5.368709")
+                .containsEntry("power_mean_w", "212.375").containsEntry("temp_peak_c", "78")
+                .containsEntry("toks_per_joule", "0.1377");
+        assertThat(rows.get(1)).as("no GPU library: CPU and RAM only, never zeros")
+                .containsEntry("vram_peak_gb", "").containsEntry("power_mean_w", "")
+                .containsEntry("toks_per_joule", "").containsEntry("cpu_load_mean_pct", "64.5")
+                .containsEntry("ram_peak_gb", "9.5");
+        for (String column : EXPECTED_HEADER.subList(EXPECTED_HEADER.indexOf("vram_peak_gb"),
+                EXPECTED_HEADER.size())) {
+            assertThat(rows.get(2)).as(column).containsEntry(column, "");
+        }
     }
 }

@@ -3,6 +3,10 @@ package dev.lmsbench.core.engine;
 import dev.lmsbench.core.event.BenchmarkEvent;
 import dev.lmsbench.core.event.BenchmarkListener;
 import dev.lmsbench.core.event.Progress;
+import dev.lmsbench.core.hardware.HardwareAggregates;
+import dev.lmsbench.core.hardware.HardwareMonitor;
+import dev.lmsbench.core.hardware.HardwareSample;
+import dev.lmsbench.core.hardware.HardwareSampler;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.LoadOutcome;
@@ -13,6 +17,7 @@ import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.InferenceBackend;
@@ -24,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +38,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a benchmark: for each model, load, warmup, N measured runs, unload. The unload is guaranteed (it runs in a
@@ -50,10 +57,18 @@ import java.util.concurrent.Future;
  * BenchmarkReport report = engine.run(RunInfo.start(backend.endpoint(), settings, "1.0"), models);
  * }</pre>
  *
+ * <p>Hardware profiling ({@link Builder#monitor}): one sample just before loading, periodic samples from just after
+ * loading through warmups and measured runs, stopped before unloading; the aggregates become the model's
+ * {@link ModelSummary#sideMetrics()}. With {@link Builder#thermalLimits}, the engine pauses before each measured run
+ * while the GPU is over a limit (at most {@link #MAX_GUARD_WAIT}) and records the pause as {@code guard.pause}.
+ *
  * <p>Thread safety: {@link #run} is called from one thread at a time; {@link #cancel()} may be called from any thread
  * (a signal handler, a web request) and makes {@code run} return a {@link RunStatus#CANCELLED} report promptly.
  */
 public final class BenchmarkEngine {
+
+    /** The longest the thermal/power guard waits before one run; after that the run goes on anyway. */
+    public static final Duration MAX_GUARD_WAIT = Duration.ofMinutes(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkEngine.class);
 
@@ -62,6 +77,11 @@ public final class BenchmarkEngine {
     private final List<BenchmarkListener> listeners;
     private final Clock clock;
     private final java.util.function.LongSupplier memoryBudget;
+    private final HardwareMonitor monitor;
+    private final Duration sampleInterval;
+    private final double maxTempC;
+    private final double maxPowerW;
+    private final Duration maxGuardWait;
     private final Object emitLock = new Object();
     private volatile boolean cancelled;
 
@@ -71,6 +91,11 @@ public final class BenchmarkEngine {
         this.listeners = List.copyOf(b.listeners);
         this.clock = b.clock;
         this.memoryBudget = b.memoryBudget;
+        this.monitor = b.monitor;
+        this.sampleInterval = b.sampleInterval;
+        this.maxTempC = b.maxTempC;
+        this.maxPowerW = b.maxPowerW;
+        this.maxGuardWait = b.maxGuardWait;
     }
 
     /** A new builder. @return the builder */
@@ -103,11 +128,12 @@ public final class BenchmarkEngine {
         List<ModelSummary> summaries = new ArrayList<>();
         List<RequestResult> allRequests = new ArrayList<>();
         emit(new BenchmarkEvent.RunStarted(run, models, total));
-        try {
+        try (Profiler profiler = monitor == null ? null : new Profiler()) {
             for (int i = 0; i < models.size() && !cancelled; i++) {
                 ModelInfo model = models.get(i);
                 List<RequestResult> requests = Collections.synchronizedList(new ArrayList<>());
-                ModelSummary summary = benchmarkModel(run, model, i + 1, models.size(), requests, progress);
+                ModelSummary summary = benchmarkModel(run, model, i + 1, models.size(), requests, progress,
+                        profiler);
                 summaries.add(summary);
                 synchronized (requests) {
                     allRequests.addAll(requests);
@@ -133,7 +159,8 @@ public final class BenchmarkEngine {
     }
 
     private ModelSummary benchmarkModel(RunInfo run, ModelInfo model, int position, int count,
-                                        List<RequestResult> requests, ProgressTracker progress) {
+                                        List<RequestResult> requests, ProgressTracker progress,
+                                        Profiler profiler) {
         BenchmarkSettings settings = run.settings();
         Instant started = clock.instant();
         emit(new BenchmarkEvent.ModelStarted(model, position, count));
@@ -151,10 +178,16 @@ public final class BenchmarkEngine {
         try {
             emit(new BenchmarkEvent.ModelLoading(model));
             LoadOutcome outcome = null;
+            if (profiler != null) {
+                profiler.beforeLoad(model);
+            }
             try {
                 outcome = backend.load(model, settings.load());
                 loadSeconds = outcome.seconds();
                 emit(new BenchmarkEvent.ModelLoaded(model, outcome));
+                if (profiler != null) {
+                    profiler.afterLoad();
+                }
             } catch (BackendException e) {
                 LOG.debug("loading {} failed", model.id(), e);
                 if (e.insufficientResources()) {
@@ -167,7 +200,7 @@ public final class BenchmarkEngine {
                 emit(new BenchmarkEvent.ModelLoadFailed(model, e.getMessage()));
             }
             if (outcome != null) {
-                String failure = measure(model, settings, requests, progress);
+                String failure = measure(model, settings, requests, progress, profiler);
                 if (cancelled) {
                     status = RunStatus.CANCELLED;
                     error = "cancelled by user";
@@ -177,6 +210,9 @@ public final class BenchmarkEngine {
                 }
             }
         } finally {
+            if (profiler != null) {
+                profiler.stop();
+            }
             // the unload is guaranteed whenever loading was attempted, whatever happened since
             String unloadError = "";
             try {
@@ -194,6 +230,9 @@ public final class BenchmarkEngine {
         }
         ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, loadSeconds, started,
                 clock.instant());
+        if (profiler != null) {
+            summary = summary.withSideMetrics(profiler.sideMetrics(summary));
+        }
         if (status == RunStatus.COMPLETED) {
             if (store != null) {
                 try {
@@ -227,7 +266,7 @@ public final class BenchmarkEngine {
 
     /** Runs warmups and measured runs; returns a failure reason when the model cannot be benchmarked, else null. */
     private String measure(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
-                           ProgressTracker progress) {
+                           ProgressTracker progress, Profiler profiler) {
         String firstWarmupError = null;
         int warmupSuccesses = 0;
         for (int i = 0; i < settings.warmupRuns() && !cancelled; i++) {
@@ -245,9 +284,16 @@ public final class BenchmarkEngine {
             return "every warmup request failed: " + firstWarmupError;
         }
         for (int run = 0; run < settings.runs() && !cancelled; run++) {
+            if (profiler != null) {
+                profiler.guard();
+                profiler.measuring(true);
+            }
             batch(model, settings, run, RunMode.STREAM, requests, progress);
             if (settings.nonStreaming() && !cancelled) {
                 batch(model, settings, run, RunMode.NONSTREAM, requests, progress);
+            }
+            if (profiler != null) {
+                profiler.measuring(false);
             }
         }
         return null;
@@ -329,6 +375,134 @@ public final class BenchmarkEngine {
         }
     }
 
+    /** Hardware profiling and the thermal/power guard of one run, one model at a time. Engine thread only. */
+    private final class Profiler implements AutoCloseable {
+        private final HardwareSampler sampler;
+        private volatile ModelInfo current;
+        private HardwareSample beforeLoad;
+        private HardwareSample afterLoad;
+        private List<HardwareSample> samples = List.of();
+        private long measuredNanos;
+        private long measuringSince = -1;
+        private double pausedSeconds;
+        private boolean paused;
+        private boolean sampling;
+
+        Profiler() {
+            this.sampler = new HardwareSampler(monitor, sampleInterval, s -> {
+                ModelInfo model = current;
+                if (model != null) {
+                    emit(new BenchmarkEvent.HardwareSampled(model, s));
+                }
+            });
+        }
+
+        void beforeLoad(ModelInfo model) {
+            current = model;
+            afterLoad = null;
+            samples = List.of();
+            measuredNanos = 0;
+            measuringSince = -1;
+            pausedSeconds = 0;
+            paused = false;
+            beforeLoad = sampler.sampleNow();
+        }
+
+        void afterLoad() {
+            afterLoad = sampler.sampleNow();
+            sampler.start();
+            sampling = true;
+        }
+
+        void stop() {
+            measuring(false);
+            if (sampling) {
+                samples = sampler.stop();
+                sampling = false;
+            }
+        }
+
+        void measuring(boolean on) {
+            long now = System.nanoTime();
+            if (on && measuringSince < 0) {
+                measuringSince = now;
+            } else if (!on && measuringSince >= 0) {
+                measuredNanos += now - measuringSince;
+                measuringSince = -1;
+            }
+        }
+
+        /** Waits while the latest sample is over a limit, up to the maximum wait; records the pause. */
+        void guard() {
+            if (Double.isNaN(maxTempC) && Double.isNaN(maxPowerW)) {
+                return;
+            }
+            HardwareSample latest = sampler.sampleNow();
+            String reason = overLimit(latest);
+            if (reason == null) {
+                return;
+            }
+            ModelInfo model = current;
+            LOG.info("{}: pausing, {}", model.id(), reason);
+            emit(new BenchmarkEvent.CoolingDown(model, reason));
+            long start = System.nanoTime();
+            long deadline = start + maxGuardWait.toNanos();
+            boolean timedOut = false;
+            while (reason != null && !cancelled) {
+                if (System.nanoTime() - deadline >= 0) {
+                    timedOut = true;
+                    break;
+                }
+                LockSupport.parkNanos(sampleInterval.toNanos());
+                if (Thread.currentThread().isInterrupted()) {
+                    cancel();
+                    break;
+                }
+                HardwareSample s = sampler.sampleNow();
+                reason = s == null ? reason : overLimit(s);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            pausedSeconds += seconds;
+            paused = true;
+            emit(new BenchmarkEvent.CooledDown(model, seconds, timedOut));
+        }
+
+        private String overLimit(HardwareSample s) {
+            if (s == null) {
+                return null;
+            }
+            double temp = HardwareAggregates.temperature(s);
+            if (!Double.isNaN(maxTempC) && !Double.isNaN(temp) && temp > maxTempC) {
+                return String.format(java.util.Locale.ROOT, "GPU temperature %.1f °C is above the limit %.1f °C",
+                        temp, maxTempC);
+            }
+            double power = HardwareAggregates.power(s);
+            if (!Double.isNaN(maxPowerW) && !Double.isNaN(power) && power > maxPowerW) {
+                return String.format(java.util.Locale.ROOT, "GPU power %.1f W is above the limit %.1f W",
+                        power, maxPowerW);
+            }
+            return null;
+        }
+
+        List<SideMetric> sideMetrics(ModelSummary summary) {
+            List<SideMetric> out = new ArrayList<>(HardwareAggregates.of(beforeLoad, afterLoad, samples));
+            double seconds = measuredNanos > 0 ? measuredNanos / 1e9 : Double.NaN;
+            out.addAll(HardwareAggregates.efficiency(out, summary.decodeTokensPerSecond().p50(),
+                    summary.tokens().completion(), seconds));
+            if (paused) {
+                out.add(new SideMetric(HardwareAggregates.GUARD_PAUSE, "s", SideMetric.Aggregation.SUM,
+                        pausedSeconds));
+            }
+            current = null;
+            return out;
+        }
+
+        @Override
+        public void close() {
+            sampler.close();
+        }
+    }
+
     /** Builds a {@link BenchmarkEngine}. */
     public static final class Builder {
         private InferenceBackend backend;
@@ -336,8 +510,51 @@ public final class BenchmarkEngine {
         private final List<BenchmarkListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private java.util.function.LongSupplier memoryBudget;
+        private HardwareMonitor monitor;
+        private Duration sampleInterval = HardwareSampler.DEFAULT_INTERVAL;
+        private double maxTempC = Double.NaN;
+        private double maxPowerW = Double.NaN;
+        private Duration maxGuardWait = MAX_GUARD_WAIT;
 
         private Builder() {
+        }
+
+        /**
+         * Profiles the hardware while each model is loaded and measured (optional). The engine neither closes the
+         * monitor nor lets its failures stop a run.
+         *
+         * @param value    the monitor, or null for none
+         * @param interval time between samples, positive (e.g. {@link HardwareSampler#DEFAULT_INTERVAL})
+         * @return this
+         */
+        public Builder monitor(HardwareMonitor value, Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("sampling interval must be positive: " + interval);
+            }
+            this.monitor = value;
+            this.sampleInterval = interval;
+            return this;
+        }
+
+        /**
+         * Pauses before each measured run while the hottest GPU is above {@code maxTempC} or the GPUs together draw
+         * more than {@code maxPowerW}. Needs {@link #monitor}; without it the limits have no effect.
+         *
+         * @param maxTempC  degrees Celsius, or NaN for no limit
+         * @param maxPowerW watts, or NaN for no limit
+         * @return this
+         */
+        public Builder thermalLimits(double maxTempC, double maxPowerW) {
+            this.maxTempC = maxTempC;
+            this.maxPowerW = maxPowerW;
+            return this;
+        }
+
+        /** The longest the guard waits before one run (tests). @param value the wait @return this */
+        Builder maxGuardWait(Duration value) {
+            this.maxGuardWait = Objects.requireNonNull(value, "maxGuardWait");
+            return this;
         }
 
         /**

@@ -1,5 +1,6 @@
 package dev.lmsbench.core.event;
 
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
@@ -15,7 +16,11 @@ import java.util.List;
  * <p>Pairing contract: every {@link RunStarted} is followed by exactly one {@link RunCompleted} or {@link RunFailed};
  * every {@link ModelStarted} by exactly one {@link ModelCompleted} or {@link ModelFailed}; every {@link ModelLoading}
  * by exactly one {@link ModelLoaded} or {@link ModelLoadFailed}; a model whose loading was attempted gets one
- * {@link ModelUnloaded} before its {@code ModelCompleted}/{@code ModelFailed}.
+ * {@link ModelUnloaded} before its {@code ModelCompleted}/{@code ModelFailed}; every {@link CoolingDown} by exactly
+ * one {@link CooledDown}.
+ *
+ * <p>With hardware profiling, {@link HardwareSampled} comes from the sampler thread, between the model's
+ * {@link ModelLoaded} and {@link ModelUnloaded}; events are still delivered one at a time.
  */
 public sealed interface BenchmarkEvent {
 
@@ -114,5 +119,33 @@ public sealed interface BenchmarkEvent {
      * @param partial the results measured before it ended
      */
     record RunFailed(String error, BenchmarkReport partial) implements BenchmarkEvent {
+    }
+
+    /**
+     * A periodic hardware sample was taken while the model was loaded (only with profiling).
+     *
+     * @param model  the model being benchmarked
+     * @param sample the sample
+     */
+    record HardwareSampled(ModelInfo model, HardwareSample sample) implements BenchmarkEvent {
+    }
+
+    /**
+     * The thermal/power guard pauses before the next run because the GPU is over a limit.
+     *
+     * @param model  the model being benchmarked
+     * @param reason one line, e.g. {@code temperature 91.0 °C > limit 85.0 °C}
+     */
+    record CoolingDown(ModelInfo model, String reason) implements BenchmarkEvent {
+    }
+
+    /**
+     * The guard's pause ended.
+     *
+     * @param model    the model being benchmarked
+     * @param seconds  how long it paused
+     * @param timedOut true when it gave up waiting (the run goes on anyway)
+     */
+    record CooledDown(ModelInfo model, double seconds, boolean timedOut) implements BenchmarkEvent {
     }
 }

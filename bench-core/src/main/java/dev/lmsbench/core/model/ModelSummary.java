@@ -43,6 +43,8 @@ import java.util.function.ToDoubleFunction;
  * @param serverTokensPerSecond    the server's own {@code stats.tokens_per_second} over measured streaming requests
  *                                 that reported it (LM Studio); empty when the server reports none
  * @param serverTtft               the server's own time to first token (seconds), likewise
+ * @param sideMetrics              secondary figures measured alongside (hardware profiling, efficiency, thermal
+ *                                 pauses), each named, with a unit and an aggregation; empty without profiling
  */
 public record ModelSummary(
         ModelInfo model,
@@ -70,7 +72,8 @@ public record ModelSummary(
         Instant startedAt,
         Instant finishedAt,
         Distribution serverTokensPerSecond,
-        Distribution serverTtft) {
+        Distribution serverTtft,
+        List<SideMetric> sideMetrics) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -84,6 +87,7 @@ public record ModelSummary(
         // rows stored before these fields existed read back as null
         serverTokensPerSecond = Objects.requireNonNullElse(serverTokensPerSecond, Distribution.EMPTY);
         serverTtft = Objects.requireNonNullElse(serverTtft, Distribution.EMPTY);
+        sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
     }
 
     /**
@@ -96,7 +100,21 @@ public record ModelSummary(
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft);
+                serverTokensPerSecond, serverTtft, sideMetrics);
+    }
+
+    /**
+     * This result with other side metrics.
+     *
+     * @param metrics the side metrics
+     * @return the copy
+     */
+    public ModelSummary withSideMetrics(List<SideMetric> metrics) {
+        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
+                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
+                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
+                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
+                serverTokensPerSecond, serverTtft, metrics);
     }
 
     /**
@@ -130,6 +148,26 @@ public record ModelSummary(
     public static ModelSummary of(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
                                   RunStatus status, String error, double loadSeconds,
                                   Instant startedAt, Instant finishedAt) {
+        return of(model, settings, requests, status, error, loadSeconds, startedAt, finishedAt, List.of());
+    }
+
+    /**
+     * Summarizes one model's requests, with side metrics.
+     *
+     * @param model       the model
+     * @param settings    the settings it ran with (context, parallel, runs)
+     * @param requests    every request of the model, warmups included (they only feed {@link WarmupStats})
+     * @param status      how it ended
+     * @param error       why it failed, or {@code ""}
+     * @param loadSeconds measured load time or {@code NaN}
+     * @param startedAt   start time
+     * @param finishedAt  end time
+     * @param sideMetrics secondary figures (hardware profiling), possibly empty
+     * @return the summary
+     */
+    public static ModelSummary of(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
+                                  RunStatus status, String error, double loadSeconds,
+                                  Instant startedAt, Instant finishedAt, List<SideMetric> sideMetrics) {
         List<RequestResult> warmups = new ArrayList<>();
         List<RequestResult> stream = new ArrayList<>();
         List<RequestResult> nonStream = new ArrayList<>();
@@ -194,7 +232,8 @@ public record ModelSummary(
                 new TokenTotals(prompt, completion, reasoning, estimated),
                 WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
                 dist(stream, r -> r.serverStats().tokensPerSecond()),
-                dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()));
+                dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
+                sideMetrics);
     }
 
     private static Distribution dist(List<RequestResult> results, ToDoubleFunction<RequestResult> metric) {

@@ -1,0 +1,23 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.core.hardware.HardwareMonitor;
+import dev.lmsbench.hardware.HardwareMonitors;
+
+/**
+ * Where {@code run --enable-profiling} gets its hardware monitor: the seam between the CLI and bench-hardware, so
+ * tests can hand in a fake monitor.
+ */
+@FunctionalInterface
+interface MonitorFactory {
+
+    /** The real one: detects NVML, ROCm SMI or CPU-only monitoring (bench-hardware). */
+    MonitorFactory DETECT = HardwareMonitors::detect;
+
+    /**
+     * Creates a monitor; the caller closes it.
+     *
+     * @param includeGtt whether AMD GTT memory is sampled ({@code false} with {@code --disable-gtt})
+     * @return the monitor, never null
+     */
+    HardwareMonitor create(boolean includeGtt);
+}

@@ -1,0 +1,68 @@
+package dev.lmsbench.hardware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lmsbench.core.hardware.HardwareInfo;
+import dev.lmsbench.core.hardware.HardwareMonitor;
+import dev.lmsbench.core.hardware.HardwareSample;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** CPU and RAM through OSHI on this machine: plausible values, not exact ones. */
+class OshiCpuMemoryTest {
+
+    @AfterEach
+    void reset() {
+        FakeGpuLibraries.reset();
+    }
+
+    @Test
+    void readsPlausibleMemoryFiguresOfThisMachine() {
+        OshiCpuMemory.Figures figures = new OshiCpuMemory().sample();
+
+        assertThat(figures.ramTotalBytes()).isPositive();
+        assertThat(figures.ramUsedBytes()).isPositive().isLessThanOrEqualTo(figures.ramTotalBytes());
+        assertThat(figures.swapUsedBytes()).isGreaterThanOrEqualTo(0);
+        assertThat(figures.processRssBytes()).isPositive().isLessThan(figures.ramTotalBytes());
+    }
+
+    @Test
+    void cpuLoadIsNanOnTheFirstSampleAndAPercentOrNanAfterwards() {
+        OshiCpuMemory cpu = new OshiCpuMemory();
+
+        assertThat(cpu.sample().cpuLoad()).isNaN();
+        double load = cpu.sample().cpuLoad();
+
+        // NaN when no clock tick passed between the two samples, which is likely this quickly
+        assertThat(Double.isNaN(load) || (load >= 0 && load <= 100)).as("load %s", load).isTrue();
+    }
+
+    @Test
+    void describesTheCpuAndOperatingSystem() {
+        FakeGpuLibraries.useNone();
+        try (HardwareMonitor monitor = HardwareMonitors.detect()) {
+            HardwareInfo info = monitor.describe();
+
+            assertThat(info.cpuModel()).isNotBlank();
+            assertThat(info.os()).isNotBlank();
+            assertThat(info.logicalCores()).isPositive();
+            assertThat(info.physicalCores()).isPositive().isLessThanOrEqualTo(info.logicalCores());
+            assertThat(info.ramTotalBytes()).isPositive();
+            assertThat(info.notes()).first().asString().startsWith("oshi: ");
+        }
+    }
+
+    @Test
+    void aCpuOnlyMonitorSamplesCpuAndRamWithNoGpus() {
+        FakeGpuLibraries.useNone();
+        try (HardwareMonitor monitor = HardwareMonitors.detect()) {
+            long before = System.nanoTime();
+            HardwareSample sample = monitor.sample();
+
+            assertThat(sample.nanoTime()).isGreaterThanOrEqualTo(before);
+            assertThat(sample.gpus()).isEmpty();
+            assertThat(sample.ramTotalBytes()).isEqualTo(monitor.describe().ramTotalBytes());
+            assertThat(sample.processRssBytes()).isPositive();
+        }
+    }
+}
