@@ -97,6 +97,18 @@ class MainTest {
     }
 
     @Test
+    void hwSaysWhichBackendsWereTriedAndWhyAndSamplesCpuAndRam() {
+        Outcome o = run("hw");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("GPU backend:").contains("Backends tried:").contains("nvml:")
+                .contains("rocm-smi:");
+        assertThat(o.out()).containsPattern("RAM: +[0-9.]+ GB used of [0-9.]+ GB");
+        Outcome json = run("hw", "--json");
+        assertThat(json.code()).isZero();
+        assertThat(json.out()).contains("\"gpuBackend\"").contains("\"ramTotalBytes\"");
+    }
+
+    @Test
     void versionNamesTheTool() {
         Outcome o = run("--version");
         assertThat(o.code()).isZero();

@@ -1,0 +1,81 @@
+package dev.lmsbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareInfo;
+import dev.lmsbench.core.hardware.HardwareMonitor;
+import dev.lmsbench.core.hardware.HardwareSample;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lmsbench hw}: what hardware monitoring detected, which backend is used and why, and one live sample. */
+@Command(name = "hw", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
+        description = {"Prints the detected CPU, RAM and GPUs, which GPU backend is used and why each other one is "
+                + "not, and one live sample (see docs/hardware.md)."})
+final class HwCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON for machines instead of text.")
+    boolean json;
+
+    @Option(names = "--disable-gtt", description = "Leave AMD GTT memory out of the sample.")
+    boolean disableGtt;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (HardwareMonitor monitor = MonitorFactory.DETECT.create(!disableGtt)) {
+            HardwareInfo info = monitor.describe();
+            monitor.sample(); // CPU load is measured between two samples
+            HardwareSample sample = monitor.sample();
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("info", info);
+                doc.put("sample", sample);
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(doc));
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.println("OS:          " + info.os());
+            out.println("CPU:         " + info.cpuModel() + " (" + info.physicalCores() + " cores, "
+                    + info.logicalCores() + " threads)");
+            out.println("RAM:         " + gb(sample.ramUsedBytes()) + " used of " + gb(info.ramTotalBytes())
+                    + ", process " + gb(sample.processRssBytes()) + ", CPU load " + pct(sample.cpuLoad()));
+            out.println("GPU backend: " + info.gpuBackend() + (info.driver().isEmpty() ? "" : ", driver "
+                    + info.driver()));
+            for (GpuSample g : sample.gpus()) {
+                out.println("GPU " + g.index() + ":       " + g.name() + ": VRAM " + gb(g.vramUsedBytes()) + " of "
+                        + gb(g.vramTotalBytes()) + (g.gttUsedBytes() >= 0 ? ", GTT " + gb(g.gttUsedBytes()) : "")
+                        + ", util " + pct(g.gpuUtilization()) + ", " + Durations.num(g.powerWatts(), 1) + " W of "
+                        + Durations.num(g.powerLimitWatts(), 1) + " W, " + Durations.num(g.temperatureCelsius(), 0)
+                        + " °C");
+            }
+            out.println("Backends tried:");
+            for (String note : info.notes()) {
+                out.println("  " + note);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String gb(long bytes) {
+        return bytes < 0 ? "unknown" : Durations.num(bytes / 1e9, 2) + " GB";
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "unknown" : Durations.num(v, 0) + "%";
+    }
+}
