@@ -495,8 +495,12 @@ final class RunCommand implements Callable<Integer> {
             return null;
         }
         err.println("Hardware profiling every " + profiling.interval().toMillis() + " ms: GPU backend "
-                + info.gpuBackend() + ("none".equals(info.gpuBackend()) ? " (CPU and RAM only; see lmsbench.log)"
-                : "") + limits());
+                + info.gpuBackend() + ("none".equals(info.gpuBackend()) ? " (CPU and RAM only)" : "") + limits());
+        if ("none".equals(info.gpuBackend())) {
+            // say why each GPU backend is unavailable, so "no GPU data" is never a silent zero
+            info.notes().stream().filter(n -> !n.startsWith("oshi:") && !n.startsWith("none:"))
+                    .forEach(n -> err.println("  GPU data unavailable: " + n));
+        }
         err.flush();
         info.notes().forEach(note -> LOG.info("hardware: {}", note));
         return monitor;

@@ -24,17 +24,27 @@ final class JarProcess {
     }
 
     static JarProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), List.of(), args);
+    }
+
+    /** Starts the jar with extra environment variables and JVM options (before {@code -jar}). */
+    static JarProcess start(Path workDir, java.util.Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException {
         String jar = System.getProperty("lmsbench.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("lmsbench.jar not built: " + jar);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar));
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new JarProcess(p, out, err);
     }
 
