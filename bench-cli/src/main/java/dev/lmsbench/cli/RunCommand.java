@@ -690,7 +690,7 @@ final class RunCommand implements Callable<Integer> {
             measured.models().stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
         }
         return new BenchmarkReport(measured.run(), measured.status(), measured.finishedAt(), all,
-                measured.requests());
+                measured.requests(), measured.hardware());
     }
 
     /** The latest stored result of this model measured with exactly these settings, marked cached. */

@@ -57,6 +57,9 @@ class FakeGpuProfilingIT {
         assertThat(metric(hw, "gpu.power", "max")).isCloseTo(312.5, within(1e-9));
         assertThat(metric(hw, "gpu.power", "mean")).isCloseTo(312.5, within(1e-9));
         assertThat(metric(hw, "gpu.temp", "max")).isEqualTo(71.0);
+        JsonNode detected = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("hardware");
+        assertThat(detected.path("gpu_backend").asText()).isEqualTo("nvml");
+        assertThat(detected.path("gpus").get(0).path("name").asText()).isEqualTo("NVIDIA GeForce RTX 4090");
 
         List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
         List<String> header = List.of(csv.get(0).split(","));
@@ -134,8 +137,11 @@ class FakeGpuProfilingIT {
         assertThat(p.waitFor(Duration.ofSeconds(120))).as(p.err()).isZero();
         assertThat(p.err()).contains("GPU data unavailable: nvml: nvmlInit_v2 returned 9 "
                 + "(NVML_ERROR_DRIVER_NOT_LOADED)");
-        JsonNode hw = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("models").get(0)
-                .path("hardware");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.path("hardware").path("gpu_backend").asText()).isEqualTo("none");
+        assertThat(results.path("hardware").path("notes").toString())
+                .contains("nvml: nvmlInit_v2 returned 9 (NVML_ERROR_DRIVER_NOT_LOADED)");
+        JsonNode hw = results.path("models").get(0).path("hardware");
         assertThat(metric(hw, "ram.used", "max")).isPositive();
         for (JsonNode m : hw) {
             assertThat(m.path("name").asText()).doesNotStartWith("gpu.");

@@ -55,11 +55,46 @@ final class JsonMapping {
         root.put("schema_version", SCHEMA_VERSION);
         root.set("tool", tool(report.run().toolVersion()));
         root.set("run", run(report.run(), report.finishedAt(), report.status()));
+        root.set("hardware", hardware(report.hardware()));
         ArrayNode models = root.putArray("models");
         report.models().forEach(m -> models.add(modelSummary(m)));
         ArrayNode requests = root.putArray("requests");
         report.requests().forEach(r -> requests.add(request(r)));
         return root;
+    }
+
+    /** What hardware monitoring detected, with why each GPU backend is or is not used; null when not profiled. */
+    static com.fasterxml.jackson.databind.JsonNode hardware(dev.lmsbench.core.hardware.HardwareInfo info) {
+        if (info == null) {
+            return NODES.nullNode();
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("gpu_backend", info.gpuBackend());
+        node.put("driver", info.driver());
+        node.put("os", info.os());
+        node.put("cpu_model", info.cpuModel());
+        node.put("physical_cores", info.physicalCores());
+        node.put("logical_cores", info.logicalCores());
+        if (info.ramTotalBytes() < 0) {
+            node.putNull("ram_total_bytes");
+        } else {
+            node.put("ram_total_bytes", info.ramTotalBytes());
+        }
+        ArrayNode gpus = node.putArray("gpus");
+        for (dev.lmsbench.core.hardware.HardwareInfo.Gpu g : info.gpus()) {
+            ObjectNode gpu = gpus.addObject();
+            gpu.put("index", g.index());
+            gpu.put("name", g.name());
+            gpu.put("uuid", g.uuid());
+            if (g.vramTotalBytes() < 0) {
+                gpu.putNull("vram_total_bytes");
+            } else {
+                gpu.put("vram_total_bytes", g.vramTotalBytes());
+            }
+        }
+        ArrayNode notes = node.putArray("notes");
+        info.notes().forEach(notes::add);
+        return node;
     }
 
     /** The cache export document: {@code schema_version}, {@code tool} and one entry per stored result. */

@@ -36,7 +36,7 @@ class JsonReportWriterTest {
     void writesTheTopLevelFieldsInAStableOrder() throws Exception {
         JsonNode root = write();
 
-        assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "models", "requests");
+        assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests");
         assertThat(root.get("schema_version").isInt()).isTrue();
         assertThat(root.get("schema_version").intValue()).isEqualTo(1);
         assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");

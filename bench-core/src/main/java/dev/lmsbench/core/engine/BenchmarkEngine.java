@@ -128,6 +128,7 @@ public final class BenchmarkEngine {
         List<ModelSummary> summaries = new ArrayList<>();
         List<RequestResult> allRequests = new ArrayList<>();
         emit(new BenchmarkEvent.RunStarted(run, models, total));
+        dev.lmsbench.core.hardware.HardwareInfo hardware = describeHardware();
         try (Profiler profiler = monitor == null ? null : new Profiler()) {
             for (int i = 0; i < models.size() && !cancelled; i++) {
                 ModelInfo model = models.get(i);
@@ -142,20 +143,33 @@ public final class BenchmarkEngine {
         } catch (RuntimeException e) {
             LOG.debug("run failed", e);
             BenchmarkReport partial = new BenchmarkReport(run, RunStatus.FAILED, clock.instant(), summaries,
-                    allRequests);
+                    allRequests, hardware);
             emit(new BenchmarkEvent.RunFailed("internal error: " + e, partial));
             return partial;
         }
         if (cancelled) {
             BenchmarkReport partial = new BenchmarkReport(run, RunStatus.CANCELLED, clock.instant(), summaries,
-                    allRequests);
+                    allRequests, hardware);
             emit(new BenchmarkEvent.RunFailed("cancelled by user", partial));
             return partial;
         }
         BenchmarkReport report = new BenchmarkReport(run, RunStatus.COMPLETED, clock.instant(), summaries,
-                allRequests);
+                allRequests, hardware);
         emit(new BenchmarkEvent.RunCompleted(report));
         return report;
+    }
+
+    /** What the monitor detected (for the report), or null without a monitor; a failure never stops the run. */
+    private dev.lmsbench.core.hardware.HardwareInfo describeHardware() {
+        if (monitor == null) {
+            return null;
+        }
+        try {
+            return monitor.describe();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("hardware monitor could not describe the machine: {}", e.toString());
+            return null;
+        }
     }
 
     private ModelSummary benchmarkModel(RunInfo run, ModelInfo model, int position, int count,
