@@ -619,8 +619,9 @@ final class RunCommand implements Callable<Integer> {
                 RunInfo run = RunInfo.start(endpoint, settings, VersionProvider.version());
                 List<ModelSummary> cached = new ArrayList<>();
                 List<ModelInfo> toMeasure = new ArrayList<>();
+                List<StoredResult> stored = cache.retest ? List.of() : storedResults(store);
                 for (ModelInfo m : models) {
-                    Optional<ModelSummary> hit = cache.retest ? Optional.empty() : cachedResult(store, m, settings);
+                    Optional<ModelSummary> hit = cache.retest ? Optional.empty() : cachedResult(stored, m, settings);
                     if (hit.isPresent()) {
                         cached.add(hit.get());
                         err.println("[cached] " + m.id() + ": already benchmarked with these settings on "
@@ -693,22 +694,27 @@ final class RunCommand implements Callable<Integer> {
                 measured.requests(), measured.hardware());
     }
 
-    /** The latest stored result of this model measured with exactly these settings, marked cached. */
-    private static Optional<ModelSummary> cachedResult(SqliteResultStore store, ModelInfo model,
-                                                       BenchmarkSettings settings) {
+    /** Every stored result, read once per run; an unreadable database means measuring everything. */
+    private static List<StoredResult> storedResults(SqliteResultStore store) {
         try {
-            StoredResult latest = null;
-            for (StoredResult r : store.list()) {
-                if (r.summary().model().id().equals(model.id()) && r.summary().status() == RunStatus.COMPLETED
-                        && sameMeasurement(r.run().settings(), settings)) {
-                    latest = r;
-                }
-            }
-            return Optional.ofNullable(latest).map(r -> r.summary().asCached());
+            return store.list();
         } catch (StoreException e) {
             LOG.warn("cannot read the results database, measuring everything: {}", e.getMessage());
-            return Optional.empty();
+            return List.of();
         }
+    }
+
+    /** The latest stored result of this model measured with exactly these settings, marked cached. */
+    private static Optional<ModelSummary> cachedResult(List<StoredResult> stored, ModelInfo model,
+                                                       BenchmarkSettings settings) {
+        StoredResult latest = null;
+        for (StoredResult r : stored) {
+            if (r.summary().model().id().equals(model.id()) && r.summary().status() == RunStatus.COMPLETED
+                    && sameMeasurement(r.run().settings(), settings)) {
+                latest = r;
+            }
+        }
+        return Optional.ofNullable(latest).map(r -> r.summary().asCached());
     }
 
     /** Settings that change what is measured (the timeout does not). */
