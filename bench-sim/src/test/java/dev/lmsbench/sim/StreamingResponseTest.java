@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class StreamingResponseTest {
 
     private static final String CHAT = "/v1/chat/completions";
-    private static final int RUNS = 3;
+    private static final int RUNS = 5;
 
     /** One measured stream. */
     private record Measured(double ttftMs, double decodeRate, TestClient.Stream stream, SendLogEntry entry) {
@@ -29,8 +29,9 @@ class StreamingResponseTest {
         List<Measured> measured = new ArrayList<>();
         try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(model)));
                 TestClient client = new TestClient(sim.baseUrl())) {
-            // warm-up: connection, JIT and class loading on both sides
-            client.stream(CHAT, TestClient.chat(model.id(), true, "\"max_tokens\":5"));
+            // warm-up: connection, JIT and class loading on both sides; long enough that the scheduler's streaming
+            // path is compiled too (a 5-token warm-up left the first measured streams ~5 ms late on a loaded CI box)
+            client.stream(CHAT, TestClient.chat(model.id(), true, "\"max_tokens\":60"));
             for (int i = 0; i < runs; i++) {
                 TestClient.Stream stream = client.stream(CHAT, TestClient.chat(model.id(), true, ""));
                 assertThat(sim.awaitLogged(i + 2, Duration.ofSeconds(5))).isTrue();
