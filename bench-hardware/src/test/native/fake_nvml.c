@@ -4,10 +4,13 @@
  *   init=<nvmlReturn_t>                 what nvmlInit_v2 returns (e.g. 9 = NVML_ERROR_DRIVER_NOT_LOADED)
  *   count=<n>  driver=<version>
  *   gpu<i>.name / .uuid / .mem_total / .mem_used / .util_gpu / .util_mem / .power_mw / .power_limit_mw / .temp
- *   gpu<i>.clock_graphics / .clock_mem
+ *   gpu<i>.clock_graphics / .clock_mem / .pcie_gen / .pcie_width
+ *   crash_on_init=1                     nvmlInit_v2 dereferences a null pointer (a broken driver install)
+ *   hang_on_init=<seconds>              nvmlInit_v2 sleeps that long first (a hung driver)
  *   error.<function>=<nvmlReturn_t>     that function fails with that code (e.g. error.nvmlDeviceGetPowerUsage=3)
  */
 #include <stdint.h>
+#include <unistd.h>
 #include "fake_config.h"
 
 typedef int nvmlReturn_t;
@@ -47,6 +50,12 @@ static int dev_index(nvmlDevice_t device) {
 
 nvmlReturn_t nvmlInit_v2(void) {
     fake_load("FAKE_NVML_CONFIG");
+    if (fake_ll("crash_on_init", 0) != 0) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1; /* SIGSEGV, as a broken vendor library would */
+    }
+    long long hang = fake_ll("hang_on_init", 0);
+    if (hang > 0) sleep((unsigned int) hang);
     int rc = (int) fake_ll("init", 0);
     if (rc != NVML_SUCCESS) {
         return rc;
@@ -137,5 +146,19 @@ nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, unsigned int 
     const char *name = type == 0 ? "clock_graphics" : type == 2 ? "clock_mem" : NULL; /* 0 graphics, 2 mem */
     if (name == NULL) return NVML_ERROR_NOT_SUPPORTED;
     *clock = (unsigned int) fake_ull(fake_dev_key(key, sizeof key, idx, name), 0);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t device, unsigned int *gen) {
+    DEVICE("nvmlDeviceGetCurrPcieLinkGeneration");
+    if (gen == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *gen = (unsigned int) fake_ull(fake_dev_key(key, sizeof key, idx, "pcie_gen"), 0);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(nvmlDevice_t device, unsigned int *width) {
+    DEVICE("nvmlDeviceGetCurrPcieLinkWidth");
+    if (width == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *width = (unsigned int) fake_ull(fake_dev_key(key, sizeof key, idx, "pcie_width"), 0);
     return NVML_SUCCESS;
 }

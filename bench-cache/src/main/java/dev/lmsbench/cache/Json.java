@@ -1,6 +1,7 @@
 package dev.lmsbench.cache;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,11 +17,13 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.model.ModelSummary;
 
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The JSON form of {@link ModelSummary} kept in {@code model_results.summary_json}, and of token offset arrays.
@@ -38,12 +41,26 @@ final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // derived is-getters such as Distribution.isEmpty() are not data
             .visibility(PropertyAccessor.IS_GETTER, Visibility.NONE)
+            // the raw hardware samples have their own table (hardware_samples), not a copy in summary_json
+            .addMixIn(ModelSummary.class, WithoutHardwareSamples.class)
             .addModule(new SimpleModule("lmsbench-time")
                     .addSerializer(Instant.class, new InstantSerializer())
                     .addDeserializer(Instant.class, new InstantDeserializer()))
             .build();
 
     private Json() {
+    }
+
+    @JsonIgnoreProperties({"hardwareSamples"})
+    private abstract static class WithoutHardwareSamples {
+    }
+
+    static String writeGpus(List<GpuSample> gpus) throws JsonProcessingException {
+        return MAPPER.writeValueAsString(gpus);
+    }
+
+    static List<GpuSample> readGpus(String json) throws JsonProcessingException {
+        return List.of(MAPPER.readValue(json, GpuSample[].class));
     }
 
     static String write(ModelSummary summary) throws JsonProcessingException {

@@ -9,7 +9,8 @@ import java.util.List;
  * defaulted column that code can live without may instead go to {@link #OPTIONAL_COLUMNS}, which adds it at open when
  * missing without raising the version (so older lmsbench builds keep opening the file).
  *
- * <p>Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
+ * <p>Version 2 adds {@code hardware_samples}, the raw profiling samples ({@code offset_nanos} from the model's
+ * first sample). Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
  * {@code NULL} where the model has {@code NaN}; timing offsets are nanoseconds from {@code sent_nanos}, {@code NULL} for
  * events that did not happen; booleans are {@code 0}/{@code 1}.
  */
@@ -97,8 +98,28 @@ final class Schema {
             "CREATE INDEX request_results_model_result ON request_results(model_result_id)",
             "CREATE INDEX request_results_model ON request_results(model)");
 
+    private static final Migration V2 = Migration.sql(2, "create hardware_samples",
+            // the raw samples of --enable-profiling, one row per sample; per-GPU figures as a JSON array of GpuSample
+            // (NaN as the string "NaN", -1 for unavailable counts), the machine-wide sums/maxima as columns
+            """
+            CREATE TABLE hardware_samples (
+              id               INTEGER PRIMARY KEY,
+              model_result_id  INTEGER NOT NULL REFERENCES model_results(id) ON DELETE CASCADE,
+              seq              INTEGER NOT NULL,
+              offset_nanos     INTEGER NOT NULL,
+              cpu_load_pct     REAL,
+              ram_used_bytes   INTEGER,
+              swap_used_bytes  INTEGER,
+              rss_bytes        INTEGER,
+              vram_used_bytes  INTEGER,
+              power_w          REAL,
+              temp_c           REAL,
+              gpus_json        TEXT NOT NULL
+            )""",
+            "CREATE INDEX hardware_samples_model_result ON hardware_samples(model_result_id)");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

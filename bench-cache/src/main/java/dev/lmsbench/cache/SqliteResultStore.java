@@ -1,6 +1,8 @@
 package dev.lmsbench.cache;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lmsbench.core.hardware.HardwareAggregates;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
@@ -165,6 +167,7 @@ public final class SqliteResultStore implements ResultStore {
                 upsertRun(tx, run);
                 long modelResultId = insertModelResult(tx, run.runId(), summary);
                 insertRequests(tx, modelResultId, requests);
+                insertHardwareSamples(tx, modelResultId, summary.hardwareSamples());
                 return modelResultId;
             });
             LOG.debug("Saved model result {} ({}, {} requests) to {}", id, summary.model().id(), requests.size(),
@@ -237,6 +240,38 @@ public final class SqliteResultStore implements ResultStore {
             return List.copyOf(results);
         } catch (SQLException | JsonProcessingException | RuntimeException e) {
             throw new StoreException("cannot read the requests of model result " + modelResultId
+                    + " from results database " + file + ": " + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The raw hardware samples saved with one model result ({@code --enable-profiling}), in time order. Their
+     * {@link HardwareSample#nanoTime()} is the offset from the model's first sample, not the original clock value.
+     *
+     * @param modelResultId a {@link StoredResult#id()}
+     * @return the samples, empty without profiling or when there is no such result
+     * @throws StoreException when the database cannot be read or a row cannot be decoded
+     */
+    public List<HardwareSample> listHardwareSamples(long modelResultId) throws StoreException {
+        String sql = """
+                SELECT offset_nanos, cpu_load_pct, ram_used_bytes, swap_used_bytes, rss_bytes, gpus_json
+                FROM hardware_samples WHERE model_result_id = ? ORDER BY seq""";
+        lock.lock();
+        try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
+            ps.setLong(1, modelResultId);
+            List<HardwareSample> samples = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    samples.add(new HardwareSample(rs.getLong("offset_nanos"), getReal(rs, "cpu_load_pct"),
+                            getCount(rs, "ram_used_bytes"), -1, getCount(rs, "swap_used_bytes"),
+                            getCount(rs, "rss_bytes"), Json.readGpus(rs.getString("gpus_json"))));
+                }
+            }
+            return List.copyOf(samples);
+        } catch (SQLException | JsonProcessingException | RuntimeException e) {
+            throw new StoreException("cannot read the hardware samples of model result " + modelResultId
                     + " from results database " + file + ": " + oneLine(e), e);
         } finally {
             lock.unlock();
@@ -454,6 +489,61 @@ public final class SqliteResultStore implements ResultStore {
     }
 
     /** {@code NaN} is stored as {@code NULL}. */
+    private static void insertHardwareSamples(Connection c, long modelResultId, List<HardwareSample> samples)
+            throws SQLException {
+        if (samples.isEmpty()) {
+            return;
+        }
+        String sql = """
+                INSERT INTO hardware_samples (model_result_id, seq, offset_nanos, cpu_load_pct, ram_used_bytes,
+                    swap_used_bytes, rss_bytes, vram_used_bytes, power_w, temp_c, gpus_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        long first = samples.getFirst().nanoTime();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int seq = 0;
+            for (HardwareSample h : samples) {
+                int i = 0;
+                ps.setLong(++i, modelResultId);
+                ps.setInt(++i, seq++);
+                ps.setLong(++i, h.nanoTime() - first);
+                setReal(ps, ++i, h.cpuLoad());
+                setCount(ps, ++i, h.ramUsedBytes());
+                setCount(ps, ++i, h.swapUsedBytes());
+                setCount(ps, ++i, h.processRssBytes());
+                double vram = HardwareAggregates.vramUsed(h);
+                setCount(ps, ++i, Double.isNaN(vram) ? -1 : (long) vram);
+                setReal(ps, ++i, HardwareAggregates.power(h));
+                setReal(ps, ++i, HardwareAggregates.temperature(h));
+                try {
+                    ps.setString(++i, Json.writeGpus(h.gpus()));
+                } catch (JsonProcessingException e) {
+                    throw new SQLException("cannot encode a hardware sample: " + e.getOriginalMessage(), e);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** A byte count: -1 (unavailable) is stored as {@code NULL}. */
+    private static void setCount(PreparedStatement ps, int index, long value) throws SQLException {
+        if (value < 0) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static long getCount(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? -1 : value;
+    }
+
+    private static double getReal(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? Double.NaN : value;
+    }
+
     private static void setReal(PreparedStatement ps, int index, double value) throws SQLException {
         if (Double.isNaN(value)) {
             ps.setNull(index, Types.REAL);

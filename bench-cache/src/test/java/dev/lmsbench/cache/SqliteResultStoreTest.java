@@ -1,5 +1,7 @@
 package dev.lmsbench.cache;
 
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
@@ -232,12 +234,12 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(2);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("1");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("2");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
-                    .containsExactlyInAnyOrder("runs", "model_results", "request_results");
+                    .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
                     .contains("model_results_model", "request_results_model");
         }
@@ -248,9 +250,58 @@ class SqliteResultStoreTest {
         Files.createDirectories(db().getParent());
         Files.createFile(db());
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(2);
             store.save(Fixtures.run("r1"), Fixtures.failedSummary(QWEN), List.of());
             assertThat(store.list()).hasSize(1);
+        }
+    }
+
+    @Test
+    void hardwareSamplesGoToTheirOwnTableAndReadBackWithOffsetsFromTheFirst() throws Exception {
+        List<RequestResult> requests = Fixtures.requests(QWEN, 2, false);
+        GpuSample gpu0 = new GpuSample(0, "Fake RTX", 9_000_000_000L, 24_000_000_000L, -1, 87, Double.NaN, 312.5, 450,
+                71, 2520, -1, 4, 16);
+        GpuSample gpu1 = GpuSample.unavailable(1, "Second");
+        List<HardwareSample> samples = List.of(
+                new HardwareSample(5_000_000_000L, Double.NaN, 8_000_000_000L, 32_000_000_000L, -1, 900_000_000L,
+                        List.of(gpu0, gpu1)),
+                new HardwareSample(5_250_000_000L, 42.5, 8_100_000_000L, 32_000_000_000L, 0, 910_000_000L,
+                        List.of(gpu0)));
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 2.5).withHardwareSamples(samples);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), summary, requests);
+
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().hardwareSamples()).as("summary_json carries no samples").isEmpty();
+            assertThat(store.listHardwareSamples(stored.id())).containsExactly(
+                    new HardwareSample(0, Double.NaN, 8_000_000_000L, -1, -1, 900_000_000L, List.of(gpu0, gpu1)),
+                    new HardwareSample(250_000_000L, 42.5, 8_100_000_000L, -1, 0, 910_000_000L, List.of(gpu0)));
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT vram_used_bytes FROM hardware_samples ORDER BY seq"))
+                    .containsExactly("9000000000", "9000000000");
+            assertThat(raw.column("SELECT power_w FROM hardware_samples ORDER BY seq")).containsExactly("312.5", "312.5");
+            assertThat(raw.value("SELECT count(*) FROM hardware_samples WHERE cpu_load_pct IS NULL")).isEqualTo("1");
+            assertThat(raw.value("SELECT summary_json NOT LIKE '%hardwareSamples%' FROM model_results")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aVersionOneDatabaseGainsTheSamplesTableAndKeepsItsResults() throws Exception {
+        Files.createDirectories(db().getParent());
+        try (Sqlite raw = Sqlite.open(db())) {
+            // a file as the previous release left it: only migration 1, and its optional columns
+            new SchemaMigrator(List.of(Schema.MIGRATIONS.getFirst()), Schema.OPTIONAL_COLUMNS)
+                    .migrate(raw.connection(), db());
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("1");
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), Fixtures.failedSummary(QWEN), List.of());
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.list()).hasSize(1);
+            assertThat(store.listHardwareSamples(store.list().getFirst().id())).isEmpty();
         }
     }
 
@@ -261,7 +312,7 @@ class SqliteResultStoreTest {
             raw.execute("CREATE TABLE notes (text TEXT)", "INSERT INTO notes VALUES ('kept')");
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(2);
             assertThat(store.list()).isEmpty();
         }
         try (Sqlite raw = Sqlite.open(db())) {
@@ -289,7 +340,7 @@ class SqliteResultStoreTest {
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("results database " + db() + " has schema version 7, newer than this lmsbench"
-                        + " supports (1); upgrade lmsbench");
+                        + " supports (2); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");

@@ -6,6 +6,7 @@ import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareInfo;
 import dev.lmsbench.core.hardware.HardwareMonitor;
 import dev.lmsbench.core.hardware.HardwareSample;
+import dev.lmsbench.hardware.HardwareMonitors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,12 +33,28 @@ final class HwCommand implements Callable<Integer> {
     @Option(names = "--disable-gtt", description = "Leave AMD GTT memory out of the sample.")
     boolean disableGtt;
 
+    @Option(names = "--gpu-backend", paramLabel = "NAME", description = {
+            "GPU backend to try: auto (default, every backend by priority), none, or one backend's name "
+                    + "(nvml, nvidia-smi, rocm-smi, rocm-smi-cli, sysfs, intel_gpu_top)."})
+    String gpuBackend = HardwareMonitors.AUTO;
+
+    @Option(names = "--sample-ms", paramLabel = "MS", description = {
+            "Time between the two samples that measure CPU load (default: 500)."})
+    int sampleMs = 500;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (HardwareMonitor monitor = MonitorFactory.DETECT.create(!disableGtt)) {
+        RunCommand.checkGpuBackend(gpuBackend);
+        if (sampleMs < 0) {
+            throw CliException.usage("--sample-ms must not be negative, got " + sampleMs);
+        }
+        try (HardwareMonitor monitor = MonitorFactory.DETECT.create(!disableGtt, gpuBackend)) {
             HardwareInfo info = monitor.describe();
-            monitor.sample(); // CPU load is measured between two samples
+            // CPU load is the difference between two samples; the kernel counts CPU time in 10 ms ticks, so two
+            // back-to-back samples would see none and report the load as unknown
+            monitor.sample();
+            Thread.sleep(sampleMs);
             HardwareSample sample = monitor.sample();
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -10,14 +10,15 @@ import dev.lmsbench.hardware.HardwareMonitors;
 @FunctionalInterface
 interface MonitorFactory {
 
-    /** The real one: detects NVML, ROCm SMI or CPU-only monitoring (bench-hardware). */
+    /** The real one: detects NVML, nvidia-smi, ROCm SMI, sysfs, ... or CPU-only monitoring (bench-hardware). */
     MonitorFactory DETECT = HardwareMonitors::detect;
 
     /**
      * Creates a monitor; the caller closes it.
      *
      * @param includeGtt whether AMD GTT memory is sampled ({@code false} with {@code --disable-gtt})
+     * @param backend    the GPU backend ({@code --gpu-backend}): {@code auto}, {@code none} or a backend name
      * @return the monitor, never null
      */
-    HardwareMonitor create(boolean includeGtt);
+    HardwareMonitor create(boolean includeGtt, String backend);
 }

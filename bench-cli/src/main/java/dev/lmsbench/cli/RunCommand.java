@@ -14,6 +14,7 @@ import dev.lmsbench.core.engine.BenchmarkEngine;
 import dev.lmsbench.core.hardware.HardwareInfo;
 import dev.lmsbench.core.hardware.HardwareMonitor;
 import dev.lmsbench.core.hardware.HardwareSampler;
+import dev.lmsbench.hardware.HardwareMonitors;
 import dev.lmsbench.core.engine.ModelFilter;
 import dev.lmsbench.core.engine.ModelSelector;
 import dev.lmsbench.core.model.BenchmarkReport;
@@ -238,6 +239,17 @@ final class RunCommand implements Callable<Integer> {
         @Option(names = "--disable-gtt", order = 5, description = "Exclude AMD GTT memory from VRAM figures.")
         boolean disableGtt;
 
+        @Option(names = "--gpu-backend", paramLabel = "NAME", order = 6, description = {
+                "GPU backend to read: auto (default: the first available by priority), none (CPU and RAM only), "
+                        + "or one of nvml, nvidia-smi, rocm-smi, rocm-smi-cli, sysfs, intel_gpu_top "
+                        + "(lmsbench hw lists them)."})
+        String gpuBackend;
+
+        /** The backend for the monitor factory. */
+        String backend() {
+            return gpuBackend == null ? HardwareMonitors.AUTO : gpuBackend;
+        }
+
         /** Whether a monitor is needed: profiling, or a limit the guard must watch. */
         boolean requested() {
             return enable || maxTemp != null || maxPower != null;
@@ -461,9 +473,15 @@ final class RunCommand implements Callable<Integer> {
             if (profiling.disableGtt) {
                 alone.add("--disable-gtt");
             }
+            if (profiling.gpuBackend != null) {
+                alone.add("--gpu-backend");
+            }
             if (!alone.isEmpty()) {
                 throw CliException.usage(String.join(", ", alone) + " need --enable-profiling");
             }
+        }
+        if (profiling.gpuBackend != null) {
+            checkGpuBackend(profiling.gpuBackend);
         }
         if (profiling.intervalMs != null && profiling.intervalMs <= 0) {
             throw CliException.usage("--profile-interval-ms must be positive, got " + profiling.intervalMs);
@@ -476,6 +494,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** A {@code --gpu-backend} that names no backend is a usage error listing the choices. */
+    static void checkGpuBackend(String backend) {
+        List<String> choices = new ArrayList<>(List.of(HardwareMonitors.AUTO, HardwareMonitors.NONE));
+        choices.addAll(HardwareMonitors.backendNames());
+        if (!choices.contains(backend)) {
+            throw CliException.usage("--gpu-backend must be one of " + String.join(", ", choices) + ", got '"
+                    + backend + "'");
+        }
+    }
+
     /** The monitor for this run, or null without profiling; announces what it detected. */
     private HardwareMonitor openMonitor(PrintWriter err) {
         if (!profiling.requested()) {
@@ -484,7 +512,7 @@ final class RunCommand implements Callable<Integer> {
         HardwareMonitor monitor;
         HardwareInfo info;
         try {
-            monitor = monitors.create(!profiling.disableGtt);
+            monitor = monitors.create(!profiling.disableGtt, profiling.backend());
             info = monitor.describe();
         } catch (RuntimeException | LinkageError e) {
             // a broken native library must never stop a benchmark: measure without profiling
@@ -747,7 +775,7 @@ final class RunCommand implements Callable<Integer> {
             List<ModelSummary> summaries = new ArrayList<>();
             List<dev.lmsbench.core.model.RequestResult> requests = new ArrayList<>();
             for (StoredResult r : latest.values()) {
-                summaries.add(r.summary());
+                summaries.add(r.summary().withHardwareSamples(store.listHardwareSamples(r.id())));
                 requests.addAll(store.listRequests(r.id()));
             }
             RunInfo run = RunInfo.start("results database " + dbPath, settings, VersionProvider.version());

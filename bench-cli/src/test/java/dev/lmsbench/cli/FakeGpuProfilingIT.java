@@ -68,12 +68,58 @@ class FakeGpuProfilingIT {
         assertThat(row[header.indexOf("power_mean_w")]).isEqualTo("312.5");
         assertThat(row[header.indexOf("temp_peak_c")]).isEqualTo("71");
 
+        JsonNode samples = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("models").get(0)
+                .path("hardware_samples");
+        assertThat(samples.size()).as("raw samples every 50 ms").isGreaterThanOrEqualTo(2);
+        assertThat(samples.get(0).path("t_s").asDouble()).isZero();
+        for (JsonNode sample : samples) {
+            JsonNode gpu = sample.path("gpus").get(0);
+            assertThat(gpu.path("vram_used_bytes").asLong()).isEqualTo(9663676416L);
+            assertThat(gpu.path("power_w").asDouble()).isCloseTo(312.5, within(1e-9));
+            assertThat(gpu.path("temp_c").asDouble()).isEqualTo(71.0);
+            assertThat(gpu.path("pcie_gen").isNull()).as("the fake was given no PCIe link").isTrue();
+        }
+
         try (SqliteResultStore store = SqliteResultStore.open(dir.resolve("c.db"))) {
             List<SideMetric> stored = store.list().get(0).summary().sideMetrics();
             assertThat(stored).anySatisfy(m -> {
                 assertThat(m.name()).isEqualTo("gpu.power");
                 assertThat(m.value()).isCloseTo(312.5, within(1e-9));
             });
+            assertThat(store.listHardwareSamples(store.list().get(0).id())).hasSize(samples.size())
+                    .allSatisfy(h -> assertThat(h.gpus().getFirst().vramUsedBytes()).isEqualTo(9663676416L));
+        }
+
+        // the raw samples survive a round trip through the database
+        Path exported = dir.resolve("exported");
+        JarProcess export = JarProcess.start(dir, Map.of(), List.of(), "run", "--export-only", "--output-dir",
+                exported.toString(), "--db", dir.resolve("c.db").toString());
+        assertThat(export.waitFor(Duration.ofSeconds(60))).as(export.err()).isZero();
+        assertThat(new ObjectMapper().readTree(exported.resolve("results.json").toFile()).path("models").get(0)
+                .path("hardware_samples").size()).isEqualTo(samples.size());
+    }
+
+    @Test
+    void aFakeNvmlThatCrashesInInitDoesNotStopTheRunAndTheOutputSaysWhy() throws Exception {
+        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
+                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path config = dir.resolve("crash.conf");
+        Files.writeString(config, "crash_on_init=1\n"); // nvmlInit_v2 dereferences a null pointer
+        Path out = dir.resolve("out");
+        JarProcess p = JarProcess.start(dir, Map.of("FAKE_NVML_CONFIG", config.toString()),
+                List.of("-Dlmsbench.nvml.library=" + lib, "-Dlmsbench.rocmsmi.library=/nonexistent/librocm.so"),
+                "run", "--sim", "--enable-profiling", "--sim-tokens-per-second", "300", "--runs", "1", "--warmup",
+                "0", "--stream-only", "--max-tokens", "8", "--limit", "1", "--output-dir", out.toString(), "--db",
+                dir.resolve("c.db").toString());
+        assertThat(p.waitFor(Duration.ofSeconds(120))).as(p.err()).isZero();
+        assertThat(p.err()).contains("GPU data unavailable: nvml: " + lib + " crashed a probe process during init");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.path("run").path("status").asText()).isEqualTo("completed");
+        assertThat(results.path("hardware").path("gpu_backend").asText()).isEqualTo("none");
+        assertThat(results.path("hardware").path("notes").toString()).contains("crashed a probe process during init");
+        assertThat(metric(results.path("models").get(0).path("hardware"), "ram.used", "max")).isPositive();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err"));
         }
     }
 

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -107,7 +108,7 @@ class ProfilingRunIT {
     void reportsWhatTheMonitorReturnedInResultsJsonSummaryCsvAndTheDatabase() throws Exception {
         FakeMonitor monitor = new FakeMonitor(n -> FakeMonitor.sample(6_500_000_000L, 180.0, 66.0));
         Path out = dir.resolve("out");
-        MainTest.Outcome o = run(gtt -> monitor, args(out, "--enable-profiling", "--profile-interval-ms", "5"));
+        MainTest.Outcome o = run((gtt, backend) -> monitor, args(out, "--enable-profiling", "--profile-interval-ms", "5"));
 
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.err()).contains("Hardware profiling every 5 ms: GPU backend fake-nvml");
@@ -138,7 +139,7 @@ class ProfilingRunIT {
         FakeMonitor monitor = new FakeMonitor(n -> FakeMonitor.sample(1_000_000_000L, 100.0,
                 n >= 2 && hot.getAndDecrement() > 0 ? 92.0 : 60.0));
         Path out = dir.resolve("out");
-        MainTest.Outcome o = run(gtt -> monitor, args(out, "--max-temp", "85", "--profile-interval-ms", "2"));
+        MainTest.Outcome o = run((gtt, backend) -> monitor, args(out, "--max-temp", "85", "--profile-interval-ms", "2"));
 
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.err()).contains("pausing between runs above max 85.0 °C")
@@ -154,7 +155,7 @@ class ProfilingRunIT {
     @Test
     void aMonitorThatCannotBeCreatedDoesNotStopTheBenchmark() {
         Path out = dir.resolve("out");
-        MainTest.Outcome o = run(gtt -> {
+        MainTest.Outcome o = run((gtt, backend) -> {
             throw new UnsatisfiedLinkError("libnvidia-ml.so.1: cannot open shared object file");
         }, args(out, "--enable-profiling"));
         assertThat(o.code()).as(o.err()).isZero();
@@ -166,12 +167,34 @@ class ProfilingRunIT {
     void disableGttReachesTheMonitorFactory() {
         AtomicBoolean includeGtt = new AtomicBoolean(true);
         Path out = dir.resolve("out");
-        MainTest.Outcome o = run(gtt -> {
+        MainTest.Outcome o = run((gtt, backend) -> {
             includeGtt.set(gtt);
             return new FakeMonitor(n -> FakeMonitor.sample(1, 1, 1));
         }, args(out, "--enable-profiling", "--disable-gtt"));
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(includeGtt.get()).isFalse();
+    }
+
+    @Test
+    void gpuBackendReachesTheMonitorFactory() {
+        AtomicReference<String> chosen = new AtomicReference<>();
+        Path out = dir.resolve("out");
+        MainTest.Outcome o = run((gtt, backend) -> {
+            chosen.set(backend);
+            return new FakeMonitor(n -> FakeMonitor.sample(1, 1, 1));
+        }, args(out, "--enable-profiling", "--gpu-backend", "rocm-smi"));
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(chosen.get()).isEqualTo("rocm-smi");
+    }
+
+    @Test
+    void anUnknownGpuBackendIsAUsageErrorNamingTheChoices() {
+        MainTest.Outcome o = run((gtt, backend) -> {
+            throw new AssertionError("no monitor for a usage error");
+        }, args(dir.resolve("out"), "--enable-profiling", "--gpu-backend", "cuda"));
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().strip()).doesNotContain("\n")
+                .contains("--gpu-backend must be one of auto, none, nvml").contains("got 'cuda'");
     }
 
     @Test

@@ -10,10 +10,10 @@ import java.util.List;
 final class CompositeHardwareMonitor implements HardwareMonitor {
 
     private final OshiCpuMemory cpu;
-    private final GpuQuery gpu; // null without a GPU backend
+    private final GpuSource gpu; // null without a GPU backend
     private final HardwareInfo info;
 
-    CompositeHardwareMonitor(OshiCpuMemory cpu, GpuQuery gpu, List<String> notes) {
+    CompositeHardwareMonitor(OshiCpuMemory cpu, GpuSource gpu, List<String> notes) {
         this.cpu = cpu;
         this.gpu = gpu;
         this.info = new HardwareInfo(cpu.os(), cpu.cpuModel(), cpu.physicalCores(), cpu.logicalCores(),

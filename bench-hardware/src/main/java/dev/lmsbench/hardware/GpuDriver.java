@@ -16,6 +16,15 @@ interface GpuDriver {
 
     void init() throws NativeStatusException;
 
+    /**
+     * Called once before the figure calls of each sample. Drivers that read a command-line tool run it here, once per
+     * sample, and answer the figure calls from that output; library drivers do nothing.
+     *
+     * @throws NativeStatusException if the sample cannot be taken; every figure of this sample is then a sentinel
+     */
+    default void refresh() throws NativeStatusException {
+    }
+
     void shutdown() throws NativeStatusException;
 
     String driverVersion() throws NativeStatusException;
@@ -49,4 +58,14 @@ interface GpuDriver {
 
     /** MHz, or -1 where the backend does not read it. */
     int memoryClockMhz(int device) throws NativeStatusException;
+
+    /** The current PCIe link generation (1-6), or -1 where the backend does not read it. */
+    default int pcieGeneration(int device) throws NativeStatusException {
+        return -1;
+    }
+
+    /** The current PCIe link width in lanes, or -1 where the backend does not read it. */
+    default int pcieWidth(int device) throws NativeStatusException {
+        return -1;
+    }
 }

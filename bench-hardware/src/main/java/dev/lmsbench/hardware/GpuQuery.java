@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * <p>The library stays initialized between samples: {@code nvmlInit} can take a noticeable time without the
  * persistence daemon, too slow to repeat every 250 ms. Thread-safe: calls into the library are serialized.
  */
-final class GpuQuery implements AutoCloseable {
+final class GpuQuery implements GpuSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(GpuQuery.class);
 
@@ -67,7 +67,8 @@ final class GpuQuery implements AutoCloseable {
         }
     }
 
-    String backend() {
+    @Override
+    public String backend() {
         return driver.backend();
     }
 
@@ -79,20 +80,32 @@ final class GpuQuery implements AutoCloseable {
         return deviceCount;
     }
 
-    String driverVersion() {
+    @Override
+    public String driverVersion() {
         return driverVersion;
     }
 
-    List<HardwareInfo.Gpu> gpus() {
+    @Override
+    public List<HardwareInfo.Gpu> gpus() {
         return gpus;
     }
 
     /** One sample per device; after {@link #close()} an empty list. Never throws. */
-    synchronized List<GpuSample> sample() {
+    @Override
+    public synchronized List<GpuSample> sample() {
         if (closed) {
             return List.of();
         }
         List<GpuSample> samples = new ArrayList<>(deviceCount);
+        if (!read("sample", -1, () -> {
+            driver.refresh();
+            return true;
+        }, false)) {
+            for (int d = 0; d < deviceCount; d++) {
+                samples.add(GpuSample.unavailable(d, names.get(d)));
+            }
+            return samples;
+        }
         for (int d = 0; d < deviceCount; d++) {
             int device = d;
             samples.add(new GpuSample(device, names.get(device),
@@ -105,7 +118,9 @@ final class GpuQuery implements AutoCloseable {
                     ratio("power limit", device, () -> driver.powerLimitWatts(device)),
                     ratio("temperature", device, () -> driver.temperatureCelsius(device)),
                     read("core clock", device, () -> positiveOr(driver.coreClockMhz(device)), -1),
-                    read("memory clock", device, () -> positiveOr(driver.memoryClockMhz(device)), -1)));
+                    read("memory clock", device, () -> positiveOr(driver.memoryClockMhz(device)), -1),
+                    read("pcie generation", device, () -> linkOr(driver.pcieGeneration(device)), -1),
+                    read("pcie width", device, () -> linkOr(driver.pcieWidth(device)), -1)));
         }
         return samples;
     }
@@ -127,8 +142,13 @@ final class GpuQuery implements AutoCloseable {
         }
     }
 
-    private static int positiveOr(int mhz) {
-        return mhz < 0 ? -1 : mhz;
+    /** A PCIe link of generation or width 0 is not a link: unknown. */
+    private static int linkOr(int value) {
+        return value <= 0 ? -1 : value;
+    }
+
+    private static int positiveOr(int value) {
+        return value < 0 ? -1 : value;
     }
 
     /** One native read that must not stop the others. */

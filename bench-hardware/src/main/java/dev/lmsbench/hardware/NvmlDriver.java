@@ -180,6 +180,21 @@ final class NvmlDriver implements GpuDriver {
         return clock(device, NvmlLibrary.NVML_CLOCK_MEM);
     }
 
+    @Override
+    public int pcieGeneration(int device) throws NativeStatusException {
+        IntByReference generation = new IntByReference();
+        check("nvmlDeviceGetCurrPcieLinkGeneration", nvml.nvmlDeviceGetCurrPcieLinkGeneration(handle(device),
+                generation));
+        return generation.getValue();
+    }
+
+    @Override
+    public int pcieWidth(int device) throws NativeStatusException {
+        IntByReference width = new IntByReference();
+        check("nvmlDeviceGetCurrPcieLinkWidth", nvml.nvmlDeviceGetCurrPcieLinkWidth(handle(device), width));
+        return width.getValue();
+    }
+
     private int clock(int device, int type) throws NativeStatusException {
         IntByReference mhz = new IntByReference();
         check("nvmlDeviceGetClockInfo", nvml.nvmlDeviceGetClockInfo(handle(device), type, mhz));

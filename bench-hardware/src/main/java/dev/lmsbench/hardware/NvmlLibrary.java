@@ -48,6 +48,12 @@ interface NvmlLibrary extends Library {
 
     int nvmlDeviceGetClockInfo(Pointer device, int clockType, IntByReference clock);
 
+    /** {@code nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t, unsigned int *currLinkGen)}. */
+    int nvmlDeviceGetCurrPcieLinkGeneration(Pointer device, IntByReference generation);
+
+    /** {@code nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(nvmlDevice_t, unsigned int *currLinkWidth)}. */
+    int nvmlDeviceGetCurrPcieLinkWidth(Pointer device, IntByReference width);
+
     /** {@code nvmlMemory_t}: bytes, as {@code unsigned long long}. */
     @Structure.FieldOrder({"total", "free", "used"})
     class NvmlMemory extends Structure {

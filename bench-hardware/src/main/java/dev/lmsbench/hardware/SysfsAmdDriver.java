@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * AMD GPUs through the amdgpu kernel driver's sysfs files, for machines without ROCm (common with LM Studio's Vulkan
  * runtime). Reads {@code /sys/class/drm/card<N>/device/} ({@code mem_info_vram_*}, {@code mem_info_gtt_used},
- * {@code gpu_busy_percent}, {@code mem_busy_percent}, {@code pp_dpm_sclk}/{@code pp_dpm_mclk}) and its first
+ * {@code gpu_busy_percent}, {@code mem_busy_percent}, {@code pp_dpm_sclk}/{@code pp_dpm_mclk}, {@code current_link_speed}/{@code current_link_width}) and its first
  * {@code hwmon/hwmon*} directory ({@code power1_average} or {@code power1_input} and {@code power1_cap} in microwatts,
  * {@code temp1_input} in millidegrees Celsius).
  *
@@ -30,6 +30,9 @@ final class SysfsAmdDriver implements GpuDriver {
     private static final Pattern CARD = Pattern.compile("card\\d+");
     /** A pp_dpm_* line; the current level is marked with a star: {@code 1: 2482Mhz *}. */
     private static final Pattern CURRENT_LEVEL = Pattern.compile("^\\s*\\d+:\\s*(\\d+)\\s*[Mm]hz\\s*\\*\\s*$");
+
+    /** {@code current_link_speed}: {@code 16.0 GT/s PCIe} (older kernels: {@code 8 GT/s}). */
+    private static final Pattern LINK_SPEED = Pattern.compile("^\\s*([0-9.]+)\\s*GT/s");
 
     private final Path drm;
     private List<Path> devices = List.of();
@@ -163,6 +166,38 @@ final class SysfsAmdDriver implements GpuDriver {
     @Override
     public int memoryClockMhz(int device) {
         return currentLevel(device(device).resolve("pp_dpm_mclk"));
+    }
+
+    @Override
+    public int pcieGeneration(int device) {
+        return pcieGenerationOf(read(device(device).resolve("current_link_speed")));
+    }
+
+    @Override
+    public int pcieWidth(int device) {
+        return (int) readLong(device(device).resolve("current_link_width"));
+    }
+
+    /**
+     * The PCIe generation of a link speed as the kernel prints it, e.g. {@code 16.0 GT/s PCIe} is generation 4.
+     *
+     * @param speed the {@code current_link_speed} file's text
+     * @return the generation, or -1 for a speed no generation has (e.g. {@code Unknown})
+     */
+    static int pcieGenerationOf(String speed) {
+        Matcher m = LINK_SPEED.matcher(speed);
+        if (!m.find()) {
+            return -1;
+        }
+        return switch (m.group(1)) {
+            case "2.5" -> 1;
+            case "5.0", "5" -> 2;
+            case "8.0", "8" -> 3;
+            case "16.0", "16" -> 4;
+            case "32.0", "32" -> 5;
+            case "64.0", "64" -> 6;
+            default -> -1;
+        };
     }
 
     private Path hwmon(int device) {

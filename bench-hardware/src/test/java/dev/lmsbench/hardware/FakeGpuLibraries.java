@@ -23,6 +23,9 @@ final class FakeGpuLibraries {
     static final Path ABSENT_NVML = NATIVE_DIR.resolve("absent/libnvidia-ml.so.1").toAbsolutePath();
     static final Path ABSENT_ROCM_SMI = NATIVE_DIR.resolve("absent/librocm_smi64.so").toAbsolutePath();
     static final Path ABSENT_DRM = NATIVE_DIR.resolve("absent/drm").toAbsolutePath();
+    /** The command-line fallbacks' properties, each pointed at an absent executable to hide this machine's tools. */
+    static final java.util.List<String> TOOL_PROPERTIES = java.util.List.of(NvidiaSmiDriver.TOOL_PROPERTY,
+            RocmSmiCliDriver.TOOL_PROPERTY, IntelGpuTopDriver.TOOL_PROPERTY);
 
     /** Test-only exports of the fakes: inits minus shutdowns, to check that every init is shut down. */
     interface Hooks extends Library {
@@ -70,6 +73,7 @@ final class FakeGpuLibraries {
         System.clearProperty(HardwareMonitors.NVML_LIBRARY_PROPERTY);
         System.clearProperty(HardwareMonitors.ROCM_SMI_LIBRARY_PROPERTY);
         System.clearProperty(HardwareMonitors.SYSFS_DRM_PROPERTY);
+        TOOL_PROPERTIES.forEach(System::clearProperty);
     }
 
     static int activeNvmlInits() {
@@ -83,6 +87,9 @@ final class FakeGpuLibraries {
     /** Hides this machine's own sysfs so a test never depends on the GPUs it runs on. */
     private static void hideSysfs() {
         System.setProperty(HardwareMonitors.SYSFS_DRM_PROPERTY, ABSENT_DRM.toString());
+        // and its nvidia-smi, rocm-smi and intel_gpu_top
+        TOOL_PROPERTIES.forEach(p -> System.setProperty(p, NATIVE_DIR.resolve("absent/" + p).toAbsolutePath()
+                .toString()));
     }
 
     private static void write(String variable, Map<String, String> config) {

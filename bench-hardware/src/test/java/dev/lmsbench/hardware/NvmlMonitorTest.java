@@ -42,6 +42,8 @@ class NvmlMonitorTest {
         config.put("gpu0.temp", "71");
         config.put("gpu0.clock_graphics", "2520");
         config.put("gpu0.clock_mem", "10501");
+        config.put("gpu0.pcie_gen", "4");
+        config.put("gpu0.pcie_width", "16");
         return config;
     }
 
@@ -64,6 +66,8 @@ class NvmlMonitorTest {
         assertThat(gpu.temperatureCelsius()).isEqualTo(71.0);
         assertThat(gpu.coreClockMhz()).isEqualTo(2520);
         assertThat(gpu.memoryClockMhz()).isEqualTo(10501);
+        assertThat(gpu.pcieGeneration()).isEqualTo(4);
+        assertThat(gpu.pcieWidth()).isEqualTo(16);
     }
 
     @Test

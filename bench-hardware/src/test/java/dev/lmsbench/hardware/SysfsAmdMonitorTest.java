@@ -41,6 +41,8 @@ class SysfsAmdMonitorTest {
                 Map.entry("mem_busy_percent", "55\n"),
                 Map.entry("pp_dpm_sclk", "0: 500Mhz \n1: 2482Mhz *\n2: 2526Mhz \n"),
                 Map.entry("pp_dpm_mclk", "0: 96Mhz \n1: 456Mhz \n2: 772Mhz \n3: 1249Mhz *\n"),
+                Map.entry("current_link_speed", "16.0 GT/s PCIe\n"),
+                Map.entry("current_link_width", "16\n"),
                 Map.entry("hwmon/hwmon3/power1_average", "287000000\n"),
                 Map.entry("hwmon/hwmon3/power1_cap", "327000000\n"),
                 Map.entry("hwmon/hwmon3/temp1_input", "52000\n")));
@@ -83,7 +85,18 @@ class SysfsAmdMonitorTest {
             assertThat(gpu.temperatureCelsius()).isCloseTo(52.0, within(1e-9));
             assertThat(gpu.coreClockMhz()).isEqualTo(2482);
             assertThat(gpu.memoryClockMhz()).isEqualTo(1249);
+            assertThat(gpu.pcieGeneration()).isEqualTo(4);
+            assertThat(gpu.pcieWidth()).isEqualTo(16);
         });
+    }
+
+    @Test
+    void pcieLinkSpeedsAsTheKernelPrintsThemMapToGenerations() {
+        assertThat(SysfsAmdDriver.pcieGenerationOf("2.5 GT/s PCIe")).isEqualTo(1);
+        assertThat(SysfsAmdDriver.pcieGenerationOf("8 GT/s")).isEqualTo(3);
+        assertThat(SysfsAmdDriver.pcieGenerationOf("16.0 GT/s PCIe")).isEqualTo(4);
+        assertThat(SysfsAmdDriver.pcieGenerationOf("32.0 GT/s PCIe")).isEqualTo(5);
+        assertThat(SysfsAmdDriver.pcieGenerationOf("Unknown")).isEqualTo(-1);
     }
 
     @Test

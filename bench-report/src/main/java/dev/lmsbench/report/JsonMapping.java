@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.LoadConfig;
@@ -226,6 +228,42 @@ final class JsonMapping {
         node.put("finished_at", instant(s.finishedAt()));
         ArrayNode hardware = node.putArray("hardware");
         s.sideMetrics().forEach(m -> hardware.add(sideMetric(m)));
+        ArrayNode samples = node.putArray("hardware_samples");
+        if (!s.hardwareSamples().isEmpty()) {
+            long first = s.hardwareSamples().getFirst().nanoTime();
+            s.hardwareSamples().forEach(h -> samples.add(hardwareSample(h, first)));
+        }
+        return node;
+    }
+
+    /**
+     * One raw profiling sample: seconds since the model's first sample, machine figures, one object per GPU;
+     * unavailable figures are null.
+     */
+    static ObjectNode hardwareSample(HardwareSample h, long firstNanos) {
+        ObjectNode node = NODES.objectNode();
+        node.put("t_s", (h.nanoTime() - firstNanos) / 1e9);
+        number(node, "cpu_load_pct", h.cpuLoad());
+        knownInteger(node, "ram_used_bytes", h.ramUsedBytes());
+        knownInteger(node, "swap_used_bytes", h.swapUsedBytes());
+        knownInteger(node, "process_rss_bytes", h.processRssBytes());
+        ArrayNode gpus = node.putArray("gpus");
+        for (GpuSample g : h.gpus()) {
+            ObjectNode gpu = gpus.addObject();
+            gpu.put("index", g.index());
+            knownInteger(gpu, "vram_used_bytes", g.vramUsedBytes());
+            knownInteger(gpu, "vram_total_bytes", g.vramTotalBytes());
+            knownInteger(gpu, "gtt_used_bytes", g.gttUsedBytes());
+            number(gpu, "gpu_util_pct", g.gpuUtilization());
+            number(gpu, "mem_util_pct", g.memoryUtilization());
+            number(gpu, "power_w", g.powerWatts());
+            number(gpu, "power_limit_w", g.powerLimitWatts());
+            number(gpu, "temp_c", g.temperatureCelsius());
+            knownInteger(gpu, "core_clock_mhz", g.coreClockMhz());
+            knownInteger(gpu, "mem_clock_mhz", g.memoryClockMhz());
+            knownInteger(gpu, "pcie_gen", g.pcieGeneration());
+            knownInteger(gpu, "pcie_width", g.pcieWidth());
+        }
         return node;
     }
 

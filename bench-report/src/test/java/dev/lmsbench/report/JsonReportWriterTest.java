@@ -2,6 +2,8 @@ package dev.lmsbench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,13 +68,38 @@ class JsonReportWriterTest {
     }
 
     @Test
+    void aHardwareSampleHasSecondsFromTheFirstSampleAndNullForUnavailableFigures() {
+        GpuSample gpu = new GpuSample(0, "Fake RTX", 9_000_000_000L, 24_000_000_000L, -1, 87, Double.NaN, 312.5,
+                450, 71, 2520, -1, 4, 16);
+        JsonNode node = JsonMapping.hardwareSample(new HardwareSample(5_250_000_000L, Double.NaN, 8_000_000_000L,
+                32_000_000_000L, -1, 900_000_000L, List.of(gpu)), 5_000_000_000L);
+
+        assertThat(fieldNames(node)).containsExactly("t_s", "cpu_load_pct", "ram_used_bytes", "swap_used_bytes",
+                "process_rss_bytes", "gpus");
+        assertThat(node.get("t_s").doubleValue()).isEqualTo(0.25);
+        assertThat(node.get("cpu_load_pct").isNull()).isTrue();
+        assertThat(node.get("swap_used_bytes").isNull()).isTrue();
+        assertThat(node.get("ram_used_bytes").longValue()).isEqualTo(8_000_000_000L);
+        JsonNode g = node.at("/gpus/0");
+        assertThat(fieldNames(g)).containsExactly("index", "vram_used_bytes", "vram_total_bytes", "gtt_used_bytes",
+                "gpu_util_pct", "mem_util_pct", "power_w", "power_limit_w", "temp_c", "core_clock_mhz",
+                "mem_clock_mhz", "pcie_gen", "pcie_width");
+        assertThat(g.get("vram_used_bytes").longValue()).isEqualTo(9_000_000_000L);
+        assertThat(g.get("gtt_used_bytes").isNull()).isTrue();
+        assertThat(g.get("mem_util_pct").isNull()).isTrue();
+        assertThat(g.get("power_w").doubleValue()).isEqualTo(312.5);
+        assertThat(g.get("mem_clock_mhz").isNull()).isTrue();
+        assertThat(g.get("pcie_gen").intValue()).isEqualTo(4);
+    }
+
+    @Test
     void writesEveryModelAndRequestFieldInTheDocumentedOrder() throws Exception {
         JsonNode root = write();
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "request_count", "success_count", "error_count", "tokens", "tokens_estimated", "load_time_s",
                 "warmup", "throughput", "distributions", "server_distributions", "started_at", "finished_at",
-                "hardware");
+                "hardware", "hardware_samples");
         assertThat(fieldNames(root.at("/models/0/hardware/0"))).containsExactly("name", "unit", "aggregation",
                 "value");
         assertThat(fieldNames(root.at("/models/0/model"))).containsExactly("id", "type", "publisher",

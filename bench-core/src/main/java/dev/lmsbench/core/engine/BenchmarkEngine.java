@@ -245,7 +245,7 @@ public final class BenchmarkEngine {
         ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, loadSeconds, started,
                 clock.instant());
         if (profiler != null) {
-            summary = summary.withSideMetrics(profiler.sideMetrics(summary));
+            summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }
         if (status == RunStatus.COMPLETED) {
             if (store != null) {
@@ -496,6 +496,10 @@ public final class BenchmarkEngine {
                         power, maxPowerW);
             }
             return null;
+        }
+
+        List<HardwareSample> samples() {
+            return samples;
         }
 
         List<SideMetric> sideMetrics(ModelSummary summary) {

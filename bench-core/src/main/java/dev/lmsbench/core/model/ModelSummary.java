@@ -1,5 +1,6 @@
 package dev.lmsbench.core.model;
 
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.stats.Distribution;
 
 import java.time.Instant;
@@ -45,6 +46,8 @@ import java.util.function.ToDoubleFunction;
  * @param serverTtft               the server's own time to first token (seconds), likewise
  * @param sideMetrics              secondary figures measured alongside (hardware profiling, efficiency, thermal
  *                                 pauses), each named, with a unit and an aggregation; empty without profiling
+ * @param hardwareSamples          the raw hardware samples taken while the model was loaded and measured, in time
+ *                                 order; empty without profiling (and in results read back without them)
  */
 public record ModelSummary(
         ModelInfo model,
@@ -73,7 +76,8 @@ public record ModelSummary(
         Instant finishedAt,
         Distribution serverTokensPerSecond,
         Distribution serverTtft,
-        List<SideMetric> sideMetrics) {
+        List<SideMetric> sideMetrics,
+        List<HardwareSample> hardwareSamples) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -88,6 +92,7 @@ public record ModelSummary(
         serverTokensPerSecond = Objects.requireNonNullElse(serverTokensPerSecond, Distribution.EMPTY);
         serverTtft = Objects.requireNonNullElse(serverTtft, Distribution.EMPTY);
         sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
+        hardwareSamples = hardwareSamples == null ? List.of() : List.copyOf(hardwareSamples);
     }
 
     /**
@@ -100,7 +105,7 @@ public record ModelSummary(
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics);
+                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples);
     }
 
     /**
@@ -114,7 +119,21 @@ public record ModelSummary(
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, metrics);
+                serverTokensPerSecond, serverTtft, metrics, hardwareSamples);
+    }
+
+    /**
+     * This result with the hardware samples taken while the model was loaded and measured.
+     *
+     * @param samples the samples, in time order
+     * @return the copy
+     */
+    public ModelSummary withHardwareSamples(List<HardwareSample> samples) {
+        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
+                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
+                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
+                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
+                serverTokensPerSecond, serverTtft, sideMetrics, samples);
     }
 
     /**
@@ -233,7 +252,7 @@ public record ModelSummary(
                 WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
                 dist(stream, r -> r.serverStats().tokensPerSecond()),
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
-                sideMetrics);
+                sideMetrics, List.of());
     }
 
     private static Distribution dist(List<RequestResult> results, ToDoubleFunction<RequestResult> metric) {
