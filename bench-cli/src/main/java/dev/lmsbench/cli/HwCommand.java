@@ -77,7 +77,8 @@ final class HwCommand implements Callable<Integer> {
                         + gb(g.vramTotalBytes()) + (g.gttUsedBytes() >= 0 ? ", GTT " + gb(g.gttUsedBytes()) : "")
                         + ", util " + pct(g.gpuUtilization()) + ", " + Durations.num(g.powerWatts(), 1) + " W of "
                         + Durations.num(g.powerLimitWatts(), 1) + " W, " + Durations.num(g.temperatureCelsius(), 0)
-                        + " °C");
+                        + " °C" + (g.pcieGeneration() > 0 && g.pcieWidth() > 0
+                        ? ", PCIe gen" + g.pcieGeneration() + " x" + g.pcieWidth() : ""));
             }
             out.println("Backends tried:");
             for (String note : info.notes()) {

@@ -124,6 +124,33 @@ class FakeGpuProfilingIT {
     }
 
     @Test
+    void hwShowsTheFakeNvmlGpuWithItsPcieLinkAndWhyNvmlIsUsed() throws Exception {
+        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
+                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path config = dir.resolve("nvml.conf");
+        Files.writeString(config, """
+                count=1
+                driver=550.54.15
+                gpu0.name=NVIDIA GeForce RTX 4090
+                gpu0.mem_total=25769803776
+                gpu0.mem_used=9663676416
+                gpu0.power_mw=312500
+                gpu0.power_limit_mw=450000
+                gpu0.temp=71
+                gpu0.pcie_gen=4
+                gpu0.pcie_width=16
+                """);
+        JarProcess p = JarProcess.start(dir, Map.of("FAKE_NVML_CONFIG", config.toString()),
+                List.of("-Dlmsbench.nvml.library=" + lib), "hw", "--sample-ms", "50");
+        assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.err()).isZero();
+        assertThat(p.out()).contains("GPU backend: nvml, driver 550.54.15")
+                .contains("NVIDIA GeForce RTX 4090: VRAM 9.66 GB of 25.77 GB")
+                .contains("312.5 W of 450.0 W, 71 °C, PCIe gen4 x16")
+                .contains("nvml: used (" + lib + ", 1 GPU(s), driver 550.54.15)")
+                .contains("nvidia-smi: not tried, nvml has priority");
+    }
+
+    @Test
     void theFakeRocmSmiLibraryReportsGttByDefaultAndNotWithDisableGtt() throws Exception {
         Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
                 "librocm_smi64.so").toAbsolutePath().normalize();

@@ -102,10 +102,19 @@ class MainTest {
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("GPU backend:").contains("Backends tried:").contains("nvml:")
                 .contains("rocm-smi:");
-        assertThat(o.out()).containsPattern("RAM: +[0-9.]+ GB used of [0-9.]+ GB");
+        assertThat(o.out()).containsPattern("RAM: +[0-9.]+ GB used of [0-9.]+ GB")
+                .as("CPU load is measured between two samples 500 ms apart").containsPattern("CPU load [0-9]+%");
         Outcome json = run("hw", "--json");
         assertThat(json.code()).isZero();
         assertThat(json.out()).contains("\"gpuBackend\"").contains("\"ramTotalBytes\"");
+    }
+
+    @Test
+    void hwWithGpuBackendNoneTriesNoGpuBackendAndAnUnknownOneIsAUsageError() {
+        Outcome none = run("hw", "--gpu-backend", "none", "--sample-ms", "20");
+        assertThat(none.code()).as(none.err()).isZero();
+        assertThat(none.out()).contains("GPU backend: none").contains("nvml: not tried, --gpu-backend none");
+        assertOneLineUsageError(run("hw", "--gpu-backend", "cuda"), "--gpu-backend must be one of auto, none, nvml");
     }
 
     @Test
