@@ -5,6 +5,7 @@
  *   count=<n>  driver=<version>
  *   gpu<i>.name / .unique_id / .vram_total / .vram_used / .gtt_total / .gtt_used / .busy / .mem_busy
  *   gpu<i>.power_uw / .power_cap_uw / .temp_mdeg   (microwatts, millidegrees Celsius, as the real library)
+ *   gpu<i>.bdfid                        the PCI address as rsmi_dev_pci_id_get encodes it (decimal)
  *   error.<function>=<rsmi_status_t>    that function fails with that code
  */
 #include <stdint.h>
@@ -72,6 +73,12 @@ rsmi_status_t rsmi_dev_name_get(uint32_t dv_ind, char *name, size_t len) {
     DEVICE("rsmi_dev_name_get", name);
     return fake_copy(name, len, fake_str(fake_dev_key(key, sizeof key, dv_ind, "name"), "Fake Radeon"),
                      RSMI_STATUS_INSUFFICIENT_SIZE);
+}
+
+rsmi_status_t rsmi_dev_pci_id_get(uint32_t dv_ind, uint64_t *bdfid) {
+    DEVICE("rsmi_dev_pci_id_get", bdfid);
+    *bdfid = fake_ull(fake_dev_key(key, sizeof key, dv_ind, "bdfid"), 0);
+    return RSMI_STATUS_SUCCESS;
 }
 
 rsmi_status_t rsmi_dev_unique_id_get(uint32_t dv_ind, uint64_t *id) {

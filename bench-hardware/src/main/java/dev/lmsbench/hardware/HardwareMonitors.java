@@ -39,6 +39,9 @@ public final class HardwareMonitors {
     /** System property: the directory to read instead of {@code /sys/class/drm} (tests, containers). */
     public static final String SYSFS_DRM_PROPERTY = "lmsbench.sysfs.drm";
 
+    /** System property: the directory to read instead of {@code /sys/bus/pci/devices} (ROCm clocks and PCIe link). */
+    public static final String SYSFS_PCI_PROPERTY = "lmsbench.sysfs.pci";
+
     private static final Logger LOG = LoggerFactory.getLogger(HardwareMonitors.class);
 
     /** {@code --gpu-backend} value: try every backend by priority. */

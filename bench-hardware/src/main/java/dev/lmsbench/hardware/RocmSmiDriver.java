@@ -3,12 +3,21 @@ package dev.lmsbench.hardware;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * AMD GPUs through ROCm SMI. Units converted here: microwatts to watts, millidegrees to degrees Celsius. Clocks are
- * not read: {@code rsmi_dev_gpu_clk_freq_get} fills a struct whose layout changed between ROCm releases, and a
- * wrong layout would read garbage that looks real.
+ * AMD GPUs through ROCm SMI. Units converted here: microwatts to watts, millidegrees to degrees Celsius.
+ *
+ * <p>Clocks and the PCIe link are not read through the library: {@code rsmi_dev_gpu_clk_freq_get} and
+ * {@code rsmi_dev_pci_bandwidth_get} fill structs whose layout changed between ROCm releases, and a wrong layout would
+ * read garbage that looks real. Instead the device's PCI address ({@code rsmi_dev_pci_id_get}, a plain integer) leads
+ * to the amdgpu driver's own files for that device, {@code /sys/bus/pci/devices/<address>/pp_dpm_sclk},
+ * {@code pp_dpm_mclk}, {@code current_link_speed} and {@code current_link_width}, which is where ROCm SMI reads them
+ * too. {@code lmsbench.sysfs.pci} replaces that directory (tests, containers).
  */
 final class RocmSmiDriver implements GpuDriver {
 
@@ -28,12 +37,40 @@ final class RocmSmiDriver implements GpuDriver {
             "RSMI_STATUS_NO_DATA", "RSMI_STATUS_UNEXPECTED_DATA", "RSMI_STATUS_BUSY",
             "RSMI_STATUS_REFCOUNT_OVERFLOW", "RSMI_STATUS_SETTING_UNAVAILABLE", "RSMI_STATUS_AMDGPU_RESTART_ERR");
 
+    /** Where the PCI devices' sysfs directories are. */
+    static final Path PCI_DEVICES = Path.of("/sys/bus/pci/devices");
+
     private final RocmSmiLibrary rsmi;
     private final String library;
+    private final Path pciDevices;
+    private final Map<Integer, Path> pciDirs = new HashMap<>();
 
     RocmSmiDriver(RocmSmiLibrary rsmi, String library) {
         this.rsmi = rsmi;
         this.library = library;
+        this.pciDevices = Path.of(System.getProperty(HardwareMonitors.SYSFS_PCI_PROPERTY, PCI_DEVICES.toString()));
+    }
+
+    /**
+     * The sysfs directory name of a PCI address as ROCm SMI encodes it, e.g. {@code 0000:03:00.0}.
+     *
+     * @param bdfid {@code (domain << 32) | (partition << 28) | (bus << 8) | (device << 3) | function}
+     * @return the name
+     */
+    static String pciAddress(long bdfid) {
+        return String.format(Locale.ROOT, "%04x:%02x:%02x.%x", (bdfid >>> 32) & 0xffffffffL, (bdfid >>> 8) & 0xff,
+                (bdfid >>> 3) & 0x1f, bdfid & 0x7);
+    }
+
+    private Path pciDir(int device) throws NativeStatusException {
+        Path dir = pciDirs.get(device);
+        if (dir == null) {
+            LongByReference bdfid = new LongByReference();
+            check("rsmi_dev_pci_id_get", rsmi.rsmi_dev_pci_id_get(device, bdfid));
+            dir = pciDevices.resolve(pciAddress(bdfid.getValue()));
+            pciDirs.put(device, dir);
+        }
+        return dir;
     }
 
     /** Loads librocm_smi64 (or the override) lazily. Never throws. */
@@ -164,12 +201,22 @@ final class RocmSmiDriver implements GpuDriver {
     }
 
     @Override
-    public int coreClockMhz(int device) {
-        return -1;
+    public int coreClockMhz(int device) throws NativeStatusException {
+        return SysfsAmdDriver.currentLevel(pciDir(device).resolve("pp_dpm_sclk"));
     }
 
     @Override
-    public int memoryClockMhz(int device) {
-        return -1;
+    public int memoryClockMhz(int device) throws NativeStatusException {
+        return SysfsAmdDriver.currentLevel(pciDir(device).resolve("pp_dpm_mclk"));
+    }
+
+    @Override
+    public int pcieGeneration(int device) throws NativeStatusException {
+        return SysfsAmdDriver.pcieGenerationOf(SysfsAmdDriver.read(pciDir(device).resolve("current_link_speed")));
+    }
+
+    @Override
+    public int pcieWidth(int device) throws NativeStatusException {
+        return (int) SysfsAmdDriver.readLong(pciDir(device).resolve("current_link_width"));
     }
 }

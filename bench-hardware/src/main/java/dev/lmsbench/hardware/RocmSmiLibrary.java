@@ -52,4 +52,10 @@ interface RocmSmiLibrary extends Library {
 
     /** Millidegrees Celsius. */
     int rsmi_dev_temp_metric_get(int dvInd, int sensorType, int metric, LongByReference temperature);
+
+    /**
+     * The PCI address: {@code (domain << 32) | (partition << 28) | (bus << 8) | (device << 3) | function}.
+     * A plain {@code uint64_t}, stable across releases (unlike the frequency and bandwidth structs).
+     */
+    int rsmi_dev_pci_id_get(int dvInd, LongByReference bdfid);
 }

@@ -222,11 +222,11 @@ final class SysfsAmdDriver implements GpuDriver {
         throw new IllegalStateException("no current level in " + file);
     }
 
-    private static long readLong(Path file) {
+    static long readLong(Path file) {
         return Long.parseLong(read(file));
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {

@@ -73,6 +73,7 @@ final class FakeGpuLibraries {
         System.clearProperty(HardwareMonitors.NVML_LIBRARY_PROPERTY);
         System.clearProperty(HardwareMonitors.ROCM_SMI_LIBRARY_PROPERTY);
         System.clearProperty(HardwareMonitors.SYSFS_DRM_PROPERTY);
+        System.clearProperty(HardwareMonitors.SYSFS_PCI_PROPERTY);
         TOOL_PROPERTIES.forEach(System::clearProperty);
     }
 
@@ -87,6 +88,7 @@ final class FakeGpuLibraries {
     /** Hides this machine's own sysfs so a test never depends on the GPUs it runs on. */
     private static void hideSysfs() {
         System.setProperty(HardwareMonitors.SYSFS_DRM_PROPERTY, ABSENT_DRM.toString());
+        System.setProperty(HardwareMonitors.SYSFS_PCI_PROPERTY, ABSENT_DRM.resolveSibling("pci").toString());
         // and its nvidia-smi, rocm-smi and intel_gpu_top
         TOOL_PROPERTIES.forEach(p -> System.setProperty(p, NATIVE_DIR.resolve("absent/" + p).toAbsolutePath()
                 .toString()));

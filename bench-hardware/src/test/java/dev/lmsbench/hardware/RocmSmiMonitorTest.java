@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareInfo;
 import dev.lmsbench.core.hardware.HardwareMonitor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The ROCm SMI backend against the fake librocm_smi64.so, loaded through JNA exactly as the real one. */
 class RocmSmiMonitorTest {
@@ -61,6 +65,37 @@ class RocmSmiMonitorTest {
         assertThat(gpu.temperatureCelsius()).isCloseTo(68.5, within(1e-9));
         assertThat(gpu.coreClockMhz()).isEqualTo(-1);
         assertThat(gpu.memoryClockMhz()).isEqualTo(-1);
+    }
+
+    @Test
+    void readsClocksAndThePcieLinkFromTheSysfsDirectoryOfTheDevicesPciAddress(@TempDir Path pci) throws IOException {
+        Map<String, String> config = rx7900();
+        config.put("gpu0.bdfid", String.valueOf((0x03L << 8) | (0x00L << 3))); // 0000:03:00.0
+        Path device = Files.createDirectories(pci.resolve("0000:03:00.0"));
+        Files.writeString(device.resolve("pp_dpm_sclk"), "0: 500Mhz \n1: 2482Mhz *\n2: 2526Mhz \n");
+        Files.writeString(device.resolve("pp_dpm_mclk"), "0: 96Mhz \n3: 1249Mhz *\n");
+        Files.writeString(device.resolve("current_link_speed"), "16.0 GT/s PCIe\n");
+        Files.writeString(device.resolve("current_link_width"), "16\n");
+        FakeGpuLibraries.useRocmSmi(config);
+        System.setProperty(HardwareMonitors.SYSFS_PCI_PROPERTY, pci.toString());
+        monitor = HardwareMonitors.detect();
+
+        GpuSample gpu = monitor.sample().gpus().getFirst();
+
+        assertThat(gpu.coreClockMhz()).isEqualTo(2482);
+        assertThat(gpu.memoryClockMhz()).isEqualTo(1249);
+        assertThat(gpu.pcieGeneration()).isEqualTo(4);
+        assertThat(gpu.pcieWidth()).isEqualTo(16);
+        assertThat(gpu.vramUsedBytes()).as("the library figures are unchanged").isEqualTo(14 * GIB);
+    }
+
+    @Test
+    void pciAddressesDecodeAsRocmSmiEncodesThem() {
+        assertThat(RocmSmiDriver.pciAddress((0x03L << 8) | (0x00L << 3))).isEqualTo("0000:03:00.0");
+        assertThat(RocmSmiDriver.pciAddress((0x1L << 32) | (0xc1L << 8) | (0x1fL << 3) | 0x7)).isEqualTo(
+                "0001:c1:1f.7");
+        // ROCm 6.1 puts a partition id in bits 28-31; it is not part of the sysfs name
+        assertThat(RocmSmiDriver.pciAddress((0x2L << 28) | (0x43L << 8))).isEqualTo("0000:43:00.0");
     }
 
     @Test
