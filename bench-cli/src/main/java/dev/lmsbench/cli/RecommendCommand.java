@@ -3,10 +3,14 @@ package dev.lmsbench.cli;
 import dev.lmsbench.client.ClientConfig;
 import dev.lmsbench.client.LmStudioClient;
 import dev.lmsbench.core.engine.MemoryFit;
+import dev.lmsbench.core.hardware.HardwareMonitor;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.hardware.HardwareMonitors;
 import dev.lmsbench.sim.SimConfig;
 import dev.lmsbench.sim.SimServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +30,8 @@ import java.util.concurrent.Callable;
                 "The estimate (weights + KV cache + 10%) is explained in docs/cli.md. Needs model sizes, which "
                         + "LM Studio's native API reports."})
 final class RecommendCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecommendCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -57,7 +63,17 @@ final class RecommendCommand implements Callable<Integer> {
         if (memoryGb != null && !(memoryGb > 0)) {
             throw CliException.usage("--memory-gb must be > 0, got " + memoryGb);
         }
-        long budget = memoryGb != null ? (long) (memoryGb * 1e9) : availableRam();
+        long budget;
+        String budgetSource;
+        if (memoryGb != null) {
+            budget = (long) (memoryGb * 1e9);
+            budgetSource = "";
+        } else {
+            long vram = freeVram();
+            budget = vram > 0 ? vram : availableRam();
+            budgetSource = vram > 0 ? " (free VRAM now, for full GPU offload; pass --memory-gb to judge otherwise)"
+                    : " (RAM available now; pass --memory-gb for your VRAM)";
+        }
         List<ModelInfo> models;
         SimServer simServer = sim ? SimServer.start(SimConfig.defaults()) : null;
         String url = sim ? simServer.baseUrl() : baseUrl;
@@ -72,8 +88,8 @@ final class RecommendCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "Memory budget %.1f GB%s, context %d tokens%n", budget / 1e9,
-                memoryGb != null ? "" : " (RAM available now; pass --memory-gb for your VRAM)", context);
+        out.printf(Locale.ROOT, "Memory budget %.1f GB%s, context %d tokens%n", budget / 1e9, budgetSource,
+                context);
         TextTable t = new TextTable("Model", "Params", "Quant", "Size GB", "Needs GB", "Fit");
         for (MemoryFit.Fit f : MemoryFit.rank(models, context, budget)) {
             ModelInfo m = f.model();
@@ -84,6 +100,16 @@ final class RecommendCommand implements Callable<Integer> {
         }
         t.print(out);
         return ExitCodes.OK;
+    }
+
+    /** The free VRAM of the GPUs hardware detection finds (bench-hardware), or -1 without one. Never throws. */
+    private static long freeVram() {
+        try (HardwareMonitor monitor = MonitorFactory.DETECT.create(true, HardwareMonitors.AUTO)) {
+            return LocalMemory.freeVram(monitor.sample());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("GPU detection for the memory budget failed", e);
+            return -1;
+        }
     }
 
     /** MemAvailable from /proc/meminfo (Linux); a usage error elsewhere, asking for --memory-gb. */

@@ -667,11 +667,13 @@ final class RunCommand implements Callable<Integer> {
                     interruptedRun = false;
                 } else {
                     BenchmarkEngine.Builder builder = BenchmarkEngine.builder();
+                    HardwareMonitor monitor = openMonitor(err);
                     if (!endpoint.startsWith("sim:")) {
                         // the simulator's models are virtual: it refuses loads against its own budget
-                        builder.memoryBudget(LocalMemory.system()::budgetBytes);
+                        LocalMemory memory = LocalMemory.system();
+                        builder.memoryBudget(monitor == null ? memory::budgetBytes
+                                : () -> memory.budgetBytes(monitor.sample()));
                     }
-                    HardwareMonitor monitor = openMonitor(err);
                     if (monitor != null) {
                         builder.monitor(monitor, profiling.interval()).thermalLimits(
                                 profiling.maxTemp == null ? Double.NaN : profiling.maxTemp,

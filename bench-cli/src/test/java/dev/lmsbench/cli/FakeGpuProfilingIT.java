@@ -151,6 +151,18 @@ class FakeGpuProfilingIT {
     }
 
     @Test
+    void recommendJudgesByTheFreeVramOfTheDetectedGpu() throws Exception {
+        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
+                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path config = dir.resolve("nvml.conf");
+        Files.writeString(config, "count=1\ngpu0.mem_total=24000000000\ngpu0.mem_used=7500000000\n");
+        JarProcess p = JarProcess.start(dir, Map.of("FAKE_NVML_CONFIG", config.toString()),
+                List.of("-Dlmsbench.nvml.library=" + lib), "recommend", "--sim");
+        assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.err()).isZero();
+        assertThat(p.out()).contains("Memory budget 16.5 GB (free VRAM now, for full GPU offload");
+    }
+
+    @Test
     void theFakeRocmSmiLibraryReportsGttByDefaultAndNotWithDisableGtt() throws Exception {
         Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
                 "librocm_smi64.so").toAbsolutePath().normalize();

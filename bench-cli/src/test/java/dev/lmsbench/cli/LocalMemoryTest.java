@@ -1,10 +1,13 @@
 package dev.lmsbench.cli;
 
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +43,40 @@ class LocalMemoryTest {
         Files.createDirectories(other.resolve("dev"));
         Files.writeString(other.resolve("dev/nvidia0"), "");
         assertThat(new LocalMemory(other).hasGpu()).isTrue();
+    }
+
+    private static HardwareSample sample(GpuSample... gpus) {
+        return new HardwareSample(0, Double.NaN, -1, -1, -1, -1, List.of(gpus));
+    }
+
+    private static GpuSample gpu(long used, long total) {
+        return new GpuSample(0, "gpu", used, total, -1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                -1, -1);
+    }
+
+    @Test
+    void withAGpuSampleTheBudgetIsTheFreeVramOfEveryGpuPlusTheAvailableRam() throws Exception {
+        meminfo();
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/nvidia0"), "");
+        LocalMemory memory = new LocalMemory(root);
+
+        assertThat(memory.budgetBytes(sample(gpu(8_000_000_000L, 24_000_000_000L), gpu(1_000_000_000L,
+                12_000_000_000L)))).isEqualTo(16_000_000_000L + 11_000_000_000L + 19753472L * 1024);
+        assertThat(LocalMemory.freeVram(sample(gpu(8_000_000_000L, 24_000_000_000L)))).isEqualTo(16_000_000_000L);
+    }
+
+    @Test
+    void aGpuWithoutMemoryFiguresOrASampleWithoutGpusLeavesTheBudgetAsWithoutASample() throws Exception {
+        meminfo();
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/nvidia0"), "");
+        LocalMemory memory = new LocalMemory(root);
+
+        assertThat(memory.budgetBytes(sample(gpu(-1, 24_000_000_000L)))).isEqualTo(-1);
+        assertThat(memory.budgetBytes(sample())).isEqualTo(-1);
+        assertThat(memory.budgetBytes(null)).isEqualTo(-1);
+        assertThat(LocalMemory.freeVram(sample())).isEqualTo(-1);
     }
 
     @Test
