@@ -9,6 +9,7 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
 import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
+import oshi.util.GlobalConfig;
 
 /**
  * CPU, RAM, swap and this process's resident memory through OSHI. Each figure is read in its own try and becomes a
@@ -18,6 +19,7 @@ import oshi.software.os.OperatingSystem;
 final class OshiCpuMemory {
 
     private static final Logger LOG = LoggerFactory.getLogger(OshiCpuMemory.class);
+    private static final String OSHI_DEFAULT_EXPIRATION_MS = "300";
 
     /** The figures of one sample. */
     record Figures(double cpuLoad, long ramUsedBytes, long ramTotalBytes, long swapUsedBytes, long processRssBytes) {
@@ -40,6 +42,7 @@ final class OshiCpuMemory {
         OperatingSystem o = null;
         String n;
         try {
+            uncacheReadings();
             SystemInfo info = new SystemInfo();
             c = info.getHardware().getProcessor();
             m = info.getHardware().getMemory();
@@ -60,6 +63,19 @@ final class OshiCpuMemory {
         this.cpuModel = get(() -> processor.getProcessorIdentifier().getName().strip(), "");
         this.physicalCores = get(() -> processor.getPhysicalProcessorCount(), -1);
         this.logicalCores = get(() -> processor.getLogicalProcessorCount(), -1);
+    }
+
+    /**
+     * OSHI caches each reading for 300 ms by default ({@code oshi.util.memoizer.expiration}), so a sampler every 250 ms
+     * would get the same CPU ticks in every other sample (load unknown) and stale RAM figures. Unless the user
+     * configured another value, readings are cached for 1 ms instead: each sample reads {@code /proc} afresh. Takes
+     * effect for OSHI objects created afterwards.
+     */
+    static void uncacheReadings() {
+        if (OSHI_DEFAULT_EXPIRATION_MS.equals(GlobalConfig.get(GlobalConfig.OSHI_UTIL_MEMOIZER_EXPIRATION,
+                OSHI_DEFAULT_EXPIRATION_MS))) {
+            GlobalConfig.set(GlobalConfig.OSHI_UTIL_MEMOIZER_EXPIRATION, 1);
+        }
     }
 
     String note() {

@@ -38,6 +38,18 @@ class OshiCpuMemoryTest {
     }
 
     @Test
+    void samplesLessThanOshisDefaultCacheTimeApartStillMeasureTheCpuLoad() throws InterruptedException {
+        OshiCpuMemory cpu = new OshiCpuMemory();
+        cpu.sample();
+
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(120); // at 100 kernel ticks per second per CPU, at least 12 ticks pass; OSHI caches 300 ms
+            double load = cpu.sample().cpuLoad();
+            assertThat(load).as("sample %d, 120 ms after the previous one", i + 1).isBetween(0.0, 100.0);
+        }
+    }
+
+    @Test
     void describesTheCpuAndOperatingSystem() {
         FakeGpuLibraries.useNone();
         try (HardwareMonitor monitor = HardwareMonitors.detect()) {
