@@ -205,6 +205,17 @@ class FakeGpuProfilingIT {
             if (!disableGtt) {
                 assertThat(metric(hw, "gpu.gtt.used", "max")).isEqualTo(1073741824.0);
             }
+            List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+            String gttCell = csv.get(1).split(",", -1)[List.of(csv.get(0).split(",")).indexOf("gtt_peak_gb")];
+            assertThat(gttCell).as("summary.csv gtt_peak_gb, --disable-gtt=" + disableGtt)
+                    .isEqualTo(disableGtt ? "" : "1.073742");
+            try (SqliteResultStore store = SqliteResultStore.open(dir.resolve("c-" + disableGtt + ".db"))) {
+                var stored = store.list().get(0);
+                assertThat(stored.summary().sideMetrics()).as("database, --disable-gtt=" + disableGtt)
+                        .filteredOn(m -> m.name().equals("gpu.gtt.used")).hasSize(disableGtt ? 0 : 2);
+                assertThat(store.listHardwareSamples(stored.id())).isNotEmpty().allSatisfy(h -> assertThat(
+                        h.gpus().getFirst().gttUsedBytes()).isEqualTo(disableGtt ? -1 : 1073741824L));
+            }
         }
     }
 

@@ -93,7 +93,9 @@ final class SummaryCsv {
             decimal("ram_peak_gb", s -> side(s, "ram.used", Aggregation.MAX, 1e9)),
             decimal("toks_per_s_per_gb_vram", s -> side(s, "efficiency.toks_per_s_per_gb_vram", Aggregation.RATIO,
                     1)),
-            decimal("toks_per_joule", s -> side(s, "efficiency.toks_per_joule", Aggregation.RATIO, 1)));
+            decimal("toks_per_joule", s -> side(s, "efficiency.toks_per_joule", Aggregation.RATIO, 1)),
+            // AMD GTT (system memory mapped for the GPU): empty on NVIDIA and with --disable-gtt
+            decimal("gtt_peak_gb", s -> side(s, "gpu.gtt.used", Aggregation.MAX, 1e9)));
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {
