@@ -20,6 +20,8 @@ final class OshiCpuMemory {
 
     private static final Logger LOG = LoggerFactory.getLogger(OshiCpuMemory.class);
     private static final String OSHI_DEFAULT_EXPIRATION_MS = "300";
+    /** The shortest time a CPU load is measured over: the kernel counts CPU time in 10 ms ticks. */
+    static final long MIN_LOAD_WINDOW_NANOS = 50_000_000L;
 
     /** The figures of one sample. */
     record Figures(double cpuLoad, long ramUsedBytes, long ramTotalBytes, long swapUsedBytes, long processRssBytes) {
@@ -35,6 +37,7 @@ final class OshiCpuMemory {
     private final int logicalCores;
     private final String note;
     private long[] previousTicks;
+    private long previousNanos;
 
     OshiCpuMemory() {
         CentralProcessor c = null;
@@ -102,7 +105,10 @@ final class OshiCpuMemory {
         return bytes(() -> memory.getTotal());
     }
 
-    /** Reads every figure now. CPU load is NaN on the first call, having no previous sample to compare with. */
+    /**
+     * Reads every figure now. CPU load is NaN on the first call, having no previous sample to compare with, and when
+     * less than 50 ms passed since the sample it would be measured against (that sample then stays the baseline).
+     */
     synchronized Figures sample() {
         long total = ramTotalBytes();
         long available = bytes(() -> memory.getAvailable());
@@ -113,9 +119,16 @@ final class OshiCpuMemory {
     }
 
     private double cpuLoad() {
+        long now = System.nanoTime();
+        if (previousTicks != null && now - previousNanos < MIN_LOAD_WINDOW_NANOS) {
+            // a few milliseconds hold one or two kernel ticks: 0% or 100% by chance. Keep the baseline, so the next
+            // sample measures over a long enough window
+            return Double.NaN;
+        }
         long[] ticks = get(() -> cpu.getSystemCpuLoadTicks(), null);
         long[] previous = previousTicks;
         previousTicks = ticks;
+        previousNanos = now;
         if (ticks == null || previous == null || previous.length != ticks.length) {
             return Double.NaN;
         }

@@ -50,6 +50,20 @@ class OshiCpuMemoryTest {
     }
 
     @Test
+    void aSampleRightAfterAnotherHasNoLoadAndTheNextMeasuresFromTheEarlierBaseline() throws InterruptedException {
+        OshiCpuMemory cpu = new OshiCpuMemory();
+        cpu.sample();
+        Thread.sleep(120);
+        assertThat(cpu.sample().cpuLoad()).isBetween(0.0, 100.0);
+
+        // 1-2 ms later: one kernel tick or none, which would read as 0% or 100%; not a measurement
+        assertThat(cpu.sample().cpuLoad()).isNaN();
+        Thread.sleep(60);
+        assertThat(cpu.sample().cpuLoad()).as("measured over the 60 ms since the last real baseline")
+                .isBetween(0.0, 100.0);
+    }
+
+    @Test
     void describesTheCpuAndOperatingSystem() {
         FakeGpuLibraries.useNone();
         try (HardwareMonitor monitor = HardwareMonitors.detect()) {
