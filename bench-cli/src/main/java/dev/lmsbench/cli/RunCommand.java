@@ -314,6 +314,14 @@ final class RunCommand implements Callable<Integer> {
         @Option(names = "--kv-cache-quant", paramLabel = "TYPE", order = 9,
                 description = "KV-cache quantization: f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl.")
         String kvCacheQuant;
+
+        @Option(names = "--num-experts", paramLabel = "N", order = 10,
+                description = "Experts used per token by mixture-of-experts models.")
+        Integer numExperts;
+
+        @Option(names = "--offload-kv-cache", negatable = true, order = 11,
+                description = "Keep the KV cache in GPU memory (--no-offload-kv-cache: in RAM).")
+        Boolean offloadKvCache;
     }
 
     static final class Server {

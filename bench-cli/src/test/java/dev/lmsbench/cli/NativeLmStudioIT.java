@@ -76,6 +76,24 @@ class NativeLmStudioIT {
     }
 
     @Test
+    void loadFlagsTheLoadEndpointDocumentsReachTheServerAndTheReport() throws Exception {
+        try (SimServer sim = SimServer.start(fast())) {
+            MainTest.Outcome o = run("lf", "--base-url", sim.baseUrl(), "--limit", "1", "--num-experts", "4",
+                    "--no-offload-kv-cache", "--flash-attention", "--n-batch", "256");
+            assertThat(o.code()).as(o.err()).isZero();
+        }
+        // the configuration the server says it applied (echo_load_config), as the client logs it
+        assertThat(Files.readString(dir.resolve("lf").resolve("lmsbench.log")))
+                .containsPattern("configuration applied: .*\"eval_batch_size\":256")
+                .containsPattern("configuration applied: .*\"flash_attention\":true")
+                .containsPattern("configuration applied: .*\"offload_kv_cache_to_gpu\":false");
+        JsonNode load = new ObjectMapper().readTree(dir.resolve("lf").resolve("results.json").toFile())
+                .at("/run/settings/load");
+        assertThat(load.path("num_experts").asInt()).isEqualTo(4);
+        assertThat(load.path("offload_kv_cache_to_gpu").asBoolean(true)).isFalse();
+    }
+
+    @Test
     void aModelUnloadedErrorOnTheFirstRequestCausesExactlyOneReloadAndTheRunSucceeds() throws Exception {
         try (SimServer sim = SimServer.start(fast().withFailFirstRequestsWithModelUnloaded(1))) {
             MainTest.Outcome o = run("u", "--base-url", sim.baseUrl(), "--limit", "1");

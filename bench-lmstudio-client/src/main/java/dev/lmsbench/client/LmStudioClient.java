@@ -301,9 +301,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
 
     /**
      * Loads a model with {@code POST /api/v1/models/load} (https://lmstudio.ai/docs/developer/rest/load), within the
-     * builder's load timeout. Sent are {@code context_length} (when not 0), {@code eval_batch_size} ({@code nBatch})
-     * and {@code flash_attention} when set: the load fields the documentation lists that the core's
-     * {@link LoadConfig} has. The other set fields (GPU layers, threads, RoPE, mmap, mlock, KV cache quantization,
+     * builder's load timeout. Sent are {@code context_length} (when not 0), {@code eval_batch_size} ({@code nBatch}),
+     * {@code flash_attention}, {@code num_experts} and {@code offload_kv_cache_to_gpu} when set: the load fields the
+     * documentation lists that the core's {@link LoadConfig} has. The other set fields (GPU layers, threads, RoPE, mmap, mlock, KV cache quantization,
      * TTL) have no documented field on this endpoint and are not sent; a warning names them. The instance id the
      * server answers is remembered for {@link #unload} and the configuration for reloads after "Model unloaded".
      *

@@ -150,6 +150,12 @@ final class LmStudioJson {
         if (config.flashAttention() != null) {
             root.put("flash_attention", config.flashAttention());
         }
+        if (config.numExperts() != null) {
+            root.put("num_experts", config.numExperts());
+        }
+        if (config.offloadKvCacheToGpu() != null) {
+            root.put("offload_kv_cache_to_gpu", config.offloadKvCacheToGpu());
+        }
         root.put("echo_load_config", true);
         return json.write(root);
     }

@@ -149,6 +149,19 @@ class LmStudioClientTest {
     }
 
     @Test
+    void sendsTheMixtureOfExpertsAndKvOffloadSettingsTheLoadEndpointDocuments() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"moe\",\"status\":\"loaded\"}")));
+        LoadConfig config = new LoadConfig(8192, null, null, null, null, null, null, null, null, null, null, 4, false);
+
+        client().load(ModelInfo.named("moe"), config);
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v1/models/load")).withRequestBody(equalToJson(
+                "{\"model\":\"moe\",\"context_length\":8192,\"num_experts\":4,"
+                        + "\"offload_kv_cache_to_gpu\":false,\"echo_load_config\":true}")));
+    }
+
+    @Test
     void measuresTheLoadTimeWhenTheServerGivesNone() throws BackendException {
         SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
                 .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"m\",\"status\":\"loaded\"}")));

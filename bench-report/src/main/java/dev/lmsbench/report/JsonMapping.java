@@ -185,6 +185,8 @@ final class JsonMapping {
         optional(node, "use_mlock", l.useMlock());
         optional(node, "kv_cache_quant", l.kvCacheQuant());
         optional(node, "ttl_s", l.ttlSeconds());
+        optional(node, "num_experts", l.numExperts());
+        optional(node, "offload_kv_cache_to_gpu", l.offloadKvCacheToGpu());
         return node;
     }
 

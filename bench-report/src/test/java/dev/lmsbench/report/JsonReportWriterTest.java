@@ -52,7 +52,7 @@ class JsonReportWriterTest {
                 .containsExactly("temperature", "top_k", "top_p", "min_p", "repeat_penalty");
         assertThat(fieldNames(root.at("/run/settings/load"))).containsExactly("context_length", "n_gpu_layers",
                 "n_batch", "n_threads", "flash_attention", "rope_freq_base", "rope_freq_scale", "use_mmap",
-                "use_mlock", "kv_cache_quant", "ttl_s");
+                "use_mlock", "kv_cache_quant", "ttl_s", "num_experts", "offload_kv_cache_to_gpu");
     }
 
     @Test

@@ -92,7 +92,8 @@ final class SampleReports {
         return BenchmarkSettings.defaults()
                 .withPrompt(PROMPT)
                 .withMaxTokens(64)
-                .withLoad(new LoadConfig(8192, -1, 512, null, true, null, null, null, false, "q8_0", 600))
+                .withLoad(new LoadConfig(8192, -1, 512, null, true, null, null, null, false, "q8_0", 600, 4,
+                        false))
                 .withRuns(2)
                 .withWarmupRuns(2)
                 .withParallel(2)

@@ -94,11 +94,18 @@ public final class ConfigKeys {
             List.of("f32", "f16", "bf16", "q8_0", "q5_1", "q5_0", "q4_1", "q4_0", "iq4_nl"), "--kv-cache-quant",
             "KV-cache quantization; unset = server default");
 
+    /** Experts per token of mixture-of-experts models. */
+    public static final ConfigKey<Integer> NUM_EXPERTS = ConfigKey.integer("load.num_experts", null, 1, 1024,
+            "--num-experts", "experts used per token by mixture-of-experts models; unset = model default");
+    /** KV cache in GPU memory. */
+    public static final ConfigKey<Boolean> OFFLOAD_KV_CACHE = ConfigKey.bool("load.offload_kv_cache_to_gpu", null,
+            "--offload-kv-cache", "keep the KV cache in GPU memory on/off; unset = server default");
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(PROMPT, CONTEXT_LENGTH, NUM_RUNS, WARMUP_RUNS,
             REQUEST_TIMEOUT_S, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY,
             MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE, ROPE_FREQ_SCALE, USE_MMAP,
-            USE_MLOCK, KV_CACHE_QUANT);
+            USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
 
     private static final Map<String, ConfigKey<?>> BY_PATH;
 

@@ -80,7 +80,7 @@ public final class ResolvedConfig {
         return new LoadConfig(get(ConfigKeys.CONTEXT_LENGTH), get(ConfigKeys.N_GPU_LAYERS), get(ConfigKeys.N_BATCH),
                 get(ConfigKeys.N_THREADS), get(ConfigKeys.FLASH_ATTENTION), get(ConfigKeys.ROPE_FREQ_BASE),
                 get(ConfigKeys.ROPE_FREQ_SCALE), get(ConfigKeys.USE_MMAP), get(ConfigKeys.USE_MLOCK),
-                get(ConfigKeys.KV_CACHE_QUANT), null);
+                get(ConfigKeys.KV_CACHE_QUANT), null, get(ConfigKeys.NUM_EXPERTS), get(ConfigKeys.OFFLOAD_KV_CACHE));
     }
 
     /**

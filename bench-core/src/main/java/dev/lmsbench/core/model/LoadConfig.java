@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param useMlock       lock the model in RAM
  * @param kvCacheQuant   KV-cache quantization ({@code f16}, {@code q8_0}, {@code q4_0}, ...)
  * @param ttlSeconds     idle time after which the server may unload the model
+ * @param numExperts     experts used per token by a mixture-of-experts model ({@code num_experts}), {@code >= 1}
+ * @param offloadKvCacheToGpu whether the KV cache lives in GPU memory ({@code offload_kv_cache_to_gpu})
  */
 public record LoadConfig(
         int contextLength,
@@ -29,11 +31,13 @@ public record LoadConfig(
         Boolean useMmap,
         Boolean useMlock,
         String kvCacheQuant,
-        Integer ttlSeconds) {
+        Integer ttlSeconds,
+        Integer numExperts,
+        Boolean offloadKvCacheToGpu) {
 
     /** Only the context length set: everything else is the server's default. */
     public static final LoadConfig DEFAULT = new LoadConfig(0, null, null, null, null, null, null, null, null, null,
-            null);
+            null, null, null);
 
     /** Validates ranges. */
     public LoadConfig {
@@ -52,9 +56,34 @@ public record LoadConfig(
         if (ttlSeconds != null && ttlSeconds < 1) {
             throw new IllegalArgumentException("ttl must be >= 1 s, got " + ttlSeconds);
         }
+        if (numExperts != null && numExperts < 1) {
+            throw new IllegalArgumentException("num_experts must be >= 1, got " + numExperts);
+        }
         if (kvCacheQuant != null && kvCacheQuant.isBlank()) {
             kvCacheQuant = null;
         }
+    }
+
+    /**
+     * A configuration without the mixture-of-experts and KV-offload settings (both server default).
+     *
+     * @param contextLength  context length in tokens, {@code 0} = server default
+     * @param nGpuLayers     layers offloaded to the GPU
+     * @param nBatch         evaluation batch size
+     * @param nThreads       CPU threads
+     * @param flashAttention flash attention on/off
+     * @param ropeFreqBase   RoPE frequency base
+     * @param ropeFreqScale  RoPE frequency scale
+     * @param useMmap        memory-map the model file
+     * @param useMlock       lock the model in RAM
+     * @param kvCacheQuant   KV-cache quantization
+     * @param ttlSeconds     idle unload time
+     */
+    public LoadConfig(int contextLength, Integer nGpuLayers, Integer nBatch, Integer nThreads, Boolean flashAttention,
+                      Double ropeFreqBase, Double ropeFreqScale, Boolean useMmap, Boolean useMlock,
+                      String kvCacheQuant, Integer ttlSeconds) {
+        this(contextLength, nGpuLayers, nBatch, nThreads, flashAttention, ropeFreqBase, ropeFreqScale, useMmap,
+                useMlock, kvCacheQuant, ttlSeconds, null, null);
     }
 
     /** The defaults with a context length. @param tokens context length, 0 = default @return the config */
@@ -65,7 +94,7 @@ public record LoadConfig(
     /** A copy with another context length. @param tokens the length @return the copy */
     public LoadConfig withContextLength(int tokens) {
         return new LoadConfig(tokens, nGpuLayers, nBatch, nThreads, flashAttention, ropeFreqBase, ropeFreqScale,
-                useMmap, useMlock, kvCacheQuant, ttlSeconds);
+                useMmap, useMlock, kvCacheQuant, ttlSeconds, numExperts, offloadKvCacheToGpu);
     }
 
     /** Whether nothing but (possibly) the context length is set. @return true for a default config */
