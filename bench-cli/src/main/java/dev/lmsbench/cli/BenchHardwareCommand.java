@@ -181,7 +181,7 @@ final class BenchHardwareCommand implements Callable<Integer> {
         if (!(ttftMs >= 0 && ttftMs <= 600_000)) {
             throw CliException.usage("--sim-ttft-ms must be between 0 and 600000, got " + Durations.num(ttftMs, 1));
         }
-        RunCommand.checkGpuBackend(gpuBackend);
+        ProfilingSetup.checkGpuBackend(gpuBackend);
     }
 
     // ---- part A: the cost of one sample ----------------------------------------------------------------------

@@ -45,7 +45,7 @@ final class HwCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunCommand.checkGpuBackend(gpuBackend);
+        ProfilingSetup.checkGpuBackend(gpuBackend);
         if (sampleMs < 0) {
             throw CliException.usage("--sample-ms must not be negative, got " + sampleMs);
         }

@@ -1,0 +1,68 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.report.ReportWriters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The end of {@code lmsbench run}: writes a report with every report writer into the output directory and prints
+ * its summary table.
+ */
+final class RunReports {
+
+    /** Logs under {@link RunCommand}'s name, as the run log always has. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    private RunReports() {
+    }
+
+    /** Writes {@code report} with every writer (a failing writer is logged and skipped), then prints the table. */
+    static void write(BenchmarkReport report, Path outDir, PrintWriter out, PrintWriter err) {
+        List<String> written = new ArrayList<>();
+        for (ReportWriter w : ReportWriters.all()) {
+            try {
+                w.write(report, outDir);
+                written.add(w.name());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("could not write the {} report into {}: {}", w.name(), outDir, e.getMessage());
+                LOG.debug("report failure", e);
+            }
+        }
+        printSummaryTable(report.models(), out);
+        out.println();
+        out.println("Reports (" + String.join(", ", written) + ") and log written to " + outDir);
+        out.flush();
+        err.flush();
+    }
+
+    /** One row per model: status, request counts, latency and throughput medians. */
+    static void printSummaryTable(List<ModelSummary> models, PrintWriter out) {
+        TextTable t = new TextTable("Model", "Quant", "Status", "OK/Req", "TTFT p50 s", "TTFT p90 s",
+                "Decode tok/s p50", "Prefill tok/s p50", "Total tok/s", "Load s");
+        boolean anyEstimated = false;
+        for (ModelSummary s : models) {
+            anyEstimated |= s.tokens().estimated();
+            t.row(s.model().id(), s.model().quantization().isEmpty() ? "-" : s.model().quantization(),
+                    s.status().label(), s.successCount() + "/" + s.requestCount(),
+                    Durations.num(s.ttft().p50(), 3), Durations.num(s.ttft().p90(), 3),
+                    Durations.num(s.decodeTokensPerSecond().p50(), 1) + (s.tokens().estimated() ? "*" : ""),
+                    Durations.num(s.prefillTokensPerSecond().p50(), 1) + (s.tokens().estimated() ? "*" : ""),
+                    Durations.num(s.completionTokensPerSecondTotal(), 1) + (s.tokens().estimated() ? "*" : ""),
+                    Durations.num(s.loadSeconds(), 2));
+        }
+        out.println();
+        t.print(out);
+        if (anyEstimated) {
+            out.println("* token counts estimated: the server sent no usage (see docs/metrics.md)");
+        }
+    }
+}

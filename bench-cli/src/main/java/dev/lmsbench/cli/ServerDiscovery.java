@@ -1,0 +1,156 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.client.ClientConfig;
+import dev.lmsbench.client.LmStudioClient;
+import dev.lmsbench.client.LmsCli;
+import dev.lmsbench.client.OpenAiClient;
+import dev.lmsbench.core.config.ConfigKeys;
+import dev.lmsbench.core.config.ResolvedConfig;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.core.spi.InferenceBackend;
+import dev.lmsbench.core.spi.ModelCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds what {@code lmsbench run} benchmarks: the server (the first configured port that answers, else LM Studio's
+ * server started with {@code lms}), the client that speaks its API (LM Studio's native one or the OpenAI-compatible
+ * one) and the models it offers.
+ */
+final class ServerDiscovery {
+
+    /** Logs under {@link RunCommand}'s name, as the run log always has. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    private ServerDiscovery() {
+    }
+
+    /**
+     * Without {@code --base-url}: the first of {@code lmstudio.ports} on {@code lmstudio.host} where a server answers
+     * (LM Studio uses 1234, or 1235 when 1234 is taken); the first port when none answers, so the error names it.
+     */
+    static Optional<String> firstAnsweringPort(ResolvedConfig config) {
+        String host = config.get(ConfigKeys.HOST);
+        for (int port : config.get(ConfigKeys.PORTS)) {
+            String url = "http://" + host + ":" + port;
+            if (answers(url, config.get(ConfigKeys.API_TOKEN))) {
+                return Optional.of(url);
+            }
+            LOG.info("nothing answers at {}", url);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean answers(String url, String token) {
+        try (OpenAiClient probe = OpenAiClient.create(new ClientConfig(url, token, Duration.ofSeconds(2)))) {
+            probe.listModels();
+            return true;
+        } catch (BackendException e) {
+            return e.kind() != BackendException.Kind.CONNECTION; // a server answers there, even if not with a list
+        }
+    }
+
+    /**
+     * No server answers on the configured ports: start LM Studio's with {@code lms server start} when {@code lms}
+     * exists and wait until it answers; else return the first port's URL so the error names it.
+     */
+    static String startWithLms(ResolvedConfig config, LmsCli lms, PrintWriter err) {
+        int port = config.get(ConfigKeys.PORTS).get(0);
+        String url = "http://" + config.get(ConfigKeys.HOST) + ":" + port;
+        if (lms == null) {
+            return url;
+        }
+        err.println("No server answers on ports " + config.get(ConfigKeys.PORTS) + "; starting LM Studio's server: "
+                + lms.executable() + " server start --port " + port);
+        err.flush();
+        try {
+            lms.startServer(port, Duration.ofSeconds(60));
+        } catch (BackendException e) {
+            throw CliException.failure("cannot start LM Studio's server: " + Main.oneLine(e.getMessage())
+                    + ". Start it in LM Studio, or try --sim.", e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (answers(url, config.get(ConfigKeys.API_TOKEN))) {
+                LOG.info("LM Studio's server answers at {}", url);
+                return url;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw CliException.failure("started LM Studio's server with lms, but nothing answers at " + url
+                + " within 60 s", null);
+    }
+
+    /**
+     * LM Studio's native client when the server speaks LM Studio's REST API (model metadata, explicit load and unload
+     * with the load configuration, server-side stats, Model-unloaded retry), else the OpenAI-compatible client.
+     */
+    static InferenceBackend backendFor(ClientConfig clientConfig, boolean useRestApi) {
+        if (useRestApi) {
+            LmStudioClient native_ = LmStudioClient.create(clientConfig);
+            try {
+                native_.nativeModels();
+                LOG.info("{} speaks LM Studio's native REST API: using it", clientConfig.baseUrl());
+                return native_;
+            } catch (BackendException e) {
+                LOG.info("no LM Studio native API at {} ({}); using the OpenAI-compatible API",
+                        clientConfig.baseUrl(), Main.oneLine(e.getMessage()));
+                native_.close();
+            }
+        }
+        return OpenAiClient.create(clientConfig);
+    }
+
+    /**
+     * The models to benchmark before filtering: those named with {@code --model}; else those {@code lms ls} lists
+     * when {@code lmsCatalog} is set and it works; else those the server lists.
+     */
+    static List<ModelInfo> discover(ModelCatalog client, String baseUrl, List<String> named, LmsCli lmsCatalog) {
+        if (named != null && !named.isEmpty()) {
+            List<ModelInfo> models = new ArrayList<>();
+            for (String id : named) {
+                if (id.isBlank()) {
+                    throw CliException.usage("--model must not be empty");
+                }
+                models.add(ModelInfo.named(id.strip()));
+            }
+            return models;
+        }
+        if (lmsCatalog != null) {
+            try {
+                List<ModelInfo> models = lmsCatalog.listModels();
+                LOG.info("discovered {} models with {} ls --json", models.size(), lmsCatalog.executable());
+                return models;
+            } catch (BackendException e) {
+                LOG.warn("{} ls --json failed ({}); asking the server for its models instead",
+                        lmsCatalog.executable(), Main.oneLine(e.getMessage()));
+            }
+        }
+        try {
+            return client.listModels();
+        } catch (BackendException e) {
+            String hint;
+            if (e.kind() == BackendException.Kind.CONNECTION || e.kind() == BackendException.Kind.TIMEOUT) {
+                hint = " Is the server running? Start LM Studio's server, set --base-url, or try --sim.";
+            } else if (e.httpStatus() == 401 || e.httpStatus() == 403) {
+                hint = " The server wants a token: pass --api-token.";
+            } else {
+                hint = " If it has no model list, name models with --model; or try --sim.";
+            }
+            throw CliException.failure("cannot list models at " + baseUrl + ": " + Main.oneLine(e.getMessage())
+                    + "." + hint, e);
+        }
+    }
+}
