@@ -1,7 +1,10 @@
 package dev.lmsbench.cli;
 
+import dev.lmsbench.core.hardware.HardwareAggregates;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.SideMetric;
+import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.report.ReportWriters;
 import org.slf4j.Logger;
@@ -64,5 +67,37 @@ final class RunReports {
         if (anyEstimated) {
             out.println("* token counts estimated: the server sent no usage (see docs/metrics.md)");
         }
+        printHardwareTable(models, out);
+    }
+
+    /**
+     * With {@code --enable-profiling}: one row per profiled model with the hardware figures of summary.csv's
+     * hardware columns; nothing when no model was profiled. A figure that was not measured is {@code -}.
+     */
+    static void printHardwareTable(List<ModelSummary> models, PrintWriter out) {
+        List<ModelSummary> profiled = models.stream().filter(s -> !s.sideMetrics().isEmpty()).toList();
+        if (profiled.isEmpty()) {
+            return;
+        }
+        TextTable t = new TextTable("Model", "VRAM peak GB", "VRAM model GB", "GPU util %", "Power W",
+                "Temp peak °C", "CPU %", "RAM peak GB", "tok/s per GB", "tok/J");
+        for (ModelSummary s : profiled) {
+            t.row(s.model().id(),
+                    Durations.num(side(s, HardwareAggregates.VRAM_USED, Aggregation.MAX) / 1e9, 2),
+                    Durations.num(side(s, HardwareAggregates.VRAM_MODEL, Aggregation.DELTA) / 1e9, 2),
+                    Durations.num(side(s, HardwareAggregates.GPU_UTIL, Aggregation.MEAN), 0),
+                    Durations.num(side(s, HardwareAggregates.POWER, Aggregation.MEAN), 1),
+                    Durations.num(side(s, HardwareAggregates.TEMP, Aggregation.MAX), 0),
+                    Durations.num(side(s, HardwareAggregates.CPU_LOAD, Aggregation.MEAN), 0),
+                    Durations.num(side(s, HardwareAggregates.RAM_USED, Aggregation.MAX) / 1e9, 2),
+                    Durations.num(side(s, HardwareAggregates.TOKS_PER_S_PER_GB, Aggregation.RATIO), 1),
+                    Durations.num(side(s, HardwareAggregates.TOKS_PER_JOULE, Aggregation.RATIO), 2));
+        }
+        out.println();
+        t.print(out);
+    }
+
+    private static double side(ModelSummary s, String name, Aggregation aggregation) {
+        return SideMetric.find(s.sideMetrics(), name, aggregation).map(SideMetric::value).orElse(Double.NaN);
     }
 }

@@ -131,6 +131,18 @@ class ProfilingRunIT {
         assertThat(csvColumn(out.resolve("summary.csv"), "temp_peak_c")).containsOnly("66");
         assertThat(dbRows("SELECT vram_peak_gb || ' ' || power_mean_w || ' ' || temp_peak_c FROM model_results"))
                 .hasSize(models.size()).containsOnly("6.5 180.0 66.0");
+        // the terminal's hardware table: VRAM peak, VRAM taken by the model, GPU util, power, temperature, CPU
+        assertThat(o.out()).contains("VRAM peak GB").contains("tok/J")
+                .containsPattern("sim/\\S+ +6\\.50 +0\\.00 +80 +180\\.0 +66 +25 ");
+    }
+
+    @Test
+    void withoutProfilingThereIsNoHardwareTable() {
+        MainTest.Outcome o = run((gtt, backend) -> {
+            throw new AssertionError("no monitor without --enable-profiling");
+        }, args(dir.resolve("out")));
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("Decode tok/s p50").doesNotContain("VRAM peak GB");
     }
 
     @Test
