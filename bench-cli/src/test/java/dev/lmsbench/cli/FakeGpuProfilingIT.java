@@ -28,8 +28,7 @@ class FakeGpuProfilingIT {
 
     @Test
     void aProfiledSimRunReportsWhatTheFakeNvmlLibraryReturns() throws Exception {
-        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
-                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path lib = fakeLibrary("libnvidia-ml.so.1");
         assertThat(lib).as("built by bench-hardware's test phase, which runs before this module").isRegularFile();
         Path config = dir.resolve("nvml.conf");
         Files.writeString(config, """
@@ -101,8 +100,7 @@ class FakeGpuProfilingIT {
 
     @Test
     void aFakeNvmlThatCrashesInInitDoesNotStopTheRunAndTheOutputSaysWhy() throws Exception {
-        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
-                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path lib = fakeLibrary("libnvidia-ml.so.1");
         Path config = dir.resolve("crash.conf");
         Files.writeString(config, "crash_on_init=1\n"); // nvmlInit_v2 dereferences a null pointer
         Path out = dir.resolve("out");
@@ -125,8 +123,7 @@ class FakeGpuProfilingIT {
 
     @Test
     void hwShowsTheFakeNvmlGpuWithItsPcieLinkAndWhyNvmlIsUsed() throws Exception {
-        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
-                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path lib = fakeLibrary("libnvidia-ml.so.1");
         Path config = dir.resolve("nvml.conf");
         Files.writeString(config, """
                 count=1
@@ -152,8 +149,7 @@ class FakeGpuProfilingIT {
 
     @Test
     void recommendJudgesByTheFreeVramOfTheDetectedGpu() throws Exception {
-        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
-                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path lib = fakeLibrary("libnvidia-ml.so.1");
         Path config = dir.resolve("nvml.conf");
         Files.writeString(config, "count=1\ngpu0.mem_total=24000000000\ngpu0.mem_used=7500000000\n");
         JarProcess p = JarProcess.start(dir, Map.of("FAKE_NVML_CONFIG", config.toString()),
@@ -164,8 +160,7 @@ class FakeGpuProfilingIT {
 
     @Test
     void theFakeRocmSmiLibraryReportsGttByDefaultAndNotWithDisableGtt() throws Exception {
-        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
-                "librocm_smi64.so").toAbsolutePath().normalize();
+        Path lib = fakeLibrary("librocm_smi64.so");
         assertThat(lib).isRegularFile();
         Path config = dir.resolve("rocm.conf");
         Files.writeString(config, """
@@ -221,8 +216,7 @@ class FakeGpuProfilingIT {
 
     @Test
     void aFakeNvmlThatFailsInitDoesNotStopTheRunAndTheOutputSaysWhy() throws Exception {
-        Path lib = Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native",
-                "libnvidia-ml.so.1").toAbsolutePath().normalize();
+        Path lib = fakeLibrary("libnvidia-ml.so.1");
         Path config = dir.resolve("broken.conf");
         Files.writeString(config, "init=9\n");
         Path out = dir.resolve("out");
@@ -242,6 +236,12 @@ class FakeGpuProfilingIT {
         for (JsonNode m : hw) {
             assertThat(m.path("name").asText()).doesNotStartWith("gpu.");
         }
+    }
+
+    /** A fake GPU library bench-hardware's test build compiled with gcc (that module's tests run before these). */
+    private static Path fakeLibrary(String fileName) {
+        return Path.of(System.getProperty("lmsbench.root"), "bench-hardware", "target", "native", fileName)
+                .toAbsolutePath().normalize();
     }
 
     private static double metric(JsonNode hardware, String name, String aggregation) {
