@@ -28,11 +28,16 @@ final class NativeProbe {
     /** System property: {@code false} skips the probe. */
     static final String ENABLED_PROPERTY = "lmsbench.hardware.probe";
 
+    /** System property: the {@code java} executable the probe runs (default: this JVM's). */
+    static final String JAVA_PROPERTY = "lmsbench.hardware.probe.java";
+
     /** System property: how long the probe may take, in milliseconds. */
     static final String TIMEOUT_PROPERTY = "lmsbench.hardware.probe.timeout.ms";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeProbe.class);
     private static final String RESULT_PREFIX = "lmsbench-probe: ";
+    /** Printed before the library is touched: a failure without it is the probe's own (JVM start), not the library's. */
+    private static final String STARTED = "lmsbench-probe-started";
     private static final List<String> FORWARDED_PROPERTIES = List.of(HardwareMonitors.NVML_LIBRARY_PROPERTY,
             HardwareMonitors.ROCM_SMI_LIBRARY_PROPERTY);
 
@@ -89,13 +94,21 @@ final class NativeProbe {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             int exit = process.exitValue();
             String result;
+            boolean reachedLibrary;
             synchronized (lines) {
                 result = lines.stream().filter(l -> l.startsWith(RESULT_PREFIX)).reduce((a, b) -> b)
                         .map(l -> l.substring(RESULT_PREFIX.length())).orElse("");
+                reachedLibrary = lines.contains(STARTED);
             }
             LOG.debug("{}: probe exit {} after {} ms: {}", backend, exit, ms, result);
             if (exit == 0) {
                 return result.isEmpty() ? new Outcome.Skipped("probe gave no result") : new Outcome.Passed(result);
+            }
+            if (!reachedLibrary) {
+                // the child JVM itself did not start (an option this java rejects, no memory): not the library's fault
+                LOG.debug("{}: probe process failed before loading {} (exit {}); initializing in-process", backend,
+                        library, exit);
+                return new Outcome.Skipped("probe process failed to start (exit " + exit + ")");
             }
             return new Outcome.Refused(library + " crashed a probe process during init (" + describeExit(exit)
                     + "); not loaded, GPU data unavailable");
@@ -139,7 +152,8 @@ final class NativeProbe {
     }
 
     private static List<String> command(String backend) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = System.getProperty(JAVA_PROPERTY, Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
         String classPath = System.getProperty("java.class.path", "");
         String modulePath = System.getProperty("jdk.module.path", "");
         if (!modulePath.isEmpty()) {
@@ -168,6 +182,8 @@ final class NativeProbe {
      */
     public static void main(String[] args) {
         PrintStream out = System.out;
+        out.println(STARTED);
+        out.flush();
         DriverLoad load = switch (args.length == 1 ? args[0] : "") {
             case NvmlDriver.BACKEND -> NvmlDriver.load();
             case RocmSmiDriver.BACKEND -> RocmSmiDriver.load();

@@ -30,6 +30,7 @@ class GpuBackendSelectionTest {
             monitor.close();
         }
         System.clearProperty(NativeProbe.TIMEOUT_PROPERTY);
+        System.clearProperty(NativeProbe.JAVA_PROPERTY);
         FakeGpuLibraries.reset();
     }
 
@@ -143,6 +144,18 @@ class GpuBackendSelectionTest {
         assertThat(monitor.describe().gpuBackend()).isEqualTo("rocm-smi");
         assertThat(monitor.sample().gpus()).extracting(GpuSample::name).containsExactly("AMD Fake");
         assertThat(FakeGpuLibraries.activeNvmlInits()).as("nvmlInit never ran in this process").isZero();
+    }
+
+    @Test
+    void aProbeProcessThatCannotStartDoesNotCostTheGpu(@TempDir Path bin) {
+        // a java that refuses to start (as one rejecting an option would): the library was never touched there
+        System.setProperty(NativeProbe.JAVA_PROPERTY, FakeTool.failing(bin, "java", 1,
+                "Error: Could not create the Java Virtual Machine.").toString());
+        FakeGpuLibraries.useNvml(Map.of("gpu0.name", "NVIDIA Fake"));
+        monitor = HardwareMonitors.detect();
+
+        assertThat(monitor.describe().gpuBackend()).isEqualTo("nvml");
+        assertThat(monitor.sample().gpus()).extracting(GpuSample::name).containsExactly("NVIDIA Fake");
     }
 
     @Test
