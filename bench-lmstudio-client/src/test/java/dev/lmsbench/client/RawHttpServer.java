@@ -133,7 +133,7 @@ final class RawHttpServer implements AutoCloseable {
     }
 
     /** Reads one request (head plus a Content-Length body); {@code null} at a clean end of stream. */
-    private static String readRequest(InputStream in) throws IOException {
+    static String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] terminator = {'\r', '\n', '\r', '\n'};

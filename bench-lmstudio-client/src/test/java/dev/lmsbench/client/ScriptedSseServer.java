@@ -213,25 +213,12 @@ final class ScriptedSseServer implements AutoCloseable {
         }
     }
 
+    /** One request, head and body; the connection must not end before it. */
     private static String readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] terminator = {'\r', '\n', '\r', '\n'};
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("request ended early");
-            }
-            head.write(b);
-            matched = b == terminator[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        String request = RawHttpServer.readRequest(in);
+        if (request == null) {
+            throw new IOException("request ended early");
         }
-        String headers = head.toString(StandardCharsets.US_ASCII);
-        int length = 0;
-        for (String line : headers.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring("content-length:".length()).strip());
-            }
-        }
-        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        return request;
     }
 }
