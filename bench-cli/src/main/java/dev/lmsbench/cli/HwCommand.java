@@ -1,20 +1,17 @@
 package dev.lmsbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareInfo;
 import dev.lmsbench.core.hardware.HardwareMonitor;
 import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.hardware.HardwareMonitors;
+import dev.lmsbench.report.ReportWriters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lmsbench hw}: what hardware monitoring detected, which backend is used and why, and one live sample. */
@@ -57,11 +54,7 @@ final class HwCommand implements Callable<Integer> {
             Thread.sleep(sampleMs);
             HardwareSample sample = monitor.sample();
             if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("info", info);
-                doc.put("sample", sample);
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(doc));
+                out.print(ReportWriters.hardwareJson(info, sample));
                 out.flush();
                 return ExitCodes.OK;
             }

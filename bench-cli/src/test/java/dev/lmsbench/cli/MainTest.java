@@ -1,5 +1,7 @@
 package dev.lmsbench.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +99,7 @@ class MainTest {
     }
 
     @Test
-    void hwSaysWhichBackendsWereTriedAndWhyAndSamplesCpuAndRam() {
+    void hwSaysWhichBackendsWereTriedAndWhyAndSamplesCpuAndRam() throws Exception {
         Outcome o = run("hw");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("GPU backend:").contains("Backends tried:").contains("nvml:")
@@ -106,7 +108,15 @@ class MainTest {
                 .as("CPU load is measured between two samples 500 ms apart").containsPattern("CPU load [0-9]+%");
         Outcome json = run("hw", "--json");
         assertThat(json.code()).isZero();
-        assertThat(json.out()).contains("\"gpuBackend\"").contains("\"ramTotalBytes\"");
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertThat(doc.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(doc.at("/hardware/gpu_backend").asText()).isEqualTo(
+                o.out().lines().filter(l -> l.startsWith("GPU backend:")).findFirst().orElseThrow()
+                        .substring("GPU backend:".length()).strip().split(",")[0]);
+        assertThat(doc.at("/hardware/ram_total_bytes").asLong()).isPositive();
+        assertThat(doc.at("/hardware/notes").size()).isGreaterThan(2);
+        assertThat(doc.at("/sample/ram_used_bytes").asLong()).isPositive();
+        assertThat(doc.at("/sample/cpu_load_pct").isNumber()).as("measured over 500 ms").isTrue();
     }
 
     @Test

@@ -65,6 +65,15 @@ final class JsonMapping {
         return root;
     }
 
+    /** {@code lmsbench hw --json}: schema version, what was detected, and one sample. */
+    static ObjectNode hardwareDocument(dev.lmsbench.core.hardware.HardwareInfo info, HardwareSample sample) {
+        ObjectNode root = NODES.objectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        root.set("hardware", hardware(info));
+        root.set("sample", hardwareSample(sample, sample.nanoTime()));
+        return root;
+    }
+
     /** What hardware monitoring detected, with why each GPU backend is or is not used; null when not profiled. */
     static com.fasterxml.jackson.databind.JsonNode hardware(dev.lmsbench.core.hardware.HardwareInfo info) {
         if (info == null) {

@@ -54,6 +54,15 @@ final class JsonReportWriter implements ReportWriter {
         LOG.debug("Wrote {} ({} models, {} requests)", file, report.models().size(), report.requests().size());
     }
 
+    /** One of our JSON documents as text, formatted as the files are, ending with a line feed. */
+    static String toText(JsonNode document) {
+        try {
+            return WRITER.writeValueAsString(document) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree failed to serialize", e); // cannot happen for our trees
+        }
+    }
+
     /** Writes any of our JSON documents atomically, UTF-8, ending with a line feed. */
     static void writeDocument(JsonNode document, Path file) throws IOException {
         AtomicFiles.write(file, out -> {

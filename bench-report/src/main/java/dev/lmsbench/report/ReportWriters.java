@@ -1,5 +1,7 @@
 package dev.lmsbench.report;
 
+import dev.lmsbench.core.hardware.HardwareInfo;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.core.spi.StoredResult;
 import org.slf4j.Logger;
@@ -75,6 +77,22 @@ public final class ReportWriters {
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
                         "unknown report format '" + name + "'; known: " + String.join(", ", names())));
+    }
+
+    /**
+     * What hardware monitoring detected and one sample of it, as one JSON document for {@code lmsbench hw --json}:
+     * {@code schema_version}, {@code hardware} in the shape of {@code results.json}'s {@code hardware}, and
+     * {@code sample} in the shape of one entry of a model's {@code hardware_samples} ({@code t_s} 0). Unknown figures
+     * are {@code null}, as in results.json.
+     *
+     * @param info   what was detected
+     * @param sample one sample
+     * @return the document, pretty-printed, ending with a line feed
+     */
+    public static String hardwareJson(HardwareInfo info, HardwareSample sample) {
+        Objects.requireNonNull(info, "info");
+        Objects.requireNonNull(sample, "sample");
+        return JsonReportWriter.toText(JsonMapping.hardwareDocument(info, sample));
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.lmsbench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareInfo;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.spi.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,26 @@ class ReportWritersTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void theHardwareDocumentHasTheResultsJsonShapesAndNullForUnknownFigures() throws Exception {
+        HardwareInfo info = new HardwareInfo("Linux", "Fake CPU", 8, 16, 64_000_000_000L, "nvml", "550.54",
+                List.of(new HardwareInfo.Gpu(0, "Fake RTX", "GPU-1", 24_000_000_000L)), List.of("nvml: used"));
+        HardwareSample sample = new HardwareSample(123_456_789L, Double.NaN, 8_000_000_000L, 64_000_000_000L, -1,
+                200_000_000L, List.of(new GpuSample(0, "Fake RTX", 9_000_000_000L, 24_000_000_000L, -1, 87,
+                        Double.NaN, 312.5, 450, 71, 2520, 10501, 4, 16)));
+
+        JsonNode doc = new ObjectMapper().readTree(ReportWriters.hardwareJson(info, sample));
+
+        assertThat(doc.path("schema_version").asInt()).isEqualTo(ReportWriters.SCHEMA_VERSION);
+        assertThat(doc.get("hardware")).isEqualTo(JsonMapping.hardware(info));
+        assertThat(doc.at("/sample/t_s").asDouble()).isZero();
+        assertThat(doc.at("/sample/cpu_load_pct").isNull()).isTrue();
+        assertThat(doc.at("/sample/swap_used_bytes").isNull()).isTrue();
+        assertThat(doc.at("/sample/gpus/0/power_w").asDouble()).isEqualTo(312.5);
+        assertThat(doc.at("/sample/gpus/0/mem_util_pct").isNull()).isTrue();
+        assertThat(doc.at("/sample/gpus/0/pcie_width").asInt()).isEqualTo(16);
+    }
 
     @Test
     void offersJsonThenCsv() {
