@@ -17,6 +17,7 @@ import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.SamplingParams;
+import dev.lmsbench.core.stats.Distribution;
 import dev.lmsbench.hardware.HardwareMonitors;
 import dev.lmsbench.sim.SimConfig;
 import dev.lmsbench.sim.SimModel;
@@ -275,19 +276,15 @@ final class BenchHardwareCommand implements Callable<Integer> {
             }
         }
         for (int m = 0; m < n; m++) {
-            long[] t = nanos[m];
-            Arrays.sort(t);
-            long sum = 0;
-            for (long v : t) {
-                sum += v;
-            }
+            // the project's percentiles (NumPy's linear interpolation), as every other figure it reports
+            Distribution micros = Distribution.of(Arrays.stream(nanos[m]).mapToDouble(v -> v / 1e3).toArray());
             Map<String, Object> entry = entries.get(m);
             entry.put("gpus", gpus[m]);
             entry.put("samples", samples);
-            entry.put("p50Micros", round(percentile(t, 0.50) / 1e3, 2));
-            entry.put("p99Micros", round(percentile(t, 0.99) / 1e3, 2));
-            entry.put("meanMicros", round(sum / (double) samples / 1e3, 2));
-            entry.put("maxMicros", round(t[t.length - 1] / 1e3, 2));
+            entry.put("p50Micros", round(micros.p50(), 2));
+            entry.put("p99Micros", round(micros.p99(), 2));
+            entry.put("meanMicros", round(micros.mean(), 2));
+            entry.put("maxMicros", round(micros.max(), 2));
             progress("sample cost: " + entry.get("backend") + ": p50 " + num(entry.get("p50Micros"), 1)
                     + " µs, p99 " + num(entry.get("p99Micros"), 1) + " µs");
         }
@@ -300,12 +297,6 @@ final class BenchHardwareCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             throw CliException.failure("interrupted", e);
         }
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static double percentile(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     // ---- part B: the sampler's effect on the simulator's figures ---------------------------------------------
@@ -438,11 +429,7 @@ final class BenchHardwareCommand implements Callable<Integer> {
     }
 
     static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Distribution.of(values).p50(); // NaN for no values
     }
 
     private static double round(double v, int decimals) {

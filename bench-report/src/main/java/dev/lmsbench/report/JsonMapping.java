@@ -86,22 +86,14 @@ final class JsonMapping {
         node.put("cpu_model", info.cpuModel());
         node.put("physical_cores", info.physicalCores());
         node.put("logical_cores", info.logicalCores());
-        if (info.ramTotalBytes() < 0) {
-            node.putNull("ram_total_bytes");
-        } else {
-            node.put("ram_total_bytes", info.ramTotalBytes());
-        }
+        knownInteger(node, "ram_total_bytes", info.ramTotalBytes());
         ArrayNode gpus = node.putArray("gpus");
         for (dev.lmsbench.core.hardware.HardwareInfo.Gpu g : info.gpus()) {
             ObjectNode gpu = gpus.addObject();
             gpu.put("index", g.index());
             gpu.put("name", g.name());
             gpu.put("uuid", g.uuid());
-            if (g.vramTotalBytes() < 0) {
-                gpu.putNull("vram_total_bytes");
-            } else {
-                gpu.put("vram_total_bytes", g.vramTotalBytes());
-            }
+            knownInteger(gpu, "vram_total_bytes", g.vramTotalBytes());
         }
         ArrayNode notes = node.putArray("notes");
         info.notes().forEach(notes::add);
