@@ -12,4 +12,5 @@ module dev.lmsbench.core {
     exports dev.lmsbench.core.engine;
     exports dev.lmsbench.core.config;
     exports dev.lmsbench.core.hardware;
+    exports dev.lmsbench.core.text;
 }

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param timings       client-side timings
  * @param usage         token counts (from the server's {@code usage}, or estimated and flagged)
  * @param finishReason  the server's {@code finish_reason}, or {@code ""}
- * @param error         a one-line error, or {@code ""} when the request succeeded
+ * @param error         a one-line, sanitized error, or {@code ""} when the request succeeded
  * @param serverStats   what the server itself reported, or {@link ServerStats#NONE}; reported beside, never instead
  *                      of, the client-side figures
+ * @param errorType     what kind of failure; {@link ErrorType#NONE} exactly when {@code error} is empty
+ * @param httpStatus    the HTTP status of an {@link ErrorType#HTTP_STATUS} failure, else {@code -1}
  */
 public record RequestResult(
         String model,
@@ -34,7 +36,9 @@ public record RequestResult(
         TokenUsage usage,
         String finishReason,
         String error,
-        ServerStats serverStats) {
+        ServerStats serverStats,
+        ErrorType errorType,
+        int httpStatus) {
 
     /** Validates required fields and normalizes absent strings to {@code ""}. */
     public RequestResult {
@@ -46,12 +50,30 @@ public record RequestResult(
         finishReason = Objects.requireNonNullElse(finishReason, "");
         error = Objects.requireNonNullElse(error, "");
         serverStats = Objects.requireNonNullElse(serverStats, ServerStats.NONE);
+        errorType = Objects.requireNonNullElse(errorType, ErrorType.NONE);
+        if (error.isEmpty()) {
+            errorType = ErrorType.NONE;
+            httpStatus = -1;
+        } else if (errorType == ErrorType.NONE) {
+            errorType = ErrorType.UNKNOWN;
+        }
         if (parallel < 1) {
             throw new IllegalArgumentException("parallel must be >= 1");
         }
     }
 
-    /** A result without server statistics (see the canonical constructor for the parameters). */
+    /**
+     * A result without an error type: {@link ErrorType#UNKNOWN} when {@code error} is not empty (see the canonical
+     * constructor for the parameters).
+     */
+    public RequestResult(String model, int contextLength, int parallel, int index, boolean warmup, RunMode mode,
+                         Instant startedAt, RequestTimings timings, TokenUsage usage, String finishReason,
+                         String error, ServerStats serverStats) {
+        this(model, contextLength, parallel, index, warmup, mode, startedAt, timings, usage, finishReason, error,
+                serverStats, ErrorType.UNKNOWN, -1);
+    }
+
+    /** A result without server statistics or error type (see the canonical constructor for the parameters). */
     public RequestResult(String model, int contextLength, int parallel, int index, boolean warmup, RunMode mode,
                          Instant startedAt, RequestTimings timings, TokenUsage usage, String finishReason,
                          String error) {

@@ -1,6 +1,10 @@
 package dev.lmsbench.core.spi;
 
+import dev.lmsbench.core.model.ErrorType;
+
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A request to a server failed. The message is one line a user can act on and names the URL involved.
@@ -10,20 +14,40 @@ public class BackendException extends Exception {
     /** What kind of failure. */
     public enum Kind {
         /** Nothing answered: connection refused, unknown host, reset before a response. */
-        CONNECTION,
+        CONNECTION(ErrorType.CONNECT),
         /** The request took longer than its timeout. */
-        TIMEOUT,
-        /** The server answered with an HTTP error status. */
-        HTTP_STATUS,
-        /** The server answered something we could not understand. */
-        PROTOCOL,
+        TIMEOUT(ErrorType.TIMEOUT),
+        /** The server answered with an HTTP error status (or a redirect that is not followed). */
+        HTTP_STATUS(ErrorType.HTTP_STATUS),
+        /** The server answered bytes that are not valid HTTP or SSE framing. */
+        PROTOCOL(ErrorType.PROTOCOL),
         /** The request was cancelled (Ctrl-C). */
-        CANCELLED
+        CANCELLED(ErrorType.CANCELLED),
+        /** The connection broke after the response had started. */
+        DISCONNECTED(ErrorType.DISCONNECTED),
+        /** Valid framing, but not a usable answer (wrong content type, invalid JSON, no event, no token). */
+        INVALID_RESPONSE(ErrorType.INVALID_RESPONSE),
+        /** The server reported an error inside a successful response (an error object in a stream). */
+        SERVER_ERROR(ErrorType.SERVER_ERROR),
+        /** A documented input limit was exceeded (line, event, body, header, JSON depth). */
+        TOO_LARGE(ErrorType.TOO_LARGE);
+
+        private final ErrorType errorType;
+
+        Kind(ErrorType errorType) {
+            this.errorType = errorType;
+        }
+
+        /** {@return the error type recorded in results for a failure of this kind} */
+        public ErrorType errorType() {
+            return errorType;
+        }
     }
 
     private final Kind kind;
     private final int httpStatus;
     private final String url;
+    private Duration retryAfter;
 
     /**
      * @param kind       the failure kind
@@ -52,6 +76,31 @@ public class BackendException extends Exception {
     /** The URL involved, or {@code ""}. */
     public String url() {
         return url;
+    }
+
+    /**
+     * The wait the server asked for with {@code Retry-After} (on a 429 or 503), bounded by the client that parsed it.
+     *
+     * @return the wait, or empty when the server asked for none
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * Records the server's {@code Retry-After}.
+     *
+     * @param value the wait, or {@code null}
+     * @return this exception
+     */
+    public BackendException withRetryAfter(Duration value) {
+        this.retryAfter = value;
+        return this;
+    }
+
+    /** {@return the error type recorded in results for this failure} */
+    public ErrorType errorType() {
+        return kind.errorType();
     }
 
     /**

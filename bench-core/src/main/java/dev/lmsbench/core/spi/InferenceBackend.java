@@ -3,6 +3,7 @@ package dev.lmsbench.core.spi;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ServerInfo;
 
 /**
  * A server the engine sends requests to. Implementations must be safe for concurrent {@link #infer} calls
@@ -19,6 +20,17 @@ public interface InferenceBackend extends AutoCloseable {
 
     /** The base URL (or a description) of the server, for messages and reports. */
     String endpoint();
+
+    /**
+     * Which server this is, as far as it says: its normalized base URL, kind, version and runtime. Part of a
+     * result's identity: results are reused from the cache only for the same server. The default knows only the
+     * {@linkplain #endpoint() endpoint}. Called once per run, after discovery; must not throw.
+     *
+     * @return the server's identity
+     */
+    default ServerInfo server() {
+        return ServerInfo.of(endpoint());
+    }
 
     /**
      * Loads a model explicitly. The default does nothing and reports that loading is not managed: plain
