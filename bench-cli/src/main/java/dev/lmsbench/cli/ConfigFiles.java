@@ -1,6 +1,10 @@
 package dev.lmsbench.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,7 +30,15 @@ import java.util.Map;
  */
 final class ConfigFiles {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** The largest configuration or preset file read (bytes); see docs/limits.md. */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+    /** The deepest JSON nesting a configuration file may have; see docs/limits.md. */
+    static final int MAX_DEPTH = 32;
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength((int) MAX_FILE_BYTES).build())
+            .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -40,9 +52,20 @@ final class ConfigFiles {
     static ConfigLayer read(Path file, String source) {
         JsonNode root;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException(source, "", "file is " + size + " bytes, larger than the limit of "
+                        + MAX_FILE_BYTES + " bytes");
+            }
             root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            String at = where == null || where.getLineNr() < 1 ? ""
+                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+            throw new ConfigException(source, "", "not valid JSON" + at + ": "
+                    + Main.oneLine(firstLine(e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new ConfigException(source, "", "not valid JSON: " + Main.oneLine(firstLine(e.getMessage())));
+            throw new ConfigException(source, "", "cannot read it: " + Main.oneLine(firstLine(e.getMessage())));
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException(source, "", "expected a JSON object at the top level");

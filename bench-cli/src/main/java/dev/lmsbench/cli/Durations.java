@@ -22,4 +22,18 @@ final class Durations {
     static String num(double v, int decimals) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
+
+    /**
+     * Mean and sample standard deviation, {@code 0.215 ± 0.004}; the mean alone for one value; {@code -} for none.
+     * Three samples are too few for percentiles to show the spread: mean ± stdev does.
+     */
+    static String meanStdev(dev.lmsbench.core.stats.Distribution d, int decimals) {
+        if (d.isEmpty() || Double.isNaN(d.mean())) {
+            return "-";
+        }
+        if (d.count() == 1 || Double.isNaN(d.stdev())) {
+            return num(d.mean(), decimals);
+        }
+        return num(d.mean(), decimals) + " ± " + num(d.stdev(), decimals);
+    }
 }

@@ -2,6 +2,7 @@ package dev.lmsbench.cli;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.lmsbench.core.text.SafeText;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -106,6 +107,7 @@ public final class Main {
     }
 
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        // messages may carry a server's words: never let its escape sequences or control bytes reach the terminal
+        return SafeText.oneLine(s, 1000);
     }
 }

@@ -64,7 +64,7 @@ final class Presets {
         try {
             ConfigFiles.write(values, "saved by lmsbench --save-preset", file);
         } catch (IOException e) {
-            throw CliException.failure("cannot write preset " + file + ": " + e.getMessage(), e);
+            throw CliException.failure("cannot write preset " + file + ": " + IoErrors.reason(e), e);
         }
         return file;
     }

@@ -185,7 +185,8 @@ final class ProgressPrinter implements BenchmarkListener {
     }
 
     private void status(String text) {
-        err.print("\r\033[2K" + text);
+        // only our own escape sequence reaches the terminal: the text (model ids, server messages) is cleaned
+        err.print("\r\033[2K" + Main.oneLine(text));
         err.flush();
         statusShown = true;
     }
@@ -200,7 +201,7 @@ final class ProgressPrinter implements BenchmarkListener {
 
     private void line(String text) {
         clearStatus();
-        err.println(text);
+        err.println(Main.oneLine(text));
         err.flush();
     }
 }

@@ -9,6 +9,7 @@ import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.spi.StoreException;
 import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.report.ReportWriters;
@@ -26,7 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Objects;
+import java.lang.reflect.RecordComponent;
 
 /**
  * The results database as {@code lmsbench run} uses it: which models already have a result measured with the same
@@ -56,25 +58,153 @@ final class ResultCache {
 
     /**
      * Splits {@code models} into cached ones (announced on {@code err}) and ones to measure, in their order; with
-     * {@code retest} every model is measured.
+     * {@code retest} every model is measured. Why each model was or was not taken from the cache is logged (shown
+     * with {@code -v}).
      */
-    static Partition partition(SqliteResultStore store, List<ModelInfo> models, BenchmarkSettings settings,
-                               boolean retest, PrintWriter err) {
+    static Partition partition(SqliteResultStore store, List<ModelInfo> models, RunInfo run, boolean retest,
+                               PrintWriter err) {
         List<ModelSummary> cached = new ArrayList<>();
         List<ModelInfo> toMeasure = new ArrayList<>();
         List<StoredResult> stored = retest ? List.of() : storedResults(store);
         for (ModelInfo m : models) {
-            Optional<ModelSummary> hit = retest ? Optional.empty() : cachedResult(stored, m, settings);
-            if (hit.isPresent()) {
-                cached.add(hit.get());
-                err.println("[cached] " + m.id() + ": already benchmarked with these settings on "
-                        + hit.get().finishedAt() + " (use --retest to measure again)");
+            if (retest) {
+                LOG.info("cache: measuring {}: --retest", m.id());
+                toMeasure.add(m);
+                continue;
+            }
+            Lookup lookup = lookup(stored, m, run);
+            if (lookup.hit() != null) {
+                ModelSummary hit = lookup.hit().summary().asCached();
+                cached.add(hit);
+                LOG.info("cache: reusing {} from stored result {} (same server, model, settings, profiling and "
+                        + "measurement version)", m.id(), lookup.hit().id());
+                err.println("[cached] " + Main.oneLine(m.id()) + ": already benchmarked with these settings on "
+                        + hit.finishedAt() + " (use --retest to measure again)");
             } else {
+                LOG.info("cache: measuring {}: {}", m.id(), lookup.whyNot());
                 toMeasure.add(m);
             }
         }
         err.flush();
         return new Partition(cached, toMeasure);
+    }
+
+    /**
+     * The outcome of looking a model up: the stored result to reuse, or why none is reused (the reason of the most
+     * recent stored result of that model that came closest).
+     */
+    record Lookup(StoredResult hit, String whyNot) {
+    }
+
+    /**
+     * The latest stored result of {@code model} that may stand in for measuring it in {@code run}: same server
+     * (normalized URL, kind, version, runtime), same model (id, quantization, file size), same settings (the
+     * request timeout aside), same profiling on/off, the current measurement version, and a clean success (no
+     * failed request). See docs/cli.md, "The results cache".
+     */
+    static Lookup lookup(List<StoredResult> stored, ModelInfo model, RunInfo run) {
+        String closest = null;
+        for (int i = stored.size() - 1; i >= 0; i--) {
+            StoredResult r = stored.get(i);
+            if (!r.summary().model().id().equals(model.id())) {
+                continue;
+            }
+            String why = mismatch(r, model, run);
+            if (why == null) {
+                return new Lookup(r, "");
+            }
+            if (closest == null) {
+                closest = "stored result " + r.id() + " " + why;
+            }
+        }
+        return new Lookup(null, closest == null ? "no stored result for this model" : closest);
+    }
+
+    /** Why a stored result of the same model id cannot stand in for this run's measurement, or null when it can. */
+    static String mismatch(StoredResult r, ModelInfo model, RunInfo run) {
+        String unusable = unusable(r);
+        if (unusable != null) {
+            return unusable;
+        }
+        ServerInfo then = r.run().server();
+        ServerInfo now = run.server();
+        if (!then.baseUrl().equals(now.baseUrl())) {
+            return "was measured on another server (" + then.baseUrl() + ", now " + now.baseUrl() + ")";
+        }
+        String serverChange = differs("server kind", then.kind(), now.kind());
+        if (serverChange == null) {
+            serverChange = differs("server version", then.version(), now.version());
+        }
+        if (serverChange == null) {
+            serverChange = differs("server runtime", then.runtime(), now.runtime());
+        }
+        if (serverChange != null) {
+            return "was measured with another " + serverChange;
+        }
+        ModelInfo stored = r.summary().model();
+        String modelChange = differs("quantization", stored.quantization(), model.quantization());
+        if (modelChange == null && stored.sizeBytes() != model.sizeBytes()) {
+            modelChange = "file size (" + stored.sizeBytes() + " bytes, now " + model.sizeBytes() + ")";
+        }
+        if (modelChange != null) {
+            return "is of another model file: " + modelChange;
+        }
+        String settings = settingsDiff(r.run().settings(), run.settings());
+        if (settings != null) {
+            return "was measured with other settings (" + settings + ")";
+        }
+        if (r.run().profiling() != run.profiling()) {
+            return run.profiling() ? "was measured without profiling (no hardware figures)"
+                    : "was measured with profiling on";
+        }
+        return null;
+    }
+
+    /** Why a stored result is never reused whatever this run is, or null: failures and old measurements. */
+    static String unusable(StoredResult r) {
+        ModelSummary s = r.summary();
+        if (s.status() != RunStatus.COMPLETED || s.successCount() == 0) {
+            return "failed (" + s.successCount() + "/" + s.requestCount() + " ok)";
+        }
+        if (s.errorCount() > 0) {
+            return "had failed requests (" + s.successCount() + "/" + s.requestCount() + " ok)";
+        }
+        if (r.run().measurementVersion() != RunInfo.MEASUREMENT_VERSION) {
+            return "was measured by an older version of lmsbench's measurement (v" + r.run().measurementVersion()
+                    + ", now v" + RunInfo.MEASUREMENT_VERSION + ")";
+        }
+        return null;
+    }
+
+    private static String differs(String what, String then, String now) {
+        return then.equals(now) ? null : what + " (" + (then.isEmpty() ? "unknown" : then) + ", now "
+                + (now.isEmpty() ? "unknown" : now) + ")";
+    }
+
+    /**
+     * The settings that differ, by name ({@code runs 3, now 5}); null when the settings measure the same (the
+     * request timeout does not change what is measured).
+     */
+    static String settingsDiff(BenchmarkSettings then, BenchmarkSettings now) {
+        BenchmarkSettings a = then.withRequestTimeout(now.requestTimeout());
+        if (a.equals(now)) {
+            return null;
+        }
+        List<String> diffs = new ArrayList<>();
+        for (RecordComponent c : BenchmarkSettings.class.getRecordComponents()) {
+            try {
+                Object x = c.getAccessor().invoke(a);
+                Object y = c.getAccessor().invoke(now);
+                if (!Objects.equals(x, y)) {
+                    diffs.add(c.getName() + (x instanceof String || y instanceof String ? ""
+                            : " " + Main.oneLine(String.valueOf(x)) + ", now " + Main.oneLine(String.valueOf(y))));
+                }
+            } catch (ReflectiveOperationException e) {
+                diffs.add(c.getName());
+            }
+        }
+        String joined = String.join("; ", diffs);
+        return joined.isEmpty() ? "settings" : Main.oneLine(joined);
     }
 
     /** The measured report with cached models put back in discovery order. */
@@ -99,24 +229,6 @@ final class ResultCache {
             LOG.warn("cannot read the results database, measuring everything: {}", e.getMessage());
             return List.of();
         }
-    }
-
-    /** The latest stored result of this model measured with exactly these settings, marked cached. */
-    private static Optional<ModelSummary> cachedResult(List<StoredResult> stored, ModelInfo model,
-                                                       BenchmarkSettings settings) {
-        StoredResult latest = null;
-        for (StoredResult r : stored) {
-            if (r.summary().model().id().equals(model.id()) && r.summary().status() == RunStatus.COMPLETED
-                    && sameMeasurement(r.run().settings(), settings)) {
-                latest = r;
-            }
-        }
-        return Optional.ofNullable(latest).map(r -> r.summary().asCached());
-    }
-
-    /** Settings that change what is measured (the timeout does not). */
-    private static boolean sameMeasurement(BenchmarkSettings a, BenchmarkSettings b) {
-        return a.withRequestTimeout(b.requestTimeout()).equals(b);
     }
 
     /** {@code --export-only}: reports from the latest stored result per model, context length and parallelism. */
@@ -158,14 +270,14 @@ final class ResultCache {
                 try {
                     ReportWriters.exportStoredResults(results, VersionProvider.version(), cache.exportCache);
                 } catch (IOException e) {
-                    throw CliException.failure("cannot write " + cache.exportCache + ": " + e.getMessage(), e);
+                    throw CliException.failure("cannot write " + cache.exportCache + ": " + IoErrors.reason(e), e);
                 }
                 err.println("Exported " + results.size() + " stored result" + (results.size() == 1 ? "" : "s")
                         + " to " + cache.exportCache);
             }
             if (cache.listCache) {
-                TextTable t = new TextTable("ID", "Date (UTC)", "Model", "Quant", "Ctx", "Par", "OK/Req",
-                        "TTFT p50 s", "Decode tok/s p50", "Total tok/s", "Est");
+                TextTable t = new TextTable("ID", "Date (UTC)", "Model", "Quant", "Ctx", "Par", "Status", "OK/Req",
+                        "TTFT p50 s", "Decode tok/s p50", "Total tok/s", "Est", "Server", "Prof", "Reusable");
                 for (StoredResult r : results) {
                     ModelSummary s = r.summary();
                     t.row(Long.toString(r.id()),
@@ -173,10 +285,12 @@ final class ResultCache {
                                     .withZone(ZoneOffset.UTC).format(s.finishedAt()),
                             s.model().id(), s.model().quantization().isEmpty() ? "-" : s.model().quantization(),
                             Integer.toString(s.contextLength()), Integer.toString(s.parallel()),
-                            s.successCount() + "/" + s.requestCount(), Durations.num(s.ttft().p50(), 3),
+                            s.status().label(), s.successCount() + "/" + s.requestCount(),
+                            Durations.num(s.ttft().p50(), 3),
                             Durations.num(s.decodeTokensPerSecond().p50(), 1),
                             Durations.num(s.completionTokensPerSecondTotal(), 1),
-                            s.tokens().estimated() ? "yes" : "no");
+                            s.tokens().estimated() ? "yes" : "no", serverLabel(r.run().server()),
+                            r.run().profiling() ? "yes" : "no", reusable(r));
                 }
                 out.println(results.size() + " stored result" + (results.size() == 1 ? "" : "s") + " in " + dbPath);
                 if (!results.isEmpty()) {
@@ -188,6 +302,28 @@ final class ResultCache {
         } catch (StoreException e) {
             throw CliException.failure(e.getMessage(), e);
         }
+    }
+
+    /** The server of a stored run for the table: its URL, and its kind and version where known. */
+    private static String serverLabel(ServerInfo server) {
+        StringBuilder b = new StringBuilder(server.baseUrl().isEmpty() ? "?" : server.baseUrl());
+        if (!server.kind().isEmpty()) {
+            b.append(" (").append(server.kind());
+            if (!server.version().isEmpty()) {
+                b.append(' ').append(server.version());
+            }
+            b.append(')');
+        }
+        return Main.oneLine(b.toString());
+    }
+
+    /**
+     * Whether a stored result can be reused by a later run with the same server, model, settings and profiling;
+     * if not, why (a failure, failed requests, an older measurement version).
+     */
+    private static String reusable(StoredResult r) {
+        String why = unusable(r);
+        return why == null ? "yes" : "no: " + why;
     }
 
     /** Opens a database that must already exist: the database-only modes never create one. */

@@ -29,6 +29,7 @@ import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.spi.InferenceBackend;
 import dev.lmsbench.core.spi.ModelCatalog;
 import dev.lmsbench.sim.SimServer;
@@ -122,6 +123,9 @@ final class RunCommand implements Callable<Integer> {
     /** LM Studio's CLI, used for discovery when the local default server is benchmarked; null otherwise. */
     private LmsCli lmsCatalog;
 
+    /** Set once the engine starts: from then on the output folder holds reports worth keeping. */
+    private boolean benchmarkStarted;
+
     /** Creates the hardware monitor for {@code --enable-profiling}; tests replace it with a fake. */
     MonitorFactory monitors = MonitorFactory.DETECT;
 
@@ -131,6 +135,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         rejectUnavailable();
+        checkRanges();
         ConfigPaths paths = ConfigPaths.detect();
         Presets presetStore = new Presets(paths);
         if (presets.list) {
@@ -164,10 +169,11 @@ final class RunCommand implements Callable<Integer> {
         Path outDir = output.outputDir != null ? output.outputDir
                 : Path.of("results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
                 Locale.ROOT)));
+        boolean createdOutDir = !Files.exists(outDir);
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
-            throw CliException.failure("cannot create output directory " + outDir + ": " + e.getMessage(), e);
+            throw CliException.failure("cannot create output directory " + outDir + ": " + IoErrors.reason(e), e);
         }
         Logging.logTo(outDir.resolve("lmsbench.log"));
         if (cache.exportOnly) {
@@ -199,11 +205,60 @@ final class RunCommand implements Callable<Integer> {
             }
             return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN),
                     Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), dbPath, outDir, out, err);
+        } catch (CliException e) {
+            if (!benchmarkStarted && createdOutDir) {
+                // nothing was measured: leave no empty results folder behind (the message says what went wrong)
+                Logging.closeRunLog();
+                removeOutputDir(outDir);
+            }
+            throw e;
         } finally {
             if (simServer != null) {
                 simServer.close();
             }
             Logging.closeRunLog();
+        }
+    }
+
+    /** The most requests one measured run may have in flight together ({@code --n-parallel}); see docs/limits.md. */
+    static final int MAX_PARALLEL = 1024;
+    /** The most models {@code --limit} may name. */
+    static final int MAX_LIMIT = 100_000;
+
+    /** Flags outside their range are usage errors, never silently accepted. */
+    private void checkRanges() {
+        if (basic.limit < 0 || basic.limit > MAX_LIMIT) {
+            throw CliException.usage("--limit must be between 0 (all models) and " + MAX_LIMIT + ", got "
+                    + basic.limit);
+        }
+        if (filters.minContext < 0) {
+            throw CliException.usage("--min-context must be 0 or more, got " + filters.minContext);
+        }
+        if (!(filters.maxSizeGb >= 0) || Double.isInfinite(filters.maxSizeGb) || filters.maxSizeGb > 1e6) {
+            throw CliException.usage("--max-size must be a size in GB between 0 (no limit) and 1000000, got "
+                    + filters.maxSizeGb);
+        }
+        if (server.parallel < 1 || server.parallel > MAX_PARALLEL) {
+            throw CliException.usage("--n-parallel must be between 1 and " + MAX_PARALLEL + ", got "
+                    + server.parallel);
+        }
+        if (server.baseUrl != null) {
+            server.baseUrl = ServerDiscovery.checkBaseUrl(server.baseUrl);
+        }
+    }
+
+    /** Removes a folder this run created when nothing but the run log is in it; never throws. */
+    private static void removeOutputDir(Path outDir) {
+        try (var files = Files.list(outDir)) {
+            List<Path> inside = files.toList();
+            if (inside.stream().allMatch(f -> f.getFileName().toString().equals("lmsbench.log"))) {
+                for (Path f : inside) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(outDir);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not remove the unused output directory {}", outDir, e);
         }
     }
 
@@ -284,9 +339,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private BenchmarkSettings settings(ResolvedConfig config) {
-        if (server.parallel < 1) {
-            throw CliException.usage("--n-parallel must be at least 1, got " + server.parallel);
-        }
         try {
             BenchmarkSettings s = config.settings(server.parallel, !basic.streamOnly);
             if (basic.devMode) {
@@ -317,10 +369,14 @@ final class RunCommand implements Callable<Integer> {
                         + "with --model", null);
             }
             List<ModelInfo> models = basic.devMode ? List.of(smallest(selection.models())) : selection.models();
+            benchmarkStarted = true;
             SqliteResultStore store = ResultCache.openStore(dbPath);
             try (store) {
-                RunInfo run = RunInfo.start(endpoint, settings, VersionProvider.version());
-                ResultCache.Partition partition = ResultCache.partition(store, models, settings, cache.retest, err);
+                RunInfo run = RunInfo.start(endpoint, settings, VersionProvider.version())
+                        .withServer(serverIdentity(client, endpoint))
+                        .withProfiling(profiling.requested());
+                LOG.info("server: {}", run.server());
+                ResultCache.Partition partition = ResultCache.partition(store, models, run, cache.retest, err);
                 List<ModelSummary> cached = partition.cached();
                 List<ModelInfo> toMeasure = partition.toMeasure();
                 BenchmarkReport measured;
@@ -369,6 +425,33 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /**
+     * Which server is measured, for the cache identity: what the client learned of it; for the built-in simulator
+     * (on a new port every run) its configuration, so a simulator with other speeds is another server.
+     */
+    private ServerInfo serverIdentity(InferenceBackend client, String endpoint) {
+        if (endpoint.startsWith("sim:")) {
+            String fingerprint = sim.config("127.0.0.1", 0, null).toString();
+            return new ServerInfo("sim:builtin", "sim", VersionProvider.version(), "config " + sha256(fingerprint));
+        }
+        try {
+            return client.server();
+        } catch (RuntimeException e) {
+            LOG.debug("the client could not describe the server", e);
+            return ServerInfo.of(endpoint);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }
 

@@ -49,17 +49,18 @@ final class RunReports {
 
     /** One row per model: status, request counts, latency and throughput medians. */
     static void printSummaryTable(List<ModelSummary> models, PrintWriter out) {
-        TextTable t = new TextTable("Model", "Quant", "Status", "OK/Req", "TTFT p50 s", "TTFT p90 s",
-                "Decode tok/s p50", "Prefill tok/s p50", "Total tok/s", "Load s");
+        TextTable t = new TextTable("Model", "Quant", "Status", "OK/Req", "TTFT s (mean ± sd)", "TTFT p90 s",
+                "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s", "Load s");
         boolean anyEstimated = false;
         for (ModelSummary s : models) {
             anyEstimated |= s.tokens().estimated();
+            String star = s.tokens().estimated() ? "*" : "";
             t.row(s.model().id(), s.model().quantization().isEmpty() ? "-" : s.model().quantization(),
-                    s.status().label(), s.successCount() + "/" + s.requestCount(),
-                    Durations.num(s.ttft().p50(), 3), Durations.num(s.ttft().p90(), 3),
-                    Durations.num(s.decodeTokensPerSecond().p50(), 1) + (s.tokens().estimated() ? "*" : ""),
-                    Durations.num(s.prefillTokensPerSecond().p50(), 1) + (s.tokens().estimated() ? "*" : ""),
-                    Durations.num(s.completionTokensPerSecondTotal(), 1) + (s.tokens().estimated() ? "*" : ""),
+                    s.status().label(), s.successCount() + "/" + s.requestCount() + " ok",
+                    Durations.meanStdev(s.ttft(), 3), Durations.num(s.ttft().p90(), 3),
+                    Durations.meanStdev(s.decodeTokensPerSecond(), 1) + star,
+                    Durations.num(s.prefillTokensPerSecond().p50(), 1) + star,
+                    Durations.num(s.completionTokensPerSecondTotal(), 1) + star,
                     Durations.num(s.loadSeconds(), 2));
         }
         out.println();

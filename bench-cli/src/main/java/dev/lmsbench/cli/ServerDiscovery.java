@@ -33,11 +33,68 @@ final class ServerDiscovery {
     }
 
     /**
+     * Checks a {@code --base-url} (or the URL formed from {@code lmstudio.host} and a port): an absolute
+     * {@code http://} or {@code https://} URL with a host, a port from 1 to 65535 when given, and neither query nor
+     * fragment. Anything else is a usage error naming what is wrong.
+     *
+     * @param url the URL as typed
+     * @return the URL, stripped
+     */
+    static String checkBaseUrl(String url) {
+        String given = url.strip();
+        String shown = "--base-url '" + Main.oneLine(given) + "'";
+        if (given.isEmpty()) {
+            throw CliException.usage("--base-url must not be empty (e.g. http://localhost:1234)");
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(given);
+        } catch (java.net.URISyntaxException e) {
+            throw CliException.usage(shown + " is not a valid URL: " + Main.oneLine(e.getReason()));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            String hint = given.contains("://") ? "" : " (did you mean http://" + Main.oneLine(given) + "?)";
+            throw CliException.usage(shown + " must start with http:// or https://" + hint);
+        }
+        if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
+            throw CliException.usage(shown + " names no host (e.g. http://localhost:1234)");
+        }
+        if (uri.getHost() == null) {
+            // an authority the URI class cannot split into host and port: a bad port or bad characters
+            String authority = uri.getRawAuthority();
+            int colon = authority.lastIndexOf(':');
+            if (colon >= 0 && !authority.endsWith("]")) {
+                throw CliException.usage(shown + ": the port must be a number from 1 to 65535, got '"
+                        + Main.oneLine(authority.substring(colon + 1)) + "'");
+            }
+            throw CliException.usage(shown + ": '" + Main.oneLine(authority) + "' is not a valid host");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw CliException.usage(shown + ": the port must be from 1 to 65535, got " + uri.getPort());
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw CliException.usage(shown + " must not have a query (?) or fragment (#)");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw CliException.usage(shown + " must not carry a user name or password; pass a token with "
+                    + "--api-token");
+        }
+        return given;
+    }
+
+    /**
      * Without {@code --base-url}: the first of {@code lmstudio.ports} on {@code lmstudio.host} where a server answers
      * (LM Studio uses 1234, or 1235 when 1234 is taken); the first port when none answers, so the error names it.
      */
     static Optional<String> firstAnsweringPort(ResolvedConfig config) {
         String host = config.get(ConfigKeys.HOST);
+        try {
+            checkBaseUrl("http://" + host + ":" + config.get(ConfigKeys.PORTS).get(0));
+        } catch (CliException e) {
+            throw CliException.usage("lmstudio.host '" + Main.oneLine(host) + "' does not form a valid URL: "
+                    + e.getMessage().replaceFirst("^--base-url '[^']*'\\s*:?\\s*", ""));
+        }
         for (int port : config.get(ConfigKeys.PORTS)) {
             String url = "http://" + host + ":" + port;
             if (answers(url, config.get(ConfigKeys.API_TOKEN))) {

@@ -18,7 +18,8 @@ final class TextTable {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException("expected " + header.size() + " cells, got " + cells.length);
         }
-        rows.add(List.of(cells));
+        // cells may hold a server's words (model ids, errors): cleaned and bounded before they reach a terminal
+        rows.add(java.util.Arrays.stream(cells).map(c -> dev.lmsbench.core.text.SafeText.oneLine(c, 200)).toList());
         return this;
     }
 

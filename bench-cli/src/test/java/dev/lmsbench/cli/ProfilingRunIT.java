@@ -142,7 +142,7 @@ class ProfilingRunIT {
             throw new AssertionError("no monitor without --enable-profiling");
         }, args(dir.resolve("out")));
         assertThat(o.code()).as(o.err()).isZero();
-        assertThat(o.out()).contains("Decode tok/s p50").doesNotContain("VRAM peak GB");
+        assertThat(o.out()).contains("Decode tok/s (mean ± sd)").doesNotContain("VRAM peak GB");
     }
 
     @Test

@@ -44,7 +44,7 @@ class RunSimIT {
         }
         // progress with ETA on stderr (plain lines: not a terminal), and the final table on stdout
         assertThat(o.err()).contains("[1/" + models + "]").contains("run 3/3").contains("ETA");
-        assertThat(o.out()).contains("Decode tok/s p50").contains("completed");
+        assertThat(o.out()).contains("Decode tok/s (mean ± sd)").contains("completed");
         List<String> requests = Files.readAllLines(out.resolve("requests.csv"));
         // per model: 1 warmup + 3 x (stream + nonstream)
         assertThat(requests).hasSize(1 + models * 7);
