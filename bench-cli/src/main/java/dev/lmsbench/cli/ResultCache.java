@@ -58,11 +58,11 @@ final class ResultCache {
 
     /**
      * Splits {@code models} into cached ones (announced on {@code err}) and ones to measure, in their order; with
-     * {@code retest} every model is measured. Why each model was or was not taken from the cache is logged (shown
-     * with {@code -v}).
+     * {@code retest} every model is measured. Why each model was or was not taken from the cache is logged, and
+     * with {@code verbose} printed on {@code err} as well.
      */
     static Partition partition(SqliteResultStore store, List<ModelInfo> models, RunInfo run, boolean retest,
-                               PrintWriter err) {
+                               boolean verbose, PrintWriter err) {
         List<ModelSummary> cached = new ArrayList<>();
         List<ModelInfo> toMeasure = new ArrayList<>();
         List<StoredResult> stored = retest ? List.of() : storedResults(store);
@@ -82,6 +82,10 @@ final class ResultCache {
                         + hit.finishedAt() + " (use --retest to measure again)");
             } else {
                 LOG.info("cache: measuring {}: {}", m.id(), lookup.whyNot());
+                if (verbose) {
+                    err.println("[measure] " + Main.oneLine(m.id()) + ": not taken from the cache: "
+                            + lookup.whyNot());
+                }
                 toMeasure.add(m);
             }
         }

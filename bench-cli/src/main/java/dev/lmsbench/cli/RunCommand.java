@@ -376,7 +376,8 @@ final class RunCommand implements Callable<Integer> {
                         .withServer(serverIdentity(client, endpoint))
                         .withProfiling(profiling.requested());
                 LOG.info("server: {}", run.server());
-                ResultCache.Partition partition = ResultCache.partition(store, models, run, cache.retest, err);
+                ResultCache.Partition partition = ResultCache.partition(store, models, run, cache.retest, verbose,
+                        err);
                 List<ModelSummary> cached = partition.cached();
                 List<ModelInfo> toMeasure = partition.toMeasure();
                 BenchmarkReport measured;

@@ -46,7 +46,7 @@ class CacheIdentityIT {
             assertThat(b.err()).doesNotContain("[cached]").contains("measured on another server");
             assertThat(model("b").path("status").asText()).isEqualTo("completed");
             // the second figures are the slow server's own: about 40 tok/s, not the fast one's 400
-            double decode = model("b").path("decode_toks_per_s").path("mean").asDouble();
+            double decode = model("b").path("distributions").path("decode_toks_per_s").path("mean").asDouble();
             assertThat(decode).isBetween(30.0, 50.0);
 
             MainTest.Outcome again = run("c", "--base-url", slow.baseUrl(), "--no-use-rest-api");
