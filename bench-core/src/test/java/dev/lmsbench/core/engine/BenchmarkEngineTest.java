@@ -142,7 +142,8 @@ class BenchmarkEngineTest {
         BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(2)), List.of(MODELS.get(0)));
         ModelSummary s = report.models().getFirst();
         assertThat(s.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(s.error()).isEqualTo("every measured request failed (4 x http_status 401: HTTP 401 from http://h/v1)");
+        assertThat(s.error())
+                .isEqualTo("every measured request failed (4 x http_status 401: HTTP 401 from http://h/v1)");
         assertThat(s.errorType()).isEqualTo(ErrorType.HTTP_STATUS);
         assertThat(s.errorsByType()).containsExactly(Map.entry(ErrorType.HTTP_STATUS, 4));
         assertThat(s.successCount()).isZero();
