@@ -67,8 +67,66 @@ final class Json {
         return MAPPER.writeValueAsString(summary);
     }
 
+    /**
+     * A summary from its JSON. Figures a summary written before they existed lacks are {@code NaN} (not the
+     * {@code 0} a missing primitive would otherwise become); missing error fields are derived by the record.
+     */
     static ModelSummary readSummary(String json) throws JsonProcessingException {
-        return MAPPER.readValue(json, ModelSummary.class);
+        com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(json);
+        if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            for (String figure : NAN_WHEN_MISSING) {
+                if (!object.has(figure)) {
+                    object.put(figure, "NaN");
+                }
+            }
+        }
+        return MAPPER.treeToValue(tree, ModelSummary.class);
+    }
+
+    /** Double components of {@link ModelSummary} added after its first release. */
+    private static final List<String> NAN_WHEN_MISSING =
+            List.of("systemOutputTokensPerSecond", "systemRequestsPerSecond");
+
+    /**
+     * Text that came from a server, made safe for the database: control characters and escape sequences removed,
+     * one line.
+     */
+    static String safe(String text) {
+        return dev.lmsbench.core.text.SafeText.oneLine(text, SAFE_MAX_CHARS);
+    }
+
+    /** Long enough for any id or message the engine records; only a safety bound. */
+    private static final int SAFE_MAX_CHARS = 4096;
+
+    /** Every string value of the summary's JSON passed through {@link #safe} (defence in depth). */
+    static String writeSafe(ModelSummary summary) throws JsonProcessingException {
+        com.fasterxml.jackson.databind.JsonNode tree = MAPPER.valueToTree(summary);
+        sanitize(tree);
+        return MAPPER.writeValueAsString(tree);
+    }
+
+    private static void sanitize(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            List<String> names = new java.util.ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                com.fasterxml.jackson.databind.JsonNode child = object.get(name);
+                if (child.isTextual()) {
+                    object.put(name, safe(child.textValue()));
+                } else {
+                    sanitize(child);
+                }
+            }
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                com.fasterxml.jackson.databind.JsonNode child = array.get(i);
+                if (child.isTextual()) {
+                    array.set(i, safe(child.textValue()));
+                } else {
+                    sanitize(child);
+                }
+            }
+        }
     }
 
     static String writeValue(Object value) throws JsonProcessingException {

@@ -10,7 +10,15 @@ import java.util.List;
  * missing without raising the version (so older lmsbench builds keep opening the file).
  *
  * <p>Version 2 adds {@code hardware_samples}, the raw profiling samples ({@code offset_nanos} from the model's
- * first sample). Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
+ * first sample). Version 3 (issue 9) adds the typed errors ({@code request_results.error_type} and
+ * {@code http_status}; {@code model_results.error_type} and {@code errors_by_type}, a JSON object
+ * {@code {label: count}}), the system throughput ({@code model_results.system_output_toks_per_s},
+ * {@code system_requests_per_s}) and the run's server identity, profiling flag and measurement version
+ * ({@code runs.server_base_url}, {@code server_kind}, {@code server_version}, {@code server_runtime},
+ * {@code profiling}, {@code measurement_version}); rows stored before it read back with error type {@code unknown} for
+ * failures, no system figures and measurement version 1.
+ *
+ * <p>Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
  * {@code NULL} where the model has {@code NaN}; timing offsets are nanoseconds from {@code sent_nanos}, {@code NULL} for
  * events that did not happen; booleans are {@code 0}/{@code 1}.
  */
@@ -118,8 +126,48 @@ final class Schema {
             )""",
             "CREATE INDEX hardware_samples_model_result ON hardware_samples(model_result_id)");
 
+    private static final Migration V3 = Migration.sql(3,
+            "typed errors, system throughput, the run's server, profiling and measurement version",
+            // requests: the error type label ('' on success) beside the message, and the HTTP status (-1 unless
+            // http_status); rows stored before error types existed are 'unknown'
+            "ALTER TABLE request_results ADD COLUMN error_type TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE request_results ADD COLUMN http_status INTEGER NOT NULL DEFAULT -1",
+            "UPDATE request_results SET error_type = 'unknown' WHERE error <> ''",
+            // model results: the model-level error type, the failed measured calls per type as a JSON object
+            // {label: count}, the system-wide throughput over the measured window (NULL when undefined)
+            "ALTER TABLE model_results ADD COLUMN error_type TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE model_results ADD COLUMN errors_by_type TEXT NOT NULL DEFAULT '{}'",
+            "ALTER TABLE model_results ADD COLUMN system_output_toks_per_s REAL",
+            "ALTER TABLE model_results ADD COLUMN system_requests_per_s REAL",
+            "UPDATE model_results SET error_type = 'unknown' WHERE error <> ''",
+            """
+            UPDATE model_results SET errors_by_type = json_object('unknown', (
+                SELECT count(*) FROM request_results q
+                WHERE q.model_result_id = model_results.id AND q.warmup = 0 AND q.error <> ''))
+            WHERE EXISTS (SELECT 1 FROM request_results q
+                WHERE q.model_result_id = model_results.id AND q.warmup = 0 AND q.error <> '')""",
+            // the same in the summary's JSON, so old rows read back with what the columns say
+            """
+            UPDATE model_results SET summary_json = json_set(summary_json,
+                '$.errorType', CASE WHEN error <> '' THEN 'UNKNOWN' ELSE 'NONE' END,
+                '$.errorsByType', json(replace(errors_by_type, '"unknown"', '"UNKNOWN"')),
+                '$.systemOutputTokensPerSecond', 'NaN',
+                '$.systemRequestsPerSecond', 'NaN')""",
+            // runs: which server answered (old rows know only the endpoint), profiling (old rows: on when a model
+            // of the run has side metrics, which only profiling records), the measurement version (old rows: 1)
+            "ALTER TABLE runs ADD COLUMN server_base_url TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE runs ADD COLUMN server_kind TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE runs ADD COLUMN server_version TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE runs ADD COLUMN server_runtime TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE runs ADD COLUMN profiling INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE runs ADD COLUMN measurement_version INTEGER NOT NULL DEFAULT 1",
+            "UPDATE runs SET server_base_url = endpoint",
+            """
+            UPDATE runs SET profiling = 1 WHERE run_id IN (
+                SELECT run_id FROM model_results WHERE json_array_length(summary_json, '$.sideMetrics') > 0)""");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lmsbench.core.hardware.HardwareAggregates;
 import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerInfo;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.ResultStore;
@@ -33,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +59,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: one connection, used by one thread at a time. Every failure is a {@link StoreException} with a
  * one-line message naming the file.
+ *
+ * <p>Every string that may have come from a server (model ids and metadata, error messages, finish reasons, the
+ * server's identity) is written through {@link dev.lmsbench.core.text.SafeText} (no control characters, no escape
+ * sequences, one line), whatever the caller already did.
  */
 public final class SqliteResultStore implements ResultStore {
 
@@ -180,31 +189,54 @@ public final class SqliteResultStore implements ResultStore {
     }
 
     /**
-     * Lists every stored model result, oldest first.
+     * Lists every stored model result, oldest first, each with its run (settings, server, profiling flag and
+     * measurement version).
      *
      * @return the results, each with its run and the id for {@link #listRequests}
      * @throws StoreException when the database cannot be read or a row cannot be decoded
      */
     @Override
     public List<StoredResult> list() throws StoreException {
+        return select(null);
+    }
+
+    /**
+     * Lists the stored model results that ended with one status, oldest first, each with its run: for the result
+     * cache, which reuses {@link RunStatus#COMPLETED} results only (failed models are stored too, for their errors).
+     *
+     * @param status the status, e.g. {@link RunStatus#COMPLETED}
+     * @return the results with that status
+     * @throws StoreException when the database cannot be read or a row cannot be decoded
+     */
+    public List<StoredResult> list(RunStatus status) throws StoreException {
+        return select(Objects.requireNonNull(status, "status"));
+    }
+
+    private List<StoredResult> select(RunStatus status) throws StoreException {
         String sql = """
                 SELECT m.id, m.summary_json, r.run_id, r.started_at, r.endpoint, r.tool_version, r.prompt,
                        r.max_tokens, r.context_length, r.runs, r.warmup_runs, r.parallel, r.temperature,
-                       r.request_timeout_s, r.non_streaming, r.sampling_json, r.load_json
+                       r.request_timeout_s, r.non_streaming, r.sampling_json, r.load_json, r.server_base_url,
+                       r.server_kind, r.server_version, r.server_runtime, r.profiling, r.measurement_version
                 FROM model_results m JOIN runs r ON r.run_id = m.run_id
-                ORDER BY m.id""";
+                """ + (status == null ? "" : "WHERE m.status = ?\n") + "ORDER BY m.id";
         lock.lock();
-        try (PreparedStatement ps = openConnection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
+            if (status != null) {
+                ps.setString(1, status.label());
+            }
             Map<String, RunInfo> runs = new HashMap<>();
             List<StoredResult> results = new ArrayList<>();
-            while (rs.next()) {
-                long id = rs.getLong("id");
-                RunInfo run = runs.get(rs.getString("run_id"));
-                if (run == null) {
-                    run = readRun(rs);
-                    runs.put(run.runId(), run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong("id");
+                    RunInfo run = runs.get(rs.getString("run_id"));
+                    if (run == null) {
+                        run = readRun(rs);
+                        runs.put(run.runId(), run);
+                    }
+                    results.add(new StoredResult(id, run, readSummary(id, rs.getString("summary_json"))));
                 }
-                results.add(new StoredResult(id, run, readSummary(id, rs.getString("summary_json"))));
             }
             return List.copyOf(results);
         } catch (SQLException | RuntimeException e) {
@@ -226,7 +258,7 @@ public final class SqliteResultStore implements ResultStore {
                 SELECT model, ctx, par, idx, warmup, run_mode, started_at, prompt_tokens, completion_tokens,
                        reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                        first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                       token_nanos
+                       token_nanos, error_type, http_status
                 FROM request_results WHERE model_result_id = ? ORDER BY id""";
         lock.lock();
         try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
@@ -338,8 +370,9 @@ public final class SqliteResultStore implements ResultStore {
         String sql = """
                 INSERT INTO runs (run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length,
                                   runs, warmup_runs, parallel, temperature, request_timeout_s, non_streaming,
-                                  sampling_json, load_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  sampling_json, load_json, server_base_url, server_kind, server_version,
+                                  server_runtime, profiling, measurement_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id) DO UPDATE SET
                   started_at = excluded.started_at, endpoint = excluded.endpoint,
                   tool_version = excluded.tool_version, prompt = excluded.prompt,
@@ -347,7 +380,10 @@ public final class SqliteResultStore implements ResultStore {
                   runs = excluded.runs, warmup_runs = excluded.warmup_runs, parallel = excluded.parallel,
                   temperature = excluded.temperature, request_timeout_s = excluded.request_timeout_s,
                   non_streaming = excluded.non_streaming, sampling_json = excluded.sampling_json,
-                  load_json = excluded.load_json""";
+                  load_json = excluded.load_json, server_base_url = excluded.server_base_url,
+                  server_kind = excluded.server_kind, server_version = excluded.server_version,
+                  server_runtime = excluded.server_runtime, profiling = excluded.profiling,
+                  measurement_version = excluded.measurement_version""";
         BenchmarkSettings s = run.settings();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -370,6 +406,13 @@ public final class SqliteResultStore implements ResultStore {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new SQLException("cannot encode the run settings: " + e.getOriginalMessage(), e);
             }
+            ServerInfo server = run.server();
+            ps.setString(++i, Json.safe(server.baseUrl()));
+            ps.setString(++i, Json.safe(server.kind()));
+            ps.setString(++i, Json.safe(server.version()));
+            ps.setString(++i, Json.safe(server.runtime()));
+            ps.setInt(++i, run.profiling() ? 1 : 0);
+            ps.setInt(++i, run.measurementVersion());
             ps.executeUpdate();
         }
     }
@@ -380,12 +423,18 @@ public final class SqliteResultStore implements ResultStore {
                     size_bytes, max_context_length, ctx, par, status, error, request_count, success_count,
                     error_count, ttft_s_p50, ttft_s_p90, decode_toks_per_s_p50, prefill_toks_per_s_p50,
                     completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
-                    summary_json, vram_peak_gb, power_mean_w, temp_peak_c)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                    summary_json, vram_peak_gb, power_mean_w, temp_peak_c, error_type, errors_by_type,
+                    system_output_toks_per_s, system_requests_per_s)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                        ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
+        String errorsByType;
         try {
-            json = Json.write(s);
+            json = Json.writeSafe(s);
+            Map<String, Integer> byLabel = new LinkedHashMap<>();
+            s.errorsByType().forEach((type, n) -> byLabel.put(type.label(), n));
+            errorsByType = Json.writeValue(byLabel);
         } catch (JsonProcessingException e) {
             throw new SQLException("cannot encode the summary as JSON: " + e.getOriginalMessage(), e);
         }
@@ -393,17 +442,17 @@ public final class SqliteResultStore implements ResultStore {
             int i = 0;
             ps.setString(++i, runId);
             ps.setString(++i, Instant.now().toString());
-            ps.setString(++i, m.id());
-            ps.setString(++i, m.type());
-            ps.setString(++i, m.publisher());
-            ps.setString(++i, m.architecture());
-            ps.setString(++i, m.quantization());
+            ps.setString(++i, Json.safe(m.id()));
+            ps.setString(++i, Json.safe(m.type()));
+            ps.setString(++i, Json.safe(m.publisher()));
+            ps.setString(++i, Json.safe(m.architecture()));
+            ps.setString(++i, Json.safe(m.quantization()));
             ps.setLong(++i, m.sizeBytes());
             ps.setInt(++i, m.maxContextLength());
             ps.setInt(++i, s.contextLength());
             ps.setInt(++i, s.parallel());
             ps.setString(++i, s.status().label());
-            ps.setString(++i, s.error());
+            ps.setString(++i, Json.safe(s.error()));
             ps.setInt(++i, s.requestCount());
             ps.setInt(++i, s.successCount());
             ps.setInt(++i, s.errorCount());
@@ -420,6 +469,10 @@ public final class SqliteResultStore implements ResultStore {
             setReal(ps, ++i, side(s, "gpu.vram.used", SideMetric.Aggregation.MAX) / 1e9);
             setReal(ps, ++i, side(s, "gpu.power", SideMetric.Aggregation.MEAN));
             setReal(ps, ++i, side(s, "gpu.temp", SideMetric.Aggregation.MAX));
+            ps.setString(++i, s.errorType().label());
+            ps.setString(++i, errorsByType);
+            setReal(ps, ++i, s.systemOutputTokensPerSecond());
+            setReal(ps, ++i, s.systemRequestsPerSecond());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -440,15 +493,15 @@ public final class SqliteResultStore implements ResultStore {
                     wall_s, ttft_s, first_content_s, decode_toks_per_s, prompt_tokens, completion_tokens,
                     reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                     first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                    token_nanos)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                    token_nanos, error_type, http_status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (RequestResult r : requests) {
                 RequestTimings t = r.timings();
                 TokenUsage u = r.usage();
                 int i = 0;
                 ps.setLong(++i, modelResultId);
-                ps.setString(++i, r.model());
+                ps.setString(++i, Json.safe(r.model()));
                 ps.setInt(++i, r.contextLength());
                 ps.setInt(++i, r.parallel());
                 ps.setInt(++i, r.index());
@@ -463,8 +516,8 @@ public final class SqliteResultStore implements ResultStore {
                 ps.setInt(++i, u.completionTokens());
                 ps.setInt(++i, u.reasoningTokens());
                 ps.setInt(++i, u.estimated() ? 1 : 0);
-                ps.setString(++i, r.finishReason());
-                ps.setString(++i, r.error());
+                ps.setString(++i, Json.safe(r.finishReason()));
+                ps.setString(++i, Json.safe(r.error()));
                 ps.setLong(++i, t.sentNanos());
                 setOffset(ps, ++i, t.headersNanos());
                 setOffset(ps, ++i, t.firstByteNanos());
@@ -477,6 +530,8 @@ public final class SqliteResultStore implements ResultStore {
                 } catch (JsonProcessingException e) {
                     throw new SQLException("cannot encode token offsets as JSON: " + e.getOriginalMessage(), e);
                 }
+                ps.setString(++i, r.errorType().label());
+                ps.setInt(++i, r.httpStatus());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -587,8 +642,13 @@ public final class SqliteResultStore implements ResultStore {
             throw new SQLException("cannot decode the settings of run " + rs.getString("run_id") + ": "
                     + e.getOriginalMessage(), e);
         }
-        return new RunInfo(rs.getString("run_id"), Instant.parse(rs.getString("started_at")),
-                rs.getString("endpoint"), settings, rs.getString("tool_version"));
+        String endpoint = rs.getString("endpoint");
+        String baseUrl = rs.getString("server_base_url");
+        ServerInfo server = new ServerInfo(baseUrl == null || baseUrl.isEmpty() ? endpoint : baseUrl,
+                rs.getString("server_kind"), rs.getString("server_version"), rs.getString("server_runtime"));
+        return new RunInfo(rs.getString("run_id"), Instant.parse(rs.getString("started_at")), endpoint, settings,
+                rs.getString("tool_version"), server, rs.getInt("profiling") != 0,
+                rs.getInt("measurement_version"));
     }
 
     private static ModelSummary readSummary(long id, String json) throws SQLException {
@@ -622,7 +682,10 @@ public final class SqliteResultStore implements ResultStore {
                 timings,
                 usage,
                 rs.getString("finish_reason"),
-                rs.getString("error"));
+                rs.getString("error"),
+                ServerStats.NONE,
+                ErrorType.fromLabel(rs.getString("error_type")),
+                rs.getInt("http_status"));
     }
 
     private static long getOffset(ResultSet rs, String column) throws SQLException {

@@ -46,4 +46,20 @@ class JsonTest {
         assertThat(Json.readLongs(Json.write(offsets))).containsExactly(offsets);
         assertThat(Json.readLongs("[]")).isEmpty();
     }
+
+    @Test
+    void readsTheSystemFiguresOfASummaryWrittenBeforeTheyExistedAsNaN() throws Exception {
+        ModelSummary s = Fixtures.summary(QWEN, Fixtures.requests(QWEN, 12, false), 1.0);
+        assertThat(s.systemOutputTokensPerSecond()).isPositive();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.write(s));
+        tree.remove(List.of("systemOutputTokensPerSecond", "systemRequestsPerSecond"));
+        String old = tree.toString();
+        assertThat(old).doesNotContain("system");
+
+        ModelSummary read = Json.readSummary(old);
+
+        assertThat(read.systemOutputTokensPerSecond()).isNaN();
+        assertThat(read.systemRequestsPerSecond()).isNaN();
+    }
 }

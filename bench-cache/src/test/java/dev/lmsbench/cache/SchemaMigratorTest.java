@@ -126,8 +126,8 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theCurrentSchemaIsVersionTwo() {
-        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(2);
+    void theCurrentSchemaIsVersionThree() {
+        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(3);
     }
 
     @Test

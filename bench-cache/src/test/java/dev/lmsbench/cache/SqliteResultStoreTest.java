@@ -2,10 +2,14 @@ package dev.lmsbench.cache;
 
 import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareSample;
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerInfo;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.spi.StoreException;
 import dev.lmsbench.core.spi.StoredResult;
@@ -234,10 +238,10 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(3);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("2");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("3");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
                     .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
@@ -250,7 +254,7 @@ class SqliteResultStoreTest {
         Files.createDirectories(db().getParent());
         Files.createFile(db());
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(3);
             store.save(Fixtures.run("r1"), Fixtures.failedSummary(QWEN), List.of());
             assertThat(store.list()).hasSize(1);
         }
@@ -299,7 +303,7 @@ class SqliteResultStoreTest {
             store.save(Fixtures.run("r1"), Fixtures.failedSummary(QWEN), List.of());
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(3);
             assertThat(store.list()).hasSize(1);
             assertThat(store.listHardwareSamples(store.list().getFirst().id())).isEmpty();
         }
@@ -312,7 +316,7 @@ class SqliteResultStoreTest {
             raw.execute("CREATE TABLE notes (text TEXT)", "INSERT INTO notes VALUES ('kept')");
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(3);
             assertThat(store.list()).isEmpty();
         }
         try (Sqlite raw = Sqlite.open(db())) {
@@ -340,7 +344,7 @@ class SqliteResultStoreTest {
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("results database " + db() + " has schema version 7, newer than this lmsbench"
-                        + " supports (2); upgrade lmsbench");
+                        + " supports (3); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
@@ -452,5 +456,193 @@ class SqliteResultStoreTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // --- issue 9: typed errors, system figures, the run's server, sanitizing ---------------------------------
+
+    private static RequestResult typedFailure(ModelInfo model, int index, dev.lmsbench.core.model.RunMode mode,
+                                              String error, ErrorType type, int httpStatus) {
+        return new RequestResult(model.id(), Fixtures.SETTINGS.contextLength(), Fixtures.SETTINGS.parallel(), index,
+                false, mode, Fixtures.T0, dev.lmsbench.core.model.RequestTimings.failed(9_000_000_000L, 3_000_000L),
+                dev.lmsbench.core.model.TokenUsage.reported(0, 0, 0), "", error, ServerStats.NONE, type, httpStatus);
+    }
+
+    @Test
+    void roundTripsTheRunsServerProfilingAndMeasurementVersion() throws Exception {
+        RunInfo run = Fixtures.run("r-server")
+                .withServer(new ServerInfo("http://127.0.0.1:1234", "lmstudio", "0.3.31", "llama.cpp-cuda-1.52"))
+                .withProfiling(true);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(run, Fixtures.failedSummary(QWEN), List.of());
+            assertThat(store.list()).singleElement().satisfies(r -> {
+                assertThat(r.run()).isEqualTo(run);
+                assertThat(r.run().measurementVersion()).isEqualTo(RunInfo.MEASUREMENT_VERSION);
+            });
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.value("SELECT server_base_url || '|' || server_kind || '|' || server_version || '|'"
+                    + " || server_runtime || '|' || profiling || '|' || measurement_version FROM runs"))
+                    .isEqualTo("http://127.0.0.1:1234|lmstudio|0.3.31|llama.cpp-cuda-1.52|1|2");
+        }
+    }
+
+    @Test
+    void roundTripsTypedRequestErrorsErrorsByTypeAndSystemFigures() throws Exception {
+        List<RequestResult> requests = new ArrayList<>(Fixtures.requests(QWEN, 8, false));
+        requests.add(typedFailure(QWEN, 4, dev.lmsbench.core.model.RunMode.STREAM, "HTTP 429 from http://h/v1",
+                ErrorType.HTTP_STATUS, 429));
+        requests.add(typedFailure(QWEN, 4, dev.lmsbench.core.model.RunMode.NONSTREAM, "timed out after 12 s",
+                ErrorType.TIMEOUT, -1));
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 1.0);
+        assertThat(summary.errorsByType()).hasSize(2);
+        assertThat(summary.systemOutputTokensPerSecond()).isPositive();
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), summary, requests);
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary()).isEqualTo(summary);
+            assertThat(store.listRequests(stored.id())).containsExactlyElementsOf(requests);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.value("SELECT errors_by_type FROM model_results"))
+                    .as("enum order").isEqualTo("{\"timeout\":1,\"http_status\":1}");
+            assertThat(raw.value("SELECT error_type FROM model_results")).isEmpty();
+            assertThat(raw.value("SELECT system_output_toks_per_s > 0 AND system_requests_per_s > 0"
+                    + " FROM model_results")).isEqualTo("1");
+            assertThat(raw.column("SELECT error_type || ':' || http_status FROM request_results"
+                    + " WHERE error <> '' ORDER BY id")).containsExactly("http_status:429", "timeout:-1");
+            assertThat(raw.value("SELECT count(*) FROM request_results WHERE error = '' AND error_type = ''"
+                    + " AND http_status = -1")).isEqualTo(Integer.toString(requests.size() - 2));
+        }
+    }
+
+    @Test
+    void storesAFailedModelWithItsErrorTypeAndListsResultsByStatus() throws Exception {
+        List<RequestResult> requests = Fixtures.requests(QWEN, 9, false);
+        ModelSummary completed = Fixtures.summary(QWEN, requests, 1.0);
+        ModelSummary failed = ModelSummary.of(PLAIN, Fixtures.SETTINGS, List.of(), RunStatus.FAILED,
+                "load failed: connection refused", ErrorType.CONNECT, Double.NaN, Fixtures.T0, Fixtures.T0,
+                List.of());
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), failed, List.of());
+            store.save(Fixtures.run("r2"), completed, requests);
+            assertThat(store.list(RunStatus.COMPLETED)).singleElement().satisfies(r -> {
+                assertThat(r.summary()).isEqualTo(completed);
+                assertThat(r.run().runId()).isEqualTo("r2");
+            });
+            assertThat(store.list(RunStatus.FAILED)).singleElement()
+                    .satisfies(r -> assertThat(r.summary().errorType()).isEqualTo(ErrorType.CONNECT));
+            assertThat(store.list(RunStatus.CANCELLED)).isEmpty();
+            assertThat(store.list()).hasSize(2);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.value("SELECT error_type FROM model_results WHERE status = 'failed'")).isEqualTo("connect");
+        }
+    }
+
+    @Test
+    void sanitizesEveryStringFromTheServerWithNulAndEscapeSequences() throws Exception {
+        ModelInfo evil = new ModelInfo("evil\u0000\u001b[31m-model", "llm\u0007", "pub\u001b]0;pwned\u0007lisher",
+                "arch", "Q4\u0000", 1L, 2);
+        RequestResult failure = typedFailure(evil, 0, dev.lmsbench.core.model.RunMode.STREAM,
+                "boom\u0000 \u001b[2Jcleared", ErrorType.SERVER_ERROR, -1);
+        RequestResult ok = Fixtures.stream(new java.util.Random(1), evil, 1, false, Fixtures.T0);
+        ok = new RequestResult(ok.model(), ok.contextLength(), ok.parallel(), ok.index(), false, ok.mode(),
+                ok.startedAt(), ok.timings(), ok.usage(), "st\u001b[1mop\u0000", "");
+        ModelSummary summary = ModelSummary.of(evil, Fixtures.SETTINGS, List.of(failure, ok), RunStatus.FAILED,
+                "every measured request failed (1 x server_error: boom\u0000\u001b[2J)", Fixtures.T0.getEpochSecond(),
+                Fixtures.T0, Fixtures.T0);
+        RunInfo run = Fixtures.run("r1").withServer(
+                new ServerInfo("http://h:1\u0000", "lm\u001b[0mstudio", "0.3\u0000.31", "llama\u001b]2;x\u0007.cpp"));
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(run, summary, List.of(failure, ok));
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().model().id()).isEqualTo("evil-model");
+            assertThat(stored.summary().model().publisher()).isEqualTo("publisher");
+            assertThat(stored.summary().error()).isEqualTo("every measured request failed (1 x server_error: boom)");
+            assertThat(stored.run().server()).isEqualTo(new ServerInfo("http://h:1", "lmstudio", "0.3.31", "llama.cpp"));
+            assertThat(store.listRequests(stored.id())).extracting(RequestResult::error)
+                    .containsExactly("boom cleared", "");
+            assertThat(store.listRequests(stored.id())).extracting(RequestResult::finishReason)
+                    .containsExactly("", "stop");
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            String everything = String.join("\n", raw.column(
+                    "SELECT model || type || publisher || quantization || error || summary_json FROM model_results"
+                    + " UNION ALL SELECT model || error || finish_reason FROM request_results"
+                    + " UNION ALL SELECT server_base_url || server_kind || server_version || server_runtime FROM runs"));
+            assertThat(everything).doesNotContain("\u0000", "\u001b", "\u0007", "\\u0000", "\\u001b", "\\u0007")
+                    .contains("evil-model");
+        }
+    }
+
+    @Test
+    void aVersionTwoDatabaseMigratesAndReadsBackWithUnknownErrorTypesAndMeasurementVersionOne() throws Exception {
+        Files.createDirectories(db().getParent());
+        List<RequestResult> requests = Fixtures.requests(QWEN, 10, true);
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 1.0);
+        ModelSummary profiled = Fixtures.failedSummary(PLAIN).withSideMetrics(
+                List.of(new SideMetric("cpu.load", "%", SideMetric.Aggregation.MEAN, 50.0)));
+        try (Sqlite raw = Sqlite.open(db())) {
+            // a file as the previous release left it: migrations 1 and 2 and the optional columns, rows without
+            // the version 3 columns and summaries without the version 3 fields
+            new SchemaMigrator(Schema.MIGRATIONS.subList(0, 2), Schema.OPTIONAL_COLUMNS)
+                    .migrate(raw.connection(), db());
+            raw.execute(
+                    oldRun("old-1"), oldRun("old-2"),
+                    oldModel(1, "old-1", summary, ""), oldModel(2, "old-2", profiled, "load failed: out of memory"),
+                    oldRequest(1, 0, ""), oldRequest(1, 1, "HTTP 500: boom"));
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            assertThat(store.schemaVersion()).isEqualTo(3);
+            List<StoredResult> stored = store.list();
+            assertThat(stored).hasSize(2);
+            RunInfo run = stored.getFirst().run();
+            assertThat(run.measurementVersion()).isEqualTo(1);
+            assertThat(run.profiling()).isFalse();
+            assertThat(run.server()).isEqualTo(ServerInfo.of("http://127.0.0.1:1234"));
+            assertThat(stored.get(1).run().profiling()).as("side metrics only come from profiling").isTrue();
+            ModelSummary read = stored.getFirst().summary();
+            assertThat(read.errorType()).isEqualTo(ErrorType.NONE);
+            assertThat(read.errorsByType()).containsExactly(java.util.Map.entry(ErrorType.UNKNOWN, 1));
+            assertThat(read.systemOutputTokensPerSecond()).isNaN();
+            assertThat(read.systemRequestsPerSecond()).isNaN();
+            assertThat(read.ttft()).isEqualTo(summary.ttft());
+            assertThat(stored.get(1).summary().errorType()).isEqualTo(ErrorType.UNKNOWN);
+            assertThat(store.listRequests(stored.getFirst().id())).extracting(RequestResult::errorType)
+                    .containsExactly(ErrorType.NONE, ErrorType.UNKNOWN);
+            assertThat(store.listRequests(stored.getFirst().id())).extracting(RequestResult::httpStatus)
+                    .containsExactly(-1, -1);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT error_type || ' ' || errors_by_type FROM model_results ORDER BY id"))
+                    .containsExactly(" {\"unknown\":1}", "unknown {}");
+            assertThat(raw.column("SELECT error_type FROM request_results ORDER BY id")).containsExactly("", "unknown");
+        }
+    }
+
+    private static String oldRun(String id) {
+        return "INSERT INTO runs (run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length, runs,"
+                + " warmup_runs, parallel, temperature, request_timeout_s, non_streaming) VALUES ('" + id
+                + "', '2026-01-01T00:00:00Z', 'http://127.0.0.1:1234', '0.0.9', 'hi', 64, 0, 2, 2, 2, 0.7, 12.345, 1)";
+    }
+
+    /** A model_results row as version 2 wrote it: the summary's JSON without the fields version 3 added. */
+    private static String oldModel(long id, String runId, ModelSummary s, String error) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.write(s));
+        json.remove(List.of("errorType", "errorsByType", "systemOutputTokensPerSecond", "systemRequestsPerSecond"));
+        return "INSERT INTO model_results (id, run_id, created_at, model, type, publisher, architecture, quantization,"
+                + " size_bytes, max_context_length, ctx, par, status, error, request_count, success_count, error_count,"
+                + " tokens_estimated, started_at, finished_at, summary_json) VALUES (" + id + ", '" + runId
+                + "', '2026-01-01T00:00:00Z', '" + s.model().id() + "', '', '', '', '', -1, -1, 0, 2, '"
+                + s.status().label() + "', '" + error + "', 4, 3, 1, 0, '2026-01-01T00:00:00Z',"
+                + " '2026-01-01T00:00:01Z', '" + json.toString().replace("'", "''") + "')";
+    }
+
+    private static String oldRequest(long modelResultId, int index, String error) {
+        return "INSERT INTO request_results (model_result_id, model, ctx, par, idx, warmup, run_mode, started_at,"
+                + " prompt_tokens, completion_tokens, reasoning_tokens, tokens_estimated, finish_reason, error,"
+                + " sent_nanos, token_nanos) VALUES (" + modelResultId + ", 'qwen3-8b@q4_k_m', 0, 2, " + index
+                + ", 0, 'nonstream', '2026-01-01T00:00:00Z', 1, 2, 0, 0, '', '" + error + "', 5, '[]')";
     }
 }

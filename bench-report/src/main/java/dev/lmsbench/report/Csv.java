@@ -1,5 +1,7 @@
 package dev.lmsbench.report;
 
+import dev.lmsbench.core.text.SafeText;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,12 +22,16 @@ import java.util.function.ToLongFunction;
 
 /**
  * Writes RFC 4180 CSV: a header row, {@code ,} separators, fields quoted only when they hold a comma, a quote, CR or
- * LF (quotes doubled), {@code \n} line ends, UTF-8 without BOM. Cells never depend on the default locale.
+ * LF (quotes doubled), {@code \n} line ends, UTF-8 without BOM. Cells never depend on the default locale. Text cells
+ * are made safe with {@link SafeText} (one line, no control characters or escape sequences).
  */
 final class Csv {
 
     /** Decimal places kept for doubles: microseconds for times in seconds. */
     static final int DECIMALS = 6;
+
+    /** A bound on text cells: only a safety net, longer than anything the engine records. */
+    static final int MAX_TEXT_CHARS = 4096;
 
     private Csv() {
     }
@@ -37,9 +43,20 @@ final class Csv {
      */
     record Column<T>(String name, Function<T, String> cell) {
 
-        /** A text cell, quoted when needed. */
+        /**
+         * A text cell, quoted when needed. The text goes through {@link SafeText#oneLine(String, int)} first (a
+         * second line of defence for text from servers): no control characters, no escape sequences, one line.
+         */
         static <T> Column<T> text(String name, Function<T, String> value) {
-            return new Column<>(name, value);
+            return new Column<>(name, row -> SafeText.oneLine(value.apply(row), MAX_TEXT_CHARS));
+        }
+
+        /** A cell for a count whose values below 1 mean "none" and are written empty (an HTTP status). */
+        static <T> Column<T> positiveInteger(String name, ToLongFunction<T> value) {
+            return new Column<>(name, row -> {
+                long v = value.applyAsLong(row);
+                return v < 1 ? "" : Long.toString(v);
+            });
         }
 
         /** A decimal cell; {@code NaN} and infinities are empty. */

@@ -9,6 +9,7 @@ import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
@@ -16,11 +17,13 @@ import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.SamplingParams;
+import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.WarmupStats;
 import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.core.stats.Distribution;
+import dev.lmsbench.core.text.SafeText;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -38,11 +41,25 @@ import java.util.List;
  *
  * <p>Server-reported figures ({@link ServerStats}) are kept apart from the client-measured ones, under keys that say
  * so ({@code server_stats}, {@code server_distributions}); they never replace a client-side figure.
+ *
+ * <p>Text that came from a server (model ids and metadata, errors, finish and stop reasons, the server's identity)
+ * goes through {@link SafeText#oneLine(String, int)} again here, whatever the engine already did: no control
+ * characters, no escape sequences, one line.
  */
 final class JsonMapping {
 
-    /** Version of the JSON documents' shape; see the schema version policy in docs/output-formats.md. */
-    static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of the shape of {@code results.json}, the cache export and the CSV files; see the schema version policy
+     * in docs/output-formats.md. 2: typed errors, system throughput, the run's server, and the run status
+     * {@code failed} when every model failed or was skipped.
+     */
+    static final int SCHEMA_VERSION = 2;
+
+    /** Version of the shape of {@code lmsbench hw --json}, which version 2 of the results did not change. */
+    static final int HARDWARE_SCHEMA_VERSION = 1;
+
+    /** A bound on server text in the outputs: only a safety net, longer than anything the engine records. */
+    private static final int MAX_TEXT_CHARS = 4096;
 
     static final String TOOL_NAME = "lmsbench";
 
@@ -68,7 +85,7 @@ final class JsonMapping {
     /** {@code lmsbench hw --json}: schema version, what was detected, and one sample. */
     static ObjectNode hardwareDocument(dev.lmsbench.core.hardware.HardwareInfo info, HardwareSample sample) {
         ObjectNode root = NODES.objectNode();
-        root.put("schema_version", SCHEMA_VERSION);
+        root.put("schema_version", HARDWARE_SCHEMA_VERSION);
         root.set("hardware", hardware(info));
         root.set("sample", hardwareSample(sample, sample.nanoTime()));
         return root;
@@ -139,7 +156,34 @@ final class JsonMapping {
         }
         node.put("endpoint", run.endpoint());
         node.set("settings", settings(run.settings()));
+        node.set("server", server(run.server()));
+        node.put("profiling", run.profiling());
+        node.put("measurement_version", run.measurementVersion());
         return node;
+    }
+
+    /** Which server answered: {@code base_url}, {@code kind}, {@code version}, {@code runtime}; {@code ""} unknown. */
+    static ObjectNode server(ServerInfo server) {
+        ObjectNode node = NODES.objectNode();
+        node.put("base_url", safe(server.baseUrl()));
+        node.put("kind", safe(server.kind()));
+        node.put("version", safe(server.version()));
+        node.put("runtime", safe(server.runtime()));
+        return node;
+    }
+
+    /** Server text made safe for the report (see the class comment). */
+    static String safe(String text) {
+        return SafeText.oneLine(text, MAX_TEXT_CHARS);
+    }
+
+    /** An error type's label, or {@code null} for {@link ErrorType#NONE}. */
+    private static void errorType(ObjectNode node, ErrorType type) {
+        if (type == ErrorType.NONE) {
+            node.putNull("error_type");
+        } else {
+            node.put("error_type", type.label());
+        }
     }
 
     static ObjectNode settings(BenchmarkSettings s) {
@@ -198,10 +242,13 @@ final class JsonMapping {
         node.put("ctx", s.contextLength());
         node.put("par", s.parallel());
         node.put("status", s.status().label());
-        node.put("error", s.error());
+        node.put("error", safe(s.error()));
+        errorType(node, s.errorType());
         node.put("request_count", s.requestCount());
         node.put("success_count", s.successCount());
         node.put("error_count", s.errorCount());
+        ObjectNode byType = node.putObject("errors_by_type");
+        s.errorsByType().forEach((type, n) -> byType.put(type.label(), n));
         ObjectNode tokens = node.putObject("tokens");
         tokens.put("prompt", s.tokens().prompt());
         tokens.put("completion", s.tokens().completion());
@@ -215,6 +262,8 @@ final class JsonMapping {
         number(throughput, "stream_toks_per_s_total", s.streamTokensPerSecondTotal());
         number(throughput, "nonstream_toks_per_s_total", s.nonStreamTokensPerSecondTotal());
         number(throughput, "completion_toks_per_s_total", s.completionTokensPerSecondTotal());
+        number(node, "system_output_toks_per_s", s.systemOutputTokensPerSecond());
+        number(node, "system_requests_per_s", s.systemRequestsPerSecond());
         ObjectNode distributions = node.putObject("distributions");
         distributions.set("ttft_s", distribution(s.ttft()));
         distributions.set("first_content_s", distribution(s.firstContent()));
@@ -282,14 +331,14 @@ final class JsonMapping {
 
     static ObjectNode model(ModelInfo m) {
         ObjectNode node = NODES.objectNode();
-        node.put("id", m.id());
-        node.put("type", m.type());
-        node.put("publisher", m.publisher());
-        node.put("architecture", m.architecture());
-        node.put("quantization", m.quantization());
+        node.put("id", safe(m.id()));
+        node.put("type", safe(m.type()));
+        node.put("publisher", safe(m.publisher()));
+        node.put("architecture", safe(m.architecture()));
+        node.put("quantization", safe(m.quantization()));
         knownInteger(node, "size_bytes", m.sizeBytes());
         knownInteger(node, "max_context_length", m.maxContextLength());
-        node.put("params", m.params());
+        node.put("params", safe(m.params()));
         ArrayNode capabilities = node.putArray("capabilities");
         m.capabilities().forEach(c -> capabilities.add(c.label()));
         return node;
@@ -321,7 +370,7 @@ final class JsonMapping {
     /** One request, as in {@code results.json}'s {@code requests}. */
     static ObjectNode request(RequestResult r) {
         ObjectNode node = NODES.objectNode();
-        node.put("model", r.model());
+        node.put("model", safe(r.model()));
         node.put("ctx", r.contextLength());
         node.put("par", r.parallel());
         node.put("idx", r.index());
@@ -329,8 +378,14 @@ final class JsonMapping {
         node.put("warmup", r.warmup());
         node.put("started_at", instant(r.startedAt()));
         node.put("ok", r.success());
-        node.put("error", r.error());
-        node.put("finish_reason", r.finishReason());
+        node.put("error", safe(r.error()));
+        errorType(node, r.errorType());
+        if (r.errorType() == ErrorType.HTTP_STATUS && r.httpStatus() > 0) {
+            node.put("http_status", r.httpStatus());
+        } else {
+            node.putNull("http_status");
+        }
+        node.put("finish_reason", safe(r.finishReason()));
         number(node, "wall_s", r.wallSeconds());
         number(node, "ttft_s", r.ttftSeconds());
         number(node, "first_content_s", r.firstContentSeconds());
@@ -361,7 +416,7 @@ final class JsonMapping {
         number(node, "tokens_per_second", s.tokensPerSecond());
         number(node, "time_to_first_token_s", s.timeToFirstTokenSeconds());
         number(node, "generation_time_s", s.generationTimeSeconds());
-        node.put("stop_reason", s.stopReason());
+        node.put("stop_reason", safe(s.stopReason()));
         return node;
     }
 

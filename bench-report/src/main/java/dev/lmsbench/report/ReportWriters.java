@@ -28,6 +28,9 @@ public final class ReportWriters {
     /** The {@code schema_version} of the JSON documents; see the schema version policy in the format docs. */
     public static final int SCHEMA_VERSION = JsonMapping.SCHEMA_VERSION;
 
+    /** The {@code schema_version} of the {@code lmsbench hw --json} document. */
+    public static final int HARDWARE_SCHEMA_VERSION = JsonMapping.HARDWARE_SCHEMA_VERSION;
+
     /** File name of the JSON report. */
     public static final String RESULTS_JSON = "results.json";
 

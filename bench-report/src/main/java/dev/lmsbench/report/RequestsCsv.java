@@ -1,5 +1,6 @@
 package dev.lmsbench.report;
 
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.report.Csv.Column;
 
@@ -9,6 +10,7 @@ import static dev.lmsbench.report.Csv.Column.bool;
 import static dev.lmsbench.report.Csv.Column.decimal;
 import static dev.lmsbench.report.Csv.Column.instant;
 import static dev.lmsbench.report.Csv.Column.integer;
+import static dev.lmsbench.report.Csv.Column.positiveInteger;
 import static dev.lmsbench.report.Csv.Column.text;
 
 /** The columns of {@code requests.csv}: one row per request, warmups included. See docs/output-formats.md. */
@@ -50,5 +52,9 @@ final class RequestsCsv {
             decimal("server_toks_per_s", r -> r.serverStats().tokensPerSecond()),
             decimal("server_ttft_s", r -> r.serverStats().timeToFirstTokenSeconds()),
             decimal("server_generation_s", r -> r.serverStats().generationTimeSeconds()),
-            text("server_stop_reason", r -> r.serverStats().stopReason()));
+            text("server_stop_reason", r -> r.serverStats().stopReason()),
+            // typed errors (issue 9): the error type label (empty when ok) and the HTTP status of an http_status
+            // error (empty otherwise); see docs/errors.md
+            text("error_type", r -> r.errorType().label()),
+            positiveInteger("http_status", r -> r.errorType() == ErrorType.HTTP_STATUS ? r.httpStatus() : -1));
 }

@@ -95,7 +95,12 @@ final class SummaryCsv {
                     1)),
             decimal("toks_per_joule", s -> side(s, "efficiency.toks_per_joule", Aggregation.RATIO, 1)),
             // AMD GTT (system memory mapped for the GPU): empty on NVIDIA and with --disable-gtt
-            decimal("gtt_peak_gb", s -> side(s, "gpu.gtt.used", Aggregation.MAX, 1e9)));
+            decimal("gtt_peak_gb", s -> side(s, "gpu.gtt.used", Aggregation.MAX, 1e9)),
+            // typed errors and system-wide throughput (issue 9): the model-level error type (empty without an
+            // error), and output tokens and successful calls per second of the whole measured window
+            text("error_type", s -> s.errorType().label()),
+            decimal("system_output_toks_per_s", ModelSummary::systemOutputTokensPerSecond),
+            decimal("system_requests_per_s", ModelSummary::systemRequestsPerSecond));
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {

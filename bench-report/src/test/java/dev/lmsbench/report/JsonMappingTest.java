@@ -68,7 +68,7 @@ class JsonMappingTest {
         ObjectNode run = JsonMapping.run(SampleReports.run(), null, null);
 
         assertThat(JsonReportWriterTest.fieldNames(run)).containsExactly("run_id", "started_at", "endpoint",
-                "settings");
+                "settings", "server", "profiling", "measurement_version");
     }
 
     @Test

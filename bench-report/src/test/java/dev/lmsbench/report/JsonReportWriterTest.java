@@ -4,6 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareSample;
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.ErrorType;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerInfo;
+import dev.lmsbench.core.model.ServerStats;
+import dev.lmsbench.core.model.TokenUsage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,11 +52,13 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests");
         assertThat(root.get("schema_version").isInt()).isTrue();
-        assertThat(root.get("schema_version").intValue()).isEqualTo(1);
+        assertThat(root.get("schema_version").intValue()).isEqualTo(2);
         assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");
         assertThat(root.at("/tool/version").asText()).isEqualTo("0.1.0-test");
         assertThat(fieldNames(root.get("run")))
-                .containsExactly("run_id", "started_at", "finished_at", "status", "endpoint", "settings");
+                .containsExactly("run_id", "started_at", "finished_at", "status", "endpoint", "settings", "server",
+                        "profiling", "measurement_version");
+        assertThat(fieldNames(root.at("/run/server"))).containsExactly("base_url", "kind", "version", "runtime");
         assertThat(fieldNames(root.at("/run/settings"))).containsExactly("prompt", "max_tokens", "context_length",
                 "runs", "warmup_runs", "parallel", "temperature", "request_timeout_s", "non_streaming", "sampling",
                 "load");
@@ -97,8 +111,9 @@ class JsonReportWriterTest {
         JsonNode root = write();
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
-                "request_count", "success_count", "error_count", "tokens", "tokens_estimated", "load_time_s",
-                "warmup", "throughput", "distributions", "server_distributions", "started_at", "finished_at",
+                "error_type", "request_count", "success_count", "error_count", "errors_by_type", "tokens",
+                "tokens_estimated", "load_time_s", "warmup", "throughput", "system_output_toks_per_s",
+                "system_requests_per_s", "distributions", "server_distributions", "started_at", "finished_at",
                 "hardware", "hardware_samples");
         assertThat(fieldNames(root.at("/models/0/hardware/0"))).containsExactly("name", "unit", "aggregation",
                 "value");
@@ -113,7 +128,8 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/models/0/server_distributions/ttft_s")))
                 .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/requests/0"))).containsExactly("model", "ctx", "par", "idx", "run_mode",
-                "warmup", "started_at", "ok", "error", "finish_reason", "wall_s", "ttft_s", "first_content_s",
+                "warmup", "started_at", "ok", "error", "error_type", "http_status", "finish_reason", "wall_s",
+                "ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
                 "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count",
                 "server_stats");
@@ -273,15 +289,15 @@ class JsonReportWriterTest {
         assertThat(text).contains("\"temperature\": 0.2,").contains("\"request_timeout_s\": 120.5,")
                 .contains("\"load_time_s\": 4.25,").doesNotContainPattern("\\d,\\d")
                 .doesNotContainPattern("\\d[eE][-+]?\\d").doesNotContain("NaN").doesNotContain("\r");
-        assertThat(text).startsWith("{\n  \"schema_version\": 1,\n").endsWith("}\n");
+        assertThat(text).startsWith("{\n  \"schema_version\": 2,\n").endsWith("}\n");
     }
 
     @Test
-    void escapesAnErrorHoldingCommaQuotesAndNewline() throws Exception {
+    void writesAnErrorHoldingCommaAndQuotesWithoutItsLineBreaksAndControlBytes() throws Exception {
         JsonNode root = write();
 
-        assertThat(root.at("/models/2/error").asText()).isEqualTo(SampleReports.LOAD_ERROR);
-        assertThat(root.at("/requests/9/error").asText()).isEqualTo(SampleReports.REQUEST_ERROR);
+        assertThat(root.at("/models/2/error").asText()).isEqualTo(SampleReports.LOAD_ERROR_SAFE);
+        assertThat(root.at("/requests/9/error").asText()).isEqualTo(SampleReports.REQUEST_ERROR_SAFE);
         assertThat(root.at("/requests/9/ok").booleanValue()).isFalse();
     }
 
@@ -305,6 +321,93 @@ class JsonReportWriterTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("results.json");
         }
+    }
+
+    @Test
+    void writesTheServerProfilingAndMeasurementVersionOfTheRun() throws Exception {
+        JsonNode run = write().get("run");
+
+        assertThat(run.at("/server/base_url").asText()).isEqualTo("http://127.0.0.1:1234");
+        assertThat(run.at("/server/kind").asText()).isEqualTo("lmstudio");
+        assertThat(run.at("/server/version").asText()).isEqualTo("0.3.31");
+        assertThat(run.at("/server/runtime").asText()).isEqualTo(SampleReports.SERVER.runtime());
+        assertThat(run.get("profiling").booleanValue()).isTrue();
+        assertThat(run.get("measurement_version").intValue()).isEqualTo(RunInfo.MEASUREMENT_VERSION);
+    }
+
+    @Test
+    void writesTheErrorTypeOfEveryFailureAndNullForSuccessAndNonHttpErrors() throws Exception {
+        JsonNode root = write();
+
+        JsonNode failed = root.at("/requests/9");
+        assertThat(failed.get("error_type").asText()).isEqualTo("http_status");
+        assertThat(failed.get("http_status").intValue()).isEqualTo(500);
+        JsonNode ok = root.at("/requests/0");
+        assertThat(ok.get("error_type").isNull()).isTrue();
+        assertThat(ok.get("http_status").isNull()).isTrue();
+        assertThat(root.at("/models/0/error_type").isNull()).isTrue();
+        assertThat(root.at("/models/0/errors_by_type").toString()).isEqualTo("{\"http_status\":1}");
+        assertThat(root.at("/models/1/errors_by_type").toString()).isEqualTo("{}");
+        assertThat(root.at("/models/2/error_type").asText()).isEqualTo("http_status");
+
+        RequestResult timeout = new RequestResult("m", 0, 1, 0, false, RunMode.STREAM, SampleReports.T0,
+                RequestTimings.failed(0, 5), TokenUsage.reported(0, 0, 0), "", "timed out", ServerStats.NONE,
+                ErrorType.TIMEOUT, -1);
+        JsonNode node = JsonMapping.request(timeout);
+        assertThat(node.get("error_type").asText()).isEqualTo("timeout");
+        assertThat(node.get("http_status").isNull()).isTrue();
+    }
+
+    @Test
+    void writesTheSystemThroughputOfEachModelAndNullWhenUndefined() throws Exception {
+        BenchmarkReport report = SampleReports.completed();
+        JsonNode root = write();
+
+        assertThat(root.at("/models/0/system_output_toks_per_s").doubleValue())
+                .isEqualTo(report.models().getFirst().systemOutputTokensPerSecond()).isPositive();
+        assertThat(root.at("/models/0/system_requests_per_s").doubleValue())
+                .isEqualTo(report.models().getFirst().systemRequestsPerSecond()).isPositive();
+        assertThat(root.at("/models/2/system_output_toks_per_s").isNull()).isTrue();
+        assertThat(root.at("/models/2/system_requests_per_s").isNull()).isTrue();
+    }
+
+    @Test
+    void writesStatusFailedForARunWhoseEveryModelFailed() throws Exception {
+        BenchmarkReport sample = SampleReports.completed();
+        BenchmarkReport failed = new BenchmarkReport(sample.run(), RunStatus.FAILED, sample.finishedAt(),
+                List.of(sample.models().get(2)), List.of());
+
+        new JsonReportWriter().write(failed, dir);
+
+        JsonNode root = MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertThat(root.at("/run/status").asText()).isEqualTo("failed");
+        assertThat(root.at("/models/0/status").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void removesControlBytesAndEscapeSequencesFromEveryStringAServerSent() throws Exception {
+        String nasty = "x\u0000\u001b[2J\u001b]0;title\u0007y\u202e";
+        ModelInfo model = new ModelInfo("id" + nasty, "llm" + nasty, "pub" + nasty, "arch" + nasty,
+                "Q4" + nasty, 1, 2, "8B" + nasty, java.util.Set.of());
+        RequestResult r = new RequestResult(model.id(), 0, 1, 0, false, RunMode.STREAM, SampleReports.T0,
+                RequestTimings.failed(0, 5), TokenUsage.reported(0, 0, 0), "stop" + nasty, "error" + nasty,
+                new ServerStats(1, 1, 1, "eos" + nasty, "src"), ErrorType.SERVER_ERROR, -1);
+        ModelSummary s = ModelSummary.of(model, SampleReports.settings(), List.of(r), RunStatus.FAILED,
+                "failed" + nasty, 1, SampleReports.T0, SampleReports.T0);
+        RunInfo run = SampleReports.run().withServer(new ServerInfo("http://h" + nasty, "k" + nasty,
+                "v" + nasty, "rt" + nasty));
+        new JsonReportWriter().write(new BenchmarkReport(run, RunStatus.FAILED, SampleReports.T0, List.of(s),
+                List.of(r)), dir);
+
+        String text = Files.readString(dir.resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\\u0000", "\\u001B", "\\u001b", "\\u0007", "\u202e", "[2J", "title");
+        JsonNode root = MAPPER.readTree(text);
+        assertThat(root.at("/models/0/model/id").asText()).isEqualTo("idxy");
+        assertThat(root.at("/models/0/error").asText()).isEqualTo("failedxy");
+        assertThat(root.at("/requests/0/error").asText()).isEqualTo("errorxy");
+        assertThat(root.at("/requests/0/finish_reason").asText()).isEqualTo("stopxy");
+        assertThat(root.at("/requests/0/server_stats/stop_reason").asText()).isEqualTo("eosxy");
+        assertThat(root.at("/run/server/version").asText()).isEqualTo("vxy");
     }
 
     private JsonNode write() throws Exception {

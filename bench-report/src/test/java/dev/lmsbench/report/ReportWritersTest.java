@@ -35,7 +35,7 @@ class ReportWritersTest {
 
         JsonNode doc = new ObjectMapper().readTree(ReportWriters.hardwareJson(info, sample));
 
-        assertThat(doc.path("schema_version").asInt()).isEqualTo(ReportWriters.SCHEMA_VERSION);
+        assertThat(doc.path("schema_version").asInt()).isEqualTo(ReportWriters.HARDWARE_SCHEMA_VERSION).isEqualTo(1);
         assertThat(doc.get("hardware")).isEqualTo(JsonMapping.hardware(info));
         assertThat(doc.at("/sample/t_s").asDouble()).isZero();
         assertThat(doc.at("/sample/cpu_load_pct").isNull()).isTrue();

@@ -1,5 +1,11 @@
 package dev.lmsbench.report;
 
+import dev.lmsbench.core.model.ErrorType;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.ServerStats;
+import dev.lmsbench.core.model.TokenUsage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +24,8 @@ class RequestsCsvTest {
             "completion_tokens_reasoning", "completion_tokens_visible", "tokens_estimated", "completion_toks_per_s",
             "completion_toks_per_s_reasoning", "completion_toks_per_s_visible", "prefill_toks_per_s",
             "decode_toks_per_s", "tpot_s", "chunk_count",
-            "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason");
+            "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason",
+            "error_type", "http_status");
 
     @TempDir
     Path dir;
@@ -70,11 +77,12 @@ class RequestsCsvTest {
     }
 
     @Test
-    void quotesAnErrorHoldingCommaQuotesAndNewline() throws Exception {
+    void quotesAnErrorHoldingCommaAndQuotesAndRemovesItsLineBreaksAndControlBytes() throws Exception {
         Map<String, String> failed = CsvReader.read(write()).stream()
                 .filter(r -> r.get("ok").equals("false")).findFirst().orElseThrow();
 
-        assertThat(failed.get("error")).isEqualTo(SampleReports.REQUEST_ERROR);
+        assertThat(failed.get("error")).isEqualTo(SampleReports.REQUEST_ERROR_SAFE);
+        assertThat(failed).containsEntry("error_type", "http_status").containsEntry("http_status", "500");
         assertThat(failed).containsEntry("run_mode", "nonstream").containsEntry("idx", "3")
                 .containsEntry("completion_toks_per_s", "").containsEntry("finish_reason", "");
     }
@@ -118,6 +126,41 @@ class RequestsCsvTest {
                 .hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("tokens_estimated", "true"));
         assertThat(rows).filteredOn(r -> r.get("model").equals("qwen3-8b@q4_k_m"))
                 .allSatisfy(r -> assertThat(r).containsEntry("tokens_estimated", "false"));
+    }
+
+    @Test
+    void writesTheErrorTypeAndTheHttpStatusOfAnHttpError() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+
+        assertThat(rows).filteredOn(r -> r.get("ok").equals("true"))
+                .allSatisfy(r -> assertThat(r).containsEntry("error_type", "").containsEntry("http_status", ""));
+        assertThat(rows).filteredOn(r -> r.get("ok").equals("false")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("error_type", "http_status")
+                        .containsEntry("http_status", "500"));
+        RequestResult timeout = new RequestResult("m", 0, 1, 0, false, RunMode.STREAM, SampleReports.T0,
+                RequestTimings.failed(0, 5), TokenUsage.reported(0, 0, 0), "", "timed out", ServerStats.NONE,
+                ErrorType.TIMEOUT, -1);
+        assertThat(cells(timeout)).containsEntry("error_type", "timeout").containsEntry("http_status", "");
+    }
+
+    @Test
+    void removesControlBytesAndEscapeSequencesFromServerTextInEveryCell() throws Exception {
+        String nasty = "x\u0000\u001b[2J\u001b]0;title\u0007\r\ny";
+        RequestResult r = new RequestResult("id" + nasty, 0, 1, 0, false, RunMode.STREAM, SampleReports.T0,
+                RequestTimings.failed(0, 5), TokenUsage.reported(0, 0, 0), "stop" + nasty, "error" + nasty,
+                new ServerStats(1, 1, 1, "eos" + nasty, "src"), ErrorType.SERVER_ERROR, -1);
+
+        Map<String, String> cells = cells(r);
+
+        assertThat(cells).containsEntry("model", "idx y").containsEntry("error", "errorx y")
+                .containsEntry("finish_reason", "stopx y").containsEntry("server_stop_reason", "eosx y")
+                .containsEntry("error_type", "server_error");
+    }
+
+    private static Map<String, String> cells(RequestResult r) {
+        Map<String, String> cells = new java.util.LinkedHashMap<>();
+        RequestsCsv.COLUMNS.forEach(c -> cells.put(c.name(), c.cell().apply(r)));
+        return cells;
     }
 
     private Path write() throws Exception {

@@ -3,6 +3,7 @@ package dev.lmsbench.report;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
@@ -14,6 +15,7 @@ import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.SamplingParams;
+import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.StoredResult;
@@ -32,11 +34,13 @@ import java.util.Random;
  * <ul>
  *   <li>settings: some sampling parameters and load options set, the others left to the server ({@code null});</li>
  *   <li>qwen3: full metadata with parameter count and capabilities, reasoning tokens, stream + non-stream,
- *       2 warmups, one failed non-stream call whose error holds a comma, quotes and a newline; every successful
+ *       2 warmups, one failed non-stream call (HTTP 500) whose error holds a comma, quotes, a newline, a NUL and an
+ *       escape sequence (which the outputs remove); every successful
  *       call carries server-reported stats (the first warmup's without a generation time);</li>
  *   <li>llama: known by id only, estimated tokens, stream only, server-default context, 1 warmup, no load time,
  *       no server stats;</li>
- *   <li>mistral: failed to load; no requests, every figure undefined; no parameter count or capabilities.</li>
+ *   <li>mistral: failed to load (an {@code http_status} error); no requests, every figure undefined; no parameter
+ *       count or capabilities.</li>
  * </ul>
  *
  * <p>Server stats are derived from the values already drawn, never from the {@link Random}, so adding them left
@@ -46,8 +50,17 @@ final class SampleReports {
 
     static final Instant T0 = Instant.parse("2026-11-25T14:46:30Z");
     static final String PROMPT = "Explain, in one \"short\" paragraph,\nwhy the sky is blue.";
-    static final String REQUEST_ERROR = "HTTP 500: {\"error\":\"model crashed, retry\"}\nbody truncated";
+    /** A server's error as a careless backend might pass it on: control bytes, an escape sequence, a line break. */
+    static final String REQUEST_ERROR = "HTTP 500: {\"error\":\"model crashed, retry\"}\u0000\u001b[31m\nbody truncated";
+    /** {@link #REQUEST_ERROR} as every output writes it: one line, no control characters or escape sequences. */
+    static final String REQUEST_ERROR_SAFE = "HTTP 500: {\"error\":\"model crashed, retry\"} body truncated";
     static final String LOAD_ERROR = "load failed: out of memory, \"CUDA\" error\r\nsee server log";
+    /** {@link #LOAD_ERROR} as every output writes it. */
+    static final String LOAD_ERROR_SAFE = "load failed: out of memory, \"CUDA\" error see server log";
+
+    /** The server of the sample run, as discovery would describe LM Studio. */
+    static final ServerInfo SERVER = new ServerInfo("http://127.0.0.1:1234", "lmstudio", "0.3.31",
+            "llama.cpp-linux-x86_64-nvidia-cuda12-avx2@1.52.1");
 
     static final String STATS_SOURCE = "lmstudio.api.v0.stats";
 
@@ -102,7 +115,8 @@ final class SampleReports {
     }
 
     static RunInfo run() {
-        return new RunInfo("20261125-144630-1a2b", T0, "http://127.0.0.1:1234", settings(), "0.1.0-test");
+        return new RunInfo("20261125-144630-1a2b", T0, "http://127.0.0.1:1234", settings(), "0.1.0-test")
+                .withServer(SERVER).withProfiling(true);
     }
 
     /** The complete run: three models, 13 requests. */
@@ -153,8 +167,8 @@ final class SampleReports {
         if (!cancel) {
             Instant mistralStart = clock.now();
             clock.advanceMillis(1500);
-            models.add(ModelSummary.of(MISTRAL, settings(), List.of(), RunStatus.FAILED, LOAD_ERROR, Double.NaN,
-                    mistralStart, clock.now()));
+            models.add(ModelSummary.of(MISTRAL, settings(), List.of(), RunStatus.FAILED, LOAD_ERROR,
+                    ErrorType.HTTP_STATUS, Double.NaN, mistralStart, clock.now(), List.of()));
         }
         return new BenchmarkReport(run(), runStatus, clock.now(), models, all);
     }
@@ -199,7 +213,7 @@ final class SampleReports {
         private RequestResult stream(int index, boolean warmup, double extraTtftSeconds) {
             int prompt = 480 + random.nextInt(40);
             int completion = 24 + random.nextInt(16);
-            long sent = 5_000_000_000L + clock.now().toEpochMilli() % 1_000_000 * 1_000_000L;
+            long sent = sentNanos();
             long ttft = nanos(0.08 + 0.04 * random.nextDouble() + extraTtftSeconds);
             long[] tokens = new long[completion];
             long t = ttft;
@@ -225,7 +239,7 @@ final class SampleReports {
         private RequestResult nonStream(int index) {
             int prompt = 480 + random.nextInt(40);
             int completion = 24 + random.nextInt(16);
-            long sent = 9_000_000_000L + clock.now().toEpochMilli() % 1_000_000 * 1_000_000L;
+            long sent = sentNanos();
             long end = nanos(0.1 + completion * tokenGapSeconds * (0.9 + 0.2 * random.nextDouble()));
             RequestTimings timings = new RequestTimings(sent, end - 1_000_000L, end - 900_000L,
                     RequestTimings.ABSENT, RequestTimings.ABSENT, RequestTimings.ABSENT, end, new long[0]);
@@ -241,10 +255,11 @@ final class SampleReports {
         private RequestResult failed(int index) {
             long end = nanos(0.25 + 0.1 * random.nextDouble());
             Instant startedAt = clock.now();
+            long sent = sentNanos();
             clock.advanceMillis(end / 1_000_000L + 1);
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
-                    RunMode.NONSTREAM, startedAt, RequestTimings.failed(7_000_000_000L, end),
-                    TokenUsage.reported(0, 0, 0), "", REQUEST_ERROR);
+                    RunMode.NONSTREAM, startedAt, RequestTimings.failed(sent, end),
+                    TokenUsage.reported(0, 0, 0), "", REQUEST_ERROR, ServerStats.NONE, ErrorType.HTTP_STATUS, 500);
         }
 
         /** LM Studio-style stats when this model's server reports them, else {@link ServerStats#NONE}. */
@@ -261,6 +276,11 @@ final class SampleReports {
             int reasoning = Math.min(reasoningTokens, completion);
             return estimated ? TokenUsage.estimated(prompt, completion, reasoning)
                     : TokenUsage.reported(prompt, completion, reasoning);
+        }
+
+        /** The monotonic send time of a call made now: the fake clock's time, so the calls' windows line up. */
+        private long sentNanos() {
+            return 5_000_000_000L + (clock.now().toEpochMilli() - T0.toEpochMilli()) * 1_000_000L;
         }
 
         private static long nanos(double seconds) {

@@ -29,7 +29,7 @@ class SummaryCsvTest {
             "params", "capabilities", "server_toks_per_s_p50", "server_ttft_s_p50",
             "vram_peak_gb", "vram_mean_gb", "vram_model_gb", "gpu_util_mean_pct", "power_mean_w", "power_peak_w",
             "temp_peak_c", "cpu_load_mean_pct", "ram_peak_gb", "toks_per_s_per_gb_vram", "toks_per_joule",
-            "gtt_peak_gb");
+            "gtt_peak_gb", "error_type", "system_output_toks_per_s", "system_requests_per_s");
 
     @TempDir
     Path dir;
@@ -99,10 +99,23 @@ class SummaryCsvTest {
     }
 
     @Test
-    void quotesAnErrorHoldingCommaQuotesAndLineBreaks() throws Exception {
+    void quotesAnErrorHoldingCommaAndQuotesAndFoldsItsLineBreaks() throws Exception {
         Map<String, String> mistral = CsvReader.read(write()).get(2);
 
-        assertThat(mistral.get("error")).isEqualTo(SampleReports.LOAD_ERROR);
+        assertThat(mistral.get("error")).isEqualTo(SampleReports.LOAD_ERROR_SAFE);
+    }
+
+    @Test
+    void writesTheModelErrorTypeAndTheSystemThroughputAtTheEnd() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        var qwen = SampleReports.completed().models().getFirst();
+
+        assertThat(rows.get(0)).containsEntry("error_type", "")
+                .containsEntry("system_output_toks_per_s", Csv.decimal(qwen.systemOutputTokensPerSecond()))
+                .containsEntry("system_requests_per_s", Csv.decimal(qwen.systemRequestsPerSecond()));
+        assertThat(rows.get(0).get("system_output_toks_per_s")).isNotEmpty();
+        assertThat(rows.get(2)).containsEntry("status", "failed").containsEntry("error_type", "http_status")
+                .containsEntry("system_output_toks_per_s", "").containsEntry("system_requests_per_s", "");
     }
 
     private Path write() throws Exception {
@@ -121,7 +134,7 @@ class SummaryCsvTest {
                 .containsEntry("toks_per_joule", "").containsEntry("cpu_load_mean_pct", "64.5")
                 .containsEntry("ram_peak_gb", "9.5");
         for (String column : EXPECTED_HEADER.subList(EXPECTED_HEADER.indexOf("vram_peak_gb"),
-                EXPECTED_HEADER.size())) {
+                EXPECTED_HEADER.indexOf("gtt_peak_gb") + 1)) {
             assertThat(rows.get(2)).as(column).containsEntry(column, "");
         }
     }

@@ -9,6 +9,7 @@ import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.hardware.HardwareSampler;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
@@ -17,6 +18,7 @@ import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.BackendException;
@@ -25,6 +27,7 @@ import dev.lmsbench.core.spi.InferenceRequest;
 import dev.lmsbench.core.spi.InferenceResult;
 import dev.lmsbench.core.spi.ResultStore;
 import dev.lmsbench.core.spi.StoreException;
+import dev.lmsbench.core.text.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +37,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a benchmark: for each model, load, warmup, N measured runs, unload. The unload is guaranteed (it runs in a
  * {@code finally}) whenever loading was attempted, also when a request fails or the run is cancelled. Each completed
- * model is saved to the {@link ResultStore} before the next model starts, so nothing finished is ever lost.
+ * or failed model is saved to the {@link ResultStore} before the next model starts, so nothing finished is ever lost
+ * (cancelled and skipped models are not saved).
+ *
+ * <p>Failures: a failed request is recorded with its {@link ErrorType} (a {@link RuntimeException} from the backend
+ * is {@link ErrorType#CLIENT}), its HTTP status and a sanitized one-line message. A model whose every warmup, or
+ * every measured request, failed is {@link RunStatus#FAILED} with the dominant error type and its first message; a
+ * model with at least one successful measured request is {@link RunStatus#COMPLETED}. The run is
+ * {@link RunStatus#FAILED} (and ends with {@link BenchmarkEvent.RunFailed}) when every model failed or was skipped.
+ *
+ * <p>Retry-After: when a request fails with HTTP 429 or 503 and the server sent {@code Retry-After}, the engine
+ * waits that long, at most {@link #MAX_RETRY_AFTER_WAIT} and never longer than the request timeout, then retries
+ * that request once; {@link #cancel()} ends the wait at once. If the retry fails too, its failure is recorded.
  *
  * <p>A measured run sends {@code parallel} streaming requests together, then (when
  * {@link BenchmarkSettings#nonStreaming()}) {@code parallel} non-streaming ones. Warmup requests stream one at a time.
@@ -70,6 +87,12 @@ public final class BenchmarkEngine {
     /** The longest the thermal/power guard waits before one run; after that the run goes on anyway. */
     public static final Duration MAX_GUARD_WAIT = Duration.ofMinutes(10);
 
+    /**
+     * The longest the engine honours a server's {@code Retry-After} (on HTTP 429 or 503) before retrying the request
+     * once: a longer wait is cut to this (and to the request timeout, whichever is shorter).
+     */
+    public static final Duration MAX_RETRY_AFTER_WAIT = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkEngine.class);
 
     private final InferenceBackend backend;
@@ -82,7 +105,10 @@ public final class BenchmarkEngine {
     private final double maxTempC;
     private final double maxPowerW;
     private final Duration maxGuardWait;
+    private final Duration maxRetryWait;
     private final Object emitLock = new Object();
+    /** Released by {@link #cancel()}: ends a Retry-After wait at once. */
+    private final CountDownLatch cancelSignal = new CountDownLatch(1);
     private volatile boolean cancelled;
 
     private BenchmarkEngine(Builder b) {
@@ -96,6 +122,7 @@ public final class BenchmarkEngine {
         this.maxTempC = b.maxTempC;
         this.maxPowerW = b.maxPowerW;
         this.maxGuardWait = b.maxGuardWait;
+        this.maxRetryWait = b.maxRetryWait;
     }
 
     /** A new builder. @return the builder */
@@ -106,6 +133,7 @@ public final class BenchmarkEngine {
     /** Stops the run as soon as possible: in-flight requests are aborted, the current model is unloaded. */
     public void cancel() {
         cancelled = true;
+        cancelSignal.countDown();
         backend.cancelInFlight();
     }
 
@@ -153,10 +181,34 @@ public final class BenchmarkEngine {
             emit(new BenchmarkEvent.RunFailed("cancelled by user", partial));
             return partial;
         }
+        String failure = runFailure(summaries);
+        if (failure != null) {
+            BenchmarkReport failed = new BenchmarkReport(run, RunStatus.FAILED, clock.instant(), summaries,
+                    allRequests, hardware);
+            emit(new BenchmarkEvent.RunFailed(failure, failed));
+            return failed;
+        }
         BenchmarkReport report = new BenchmarkReport(run, RunStatus.COMPLETED, clock.instant(), summaries,
                 allRequests, hardware);
         emit(new BenchmarkEvent.RunCompleted(report));
         return report;
+    }
+
+    /** Why the run failed: every model failed or was skipped; null when at least one model completed. */
+    private static String runFailure(List<ModelSummary> summaries) {
+        if (summaries.isEmpty()) {
+            return null;
+        }
+        long failed = summaries.stream().filter(m -> m.status() == RunStatus.FAILED).count();
+        long skipped = summaries.stream().filter(m -> m.status() == RunStatus.SKIPPED).count();
+        if (failed + skipped < summaries.size()) {
+            return null;
+        }
+        if (skipped == 0) {
+            return failed == 1 ? "the model failed: " + summaries.getFirst().error()
+                    : "every model failed (" + failed + " models)";
+        }
+        return "every model failed or was skipped (" + failed + " failed, " + skipped + " skipped)";
     }
 
     /** What the monitor detected (for the report), or null without a monitor; a failure never stops the run. */
@@ -180,12 +232,13 @@ public final class BenchmarkEngine {
         emit(new BenchmarkEvent.ModelStarted(model, position, count));
         RunStatus status = RunStatus.COMPLETED;
         String error = "";
+        ErrorType errorType = ErrorType.NONE;
         double loadSeconds = Double.NaN;
         String noRoom = resourceCheck(model, settings);
         if (noRoom != null) {
             LOG.warn("{}: {}", model.id(), noRoom);
-            ModelSummary skipped = ModelSummary.of(model, settings, List.of(), RunStatus.SKIPPED, noRoom, Double.NaN,
-                    started, clock.instant());
+            ModelSummary skipped = ModelSummary.of(model, settings, List.of(), RunStatus.SKIPPED, noRoom,
+                    ErrorType.NONE, Double.NaN, started, clock.instant(), List.of());
             emit(new BenchmarkEvent.ModelFailed(skipped));
             return skipped;
         }
@@ -204,23 +257,27 @@ public final class BenchmarkEngine {
                 }
             } catch (BackendException e) {
                 LOG.debug("loading {} failed", model.id(), e);
+                String message = SafeText.oneLine(e.getMessage());
+                errorType = e.errorType();
                 if (e.insufficientResources()) {
                     status = RunStatus.SKIPPED;
-                    error = "skipped: not enough memory to load it (" + e.getMessage() + ")";
+                    error = "skipped: not enough memory to load it (" + message + ")";
                 } else {
                     status = RunStatus.FAILED;
-                    error = "load failed: " + e.getMessage();
+                    error = "load failed: " + message;
                 }
-                emit(new BenchmarkEvent.ModelLoadFailed(model, e.getMessage()));
+                emit(new BenchmarkEvent.ModelLoadFailed(model, message));
             }
             if (outcome != null) {
-                String failure = measure(model, settings, requests, progress, profiler);
+                Failure failure = measure(model, settings, requests, progress, profiler);
                 if (cancelled) {
                     status = RunStatus.CANCELLED;
                     error = "cancelled by user";
+                    errorType = ErrorType.CANCELLED;
                 } else if (failure != null) {
                     status = RunStatus.FAILED;
-                    error = failure;
+                    error = failure.reason();
+                    errorType = failure.type();
                 }
             }
         } finally {
@@ -242,25 +299,82 @@ public final class BenchmarkEngine {
         synchronized (requests) {
             snapshot = List.copyOf(requests);
         }
-        ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, loadSeconds, started,
-                clock.instant());
+        if (status == RunStatus.COMPLETED) {
+            Failure none = everyMeasuredRequestFailed(snapshot);
+            if (none != null) {
+                status = RunStatus.FAILED;
+                error = none.reason();
+                errorType = none.type();
+            }
+        }
+        ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds,
+                started, clock.instant(), List.of());
         if (profiler != null) {
             summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }
+        if (status == RunStatus.COMPLETED || status == RunStatus.FAILED) {
+            // failed models are kept too, with their typed errors; the cache reuses completed ones only
+            save(run, summary, snapshot);
+        }
         if (status == RunStatus.COMPLETED) {
-            if (store != null) {
-                try {
-                    store.save(run, summary, snapshot);
-                } catch (StoreException | RuntimeException e) {
-                    LOG.error("could not save the result of {} to the store: {}", model.id(), e.getMessage());
-                    LOG.debug("store failure", e);
-                }
-            }
             emit(new BenchmarkEvent.ModelCompleted(summary));
         } else {
             emit(new BenchmarkEvent.ModelFailed(summary));
         }
         return summary;
+    }
+
+    private void save(RunInfo run, ModelSummary summary, List<RequestResult> requests) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.save(run, summary, requests);
+        } catch (StoreException | RuntimeException e) {
+            LOG.error("could not save the result of {} to the store: {}", summary.model().id(), e.getMessage());
+            LOG.debug("store failure", e);
+        }
+    }
+
+    /** Why a model could not be benchmarked, and the type of that failure. */
+    private record Failure(String reason, ErrorType type) {
+    }
+
+    /**
+     * The failure of a model none of whose measured logical requests succeeded (every one had a failed call), or
+     * null when one succeeded or none was made. The reason names the dominant error type, how many calls failed with
+     * it and its first message.
+     */
+    private static Failure everyMeasuredRequestFailed(List<RequestResult> requests) {
+        List<RequestResult> measured = requests.stream().filter(r -> !r.warmup()).toList();
+        if (measured.isEmpty()) {
+            return null;
+        }
+        java.util.Set<Integer> failedIndices = new java.util.HashSet<>();
+        java.util.Set<Integer> indices = new java.util.HashSet<>();
+        for (RequestResult r : measured) {
+            indices.add(r.index());
+            if (!r.success()) {
+                failedIndices.add(r.index());
+            }
+        }
+        if (failedIndices.size() < indices.size()) {
+            return null;
+        }
+        return dominantFailure("every measured request failed", measured);
+    }
+
+    /** {@code prefix (4 x http_status 401: first message)} over the failed requests. */
+    private static Failure dominantFailure(String prefix, List<RequestResult> requests) {
+        Map<ErrorType, Integer> counts = ModelSummary.countErrors(requests);
+        ErrorType type = ModelSummary.dominantErrorType(counts);
+        RequestResult first = requests.stream().filter(r -> !r.success() && r.errorType() == type).findFirst()
+                .orElse(null);
+        if (first == null) {
+            return new Failure(prefix, ErrorType.UNKNOWN);
+        }
+        String label = type.label() + (first.httpStatus() > 0 ? " " + first.httpStatus() : "");
+        return new Failure(prefix + " (" + counts.get(type) + " x " + label + ": " + first.error() + ")", type);
     }
 
     /** The reason to skip a model that would not fit the known memory budget, or null to go ahead. */
@@ -278,24 +392,28 @@ public final class BenchmarkEngine {
                 need / 1e9, settings.contextLength(), budget / 1e9);
     }
 
-    /** Runs warmups and measured runs; returns a failure reason when the model cannot be benchmarked, else null. */
-    private String measure(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
-                           ProgressTracker progress, Profiler profiler) {
-        String firstWarmupError = null;
+    /** Runs warmups and measured runs; returns the failure when the model cannot be benchmarked, else null. */
+    private Failure measure(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
+                            ProgressTracker progress, Profiler profiler) {
+        List<RequestResult> warmups = new ArrayList<>();
         int warmupSuccesses = 0;
         for (int i = 0; i < settings.warmupRuns() && !cancelled; i++) {
             RequestResult r = request(model, settings, i, true, RunMode.STREAM, requests, progress);
             if (r == null) {
                 continue;
             }
+            warmups.add(r);
             if (r.success()) {
                 warmupSuccesses++;
-            } else if (firstWarmupError == null) {
-                firstWarmupError = r.error();
             }
         }
         if (settings.warmupRuns() > 0 && warmupSuccesses == 0 && !cancelled) {
-            return "every warmup request failed: " + firstWarmupError;
+            Map<ErrorType, Integer> counts = ModelSummary.countErrors(warmups);
+            ErrorType type = ModelSummary.dominantErrorType(counts);
+            String firstError = warmups.stream().filter(r -> !r.success()).map(RequestResult::error).findFirst()
+                    .orElse("no warmup request was made");
+            return new Failure("every warmup request failed: " + firstError,
+                    type == ErrorType.NONE ? ErrorType.UNKNOWN : type);
         }
         for (int run = 0; run < settings.runs() && !cancelled; run++) {
             if (profiler != null) {
@@ -339,28 +457,46 @@ public final class BenchmarkEngine {
         }
     }
 
-    /** Makes one request, records and announces it; returns null when it was cancelled (not a measurement). */
+    /**
+     * Makes one request (retrying it once after a server's Retry-After), records and announces it; returns null when
+     * it was cancelled (not a measurement).
+     */
     private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
         InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
                 settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout());
-        Instant startedAt = clock.instant();
-        long sent = System.nanoTime();
-        RequestResult result;
-        try {
-            InferenceResult r = backend.infer(req);
-            result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
-                    mode, startedAt, r.timings(), r.usage(), r.finishReason(), "", r.serverStats());
-        } catch (BackendException e) {
-            if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
-                LOG.debug("request {} of {} cancelled", index, model.id());
-                return null;
+        RequestResult result = null;
+        for (int attempt = 0; result == null; attempt++) {
+            Instant startedAt = clock.instant();
+            long sent = System.nanoTime();
+            try {
+                InferenceResult r = backend.infer(req);
+                result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
+                        mode, startedAt, r.timings(), r.usage(), SafeText.oneLine(r.finishReason()), "",
+                        r.serverStats(), ErrorType.NONE, -1);
+            } catch (BackendException e) {
+                if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
+                    LOG.debug("request {} of {} cancelled", index, model.id());
+                    return null;
+                }
+                Duration wait = attempt == 0 ? retryWait(e, settings.requestTimeout()) : null;
+                if (wait != null) {
+                    LOG.info("{}: request {} got HTTP {} with Retry-After {} s; retrying once in {} s", model.id(),
+                            index, e.httpStatus(), seconds(e.retryAfter().orElseThrow()), seconds(wait));
+                    if (!waitUnlessCancelled(wait)) {
+                        LOG.debug("request {} of {} cancelled during Retry-After", index, model.id());
+                        return null;
+                    }
+                    continue;
+                }
+                LOG.debug("request {} of {} failed", index, model.id(), e);
+                result = failed(model, settings, index, warmup, mode, startedAt, sent, e.getMessage(),
+                        e.errorType(), e.httpStatus());
+            } catch (RuntimeException e) {
+                LOG.debug("request {} of {} failed unexpectedly", index, model.id(), e);
+                result = failed(model, settings, index, warmup, mode, startedAt, sent, "client error: " + e,
+                        ErrorType.CLIENT, -1);
             }
-            LOG.debug("request {} of {} failed", index, model.id(), e);
-            result = failed(model, settings, index, warmup, mode, startedAt, sent, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.debug("request {} of {} failed unexpectedly", index, model.id(), e);
-            result = failed(model, settings, index, warmup, mode, startedAt, sent, "client error: " + e);
         }
         requests.add(result);
         Progress p = progress.requestCompleted(System.nanoTime());
@@ -368,12 +504,53 @@ public final class BenchmarkEngine {
         return result;
     }
 
+    /**
+     * How long to wait before retrying a request the server refused with 429 or 503 and a Retry-After: the server's
+     * wait, cut to the maximum and to the request timeout; null when it is not to be retried.
+     */
+    private Duration retryWait(BackendException e, Duration requestTimeout) {
+        if (e.errorType() != ErrorType.HTTP_STATUS || (e.httpStatus() != 429 && e.httpStatus() != 503)
+                || e.retryAfter().isEmpty()) {
+            return null;
+        }
+        Duration wait = e.retryAfter().get();
+        if (wait.isNegative()) {
+            wait = Duration.ZERO;
+        }
+        wait = min(wait, maxRetryWait);
+        return min(wait, requestTimeout);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toNanos() / 1e9);
+    }
+
+    /** Waits, returning early when the run is cancelled; true when the wait ran out without a cancel. */
+    private boolean waitUnlessCancelled(Duration wait) {
+        try {
+            return !cancelSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS) && !cancelled;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            return false;
+        }
+    }
+
     private static RequestResult failed(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
-                                        RunMode mode, Instant startedAt, long sent, String message) {
-        String oneLine = message == null ? "unknown error" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+                                        RunMode mode, Instant startedAt, long sent, String message,
+                                        ErrorType type, int httpStatus) {
+        String oneLine = SafeText.oneLine(message);
+        if (oneLine.isEmpty()) {
+            oneLine = "unknown error";
+        }
         return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup, mode,
                 startedAt, RequestTimings.failed(sent, System.nanoTime() - sent),
-                TokenUsage.reported(0, 0, 0), "", oneLine);
+                TokenUsage.reported(0, 0, 0), "", oneLine, ServerStats.NONE, type,
+                type == ErrorType.HTTP_STATUS ? httpStatus : -1);
     }
 
     private void emit(BenchmarkEvent event) {
@@ -533,6 +710,7 @@ public final class BenchmarkEngine {
         private double maxTempC = Double.NaN;
         private double maxPowerW = Double.NaN;
         private Duration maxGuardWait = MAX_GUARD_WAIT;
+        private Duration maxRetryWait = MAX_RETRY_AFTER_WAIT;
 
         private Builder() {
         }
@@ -569,6 +747,12 @@ public final class BenchmarkEngine {
             return this;
         }
 
+        /** The longest a Retry-After is honoured (tests). @param value the wait @return this */
+        Builder maxRetryWait(Duration value) {
+            this.maxRetryWait = Objects.requireNonNull(value, "maxRetryWait");
+            return this;
+        }
+
         /** The longest the guard waits before one run (tests). @param value the wait @return this */
         Builder maxGuardWait(Duration value) {
             this.maxGuardWait = Objects.requireNonNull(value, "maxGuardWait");
@@ -594,7 +778,7 @@ public final class BenchmarkEngine {
             return this;
         }
 
-        /** Where each completed model is saved (optional). @param value the store @return this */
+        /** Where each completed or failed model is saved (optional). @param value the store @return this */
         public Builder store(ResultStore value) {
             this.store = value;
             return this;

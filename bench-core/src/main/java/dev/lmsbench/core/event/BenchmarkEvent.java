@@ -97,15 +97,16 @@ public sealed interface BenchmarkEvent {
     }
 
     /**
-     * A model's benchmark failed or was cancelled.
+     * A model's benchmark failed, was skipped or was cancelled. A {@link dev.lmsbench.core.model.RunStatus#FAILED}
+     * result is already in the store (with its typed errors); skipped and cancelled ones are not stored.
      *
-     * @param summary what was measured before, with status and error set
+     * @param summary what was measured before, with status, error and error type set
      */
     record ModelFailed(ModelSummary summary) implements BenchmarkEvent {
     }
 
     /**
-     * The run ended after every model.
+     * The run ended after every model, and at least one model completed.
      *
      * @param report the results
      */
@@ -113,10 +114,12 @@ public sealed interface BenchmarkEvent {
     }
 
     /**
-     * The run ended early: cancelled by the user or failed.
+     * The run did not complete: cancelled by the user ({@code partial.status()} is
+     * {@link dev.lmsbench.core.model.RunStatus#CANCELLED}), or failed ({@code FAILED}): every model failed or was
+     * skipped, or an internal error stopped it.
      *
      * @param error   one-line reason
-     * @param partial the results measured before it ended
+     * @param partial the results measured before it ended (every model's, when every model failed)
      */
     record RunFailed(String error, BenchmarkReport partial) implements BenchmarkEvent {
     }

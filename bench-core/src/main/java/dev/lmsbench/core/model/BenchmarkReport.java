@@ -8,7 +8,8 @@ import java.util.Objects;
  * Everything a finished (or cancelled) run measured: what report writers receive.
  *
  * @param run        the run
- * @param status     {@link RunStatus#COMPLETED}, or {@link RunStatus#CANCELLED} for a partial report
+ * @param status     {@link RunStatus#COMPLETED}; {@link RunStatus#CANCELLED} for a partial report;
+ *                   {@link RunStatus#FAILED} when every model failed or was skipped (or on an internal error)
  * @param finishedAt when the run ended
  * @param models     one summary per model benchmarked, in order
  * @param requests   every request made, warmups included, in order of completion per model

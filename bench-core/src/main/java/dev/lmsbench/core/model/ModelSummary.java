@@ -5,7 +5,10 @@ import dev.lmsbench.core.stats.Distribution;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,6 +51,16 @@ import java.util.function.ToDoubleFunction;
  *                                 pauses), each named, with a unit and an aggregation; empty without profiling
  * @param hardwareSamples          the raw hardware samples taken while the model was loaded and measured, in time
  *                                 order; empty without profiling (and in results read back without them)
+ * @param errorType                the type of the model-level {@code error}: the load failure's, or the dominant type
+ *                                 of the failed requests when every warmup or every measured request failed;
+ *                                 {@link ErrorType#NONE} when there is no error ({@link ErrorType#UNKNOWN} for a
+ *                                 result stored before error types existed)
+ * @param errorsByType             failed measured calls (stream and non-stream counted apart) per error type; an
+ *                                 immutable map in enum order without zero counts, empty when none failed
+ * @param systemOutputTokensPerSecond completion tokens of the successful measured calls divided by the measured
+ *                                 window (the earliest measured call's send to the latest one's end, streaming and
+ *                                 non-streaming together): the whole system's output rate; {@code NaN} when undefined
+ * @param systemRequestsPerSecond  successful measured calls divided by the same window; {@code NaN} when undefined
  */
 public record ModelSummary(
         ModelInfo model,
@@ -77,7 +90,11 @@ public record ModelSummary(
         Distribution serverTokensPerSecond,
         Distribution serverTtft,
         List<SideMetric> sideMetrics,
-        List<HardwareSample> hardwareSamples) {
+        List<HardwareSample> hardwareSamples,
+        ErrorType errorType,
+        Map<ErrorType, Integer> errorsByType,
+        double systemOutputTokensPerSecond,
+        double systemRequestsPerSecond) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -93,6 +110,23 @@ public record ModelSummary(
         serverTtft = Objects.requireNonNullElse(serverTtft, Distribution.EMPTY);
         sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
         hardwareSamples = hardwareSamples == null ? List.of() : List.copyOf(hardwareSamples);
+        if (errorType == null) {
+            errorType = error.isEmpty() ? ErrorType.NONE : ErrorType.UNKNOWN;
+        }
+        errorsByType = enumOrdered(errorsByType);
+    }
+
+    /** An immutable copy in enum order, without null keys or counts below 1. */
+    private static Map<ErrorType, Integer> enumOrdered(Map<ErrorType, Integer> counts) {
+        EnumMap<ErrorType, Integer> copy = new EnumMap<>(ErrorType.class);
+        if (counts != null) {
+            counts.forEach((type, n) -> {
+                if (type != null && n != null && n > 0) {
+                    copy.put(type, n);
+                }
+            });
+        }
+        return copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
     }
 
     /**
@@ -105,7 +139,8 @@ public record ModelSummary(
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples);
+                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
+                systemOutputTokensPerSecond, systemRequestsPerSecond);
     }
 
     /**
@@ -119,7 +154,8 @@ public record ModelSummary(
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, metrics, hardwareSamples);
+                serverTokensPerSecond, serverTtft, metrics, hardwareSamples, errorType, errorsByType,
+                systemOutputTokensPerSecond, systemRequestsPerSecond);
     }
 
     /**
@@ -133,7 +169,8 @@ public record ModelSummary(
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics, samples);
+                serverTokensPerSecond, serverTtft, sideMetrics, samples, errorType, errorsByType,
+                systemOutputTokensPerSecond, systemRequestsPerSecond);
     }
 
     /**
@@ -171,7 +208,9 @@ public record ModelSummary(
     }
 
     /**
-     * Summarizes one model's requests, with side metrics.
+     * Summarizes one model's requests, with side metrics. The model-level error type is derived: {@link ErrorType#NONE}
+     * without an error, {@link ErrorType#CANCELLED} for a cancelled model, else the dominant type of the failed
+     * measured calls (of the failed warmups when no measured call failed), else {@link ErrorType#UNKNOWN}.
      *
      * @param model       the model
      * @param settings    the settings it ran with (context, parallel, runs)
@@ -187,7 +226,31 @@ public record ModelSummary(
     public static ModelSummary of(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
                                   RunStatus status, String error, double loadSeconds,
                                   Instant startedAt, Instant finishedAt, List<SideMetric> sideMetrics) {
+        return of(model, settings, requests, status, error, null, loadSeconds, startedAt, finishedAt, sideMetrics);
+    }
+
+    /**
+     * Summarizes one model's requests, with the type of its model-level error.
+     *
+     * @param model       the model
+     * @param settings    the settings it ran with (context, parallel, runs)
+     * @param requests    every request of the model, warmups included (they only feed {@link WarmupStats})
+     * @param status      how it ended
+     * @param error       why it failed, or {@code ""}
+     * @param errorType   the type of {@code error}, or {@code null} to derive it as
+     *                    {@link #of(ModelInfo, BenchmarkSettings, List, RunStatus, String, double, Instant, Instant,
+     *                    List)} does
+     * @param loadSeconds measured load time or {@code NaN}
+     * @param startedAt   start time
+     * @param finishedAt  end time
+     * @param sideMetrics secondary figures (hardware profiling), possibly empty
+     * @return the summary
+     */
+    public static ModelSummary of(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
+                                  RunStatus status, String error, ErrorType errorType, double loadSeconds,
+                                  Instant startedAt, Instant finishedAt, List<SideMetric> sideMetrics) {
         List<RequestResult> warmups = new ArrayList<>();
+        List<RequestResult> measured = new ArrayList<>();
         List<RequestResult> stream = new ArrayList<>();
         List<RequestResult> nonStream = new ArrayList<>();
         Set<Integer> indices = new TreeSet<>();
@@ -197,6 +260,7 @@ public record ModelSummary(
                 warmups.add(r);
                 continue;
             }
+            measured.add(r);
             indices.add(r.index());
             if (!r.success()) {
                 failed.add(r.index());
@@ -237,7 +301,24 @@ public record ModelSummary(
                 }
             }
         }
-        return new ModelSummary(model, settings.contextLength(), settings.parallel(), status, error,
+        Map<ErrorType, Integer> errorsByType = countErrors(measured);
+        String why = Objects.requireNonNullElse(error, "");
+        ErrorType type = errorType;
+        if (type == null) {
+            type = deriveErrorType(status, why, errorsByType, countErrors(warmups));
+        }
+        double window = windowSeconds(measured);
+        int successfulCalls = stream.size() + nonStream.size();
+        long outputTokens = 0;
+        for (RequestResult r : stream) {
+            outputTokens += r.usage().completionTokens();
+        }
+        for (RequestResult r : nonStream) {
+            outputTokens += r.usage().completionTokens();
+        }
+        double systemTokens = window > 0 && successfulCalls > 0 ? outputTokens / window : Double.NaN;
+        double systemRequests = window > 0 && successfulCalls > 0 ? successfulCalls / window : Double.NaN;
+        return new ModelSummary(model, settings.contextLength(), settings.parallel(), status, why,
                 requestCount, successCount, requestCount - successCount,
                 dist(stream, RequestResult::ttftSeconds),
                 dist(stream, RequestResult::firstContentSeconds),
@@ -252,7 +333,78 @@ public record ModelSummary(
                 WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
                 dist(stream, r -> r.serverStats().tokensPerSecond()),
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
-                sideMetrics, List.of());
+                sideMetrics, List.of(), type, errorsByType, systemTokens, systemRequests);
+    }
+
+    /**
+     * Counts the failed requests per error type.
+     *
+     * @param requests requests (successful ones are ignored)
+     * @return an immutable map in enum order, without zero counts
+     */
+    public static Map<ErrorType, Integer> countErrors(List<RequestResult> requests) {
+        EnumMap<ErrorType, Integer> counts = new EnumMap<>(ErrorType.class);
+        for (RequestResult r : requests) {
+            if (!r.success()) {
+                counts.merge(r.errorType(), 1, Integer::sum);
+            }
+        }
+        return enumOrdered(counts);
+    }
+
+    /**
+     * The most frequent error type of a count; a tie goes to the type first in enum order.
+     *
+     * @param counts error counts per type, as {@link #countErrors} makes them
+     * @return the dominant type, or {@link ErrorType#NONE} when there is none
+     */
+    public static ErrorType dominantErrorType(Map<ErrorType, Integer> counts) {
+        ErrorType best = ErrorType.NONE;
+        int most = 0;
+        for (ErrorType t : ErrorType.values()) {
+            int n = counts.getOrDefault(t, 0);
+            if (n > most) {
+                best = t;
+                most = n;
+            }
+        }
+        return best;
+    }
+
+    private static ErrorType deriveErrorType(RunStatus status, String error, Map<ErrorType, Integer> measured,
+                                             Map<ErrorType, Integer> warmups) {
+        if (error.isEmpty()) {
+            return ErrorType.NONE;
+        }
+        if (status == RunStatus.CANCELLED) {
+            return ErrorType.CANCELLED;
+        }
+        ErrorType t = dominantErrorType(measured.isEmpty() ? warmups : measured);
+        return t == ErrorType.NONE ? ErrorType.UNKNOWN : t;
+    }
+
+    /**
+     * Seconds from the earliest send to the latest end among the calls, or NaN without calls. A call without an end
+     * offset counts as ending when it was sent.
+     */
+    private static double windowSeconds(List<RequestResult> calls) {
+        if (calls.isEmpty()) {
+            return Double.NaN;
+        }
+        long first = calls.getFirst().timings().sentNanos();
+        long last = first;
+        for (RequestResult r : calls) {
+            long sent = r.timings().sentNanos();
+            long end = r.timings().endNanos() == RequestTimings.ABSENT ? sent : sent + r.timings().endNanos();
+            // nanoTime values may be negative: compare by difference, as System.nanoTime() requires
+            if (sent - first < 0) {
+                first = sent;
+            }
+            if (end - last > 0) {
+                last = end;
+            }
+        }
+        return (last - first) / 1e9;
     }
 
     private static Distribution dist(List<RequestResult> results, ToDoubleFunction<RequestResult> metric) {

@@ -2,11 +2,18 @@ package dev.lmsbench.core.model;
 
 /** How a run, or one model within it, ended. */
 public enum RunStatus {
-    /** Every planned request was made (individual requests may still have failed). */
+    /**
+     * Every planned request was made and at least one measured request succeeded (others may have failed: see the
+     * summary's success and error counts).
+     */
     COMPLETED,
     /** Stopped by the user (Ctrl-C) before all planned requests were made; results so far are kept. */
     CANCELLED,
-    /** Could not be benchmarked at all (load failed, every warmup failed, server gone). */
+    /**
+     * A model: could not be benchmarked (load failed, every warmup failed, or every measured request failed; the
+     * summary's error type and error say why). A run: every model failed or was skipped, or the run stopped on an
+     * internal error.
+     */
     FAILED,
     /** Not measured in this run: an earlier result with the same settings was taken from the results database. */
     CACHED,

@@ -3,11 +3,13 @@ package dev.lmsbench.core.engine;
 import dev.lmsbench.core.event.BenchmarkEvent;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.ResultStore;
 import dev.lmsbench.core.spi.StoredResult;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -115,14 +118,187 @@ class BenchmarkEngineTest {
     }
 
     @Test
-    void aModelWhoseWarmupsAllFailIsReportedFailedAndNotStoredAndTheRunGoesOn() {
+    void aModelWhoseWarmupsAllFailIsReportedFailedAndStoredWithItsErrorTypeAndTheRunGoesOn() {
         backend.failWith = r -> r.model().equals("a") ? "HTTP 500: model crashed" : null;
         BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
-        assertThat(report.models().get(0).status()).isEqualTo(RunStatus.FAILED);
-        assertThat(report.models().get(0).error()).contains("model crashed");
+        ModelSummary a = report.models().get(0);
+        assertThat(a.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(a.error()).isEqualTo("every warmup request failed: HTTP 500: model crashed");
+        assertThat(a.errorType()).isEqualTo(ErrorType.HTTP_STATUS);
         assertThat(report.models().get(1).status()).isEqualTo(RunStatus.COMPLETED);
-        assertThat(store.saved).extracting(m -> m.model().id()).containsExactly("b");
+        assertThat(report.models().get(1).errorType()).isEqualTo(ErrorType.NONE);
+        assertThat(store.saved).extracting(m -> m.model().id()).containsExactly("a", "b");
         assertThat(backend.calls).contains("unload a");
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void aModelWhoseEveryMeasuredRequestFailsIsFailedWithTheDominantErrorTypeAndItsFirstMessage() {
+        // the warmup succeeds, every measured call is refused
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        backend.throwWith = r -> n.incrementAndGet() > 1
+                ? new BackendException(BackendException.Kind.HTTP_STATUS, "HTTP 401 from http://h/v1", "", 401, null)
+                : null;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(2)), List.of(MODELS.get(0)));
+        ModelSummary s = report.models().getFirst();
+        assertThat(s.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(s.error())
+                .isEqualTo("every measured request failed (4 x http_status 401: HTTP 401 from http://h/v1)");
+        assertThat(s.errorType()).isEqualTo(ErrorType.HTTP_STATUS);
+        assertThat(s.errorsByType()).containsExactly(Map.entry(ErrorType.HTTP_STATUS, 4));
+        assertThat(s.successCount()).isZero();
+        assertThat(s.requestCount()).isEqualTo(2);
+        assertThat(store.saved).singleElement().satisfies(m -> assertThat(m.status()).isEqualTo(RunStatus.FAILED));
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(count(BenchmarkEvent.RunFailed.class)).isEqualTo(1);
+        assertThat(count(BenchmarkEvent.RunCompleted.class)).isZero();
+    }
+
+    @Test
+    void aModelWithSomeSuccessfulMeasuredRequestsStaysCompletedWithItsErrorsCountedByType() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // warmup ok; of the measured calls, the first stream call times out
+        backend.throwWith = r -> r.stream() && n.incrementAndGet() == 2
+                ? new BackendException(BackendException.Kind.TIMEOUT, "timed out after 300 s", "", -1, null)
+                : null;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(2)), List.of(MODELS.get(0)));
+        ModelSummary s = report.models().getFirst();
+        assertThat(s.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(s.error()).isEmpty();
+        assertThat(s.errorType()).isEqualTo(ErrorType.NONE);
+        assertThat(s.successCount()).isEqualTo(1);
+        assertThat(s.requestCount()).isEqualTo(2);
+        assertThat(s.errorsByType()).containsExactly(Map.entry(ErrorType.TIMEOUT, 1));
+        assertThat(report.requests()).filteredOn(r -> !r.success()).singleElement().satisfies(r -> {
+            assertThat(r.errorType()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(r.httpStatus()).isEqualTo(-1);
+        });
+    }
+
+    @Test
+    void failedRequestsRecordTheBackendsErrorTypeAndHttpStatus() {
+        backend.failWith = r -> "HTTP 500: model crashed";
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(MODELS.get(0)));
+        assertThat(report.requests()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.errorType()).isEqualTo(ErrorType.HTTP_STATUS);
+            assertThat(r.httpStatus()).isEqualTo(500);
+        });
+    }
+
+    @Test
+    void aRuntimeExceptionFromTheBackendIsRecordedAsAClientError() {
+        backend.throwWith = r -> new IllegalStateException("bug");
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(MODELS.get(0)));
+        assertThat(report.requests()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.errorType()).isEqualTo(ErrorType.CLIENT);
+            assertThat(r.error()).isEqualTo("client error: java.lang.IllegalStateException: bug");
+            assertThat(r.httpStatus()).isEqualTo(-1);
+        });
+        assertThat(report.models().getFirst().errorType()).isEqualTo(ErrorType.CLIENT);
+    }
+
+    @Test
+    void errorMessagesFromTheServerLoseControlCharactersAndEscapeSequences() {
+        backend.failWith = r -> "bad\u0000 \u001b[2J\u001b]0;title\u0007answer\r\nsecond line";
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(MODELS.get(0)));
+        assertThat(report.requests()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.error()).isEqualTo("bad answer second line"));
+        assertThat(report.models().getFirst().error()).doesNotContain("\u0000", "\u001b");
+    }
+
+    @Test
+    void everyModelFailingMakesTheRunFailedWithARunFailedEvent() {
+        backend.failLoad = true;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.models()).hasSize(2);
+        assertThat(report.models()).allSatisfy(m -> assertThat(m.errorType()).isEqualTo(ErrorType.HTTP_STATUS));
+        assertThat(count(BenchmarkEvent.RunCompleted.class)).isZero();
+        synchronized (events) {
+            assertThat(events).filteredOn(BenchmarkEvent.RunFailed.class::isInstance).singleElement()
+                    .satisfies(e -> assertThat(((BenchmarkEvent.RunFailed) e).error())
+                            .isEqualTo("every model failed (2 models)"));
+        }
+    }
+
+    private static BackendException refused(int status, Duration retryAfter) {
+        return new BackendException(BackendException.Kind.HTTP_STATUS, "HTTP " + status + " from http://h/v1", "",
+                status, null).withRetryAfter(retryAfter);
+    }
+
+    @Test
+    void aRequestRefusedWith429AndRetryAfterIsRetriedOnceAfterTheWait() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        backend.throwWith = r -> n.incrementAndGet() == 1 ? refused(429, Duration.ofMillis(60)) : null;
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(0).withNonStreaming(false);
+        BenchmarkReport report = engine().run(run(s), List.of(MODELS.get(0)));
+        assertThat(backend.calls).containsExactly("load a", "stream a", "stream a", "unload a");
+        assertThat(report.requests()).singleElement().satisfies(r -> assertThat(r.success()).isTrue());
+        assertThat(report.models().getFirst().status()).isEqualTo(RunStatus.COMPLETED);
+        long gap = backend.callNanos.get(1) - backend.callNanos.get(0);
+        assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(60).toNanos());
+    }
+
+    @Test
+    void a503WithRetryAfterIsRetriedButOtherStatusesAreNot() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        backend.throwWith = r -> switch (n.incrementAndGet()) {
+            case 1 -> refused(503, Duration.ofMillis(1));
+            case 3 -> refused(500, Duration.ofMillis(1));
+            default -> null;
+        };
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(0).withNonStreaming(false);
+        BenchmarkReport report = engine().run(run(s), List.of(MODELS.get(0)));
+        assertThat(n.get()).isEqualTo(3);
+        assertThat(report.requests()).extracting(RequestResult::httpStatus).containsExactly(-1, 500);
+    }
+
+    @Test
+    void aRetryThatFailsAgainIsRecordedAsTheFailure() {
+        backend.throwWith = r -> refused(429, Duration.ofMillis(1));
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(0).withNonStreaming(false);
+        BenchmarkReport report = engine().run(run(s), List.of(MODELS.get(0)));
+        assertThat(backend.calls).filteredOn(c -> c.startsWith("stream")).hasSize(2);
+        assertThat(report.requests()).singleElement().satisfies(r -> {
+            assertThat(r.errorType()).isEqualTo(ErrorType.HTTP_STATUS);
+            assertThat(r.httpStatus()).isEqualTo(429);
+        });
+        assertThat(report.models().getFirst().error())
+                .isEqualTo("every measured request failed (1 x http_status 429: HTTP 429 from http://h/v1)");
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBoundOrTheRequestTimeoutIsCutToIt() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        backend.throwWith = r -> n.incrementAndGet() % 2 == 1 ? refused(429, Duration.ofHours(1)) : null;
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(0).withNonStreaming(false);
+        BenchmarkReport bounded = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> BenchmarkEngine.builder().backend(backend).maxRetryWait(Duration.ofMillis(20)).build()
+                        .run(run(s), List.of(MODELS.get(0))));
+        assertThat(bounded.requests()).singleElement().satisfies(r -> assertThat(r.success()).isTrue());
+        BenchmarkReport timedOut = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> engine().run(run(s.withRequestTimeout(Duration.ofMillis(20))), List.of(MODELS.get(0))));
+        assertThat(timedOut.requests()).singleElement().satisfies(r -> assertThat(r.success()).isTrue());
+        assertThat(BenchmarkEngine.MAX_RETRY_AFTER_WAIT).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void cancellingDuringARetryAfterWaitEndsTheRunPromptly() throws Exception {
+        BenchmarkEngine engine = engine();
+        backend.throwWith = r -> refused(429, Duration.ofSeconds(25));
+        backend.started = new CountDownLatch(1);
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(0).withNonStreaming(false);
+        AtomicReference<BenchmarkReport> report = new AtomicReference<>();
+        long start = System.nanoTime();
+        Thread t = Thread.ofPlatform().start(() -> report.set(engine.run(run(s), List.of(MODELS.get(0)))));
+        assertThat(backend.started.await(5, TimeUnit.SECONDS)).isTrue();
+        engine.cancel();
+        t.join(Duration.ofSeconds(5));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        assertThat(report.get().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(report.get().requests()).isEmpty();
+        assertThat(backend.calls).filteredOn(c -> c.startsWith("stream")).hasSize(1);
     }
 
     @Test
@@ -131,6 +307,7 @@ class BenchmarkEngineTest {
         BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
         assertThat(report.models()).allMatch(m -> m.status() == RunStatus.FAILED);
         assertThat(report.models().get(0).error()).isEqualTo("load failed: not enough memory");
+        assertThat(report.models().get(0).errorType()).isEqualTo(ErrorType.HTTP_STATUS);
         assertThat(backend.calls).containsExactly("load a", "unload a", "load b", "unload b");
     }
 

@@ -24,6 +24,13 @@ class FakeBackend implements InferenceBackend {
     final AtomicInteger maxInFlight = new AtomicInteger();
     /** Returns an error message to fail the request with, or null to succeed. */
     volatile Function<InferenceRequest, String> failWith = r -> null;
+    /**
+     * Returns what to throw instead of answering (a {@link BackendException} or a {@link RuntimeException}), or null
+     * to go on to {@link #failWith}. Called after {@link #callNanos} records the call.
+     */
+    volatile Function<InferenceRequest, Exception> throwWith = r -> null;
+    /** {@link System#nanoTime()} at the start of every infer call, in call order. */
+    final List<Long> callNanos = Collections.synchronizedList(new ArrayList<>());
     volatile boolean failLoad;
     /** When set, requests block until cancelInFlight. */
     volatile CountDownLatch block;
@@ -52,6 +59,7 @@ class FakeBackend implements InferenceBackend {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         calls.add((request.stream() ? "stream " : "nonstream ") + request.model());
+        callNanos.add(System.nanoTime());
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         started.countDown();
@@ -64,6 +72,13 @@ class FakeBackend implements InferenceBackend {
                     Thread.currentThread().interrupt();
                 }
                 throw new BackendException(BackendException.Kind.CANCELLED, "cancelled", "", -1, null);
+            }
+            Exception thrown = throwWith.apply(request);
+            if (thrown instanceof BackendException e) {
+                throw e;
+            }
+            if (thrown instanceof RuntimeException e) {
+                throw e;
             }
             String error = failWith.apply(request);
             if (error != null) {

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class ModelSummaryTest {
@@ -87,5 +89,93 @@ class ModelSummaryTest {
         assertThat(w.count()).isEqualTo(3);
         assertThat(w.subsequentTtftSeconds()).isCloseTo(0.3, within(1e-9));
         assertThat(w.loadEstimateSeconds()).isCloseTo(0.7, within(1e-9));
+    }
+
+    /** A measured call sent {@code sentMs} after time 0 and ending {@code durationMs} later. */
+    private static RequestResult call(int idx, RunMode mode, long sentMs, long durationMs, ErrorType error) {
+        long ms = 1_000_000L;
+        RequestTimings t = error == ErrorType.NONE
+                ? new RequestTimings(sentMs * ms, ms, ms, -1, -1, -1, durationMs * ms, null)
+                : RequestTimings.failed(sentMs * ms, durationMs * ms);
+        TokenUsage u = error == ErrorType.NONE ? new TokenUsage(20, 10, 0, false) : TokenUsage.reported(0, 0, 0);
+        return new RequestResult("m", 4096, 4, idx, false, mode, Instant.EPOCH, t, u, "",
+                error == ErrorType.NONE ? "" : "failed", ServerStats.NONE, error,
+                error == ErrorType.HTTP_STATUS ? 500 : -1);
+    }
+
+    @Test
+    void systemThroughputDividesSuccessfulOutputByTheWindowFromTheFirstSendToTheLastEnd() {
+        List<RequestResult> rs = List.of(
+                call(0, RunMode.STREAM, 0, 1000, ErrorType.NONE),
+                call(1, RunMode.STREAM, 10, 1000, ErrorType.NONE),
+                call(2, RunMode.STREAM, 20, 1000, ErrorType.NONE),
+                call(3, RunMode.STREAM, 30, 1000, ErrorType.NONE),
+                call(0, RunMode.NONSTREAM, 1100, 500, ErrorType.NONE),
+                // a failed call adds to the window, not to the output
+                call(1, RunMode.NONSTREAM, 1700, 100, ErrorType.TIMEOUT));
+        ModelSummary s = summarize(rs);
+        assertThat(s.systemOutputTokensPerSecond()).isCloseTo(50 / 1.8, within(1e-9));
+        assertThat(s.systemRequestsPerSecond()).isCloseTo(5 / 1.8, within(1e-9));
+    }
+
+    @Test
+    void systemThroughputIgnoresWarmupsAndIsUndefinedWithoutASuccessfulMeasuredCall() {
+        List<RequestResult> rs = List.of(
+                req(0, true, RunMode.STREAM, 100, "", false),
+                call(0, RunMode.STREAM, 0, 1000, ErrorType.TIMEOUT));
+        ModelSummary s = summarize(rs);
+        assertThat(s.systemOutputTokensPerSecond()).isNaN();
+        assertThat(s.systemRequestsPerSecond()).isNaN();
+        assertThat(summarize(List.of()).systemOutputTokensPerSecond()).isNaN();
+    }
+
+    @Test
+    void errorsByTypeCountsFailedMeasuredCallsPerTypeInEnumOrderAndIsImmutable() {
+        List<RequestResult> rs = List.of(
+                req(0, true, RunMode.STREAM, 100, "warmup failed", false),
+                call(0, RunMode.STREAM, 0, 10, ErrorType.TIMEOUT),
+                call(0, RunMode.NONSTREAM, 0, 10, ErrorType.CONNECT),
+                call(1, RunMode.STREAM, 0, 10, ErrorType.TIMEOUT),
+                call(1, RunMode.NONSTREAM, 0, 10, ErrorType.NONE));
+        ModelSummary s = summarize(rs);
+        assertThat(s.errorsByType()).containsExactly(Map.entry(ErrorType.CONNECT, 1), Map.entry(ErrorType.TIMEOUT, 2));
+        assertThatThrownBy(() -> s.errorsByType().put(ErrorType.CLIENT, 1))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(ModelSummary.dominantErrorType(s.errorsByType())).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(ModelSummary.dominantErrorType(Map.of(ErrorType.TIMEOUT, 1, ErrorType.CONNECT, 1)))
+                .as("a tie goes to the type first in enum order").isEqualTo(ErrorType.CONNECT);
+        assertThat(ModelSummary.dominantErrorType(Map.of())).isEqualTo(ErrorType.NONE);
+    }
+
+    @Test
+    void theModelErrorTypeIsGivenOrDerivedFromTheDominantFailure() {
+        List<RequestResult> rs = List.of(
+                call(0, RunMode.STREAM, 0, 10, ErrorType.HTTP_STATUS),
+                call(1, RunMode.STREAM, 0, 10, ErrorType.HTTP_STATUS),
+                call(1, RunMode.NONSTREAM, 0, 10, ErrorType.TIMEOUT));
+        assertThat(ModelSummary.of(MODEL, SETTINGS, rs, RunStatus.FAILED, "every measured request failed", 1.5,
+                Instant.EPOCH, Instant.EPOCH).errorType()).isEqualTo(ErrorType.HTTP_STATUS);
+        assertThat(ModelSummary.of(MODEL, SETTINGS, rs, RunStatus.FAILED, "load failed: x", ErrorType.CONNECT,
+                Double.NaN, Instant.EPOCH, Instant.EPOCH, List.of()).errorType()).isEqualTo(ErrorType.CONNECT);
+        assertThat(ModelSummary.of(MODEL, SETTINGS, rs, RunStatus.CANCELLED, "cancelled by user", 1.5,
+                Instant.EPOCH, Instant.EPOCH).errorType()).isEqualTo(ErrorType.CANCELLED);
+        assertThat(ModelSummary.of(MODEL, SETTINGS, List.of(), RunStatus.FAILED, "load failed: x", 1.5,
+                Instant.EPOCH, Instant.EPOCH).errorType()).isEqualTo(ErrorType.UNKNOWN);
+        assertThat(summarize(rs).errorType()).isEqualTo(ErrorType.NONE);
+    }
+
+    @Test
+    void copiesKeepTheErrorTypesAndSystemFigures() {
+        List<RequestResult> rs = List.of(
+                call(0, RunMode.STREAM, 0, 1000, ErrorType.NONE),
+                call(1, RunMode.STREAM, 0, 10, ErrorType.TIMEOUT));
+        ModelSummary s = ModelSummary.of(MODEL, SETTINGS, rs, RunStatus.COMPLETED, "", ErrorType.NONE, 1.5,
+                Instant.EPOCH, Instant.EPOCH, List.of());
+        for (ModelSummary copy : List.of(s.asCached(), s.withSideMetrics(List.of()), s.withHardwareSamples(List.of()))) {
+            assertThat(copy.errorType()).isEqualTo(s.errorType());
+            assertThat(copy.errorsByType()).isEqualTo(Map.of(ErrorType.TIMEOUT, 1));
+            assertThat(copy.systemOutputTokensPerSecond()).isEqualTo(10.0);
+            assertThat(copy.systemRequestsPerSecond()).isEqualTo(1.0);
+        }
     }
 }
