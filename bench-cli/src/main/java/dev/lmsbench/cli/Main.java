@@ -106,6 +106,14 @@ public final class Main {
         return ExitCodes.FAILURE;
     }
 
+    /**
+     * A line for the terminal that keeps its own spacing: escape sequences and control characters removed, line
+     * ends and tabs turned into spaces.
+     */
+    static String terminalLine(String s) {
+        return SafeText.clean(s).replace('\n', ' ').replace('\t', ' ');
+    }
+
     static String oneLine(String s) {
         // messages may carry a server's words: never let its escape sequences or control bytes reach the terminal
         return SafeText.oneLine(s, 1000);

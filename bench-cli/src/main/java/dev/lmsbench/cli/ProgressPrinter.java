@@ -9,6 +9,7 @@ import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.SideMetric;
 
@@ -101,8 +102,9 @@ final class ProgressPrinter implements BenchmarkListener {
                     ? "  still over the limit after " + Durations.num(e.seconds(), 1) + " s; going on anyway"
                     : "  resumed after " + Durations.num(e.seconds(), 1) + " s"));
             case BenchmarkEvent.RunCompleted e -> clearStatus();
-            case BenchmarkEvent.RunFailed e -> line("Run stopped: " + e.error()
-                    + "; results measured so far are kept");
+            case BenchmarkEvent.RunFailed e -> line(e.partial().status() == RunStatus.FAILED
+                    ? "Run failed: " + e.error()
+                    : "Run stopped: " + e.error() + "; results measured so far are kept");
         }
     }
 
@@ -186,7 +188,7 @@ final class ProgressPrinter implements BenchmarkListener {
 
     private void status(String text) {
         // only our own escape sequence reaches the terminal: the text (model ids, server messages) is cleaned
-        err.print("\r\033[2K" + Main.oneLine(text));
+        err.print("\r\033[2K" + Main.terminalLine(text));
         err.flush();
         statusShown = true;
     }
@@ -201,7 +203,7 @@ final class ProgressPrinter implements BenchmarkListener {
 
     private void line(String text) {
         clearStatus();
-        err.println(Main.oneLine(text));
+        err.println(Main.terminalLine(text));
         err.flush();
     }
 }

@@ -221,7 +221,11 @@ final class ResultCache {
             cached.stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
             measured.models().stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
         }
-        return new BenchmarkReport(measured.run(), measured.status(), measured.finishedAt(), all,
+        // the run failed only when nothing usable came out of it: cached results are usable
+        RunStatus status = measured.status() == RunStatus.FAILED
+                && all.stream().anyMatch(m -> m.status() == RunStatus.CACHED || m.status() == RunStatus.COMPLETED)
+                ? RunStatus.COMPLETED : measured.status();
+        return new BenchmarkReport(measured.run(), status, measured.finishedAt(), all,
                 measured.requests(), measured.hardware());
     }
 
@@ -242,6 +246,11 @@ final class ResultCache {
             for (StoredResult r : store.list()) {
                 String key = r.summary().model().id() + "|" + r.summary().contextLength() + "|"
                         + r.summary().parallel();
+                StoredResult before = latest.get(key);
+                if (before != null && before.summary().status() == RunStatus.COMPLETED
+                        && r.summary().status() != RunStatus.COMPLETED) {
+                    continue; // a later failure does not hide the latest good result
+                }
                 latest.remove(key);
                 latest.put(key, r);
             }

@@ -50,8 +50,9 @@ final class RunReports {
     /** One row per model: status, request counts, latency and throughput medians. */
     static void printSummaryTable(List<ModelSummary> models, PrintWriter out) {
         TextTable t = new TextTable("Model", "Quant", "Status", "OK/Req", "TTFT s (mean ± sd)", "TTFT p90 s",
-                "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s", "Load s");
+                "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s", "System tok/s", "Req/s", "Load s");
         boolean anyEstimated = false;
+        List<String> errors = new ArrayList<>();
         for (ModelSummary s : models) {
             anyEstimated |= s.tokens().estimated();
             String star = s.tokens().estimated() ? "*" : "";
@@ -61,12 +62,26 @@ final class RunReports {
                     Durations.meanStdev(s.decodeTokensPerSecond(), 1) + star,
                     Durations.num(s.prefillTokensPerSecond().p50(), 1) + star,
                     Durations.num(s.completionTokensPerSecondTotal(), 1) + star,
+                    Durations.num(s.systemOutputTokensPerSecond(), 1) + star,
+                    Durations.num(s.systemRequestsPerSecond(), 2),
                     Durations.num(s.loadSeconds(), 2));
+            if (!s.errorsByType().isEmpty()) {
+                StringBuilder b = new StringBuilder(s.model().id()).append(": ");
+                s.errorsByType().forEach((type, n) -> b.append(n).append(" x ").append(type.label()).append(", "));
+                b.setLength(b.length() - 2);
+                errors.add(b.toString());
+            }
         }
         out.println();
         t.print(out);
         if (anyEstimated) {
             out.println("* token counts estimated: the server sent no usage (see docs/metrics.md)");
+        }
+        if (!errors.isEmpty()) {
+            out.println("Failed calls by error type (docs/errors.md):");
+            for (String e : errors) {
+                out.println("  " + Main.oneLine(e));
+            }
         }
         printHardwareTable(models, out);
     }
