@@ -75,8 +75,11 @@ public final class LmStudioException extends BackendException {
         this.reason = classify(Objects.requireNonNullElse(serverMessage, message), this.errorType, this.errorCode);
     }
 
-    /** {@return the server's {@code error.type}, e.g. {@code invalid_request_error}, or {@code ""}} */
-    public String errorType() {
+    /**
+     * {@return the server's {@code error.type}, e.g. {@code invalid_request_error}, or {@code ""}} Not named
+     * {@code errorType()}: that is {@link BackendException#errorType()}, the recorded error type.
+     */
+    public String serverErrorType() {
         return errorType;
     }
 

@@ -150,7 +150,7 @@ class LmStudioChatTest {
                 () -> client().session(ChatOptions.defaults().withStream(true)).chat(MODEL, "Hi"));
 
         assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
-        assertThat(e.errorType()).isEqualTo("invalid_request");
+        assertThat(e.serverErrorType()).isEqualTo("invalid_request");
         assertThat(e.errorCode()).isEqualTo("missing_required_parameter");
         assertThat(e.getMessage()).contains("\"model\" is required");
     }

@@ -209,7 +209,7 @@ class LmStudioClientTest {
 
         assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS);
         assertThat(e.httpStatus()).isEqualTo(500);
-        assertThat(e.errorType()).isEqualTo("model_load_failed");
+        assertThat(e.serverErrorType()).isEqualTo("model_load_failed");
         assertThat(e.reason()).isEqualTo(LmStudioException.Reason.INSUFFICIENT_MEMORY);
         assertThat(client.loadedByUs()).isEmpty();
     }
@@ -335,7 +335,7 @@ class LmStudioClientTest {
 
         assertThat(e.reason()).isEqualTo(LmStudioException.Reason.MODEL_NOT_FOUND);
         assertThat(e.errorCode()).isEqualTo("model_not_found");
-        assertThat(e.errorType()).isEqualTo("invalid_request_error");
+        assertThat(e.serverErrorType()).isEqualTo("invalid_request_error");
         SERVER.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }
 
