@@ -133,7 +133,7 @@ class ChunkedInputStreamTest {
 
         Throwable thrown = catchThrowable(() -> chunked("0\r\n" + trailer + "\r\n").readAllBytes());
 
-        assertThat(thrown).isInstanceOf(HttpProtocolException.class).hasMessageContaining("trailer section");
+        assertThat(thrown).isInstanceOf(TooLargeException.class).hasMessageContaining("trailer section");
     }
 
     @Test
