@@ -424,11 +424,10 @@ final class ClientCore implements AutoCloseable {
             try {
                 completion = json.parseCompletion(body);
             } catch (IOException e) {
-                ChatJson.ServerError error = json.serverError(body);
                 if (json.isErrorObject(body)) {
                     // An error object where the completion should be: the server's words, through the failures, so
                     // a client can recognize them (LM Studio's "Model unloaded").
-                    throw serverError(opened.uri(), error);
+                    throw serverError(opened.uri(), json.serverError(body));
                 }
                 throw invalid("invalid chat completion from " + opened.uri() + ": " + e.getMessage()
                         + excerptOf(body), opened.uri(), e);
