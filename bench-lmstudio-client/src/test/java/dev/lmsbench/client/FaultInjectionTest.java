@@ -293,11 +293,28 @@ class FaultInjectionTest {
             c.writeForever(block);
         });
 
-        BackendException e = failsInTime(() -> client(server).infer(request(true)));
+        OpenAiClient client = client(server);
+
+        BackendException e = failsInTime(() -> client.infer(request(true)));
 
         assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE);
         assertThat(e.getMessage()).isEqualTo("stream from " + server.baseUrl() + "/chat/completions exceeds a limit:"
                 + " SSE line longer than 1048576 bytes");
+        failsInTime(() -> client.infer(request(true)));
+        assertThat(server.accepted()).as("the connection of the breach was discarded, not reused").isEqualTo(2);
+    }
+
+    @Test
+    void jsonNestedDeeperThanTheLimitIsTooLarge() throws Exception {
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        FaultServer server = server(FaultServer.answering(SSE_HEAD + chunk("data: {\"choices\":" + deep + "}\n\n")
+                + "0\r\n\r\n"));
+
+        BackendException e = failsInTime(() -> client(server).infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE);
+        assertThat(e.getMessage()).startsWith("JSON from " + server.baseUrl() + "/chat/completions exceeds a limit:")
+                .contains("nesting depth");
     }
 
     @Test
