@@ -1,13 +1,19 @@
 package dev.lmsbench.client;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.spi.InferenceRequest;
+import dev.lmsbench.core.text.SafeText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +25,13 @@ import java.util.List;
  *
  * <p>Reads through the {@link JsonNode} tree instead of data binding on purpose: OpenAI-compatible servers differ in
  * which fields they omit or set to {@code null}, and every field here is optional except where a method says otherwise.
- * Unknown fields are ignored.
+ * Unknown fields are ignored, but a known field of the wrong type (such as {@code choices} as a string) makes the
+ * answer invalid rather than silently empty.
+ *
+ * <p>Bounded: the parser refuses nesting deeper than {@value #MAX_JSON_DEPTH}, strings longer than
+ * {@value #MAX_JSON_STRING_CHARS} characters, numbers longer than {@value #MAX_JSON_NUMBER_CHARS} digits and field
+ * names longer than {@value #MAX_JSON_NAME_CHARS} characters ({@link StreamReadConstraints}); the client reports such
+ * a breach as {@code TOO_LARGE}. Text that ends up in messages or model metadata goes through {@link SafeText}.
  *
  * <p>Thread-safe (the {@link ObjectMapper} is only used for reading and writing trees).
  */
@@ -102,9 +114,40 @@ final class ChatJson {
     record ServerError(String message, String type, String code) {
     }
 
+    /** The deepest JSON nesting accepted (objects and arrays); chat answers need about 5. */
+    static final int MAX_JSON_DEPTH = 64;
+    /** The longest JSON string accepted, in characters (16 Mi); a completion's whole text is one string. */
+    static final int MAX_JSON_STRING_CHARS = 16 * 1024 * 1024;
+    /** The longest JSON number accepted, in characters. */
+    static final int MAX_JSON_NUMBER_CHARS = 100;
+    /** The longest JSON field name accepted, in characters. */
+    static final int MAX_JSON_NAME_CHARS = 1024;
+    /** The longest model id kept (characters, after {@link SafeText}); a longer one is dropped. */
+    static final int MAX_MODEL_ID_CHARS = 256;
+    /** The longest model metadata value kept (type, publisher, ...): cut to this many characters. */
+    static final int MAX_FIELD_CHARS = 256;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatJson.class);
     private static final int UNKNOWN = -1;
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH)
+                    .maxStringLength(MAX_JSON_STRING_CHARS)
+                    .maxNumberLength(MAX_JSON_NUMBER_CHARS)
+                    .maxNameLength(MAX_JSON_NAME_CHARS)
+                    .build())
+            .build()).build();
+
+    /**
+     * A model list and what it says about the server.
+     *
+     * @param models  the models
+     * @param ownedBy the first non-empty {@code owned_by} (llama.cpp says {@code llamacpp}, vLLM {@code vllm}, Ollama
+     *                {@code library}), sanitized, or {@code ""}
+     */
+    record ModelList(List<ModelInfo> models, String ownedBy) {
+    }
 
     /** The body of {@code POST /chat/completions} for a request: the OpenAI fields, temperature the only sampler. */
     byte[] chatRequest(InferenceRequest request) {
@@ -197,10 +240,13 @@ final class ChatJson {
     Chunk parseChunk(String data) throws IOException {
         JsonNode root = readObject(mapper.readTree(data));
         String error = errorMessage(root);
+        if (error != null) {
+            return new Chunk("", "", "", null, error, null);
+        }
         JsonNode choice = firstChoice(root);
-        JsonNode delta = choice.path("delta");
-        return new Chunk(text(delta.path("content")), reasoning(delta), text(choice.path("finish_reason")),
-                usage(root.path("usage")), error, nativeStats(root));
+        JsonNode delta = expect(choice, "delta", JsonNode::isObject, "an object");
+        return new Chunk(string(delta, "content"), reasoning(delta), string(choice, "finish_reason"),
+                usage(expect(root, "usage", JsonNode::isObject, "an object")), null, nativeStats(root));
     }
 
     /**
@@ -211,14 +257,30 @@ final class ChatJson {
      */
     Completion parseCompletion(byte[] body) throws IOException {
         JsonNode root = readObject(mapper.readTree(body));
-        JsonNode choices = root.path("choices");
-        if (!choices.isArray() || choices.isEmpty()) {
+        JsonNode choices = expect(root, "choices", JsonNode::isArray, "an array");
+        if (choices.isEmpty()) {
             throw new IOException("no choices in the response");
         }
         JsonNode choice = choices.get(0);
-        JsonNode message = choice.path("message");
-        return new Completion(text(message.path("content")), reasoning(message), text(choice.path("finish_reason")),
-                usage(root.path("usage")), nativeStats(root));
+        if (!choice.isObject()) {
+            throw new IOException("\"choices[0]\" is " + describe(choice) + ", not an object");
+        }
+        JsonNode message = expect(choice, "message", JsonNode::isObject, "an object");
+        return new Completion(string(message, "content"), reasoning(message), string(choice, "finish_reason"),
+                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root));
+    }
+
+    /**
+     * Whether a body is a JSON object with an {@code error} member (a string or an object): an error object where an
+     * answer should be.
+     */
+    boolean isErrorObject(byte[] body) {
+        try {
+            JsonNode root = mapper.readTree(body);
+            return root != null && root.isObject() && errorMessage(root) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -229,22 +291,65 @@ final class ChatJson {
      * @throws IOException when the body is not JSON or holds no model array
      */
     List<ModelInfo> parseModels(byte[] body) throws IOException {
+        return parseModelList(body).models();
+    }
+
+    /**
+     * {@link #parseModels} with the {@code owned_by} the entries carry. Ids and metadata are sanitized
+     * ({@link #modelId}, {@link #field}).
+     *
+     * @throws IOException when the body is not JSON or holds no model array
+     */
+    ModelList parseModelList(byte[] body) throws IOException {
         JsonNode root = mapper.readTree(body);
         JsonNode data = root != null && root.isArray() ? root : root == null ? null : root.path("data");
         if (data == null || !data.isArray()) {
             throw new IOException("no \"data\" array in the model list");
         }
         List<ModelInfo> models = new ArrayList<>(data.size());
+        String ownedBy = "";
         for (JsonNode entry : data) {
-            String id = text(entry.path("id"));
-            if (id.isBlank()) {
+            String id = modelId(text(entry.path("id")));
+            if (id == null) {
                 continue;
             }
-            models.add(new ModelInfo(id, text(entry.path("type")), text(entry.path("publisher")),
-                    text(entry.path("arch")), text(entry.path("quantization")), UNKNOWN,
+            if (ownedBy.isEmpty()) {
+                ownedBy = field(text(entry.path("owned_by")));
+            }
+            models.add(new ModelInfo(id, field(text(entry.path("type"))), field(text(entry.path("publisher"))),
+                    field(text(entry.path("arch"))), field(text(entry.path("quantization"))), UNKNOWN,
                     nonNegativeInt(entry.path("max_context_length"))));
         }
-        return List.copyOf(models);
+        return new ModelList(List.copyOf(models), ownedBy);
+    }
+
+    /**
+     * A model id as the server sent it, made safe: escape sequences, control characters and invisible formatting
+     * removed ({@link SafeText}); {@code null} (dropped, logged at debug) when nothing is left or it is longer than
+     * {@value #MAX_MODEL_ID_CHARS} characters (cutting it would name another model).
+     *
+     * @param raw the id, or {@code ""}
+     * @return the id, or {@code null} to skip the entry
+     */
+    static String modelId(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String id = SafeText.oneLine(raw, Integer.MAX_VALUE);
+        if (id.isEmpty() || id.length() > MAX_MODEL_ID_CHARS) {
+            LOG.debug("dropping a model id of {} characters that is {} once sanitized", raw.length(),
+                    id.isEmpty() ? "empty" : "longer than " + MAX_MODEL_ID_CHARS);
+            return null;
+        }
+        if (!id.equals(raw)) {
+            LOG.debug("model id '{}' had control or formatting characters; they were removed", id);
+        }
+        return id;
+    }
+
+    /** Model metadata (type, publisher, ...) made safe and cut to {@value #MAX_FIELD_CHARS} characters. */
+    static String field(String raw) {
+        return SafeText.oneLine(raw, MAX_FIELD_CHARS);
     }
 
     /**
@@ -292,7 +397,8 @@ final class ChatJson {
         } catch (IOException e) {
             // Not JSON: the message is the raw text and there is no type or code.
         }
-        return new ServerError(message, type, code);
+        return new ServerError(SafeText.oneLine(message), SafeText.oneLine(type, MAX_FIELD_CHARS),
+                SafeText.oneLine(code, MAX_FIELD_CHARS));
     }
 
     /** The message of an {@code error} member of a parsed object, or {@code null} when there is none. */
@@ -317,8 +423,9 @@ final class ChatJson {
             return null;
         }
         return new NativeStats(number(stats.path("tokens_per_second")), number(stats.path("time_to_first_token")),
-                number(stats.path("generation_time")), text(stats.path("stop_reason")),
-                modelInfo.isObject() ? modelInfo.toString() : "", runtime.isObject() ? runtime.toString() : "");
+                number(stats.path("generation_time")), field(text(stats.path("stop_reason"))),
+                modelInfo.isObject() ? SafeText.oneLine(modelInfo.toString(), 1024) : "",
+                runtime.isObject() ? SafeText.oneLine(runtime.toString(), 1024) : "");
     }
 
     /** A finite number, or {@code NaN} when absent or not a number. */
@@ -338,16 +445,59 @@ final class ChatJson {
         return node;
     }
 
-    private static JsonNode firstChoice(JsonNode root) {
+    private static JsonNode firstChoice(JsonNode root) throws IOException {
         // choices is an empty array in the include_usage chunk and may be null or absent on some servers: path() turns
-        // all of these into a missing node whose fields read as absent.
-        return root.path("choices").path(0);
+        // all of these into a missing node whose fields read as absent. Any other type is a broken answer.
+        JsonNode choice = expect(root, "choices", JsonNode::isArray, "an array").path(0);
+        if (!choice.isMissingNode() && !choice.isObject()) {
+            throw new IOException("\"choices[0]\" is " + describe(choice) + ", not an object");
+        }
+        return choice;
     }
 
-    private static String reasoning(JsonNode message) {
+    private static String reasoning(JsonNode message) throws IOException {
         // DeepSeek, LM Studio, llama.cpp and vLLM say reasoning_content; OpenRouter and Ollama say reasoning.
-        String reasoning = text(message.path("reasoning_content"));
-        return reasoning.isEmpty() ? text(message.path("reasoning")) : reasoning;
+        String reasoning = string(message, "reasoning_content");
+        return reasoning.isEmpty() ? string(message, "reasoning") : reasoning;
+    }
+
+    /**
+     * A member that must have a type when present: absent and {@code null} are a missing node (fields read as
+     * absent), another type fails.
+     */
+    private static JsonNode expect(JsonNode parent, String name, java.util.function.Predicate<JsonNode> type,
+                                   String typeName) throws IOException {
+        JsonNode node = parent.path(name);
+        if (node.isMissingNode() || node.isNull()) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        if (!type.test(node)) {
+            throw new IOException("\"" + name + "\" is " + describe(node) + ", not " + typeName);
+        }
+        return node;
+    }
+
+    /** A member that must be a string when present; absent and {@code null} are {@code ""}. */
+    private static String string(JsonNode parent, String name) throws IOException {
+        JsonNode node = parent.path(name);
+        if (node.isMissingNode() || node.isNull()) {
+            return "";
+        }
+        if (!node.isTextual()) {
+            throw new IOException("\"" + name + "\" is " + describe(node) + ", not a string");
+        }
+        return node.textValue();
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private static Usage usage(JsonNode usage) {

@@ -19,9 +19,9 @@ import java.io.InputStream;
  */
 final class ChunkedInputStream extends InputStream {
 
-    /** A chunk-size line (size plus extensions) longer than this is not a real server. */
+    /** A chunk-size line (size plus extensions) longer than this is not a real server: {@code TOO_LARGE}. */
     static final int MAX_SIZE_LINE_BYTES = 8 * 1024;
-    /** Trailers are dropped, but must be bounded like headers. */
+    /** Trailers are dropped, but must be bounded like headers: more is {@code TOO_LARGE}. */
     static final int MAX_TRAILER_BYTES = 64 * 1024;
 
     private enum State { SIZE, DATA, CRLF, DONE }
@@ -120,6 +120,7 @@ final class ChunkedInputStream extends InputStream {
         }
         // After the hex digits only whitespace (tolerated) and extensions (";name=value") may follow.
         String rest = line.substring(end).stripLeading();
+        // More than 15 hex digits is a size beyond any body (and beyond a long): not a real server.
         if (end == 0 || end > 15 || !(rest.isEmpty() || rest.charAt(0) == ';')) {
             throw new HttpProtocolException("invalid chunk size line '" + abbreviate(line) + "'");
         }
@@ -150,7 +151,7 @@ final class ChunkedInputStream extends InputStream {
                 return line.toString();
             }
             if (line.length() >= limit) {
-                throw new HttpProtocolException(what + " longer than " + limit + " bytes");
+                throw new TooLargeException(what + " longer than " + limit + " bytes");
             }
             line.append((char) b);
         }

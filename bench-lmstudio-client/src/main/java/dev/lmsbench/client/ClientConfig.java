@@ -19,18 +19,25 @@ import java.util.Objects;
  *
  * @param baseUrl        {@code http} or {@code https} URL of the server, with or without a path, no query
  * @param apiToken       bearer token sent as {@code Authorization: Bearer ...}; {@code ""} (or {@code null}) for none
- * @param connectTimeout the longest a TCP connect may take; {@code null} for {@link #DEFAULT_CONNECT_TIMEOUT}
+ * @param connectTimeout the longest a TCP connect, and then the TLS handshake, may take; {@code null} for
+ *                       {@link #DEFAULT_CONNECT_TIMEOUT}
+ * @param requestTimeout the deadline of each call that is neither a chat completion (those have their request's
+ *                       timeout) nor a model load or download wait (long on purpose): model lists, LM Studio's native
+ *                       API probe, unload, download start and status, the server identity probe; {@code null} for
+ *                       {@link #DEFAULT_REQUEST_TIMEOUT}
  */
-public record ClientConfig(String baseUrl, String apiToken, Duration connectTimeout) {
+public record ClientConfig(String baseUrl, String apiToken, Duration connectTimeout, Duration requestTimeout) {
 
     /** The connect timeout used when none is given. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The deadline of non-chat calls when none is given. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Validates and normalizes.
      *
      * @throws IllegalArgumentException when the base URL is not an absolute http(s) URL without query or fragment, the
-     *                                  token contains control characters, or the connect timeout is not positive
+     *                                  token contains control characters, or a timeout is not positive
      */
     public ClientConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -60,6 +67,21 @@ public record ClientConfig(String baseUrl, String apiToken, Duration connectTime
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
         }
+        requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
+    }
+
+    /**
+     * A configuration with the default request timeout.
+     *
+     * @param baseUrl        the server's base URL
+     * @param apiToken       the bearer token, {@code ""} or {@code null} for none
+     * @param connectTimeout the connect timeout, {@code null} for the default
+     */
+    public ClientConfig(String baseUrl, String apiToken, Duration connectTimeout) {
+        this(baseUrl, apiToken, connectTimeout, null);
     }
 
     /**
@@ -69,7 +91,7 @@ public record ClientConfig(String baseUrl, String apiToken, Duration connectTime
      * @return the configuration
      */
     public static ClientConfig of(String baseUrl) {
-        return new ClientConfig(baseUrl, "", DEFAULT_CONNECT_TIMEOUT);
+        return new ClientConfig(baseUrl, "", DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
     }
 
     /**
@@ -79,7 +101,7 @@ public record ClientConfig(String baseUrl, String apiToken, Duration connectTime
      * @return the new configuration
      */
     public ClientConfig withApiToken(String token) {
-        return new ClientConfig(baseUrl, token, connectTimeout);
+        return new ClientConfig(baseUrl, token, connectTimeout, requestTimeout);
     }
 
     /**
@@ -89,7 +111,17 @@ public record ClientConfig(String baseUrl, String apiToken, Duration connectTime
      * @return the new configuration
      */
     public ClientConfig withConnectTimeout(Duration timeout) {
-        return new ClientConfig(baseUrl, apiToken, timeout);
+        return new ClientConfig(baseUrl, apiToken, timeout, requestTimeout);
+    }
+
+    /**
+     * A copy with another deadline for non-chat calls (the CLI's {@code --request-timeout}).
+     *
+     * @param timeout the request timeout, positive
+     * @return the new configuration
+     */
+    public ClientConfig withRequestTimeout(Duration timeout) {
+        return new ClientConfig(baseUrl, apiToken, connectTimeout, timeout);
     }
 
     /** {@return whether a bearer token is set} */
@@ -101,7 +133,7 @@ public record ClientConfig(String baseUrl, String apiToken, Duration connectTime
     @Override
     public String toString() {
         return "ClientConfig[baseUrl=" + baseUrl + ", apiToken=" + (hasApiToken() ? "<redacted>" : "<none>")
-                + ", connectTimeout=" + connectTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
     }
 
     private static String stripTrailingSlashes(String url) {

@@ -85,6 +85,31 @@ final class Endpoints {
         return URI.create(origin + base + path);
     }
 
+    /**
+     * The base URL as a server identity: lower-case scheme and host, explicit port, no user info, no trailing slash,
+     * and no {@code /v1}, {@code /api/v0} or {@code /api/v1} suffix, so every spelling of one server's URL compares
+     * equal ({@code http://LocalHost:1234/v1/} and {@code http://localhost:1234} are both
+     * {@code http://localhost:1234}).
+     *
+     * @param baseUrl a base URL validated by {@link ClientConfig}
+     * @return the normalized URL
+     */
+    static String normalizedBaseUrl(String baseUrl) {
+        URI uri = URI.create(baseUrl);
+        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String host = uri.getHost().toLowerCase(java.util.Locale.ROOT);
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        path = path.replaceAll("/+$", "");
+        for (String suffix : List.of("/api/v0", "/api/v1", V1)) {
+            if (path.endsWith(suffix)) {
+                path = path.substring(0, path.length() - suffix.length());
+                break;
+            }
+        }
+        return scheme + "://" + host + ":" + port + path.replaceAll("/+$", "");
+    }
+
     private Target target(String prefix, String endpoint) {
         return new Target(prefix, URI.create(origin + prefix + endpoint));
     }

@@ -63,15 +63,39 @@ final class HttpConnection {
 
         private static final long serialVersionUID = 1L;
 
-        ConnectFailure(IOException cause) {
+        private final boolean handshake;
+
+        ConnectFailure(IOException cause, boolean handshake) {
             super(cause.getMessage(), cause);
+            this.handshake = handshake;
         }
 
-        /** {@return whether the TCP connect timed out (the configured connect timeout)} */
+        /** {@return whether the TCP connect or the TLS handshake timed out (the configured connect timeout)} */
         boolean timedOut() {
             return getCause() instanceof SocketTimeoutException;
         }
+
+        /** {@return whether the TCP connect succeeded and the TLS handshake failed} */
+        boolean handshake() {
+            return handshake;
+        }
     }
+
+    /**
+     * A plain {@code http://} request was answered with TLS bytes (a record starting with 0x15 alert or 0x16
+     * handshake): the port speaks TLS.
+     */
+    static final class TlsAnswer extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        TlsAnswer() {
+            super("the server answered with TLS bytes");
+        }
+    }
+
+    /** The most header fields a response may have. */
+    static final int MAX_HEADER_FIELDS = 100;
 
     private static final int BUFFER_BYTES = 16 * 1024;
     private static final int UNSET = -1;
@@ -111,21 +135,27 @@ final class HttpConnection {
      * @throws ConnectFailure on any failure, with the original exception as cause
      */
     void connect(int connectTimeoutMillis) throws ConnectFailure {
+        boolean connected = false;
         try {
             // The latency of every request depends on this: never let Nagle hold back the request bytes.
             plain.setTcpNoDelay(true);
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(route.host()), route.port());
             plain.connect(address, connectTimeoutMillis);
-            socket = route.tls() ? handshake() : plain;
+            connected = true;
+            socket = route.tls() ? handshake(connectTimeoutMillis) : plain;
             socketIn = socket.getInputStream();
             socketOut = socket.getOutputStream();
         } catch (IOException e) {
             closeQuietly();
-            throw new ConnectFailure(e);
+            throw new ConnectFailure(e, connected && route.tls());
         }
     }
 
-    private Socket handshake() throws IOException {
+    /**
+     * Shakes hands within the connect timeout: a server that never answers the ClientHello (a plain HTTP server
+     * waiting for a request line) fails the connect instead of hanging. Later reads set their own timeout.
+     */
+    private Socket handshake(int timeoutMillis) throws IOException {
         SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         SSLSocket tls = (SSLSocket) factory.createSocket(plain, route.host(), route.port(), true);
         SSLParameters parameters = tls.getSSLParameters();
@@ -136,6 +166,7 @@ final class HttpConnection {
         }
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         tls.setSSLParameters(parameters);
+        tls.setSoTimeout(timeoutMillis);
         tls.startHandshake();
         return tls;
     }
@@ -174,6 +205,13 @@ final class HttpConnection {
      */
     Head readHead(int maxBytes) throws IOException {
         int[] budget = {maxBytes};
+        if (position == limit && fill() < 0) {
+            throw new EOFException("the server closed the connection without answering");
+        }
+        if (buffer[position] == 0x15 || buffer[position] == 0x16) {
+            // A TLS record (alert or handshake) where "HTTP/1.x" should start: this port speaks TLS.
+            throw new TlsAnswer();
+        }
         String statusLine = readLine(budget, true);
         int minor = parseVersion(statusLine);
         int status = parseStatus(statusLine);
@@ -197,6 +235,9 @@ final class HttpConnection {
             String name = colon < 0 ? "" : line.substring(0, colon);
             if (name.isEmpty() || !name.chars().allMatch(HttpConnection::isTokenChar)) {
                 throw new HttpProtocolException("malformed header line '" + abbreviate(line) + "'");
+            }
+            if (fields.size() == MAX_HEADER_FIELDS) {
+                throw new TooLargeException("response has more than " + MAX_HEADER_FIELDS + " header fields");
             }
             fields.add(new String[] {name, line.substring(colon + 1).strip()});
         }
@@ -263,9 +304,9 @@ final class HttpConnection {
         }
     }
 
-    private static void checkBudget(int[] budget) throws HttpProtocolException {
+    private static void checkBudget(int[] budget) throws TooLargeException {
         if (budget[0] < 0) {
-            throw new HttpProtocolException("response headers larger than " + HttpTransport.MAX_HEADER_BYTES
+            throw new TooLargeException("response headers larger than " + HttpTransport.MAX_HEADER_BYTES
                     + " bytes");
         }
     }

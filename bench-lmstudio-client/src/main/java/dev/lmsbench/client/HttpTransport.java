@@ -23,9 +23,10 @@ import java.util.Locale;
  * can stamp bytes the moment the read returns.
  *
  * <p>Supported: {@code http} and {@code https} (default trust store, host name verification, SNI); bodies framed by
- * {@code Content-Length}, {@code Transfer-Encoding: chunked} or connection close; 1xx responses skipped; keep-alive
- * with a {@link ConnectionPool}. Not supported (not needed against LLM servers): HTTP/2, proxies, compression,
- * cookies, request bodies other than a byte array.
+ * {@code Content-Length}, {@code Transfer-Encoding: chunked} or connection close; 1xx responses skipped (at most
+ * {@value #MAX_INTERIM_RESPONSES}); keep-alive with a {@link ConnectionPool}. Not supported (not needed against LLM
+ * servers): HTTP/2, proxies, compression (every request says {@code Accept-Encoding: identity}; the caller refuses
+ * any other {@code Content-Encoding}), cookies, request bodies other than a byte array.
  *
  * <p>Thread-safe: concurrent {@link #send} calls each use their own connection.
  */
@@ -46,8 +47,23 @@ final class HttpTransport implements AutoCloseable {
                     HttpConnection connection) {
     }
 
-    /** The largest header block accepted, status line included. */
+    /** The largest header block accepted, status line included (64 KiB); more is {@code TOO_LARGE}. */
     static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** The most interim (1xx) responses skipped before the final one; more is {@code TOO_LARGE}. */
+    static final int MAX_INTERIM_RESPONSES = 10;
+
+    /**
+     * The connection broke (reset, closed) after the server had started answering, inside the status line or
+     * headers: reported as {@code DISCONNECTED}, never retried.
+     */
+    static final class Disconnected extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        Disconnected(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
@@ -106,13 +122,17 @@ final class HttpTransport implements AutoCloseable {
             } catch (IOException e) {
                 connection.discard();
                 boolean nothingAnswered = connection.received() == receivedBefore;
-                if (reused && attempt == 0 && nothingAnswered && call.abortReason() == null
-                        && !(e instanceof HttpProtocolException) && !(e instanceof SocketTimeoutException)) {
+                boolean framing = e instanceof HttpProtocolException || e instanceof TooLargeException
+                        || e instanceof HttpConnection.TlsAnswer || e instanceof SocketTimeoutException;
+                if (reused && attempt == 0 && nothingAnswered && call.abortReason() == null && !framing) {
                     // A keep-alive connection the server closed while it was idle in the pool: the request never
                     // reached a live server, so sending it again on a new connection is safe.
                     LOG.debug("pooled connection to {} was stale ({}); retrying once on a new connection", uri,
                             e.toString());
                     continue;
+                }
+                if (!nothingAnswered && !framing) {
+                    throw new Disconnected(e);
                 }
                 throw e;
             }
@@ -162,13 +182,16 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private static HttpConnection.Head readFinalHead(HttpConnection connection) throws IOException {
-        while (true) {
+        for (int interim = 0; ; interim++) {
             HttpConnection.Head head = connection.readHead(MAX_HEADER_BYTES);
             if (head.status() >= 200) {
                 return head;
             }
             if (head.status() == 101) {
                 throw new HttpProtocolException("unexpected 101 Switching Protocols");
+            }
+            if (interim == MAX_INTERIM_RESPONSES) {
+                throw new TooLargeException("more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses");
             }
             // 100 Continue and other interim responses carry no body; the real answer follows.
         }

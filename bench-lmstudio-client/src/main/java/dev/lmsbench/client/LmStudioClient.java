@@ -5,6 +5,7 @@ import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.BackendException.Kind;
@@ -85,8 +86,11 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
 
     /** The source label of {@code /api/v0} statistics in {@link ServerStats#source()}. */
     public static final String V0_STATS = "lmstudio.api.v0.stats";
-    /** The deadline of model list, unload and download requests. */
-    public static final Duration MANAGEMENT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The deadline of model list, unload and download requests when the configuration sets none: its
+     * {@link ClientConfig#DEFAULT_REQUEST_TIMEOUT}. The configured {@link ClientConfig#requestTimeout()} applies.
+     */
+    public static final Duration MANAGEMENT_TIMEOUT = ClientConfig.DEFAULT_REQUEST_TIMEOUT;
     /** The load deadline when the builder sets none: big models take minutes to load. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofMinutes(10);
     /** The download poll interval when the builder sets none. */
@@ -122,6 +126,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     private final Map<String, List<String>> loadedByUs = new LinkedHashMap<>();
     private final Map<String, LoadConfig> lastLoadConfig = new ConcurrentHashMap<>();
     private final AtomicInteger reloads = new AtomicInteger();
+    /** The runtime the last {@code /api/v0} answer named ({@code runtime.name} and {@code version}), or {@code ""}. */
+    private final AtomicReference<String> runtime = new AtomicReference<>("");
     /** Per model, how many reloads after "Model unloaded" happened; also the lock that serializes them. */
     private final Map<String, AtomicInteger> reloadGenerations = new ConcurrentHashMap<>();
 
@@ -232,27 +238,27 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     /**
      * Lists the models with everything LM Studio tells about them: {@code GET /api/v1/models}, or
      * {@code GET /api/v0/models} on servers older than 0.4 (which answer the first with 404, or with an "Unexpected
-     * endpoint" error). Within {@link #MANAGEMENT_TIMEOUT}.
+     * endpoint" error). Within the configuration's {@linkplain ClientConfig#requestTimeout() request timeout}.
      *
      * @return the models in the server's order
      * @throws BackendException when the server could not be asked or answered something unreadable
      */
     public List<LmStudioModel> nativeModels() throws BackendException {
-        return core.withDeadline(MANAGEMENT_TIMEOUT, call -> {
+        return core.withDeadline(requestTimeout(), call -> {
             if (!Boolean.FALSE.equals(v1Models.get())) {
                 URI uri = endpoints.nativeUri(V1_MODELS);
                 ClientCore.Opened opened = core.send(call, uri, null, ClientCore.JSON);
                 int status = opened.response().status();
                 BackendException failure;
                 if (status < 400) {
-                    byte[] body = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, null);
+                    byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
                     try {
                         List<LmStudioModel> models = lmJson.parseV1Models(body);
                         v1Models.compareAndSet(null, true);
                         return models;
                     } catch (IOException e) {
-                        failure = ClientCore.protocol("invalid model list from " + uri + ": " + e.getMessage(), uri,
-                                e);
+                        failure = ClientCore.invalid("invalid model list from " + uri + ": " + e.getMessage()
+                                + ClientCore.excerptOf(body), uri, e);
                         if (!isUnknownEndpoint(body)) {
                             throw failure;
                         }
@@ -271,7 +277,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 v1Models.set(false);
             }
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(V0_MODELS), null, ClientCore.JSON);
-            byte[] body = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, null);
+            byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
             return parse(opened.uri(), "model list", () -> lmJson.parseV0Models(body));
         });
     }
@@ -332,7 +338,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         long start = System.nanoTime();
         LmStudioJson.Loaded loaded = core.withDeadline(loadTimeout, call -> {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(LOAD), body, ClientCore.JSON);
-            byte[] answer = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, null);
+            byte[] answer = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
             return parse(opened.uri(), "load answer", () -> lmJson.parseLoaded(answer));
         });
         double measured = (System.nanoTime() - start) / 1e9;
@@ -381,10 +387,10 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             try {
-                core.withDeadline(MANAGEMENT_TIMEOUT, call -> {
+                core.withDeadline(requestTimeout(), call -> {
                     ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(UNLOAD),
                             lmJson.unloadRequest(id), ClientCore.JSON);
-                    core.readFully(call, opened, ClientCore.MAX_ERROR_BODY_BYTES, null);
+                    core.readPrefix(call, opened, ClientCore.MAX_ERROR_BODY_BYTES);
                     return null;
                 });
             } catch (BackendException e) {
@@ -428,9 +434,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     public DownloadJob download(String model, DownloadProgressListener progress) throws BackendException {
         Objects.requireNonNull(model, "model");
         byte[] body = lmJson.downloadRequest(model);
-        DownloadStatus first = core.withDeadline(MANAGEMENT_TIMEOUT, call -> {
+        DownloadStatus first = core.withDeadline(requestTimeout(), call -> {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(DOWNLOAD), body, ClientCore.JSON);
-            byte[] answer = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, null);
+            byte[] answer = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
             return parse(opened.uri(), "download status", () -> lmJson.parseDownloadStatus(answer));
         });
         if (progress != null) {
@@ -443,9 +449,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     DownloadStatus downloadStatus(String jobId) throws BackendException {
         URI uri = endpoints.nativeUri(DOWNLOAD_STATUS
                 + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20"));
-        return core.withDeadline(MANAGEMENT_TIMEOUT, call -> {
+        return core.withDeadline(requestTimeout(), call -> {
             ClientCore.Opened opened = core.openOk(call, uri, null, ClientCore.JSON);
-            byte[] answer = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, null);
+            byte[] answer = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
             return parse(opened.uri(), "download status", () -> lmJson.parseDownloadStatus(answer));
         });
     }
@@ -512,6 +518,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                     v0Chat.compareAndSet(null, true);
                     ResponseRecorder recorder = core.readChat(call, opened, request.prompt(), request.stream(),
                             V0_STATS);
+                    noteRuntime(recorder.nativeStats());
                     logNativeInfo(request.model(), recorder.nativeStats());
                     return recorder.result(request.prompt());
                 }
@@ -528,6 +535,24 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             ClientCore.Opened opened = core.open(call, endpoints, OPENAI_CHAT, body, accept);
             return core.readChatResult(call, opened, request.prompt(), request.stream(), null);
         });
+    }
+
+    /** Remembers the runtime an {@code /api/v0} answer named, for {@link #server()}. */
+    private void noteRuntime(ChatJson.NativeStats stats) {
+        if (stats == null || stats.runtime().isEmpty()) {
+            return;
+        }
+        try {
+            JsonNode node = json.readObject(stats.runtime());
+            String name = ChatJson.text(node.path("name"));
+            String version = ChatJson.text(node.path("version"));
+            String named = dev.lmsbench.core.text.SafeText.oneLine((name + " " + version).strip(), 128);
+            if (!named.isEmpty()) {
+                runtime.set(named);
+            }
+        } catch (IOException e) {
+            LOG.debug("unreadable runtime object {}", stats.runtime());
+        }
     }
 
     private static void logNativeInfo(String model, ChatJson.NativeStats stats) {
@@ -606,29 +631,39 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         return core.withDeadline(options.timeout(), call -> {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(V1_CHAT), body,
                     options.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
-            String contentType = opened.contentType();
-            boolean events = contentType.startsWith(ClientCore.EVENT_STREAM)
-                    || (options.stream() && !contentType.contains("json"));
+            boolean events = options.stream();
             ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(), events);
             LmStudioJson.ChatResult result;
             if (events) {
+                core.requireEventStream(call, opened);
                 AtomicReference<LmStudioJson.ChatResult> end = new AtomicReference<>();
-                long endNanos = core.readSse(call, opened, recorder,
-                        event -> chatEvent(event, opened.uri(), recorder, end, options.loadProgress()));
+                int[] count = {0};
+                long endNanos = core.readSse(call, opened, recorder, event -> {
+                    count[0]++;
+                    return chatEvent(event, opened.uri(), recorder, end, options.loadProgress());
+                });
                 recorder.end(endNanos);
+                ClientCore.requireEvents(count[0], opened.uri());
                 result = end.get();
                 if (result == null) {
                     LOG.debug("chat stream from {} ended without chat.end; keeping the deltas as the answer",
                             opened.uri());
                 }
             } else {
-                byte[] answer = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, recorder);
-                result = parse(opened.uri(), "chat answer", () -> lmJson.parseChatResult(answer));
+                core.requireJson(call, opened);
+                byte[] answer = core.readFully(call, opened, ClientCore.MAX_CHAT_BODY_BYTES, recorder);
+                JsonNode root = parse(opened.uri(), "chat answer", () -> lmJson.parseEvent(
+                        new String(answer, StandardCharsets.UTF_8)));
+                if (root.has("error") && !root.has("output")) {
+                    throw core.serverError(opened.uri(), json.serverError(answer));
+                }
+                result = parse(opened.uri(), "chat answer", () -> LmStudioJson.chatResult(root));
                 recorder.completion(new ChatJson.Completion(result.text(), result.reasoning(), "", null));
             }
             if (result != null && result.usage() != null) {
                 recorder.usage(result.usage());
             }
+            ClientCore.requireTokens(recorder, opened.uri());
             InferenceResult measured = recorder.result(input);
             if (result == null) {
                 return new ChatReply("", measured.content(), measured.reasoning(), ServerStats.NONE,
@@ -719,6 +754,21 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         }
     }
 
+    // ---- identity ----
+
+    /**
+     * Which server this is: the normalized base URL, kind {@code lmstudio}, no version (LM Studio's REST API does not
+     * report the app's version), and the runtime (engine) the last {@code /api/v0} chat answer named in its
+     * {@code runtime} object, e.g. {@code llama.cpp-linux-x86_64-avx2 1.50.0}, or {@code ""} before the first one.
+     * Sends nothing; never throws.
+     *
+     * @return the server's identity
+     */
+    @Override
+    public ServerInfo server() {
+        return new ServerInfo(Endpoints.normalizedBaseUrl(endpoint()), "lmstudio", "", runtime.get());
+    }
+
     // ---- lifecycle ----
 
     /** Aborts every call in flight; each blocked call throws {@link Kind#CANCELLED} promptly. Thread-safe. */
@@ -756,8 +806,12 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         try {
             return parse.run();
         } catch (IOException e) {
-            throw ClientCore.protocol("invalid " + what + " from " + uri + ": " + e.getMessage(), uri, e);
+            throw ClientCore.invalid("invalid " + what + " from " + uri + ": " + e.getMessage(), uri, e);
         }
+    }
+
+    private Duration requestTimeout() {
+        return core.config().requestTimeout();
     }
 
     /** Timings of an answer from the cache: sent and complete, nothing else happened. */

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * A failure LM Studio itself reported: an HTTP error status, or an error object inside a response or a stream. Keeps
- * the {@link BackendException.Kind} ({@link Kind#HTTP_STATUS} or {@link Kind#PROTOCOL}) and adds the server's error
+ * the {@link BackendException.Kind} ({@link Kind#HTTP_STATUS}, or {@link Kind#SERVER_ERROR} for an error object in a
+ * 2xx answer) and adds the server's error
  * {@code type} and {@code code} when the body has the OpenAI/LM Studio error shape
  * ({@code {"error":{"message","type","code","param"}}}, see https://lmstudio.ai/docs/developer/rest/streaming-events),
  * plus a {@link Reason} recognized from them or from the message.
@@ -59,7 +60,7 @@ public final class LmStudioException extends BackendException {
     private final Reason reason;
 
     /**
-     * @param kind       {@link Kind#HTTP_STATUS} or {@link Kind#PROTOCOL}
+     * @param kind       {@link Kind#HTTP_STATUS} or {@link Kind#SERVER_ERROR}
      * @param message    a one-line message
      * @param url        the URL involved
      * @param httpStatus the HTTP status, or {@code -1} for an error inside a stream

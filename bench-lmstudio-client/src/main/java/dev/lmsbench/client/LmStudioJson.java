@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.lmsbench.client.ChatJson.field;
+import static dev.lmsbench.client.ChatJson.modelId;
 import static dev.lmsbench.client.ChatJson.nonNegativeInt;
 import static dev.lmsbench.client.ChatJson.number;
 import static dev.lmsbench.client.ChatJson.text;
@@ -25,7 +27,9 @@ import static dev.lmsbench.client.ChatJson.text;
  *   <li>{@code POST /api/v1/chat}: https://lmstudio.ai/docs/developer/rest/chat and its events,
  *       https://lmstudio.ai/docs/developer/rest/streaming-events</li>
  * </ul>
- * Read through the tree like {@link ChatJson}: every response field is optional, unknown fields are ignored.
+ * Read through the tree like {@link ChatJson} (and with its parser limits): every response field is optional,
+ * unknown fields are ignored. Model keys, instance ids and metadata are sanitized with {@link ChatJson#modelId} and
+ * {@link ChatJson#field}; an entry whose key is nothing but garbage is dropped.
  */
 final class LmStudioJson {
 
@@ -76,25 +80,26 @@ final class LmStudioJson {
         }
         List<LmStudioModel> result = new ArrayList<>(models.size());
         for (JsonNode entry : models) {
-            String key = text(entry.path("key"));
-            if (key.isBlank()) {
+            String key = modelId(text(entry.path("key")));
+            if (key == null) {
                 continue;
             }
             JsonNode quantization = entry.path("quantization");
             String quantizationName = quantization.isObject() ? text(quantization.path("name")) : text(quantization);
             List<String> instances = new ArrayList<>();
             for (JsonNode instance : entry.path("loaded_instances")) {
-                String id = text(instance.path("id"));
-                if (!id.isBlank()) {
+                String id = modelId(text(instance.path("id")));
+                if (id != null) {
                     instances.add(id);
                 }
             }
             JsonNode capabilities = entry.path("capabilities");
             long size = entry.path("size_bytes").isIntegralNumber() ? entry.path("size_bytes").asLong() : -1;
-            result.add(new LmStudioModel(key, text(entry.path("display_name")), text(entry.path("type")),
-                    text(entry.path("publisher")), text(entry.path("architecture")), quantizationName,
-                    text(entry.path("format")), size, nonNegativeInt(entry.path("max_context_length")),
-                    text(entry.path("params_string")), capabilities.path("vision").asBoolean(false),
+            result.add(new LmStudioModel(key, field(text(entry.path("display_name"))), field(text(entry.path("type"))),
+                    field(text(entry.path("publisher"))), field(text(entry.path("architecture"))),
+                    field(quantizationName), field(text(entry.path("format"))), size,
+                    nonNegativeInt(entry.path("max_context_length")),
+                    field(text(entry.path("params_string"))), capabilities.path("vision").asBoolean(false),
                     capabilities.path("trained_for_tool_use").asBoolean(false), !instances.isEmpty(), instances));
         }
         return List.copyOf(result);
@@ -113,8 +118,8 @@ final class LmStudioJson {
         }
         List<LmStudioModel> result = new ArrayList<>(data.size());
         for (JsonNode entry : data) {
-            String id = text(entry.path("id"));
-            if (id.isBlank()) {
+            String id = modelId(text(entry.path("id")));
+            if (id == null) {
                 continue;
             }
             boolean toolUse = false;
@@ -123,8 +128,9 @@ final class LmStudioJson {
                 toolUse |= "tool_use".equals(text(capability));
                 vision |= "vision".equals(text(capability));
             }
-            result.add(new LmStudioModel(id, id, text(entry.path("type")), text(entry.path("publisher")),
-                    text(entry.path("arch")), text(entry.path("quantization")), text(entry.path("compatibility_type")),
+            result.add(new LmStudioModel(id, id, field(text(entry.path("type"))), field(text(entry.path("publisher"))),
+                    field(text(entry.path("arch"))), field(text(entry.path("quantization"))),
+                    field(text(entry.path("compatibility_type"))),
                     -1, nonNegativeInt(entry.path("max_context_length")), "", vision, toolUse,
                     "loaded".equals(text(entry.path("state"))), List.of()));
         }
@@ -206,8 +212,9 @@ final class LmStudioJson {
             instanceId = text(root.path("model_instance_id"));
         }
         JsonNode config = root.path("load_config");
-        return new Loaded(instanceId, number(root.path("load_time_seconds")), config.isObject() ? config.toString()
-                : "");
+        String safeId = modelId(instanceId);
+        return new Loaded(safeId == null ? "" : safeId, number(root.path("load_time_seconds")),
+                config.isObject() ? dev.lmsbench.core.text.SafeText.oneLine(config.toString(), 1024) : "");
     }
 
     /** The body of {@code POST /api/v1/models/unload}. */
@@ -237,7 +244,7 @@ final class LmStudioJson {
         if (status.isEmpty()) {
             throw new IOException("no \"status\" in the download status");
         }
-        return new DownloadStatus(text(root.path("job_id")), DownloadStatus.State.of(status),
+        return new DownloadStatus(field(text(root.path("job_id"))), DownloadStatus.State.of(field(status)),
                 longOrUnknown(root.path("downloaded_bytes")), longOrUnknown(root.path("total_size_bytes")),
                 number(root.path("bytes_per_second")));
     }
@@ -326,8 +333,9 @@ final class LmStudioJson {
             serverStats = new ServerStats(number(stats.path("tokens_per_second")),
                     number(stats.path("time_to_first_token_seconds")), Double.NaN, "", V1_CHAT_STATS);
         }
-        return new ChatResult(text(root.path("model_instance_id")), text.toString(), reasoning.toString(), usage,
-                serverStats, text(root.path("response_id")));
+        String instance = modelId(text(root.path("model_instance_id")));
+        return new ChatResult(instance == null ? "" : instance, text.toString(), reasoning.toString(), usage,
+                serverStats, field(text(root.path("response_id"))));
     }
 
     private static long longOrUnknown(JsonNode node) {

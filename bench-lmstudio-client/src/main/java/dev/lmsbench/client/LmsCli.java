@@ -109,8 +109,8 @@ public final class LmsCli implements ModelCatalog {
         }
         List<ModelInfo> models = new ArrayList<>();
         for (JsonNode n : root) {
-            String id = n.path("modelKey").asText(n.path("path").asText(""));
-            if (id.isBlank()) {
+            String id = ChatJson.modelId(n.path("modelKey").asText(n.path("path").asText("")));
+            if (id == null) {
                 continue;
             }
             Set<Capability> caps = EnumSet.noneOf(Capability.class);
@@ -123,11 +123,12 @@ public final class LmsCli implements ModelCatalog {
             JsonNode quant = n.path("quantization");
             String quantization = quant.isObject() ? quant.path("name").asText("") : quant.asText("");
             String type = n.path("type").asText("");
-            models.add(new ModelInfo(id, "embedding".equals(type) ? "embeddings" : type,
-                    n.path("publisher").asText(""), n.path("architecture").asText(""), quantization,
-                    n.path("sizeBytes").isNumber() ? n.path("sizeBytes").asLong() : -1,
-                    n.path("maxContextLength").isNumber() ? n.path("maxContextLength").asInt() : -1,
-                    n.path("paramsString").asText(""), caps));
+            models.add(new ModelInfo(id, ChatJson.field("embedding".equals(type) ? "embeddings" : type),
+                    ChatJson.field(n.path("publisher").asText("")), ChatJson.field(n.path("architecture").asText("")),
+                    ChatJson.field(quantization),
+                    n.path("sizeBytes").isNumber() ? Math.max(-1, n.path("sizeBytes").asLong()) : -1,
+                    n.path("maxContextLength").isNumber() ? Math.max(-1, n.path("maxContextLength").asInt()) : -1,
+                    ChatJson.field(n.path("paramsString").asText("")), caps));
         }
         return models;
     }

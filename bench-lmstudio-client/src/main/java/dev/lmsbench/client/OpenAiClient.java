@@ -1,6 +1,7 @@
 package dev.lmsbench.client;
 
 import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.BackendException.Kind;
 import dev.lmsbench.core.spi.InferenceBackend;
@@ -8,10 +9,18 @@ import dev.lmsbench.core.spi.InferenceRequest;
 import dev.lmsbench.core.spi.InferenceResult;
 import dev.lmsbench.core.spi.ModelCatalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lmsbench.core.text.SafeText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Client for OpenAI-compatible servers (LM Studio, llama.cpp, vLLM, Ollama): chat completions measured on the client
@@ -56,32 +65,63 @@ import java.util.Objects;
  * Characters are Unicode code points.
  *
  * <h2>Failures</h2>
- * Every failure is a {@link BackendException} with a one-line message naming the URL: {@link Kind#CONNECTION} when
- * nothing answered or the connection broke, {@link Kind#HTTP_STATUS} for a status of 400 or more (with the server's
- * {@code error.message}), {@link Kind#PROTOCOL} for a body that cannot be understood or an {@code error} object inside
- * a stream, {@link Kind#TIMEOUT} when {@link InferenceRequest#timeout()} (the whole request, body included) passes,
- * and {@link Kind#CANCELLED} after {@link #cancelInFlight()}. A stream that ends without {@code [DONE]} is a complete
- * answer.
+ * Every failure is a {@link BackendException} with a one-line message naming the URL, made of sanitized text only
+ * (server text goes through {@link SafeText}: no escape sequences, no control characters, bounded length):
+ * <ul>
+ *   <li>{@link Kind#CONNECTION}: nothing answered (refused, unknown host, connect or TLS handshake failure or
+ *       timeout, the connection closed before any byte), or the scheme is wrong (the message says to use
+ *       {@code http://} or {@code https://});</li>
+ *   <li>{@link Kind#DISCONNECTED}: the connection broke after the answer had started (reset, end of stream inside
+ *       the headers, a chunked body or a {@code Content-Length} body);</li>
+ *   <li>{@link Kind#HTTP_STATUS}: a status of 400 or more (with the server's {@code error.message} and, for 429 and
+ *       503, its {@code Retry-After}), a redirect of a POST (never re-sent), too many redirects, or another 3xx;</li>
+ *   <li>{@link Kind#PROTOCOL}: not HTTP (malformed status line, header or chunk size, an unsupported
+ *       {@code Transfer-Encoding}) or a {@code Content-Encoding} other than identity;</li>
+ *   <li>{@link Kind#INVALID_RESPONSE}: HTTP, but no answer: a streamed request answered without
+ *       {@code text/event-stream} (a response without {@code Content-Type} is read as one), a non-streamed one
+ *       without JSON, invalid JSON, fields of the wrong type, no event, no choice, no token;</li>
+ *   <li>{@link Kind#SERVER_ERROR}: an {@code error} object inside a 2xx answer or stream;</li>
+ *   <li>{@link Kind#TOO_LARGE}: one of the input limits was passed (headers, header count, chunk-size line, SSE line
+ *       and event, body, JSON depth and lengths; see {@link ClientCore}, {@link SseParser}, {@link ChatJson});</li>
+ *   <li>{@link Kind#TIMEOUT} when {@link InferenceRequest#timeout()} (the whole request, body included) passes,
+ *       and {@link Kind#CANCELLED} after {@link #cancelInFlight()}.</li>
+ * </ul>
+ * A stream that ends cleanly without {@code [DONE]} is a complete answer.
  *
  * <h2>Lifecycle and threads</h2>
  * Create with {@link #create(ClientConfig)}, share, and {@link #close()} once. Thread-safe: any number of threads may
  * call {@link #infer} and {@link #listModels} at once; each call uses its own connection (kept alive and reused
  * when the server allows) and reads its response on the calling thread. One daemon watchdog thread enforces deadlines
  * for all calls: a timeout or {@link #cancelInFlight()} closes the call's socket, which unblocks its read at once.
- * Redirects (301, 302, 303, 307, 308 for GET; 307, 308 for POST) are followed up to five times, never from https to
- * http.
+ * Redirects (301, 302, 303, 307, 308) are followed for GET only, up to five times, never from https to http; a chat
+ * completion (POST) answered with a redirect fails at once with a message naming the {@code Location}.
+ *
+ * <h2>Server identity</h2>
+ * {@link #server()} tells what the model list already revealed: {@code owned_by} {@code llamacpp} is
+ * {@code llama.cpp}, {@code vllm} is {@code vllm}, {@code library} or {@code ollama} is {@code ollama}, anything else
+ * {@code openai-compatible}. When the kind is known it makes one more small GET, within the request timeout, for the
+ * version: llama.cpp's {@code /props} ({@code build_info}, also the runtime), vLLM's {@code /version}, Ollama's
+ * {@code /api/version}.
  */
 public final class OpenAiClient implements InferenceBackend, ModelCatalog {
 
-    /** The deadline for {@link #listModels()}, which has no timeout parameter. */
-    public static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The deadline for {@link #listModels()} when the configuration sets none: its
+     * {@link ClientConfig#DEFAULT_REQUEST_TIMEOUT}. The configured {@link ClientConfig#requestTimeout()} applies.
+     */
+    public static final Duration LIST_MODELS_TIMEOUT = ClientConfig.DEFAULT_REQUEST_TIMEOUT;
 
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiClient.class);
     private static final String CHAT_COMPLETIONS = "/chat/completions";
     private static final String MODELS = "/models";
+    private static final int MAX_VERSION_CHARS = 64;
 
     private final Endpoints endpoints;
     private final ChatJson json = new ChatJson();
     private final ClientCore core;
+    /** The {@code owned_by} of the last model list, {@code null} before one was read. */
+    private final AtomicReference<String> ownedBy = new AtomicReference<>();
+    private final AtomicReference<ServerInfo> server = new AtomicReference<>();
 
     private OpenAiClient(ClientConfig config) {
         this.endpoints = new Endpoints(config.baseUrl());
@@ -120,7 +160,9 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     }
 
     /**
-     * Lists the models with {@code GET .../models}, within {@link #LIST_MODELS_TIMEOUT}.
+     * Lists the models with {@code GET .../models}, within the configuration's
+     * {@linkplain ClientConfig#requestTimeout() request timeout}. Ids and metadata are sanitized; an entry whose id is
+     * nothing but control characters is dropped.
      *
      * @return the models in the server's order; fields the server does not give are unknown sentinels
      * @throws BackendException when the server could not be asked or answered something unreadable
@@ -128,16 +170,87 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
      */
     @Override
     public List<ModelInfo> listModels() throws BackendException {
-        return core.withDeadline(LIST_MODELS_TIMEOUT, call -> {
+        ChatJson.ModelList list = core.withDeadline(core.config().requestTimeout(), call -> {
             ClientCore.Opened opened = core.open(call, endpoints, MODELS, null, ClientCore.JSON);
-            byte[] body = core.readFully(call, opened, ClientCore.MAX_BODY_BYTES, null);
+            byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
             try {
-                return json.parseModels(body);
+                return json.parseModelList(body);
             } catch (IOException e) {
-                throw ClientCore.protocol("invalid model list from " + opened.uri() + ": " + e.getMessage(),
-                        opened.uri(), e);
+                throw ClientCore.invalid("invalid model list from " + opened.uri() + ": " + e.getMessage()
+                        + ClientCore.excerptOf(body), opened.uri(), e);
             }
         });
+        ownedBy.set(list.ownedBy());
+        return list.models();
+    }
+
+    /**
+     * Which server this is: the normalized base URL, the kind the model list's {@code owned_by} tells (see the class
+     * documentation) and, for llama.cpp, vLLM and Ollama, the version their version endpoint reports. Lists the models
+     * first when no list was read yet. The answer is kept: later calls cost nothing. Never throws: whatever cannot be
+     * learned stays {@code ""}.
+     *
+     * @return the server's identity
+     */
+    @Override
+    public ServerInfo server() {
+        ServerInfo known = server.get();
+        if (known != null) {
+            return known;
+        }
+        String url = Endpoints.normalizedBaseUrl(endpoint());
+        try {
+            if (ownedBy.get() == null) {
+                listModels();
+            }
+            String kind = kindOf(ownedBy.get());
+            ServerInfo info = new ServerInfo(url, kind, "", "");
+            info = switch (kind) {
+                case "llama.cpp" -> {
+                    String build = version("/props", "build_info");
+                    yield build.isEmpty() ? info : info.withVersion(build).withRuntime("llama.cpp " + build);
+                }
+                case "vllm" -> info.withVersion(version("/version", "version"));
+                case "ollama" -> info.withVersion(version("/api/version", "version"));
+                default -> info;
+            };
+            server.set(info);
+            return info;
+        } catch (BackendException | RuntimeException e) {
+            LOG.debug("cannot tell which server answers at {}: {}", url, e.getMessage());
+            return ServerInfo.of(url);
+        }
+    }
+
+    /** The server kind an {@code owned_by} value names. */
+    static String kindOf(String ownedBy) {
+        String owner = ownedBy == null ? "" : ownedBy.strip().toLowerCase(Locale.ROOT);
+        return switch (owner) {
+            case "llamacpp", "llama.cpp", "llama-cpp" -> "llama.cpp";
+            case "vllm" -> "vllm";
+            case "library", "ollama" -> "ollama";
+            default -> "openai-compatible";
+        };
+    }
+
+    /** One bounded GET of a version endpoint beside {@code /v1}; {@code ""} when it does not answer one. */
+    private String version(String path, String field) {
+        URI uri = endpoints.nativeUri(path);
+        try {
+            return core.withDeadline(core.config().requestTimeout(), call -> {
+                ClientCore.Opened opened = core.openOk(call, uri, null, ClientCore.JSON);
+                byte[] body = core.readFully(call, opened, ClientCore.MAX_ERROR_BODY_BYTES, null);
+                try {
+                    JsonNode root = json.readObject(body);
+                    return SafeText.oneLine(ChatJson.text(root.path(field)), MAX_VERSION_CHARS);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+        } catch (BackendException e) {
+            LOG.debug("no version from {}: {}", uri, e.getMessage());
+            return "";
+        }
     }
 
     /**
@@ -160,6 +273,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
             return core.readChatResult(call, opened, request.prompt(), request.stream(), null);
         });
     }
+
 
     /** Aborts every call in flight; each blocked call throws {@link Kind#CANCELLED} promptly. Thread-safe. */
     @Override

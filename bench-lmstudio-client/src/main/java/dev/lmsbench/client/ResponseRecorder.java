@@ -4,6 +4,7 @@ import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.InferenceResult;
+import dev.lmsbench.core.text.SafeText;
 
 import java.util.Arrays;
 
@@ -19,6 +20,9 @@ import java.util.Arrays;
  * <p>Not thread-safe: one recorder per request, used by the thread that reads the body.
  */
 final class ResponseRecorder {
+
+    /** The longest finish or stop reason recorded (characters, after {@link SafeText}). */
+    static final int MAX_REASON_CHARS = 64;
 
     private static final int CHARS_PER_TOKEN = 4;
     private static final long ABSENT = RequestTimings.ABSENT;
@@ -77,7 +81,7 @@ final class ResponseRecorder {
         content.append(chunk.content());
         reasoning.append(chunk.reasoning());
         if (!chunk.finishReason().isEmpty()) {
-            finishReason = chunk.finishReason();
+            finishReason = SafeText.oneLine(chunk.finishReason(), MAX_REASON_CHARS);
         }
         if (chunk.usage() != null) {
             usage = chunk.usage();
@@ -108,7 +112,7 @@ final class ResponseRecorder {
     void completion(ChatJson.Completion completion) {
         content.append(completion.content());
         reasoning.append(completion.reasoning());
-        finishReason = completion.finishReason();
+        finishReason = SafeText.oneLine(completion.finishReason(), MAX_REASON_CHARS);
         usage = completion.usage();
         nativeStats = completion.stats();
     }
@@ -121,6 +125,15 @@ final class ResponseRecorder {
     /** {@return LM Studio's {@code stats}, {@code model_info} and {@code runtime} as received, or {@code null}} */
     ChatJson.NativeStats nativeStats() {
         return nativeStats;
+    }
+
+    /**
+     * Whether the answer carried anything: a token-carrying chunk, content or reasoning text, or a reported count of
+     * completion tokens above zero. An answer without is no measurement.
+     */
+    boolean hasTokens() {
+        return tokenChunks > 0 || !content.isEmpty() || !reasoning.isEmpty()
+                || (usage != null && usage.completion() > 0);
     }
 
     /** Records the end of the response: {@code [DONE]}, end of stream, or the full body read. */
@@ -151,7 +164,8 @@ final class ResponseRecorder {
             return ServerStats.NONE;
         }
         return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
-                nativeStats.generationTime(), nativeStats.stopReason(), statsSource);
+                nativeStats.generationTime(), SafeText.oneLine(nativeStats.stopReason(), MAX_REASON_CHARS),
+                statsSource);
     }
 
     private TokenUsage usage(String prompt) {

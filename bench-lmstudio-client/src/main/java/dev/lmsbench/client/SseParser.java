@@ -22,9 +22,18 @@ import java.util.List;
  * blank line is still dispatched (servers that close right after the last event lose nothing); an unterminated last
  * line is dropped, as the spec says, because it may be truncated.
  *
+ * <p>Bounded: a line longer than {@link #MAX_LINE_BYTES} or an event whose data lines add up to more than
+ * {@link #MAX_EVENT_BYTES} fails {@link #feed} with a {@link TooLargeException} as soon as the limit is passed, so an
+ * endless line costs at most the limit in memory, never an {@code OutOfMemoryError}.
+ *
  * <p>Not thread-safe: one parser per response, used by the thread that reads the body.
  */
 final class SseParser {
+
+    /** The longest SSE line accepted, in bytes (1 MiB); chat chunks are a few hundred bytes. */
+    static final int MAX_LINE_BYTES = 1024 * 1024;
+    /** The most data one event may carry, in bytes of its data lines (4 MiB). */
+    static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
     /**
      * One dispatched event.
@@ -45,6 +54,7 @@ final class SseParser {
     private boolean skipLf;
     private boolean firstLine = true;
     private final StringBuilder data = new StringBuilder();
+    private long eventBytes;
 
     /**
      * Feeds the bytes of one read.
@@ -54,8 +64,9 @@ final class SseParser {
      * @param length number of bytes
      * @param nanos  {@link System#nanoTime()} taken right after the read returned
      * @return the events these bytes completed, in order, possibly empty
+     * @throws TooLargeException when a line or an event passes its limit
      */
-    List<Event> feed(byte[] bytes, int offset, int length, long nanos) {
+    List<Event> feed(byte[] bytes, int offset, int length, long nanos) throws TooLargeException {
         List<Event> events = null;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
@@ -99,15 +110,19 @@ final class SseParser {
         return lineLength > 0;
     }
 
-    private void append(byte b) {
+    private void append(byte b) throws TooLargeException {
         if (lineLength == line.length) {
-            line = Arrays.copyOf(line, line.length * 2);
+            if (lineLength >= MAX_LINE_BYTES) {
+                throw new TooLargeException("SSE line longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_BYTES));
         }
         line[lineLength++] = b;
     }
 
-    private Event endLine(long nanos) {
+    private Event endLine(long nanos) throws TooLargeException {
         String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        int bytes = lineLength;
         lineLength = 0;
         if (firstLine) {
             firstLine = false;
@@ -130,11 +145,17 @@ final class SseParser {
         if (valueStart < text.length() && text.charAt(valueStart) == ' ') {
             valueStart++;
         }
+        // The line's bytes, plus one for the line end that joins data lines.
+        eventBytes += bytes + 1L;
+        if (eventBytes > MAX_EVENT_BYTES) {
+            throw new TooLargeException("SSE event data larger than " + MAX_EVENT_BYTES + " bytes");
+        }
         data.append(text, valueStart, text.length()).append('\n');
         return null;
     }
 
     private Event dispatch(long nanos) {
+        eventBytes = 0;
         if (data.isEmpty()) {
             return null;
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class ChatJsonTest {
 
@@ -53,11 +54,51 @@ class ChatJsonTest {
                 "{\"choices\":null}",
                 "{}",
                 "{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}",
-                "{\"choices\":[{\"delta\":{\"content\":42,\"reasoning_content\":{\"x\":1}}}]}"}) {
+                "{\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":null}}]}"}) {
             ChatJson.Chunk chunk = json.parseChunk(data);
             assertThat(chunk.carriesToken()).as(data).isFalse();
             assertThat(chunk.error()).as(data).isNull();
         }
+    }
+
+    @Test
+    void refusesKnownFieldsOfTheWrongTypeInsteadOfReadingThemAsAbsent() {
+        for (String data : new String[] {
+                "{\"choices\":\"hello\"}",
+                "{\"choices\":[\"hello\"]}",
+                "{\"choices\":[{\"delta\":\"hello\"}]}",
+                "{\"choices\":[{\"delta\":{\"content\":42}}]}",
+                "{\"choices\":[{\"delta\":{\"reasoning_content\":{\"x\":1}}}]}",
+                "{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":7}]}",
+                "{\"choices\":[],\"usage\":\"lots\"}"}) {
+            assertThat(catchThrowable(() -> json.parseChunk(data))).as(data).isInstanceOf(IOException.class)
+                    .hasMessageContaining(" is a");
+        }
+        assertThat(catchThrowable(() -> json.parseCompletion(
+                "{\"choices\":{\"message\":{}}}".getBytes(StandardCharsets.UTF_8))))
+                .hasMessage("\"choices\" is an object, not an array");
+    }
+
+    @Test
+    void refusesJsonNestedDeeperThanTheLimit() {
+        String deep = "[".repeat(ChatJson.MAX_JSON_DEPTH + 1) + "]".repeat(ChatJson.MAX_JSON_DEPTH + 1);
+
+        assertThat(catchThrowable(() -> json.parseChunk("{\"x\":" + deep + "}")))
+                .isInstanceOf(com.fasterxml.jackson.core.exc.StreamConstraintsException.class)
+                .hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void sanitizesModelIdsAndMetadataAndDropsIdsMadeOnlyOfGarbage() throws IOException {
+        ChatJson.ModelList list = json.parseModelList(("{\"data\":["
+                + "{\"id\":\"qwen\\u001b[2J3\\u0000-8b\",\"owned_by\":\"llamacpp\\u0007\",\"publisher\":\"a\\u202Eb\"},"
+                + "{\"id\":\"\\u001b]0;pwned\\u0007\\u0000\"},"
+                + "{\"id\":\"" + "m".repeat(ChatJson.MAX_MODEL_ID_CHARS + 1) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(list.models()).extracting(m -> m.id()).containsExactly("qwen3-8b");
+        assertThat(list.models().get(0).publisher()).isEqualTo("ab");
+        assertThat(list.ownedBy()).isEqualTo("llamacpp");
     }
 
     @Test

@@ -128,12 +128,22 @@ class ChunkedInputStreamTest {
     }
 
     @Test
+    void rejectsAChunkSizeLineLongerThanTheLimitAsTooLarge() {
+        String line = "1".repeat(ChunkedInputStream.MAX_SIZE_LINE_BYTES + 1) + "\r\n";
+
+        Throwable thrown = catchThrowable(() -> chunked(line + "0\r\n\r\n").readAllBytes());
+
+        assertThat(thrown).isInstanceOf(TooLargeException.class)
+                .hasMessage("chunk size line longer than 8192 bytes");
+    }
+
+    @Test
     void rejectsTrailersLargerThanTheLimit() {
         String trailer = "X-Big: " + "a".repeat(ChunkedInputStream.MAX_TRAILER_BYTES) + "\r\n";
 
         Throwable thrown = catchThrowable(() -> chunked("0\r\n" + trailer + "\r\n").readAllBytes());
 
-        assertThat(thrown).isInstanceOf(HttpProtocolException.class).hasMessageContaining("trailer section");
+        assertThat(thrown).isInstanceOf(TooLargeException.class).hasMessageContaining("trailer section");
     }
 
     @Test

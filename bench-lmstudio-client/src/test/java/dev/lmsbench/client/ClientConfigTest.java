@@ -46,6 +46,31 @@ class ClientConfigTest {
     }
 
     @Test
+    void keepsTheThreeArgumentConstructorWithTheDefaultRequestTimeout() {
+        ClientConfig config = new ClientConfig("http://h", "", Duration.ofSeconds(10));
+
+        assertThat(config.requestTimeout()).isEqualTo(ClientConfig.DEFAULT_REQUEST_TIMEOUT)
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(ClientConfig.of("http://h").requestTimeout()).isEqualTo(ClientConfig.DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    @Test
+    void copiesWithAnotherRequestTimeoutKeepingEverythingElse() {
+        ClientConfig config = ClientConfig.of("http://h").withApiToken("t").withConnectTimeout(Duration.ofSeconds(3))
+                .withRequestTimeout(Duration.ofSeconds(4));
+
+        assertThat(config).isEqualTo(new ClientConfig("http://h", "t", Duration.ofSeconds(3), Duration.ofSeconds(4)));
+        assertThat(config.withApiToken("u").requestTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(config.withConnectTimeout(Duration.ofSeconds(1)).requestTimeout()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void rejectsANonPositiveRequestTimeout() {
+        assertThatThrownBy(() -> ClientConfig.of("http://h").withRequestTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestTimeout");
+    }
+
+    @Test
     void rejectsANonPositiveConnectTimeout() {
         assertThatThrownBy(() -> ClientConfig.of("http://h").withConnectTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -9,6 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EndpointsTest {
 
     @Test
+    void normalizesTheBaseUrlForTheServerIdentity() {
+        assertThat(Endpoints.normalizedBaseUrl("HTTP://LocalHost:1234/v1")).isEqualTo("http://localhost:1234");
+        assertThat(Endpoints.normalizedBaseUrl("http://localhost:1234")).isEqualTo("http://localhost:1234");
+        assertThat(Endpoints.normalizedBaseUrl("http://h/v1")).isEqualTo("http://h:80");
+        assertThat(Endpoints.normalizedBaseUrl("https://h/proxy/api/v0")).isEqualTo("https://h:443/proxy");
+        assertThat(Endpoints.normalizedBaseUrl("https://h:8443/api/v1")).isEqualTo("https://h:8443");
+        assertThat(Endpoints.normalizedBaseUrl("http://user:pw@h:8000/openai")).isEqualTo("http://h:8000/openai");
+        assertThat(Endpoints.normalizedBaseUrl("http://[::1]:1234/v1")).isEqualTo("http://[::1]:1234");
+    }
+
+    @Test
     void appendsEndpointsToABaseUrlWithAPathAsGiven() {
         assertThat(uris(new Endpoints("http://host:8000/v1"), "/chat/completions"))
                 .containsExactly("http://host:8000/v1/chat/completions");

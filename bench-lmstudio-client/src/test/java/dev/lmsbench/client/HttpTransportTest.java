@@ -155,15 +155,29 @@ class HttpTransportTest {
     }
 
     @Test
-    void headersLargerThanTheLimitAreAProtocolError() throws Exception {
+    void headersLargerThanTheLimitAreTooLarge() throws Exception {
         String big = "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\nContent-Length: 0\r\n\r\n";
         RawHttpServer server = server().answer(Answer.of(big));
 
         BackendException e = failure(() -> client(server).listModels());
 
-        assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
-        assertThat(e.getMessage()).isEqualTo("invalid HTTP response from " + server.baseUrl()
-                + "/models: response headers larger than 65536 bytes");
+        assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE);
+        assertThat(e.getMessage()).isEqualTo("response from " + server.baseUrl()
+                + "/models exceeds a limit: response headers larger than 65536 bytes");
+    }
+
+    @Test
+    void moreHeaderFieldsThanTheLimitAreTooLarge() throws Exception {
+        StringBuilder many = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        for (int i = 0; i <= HttpConnection.MAX_HEADER_FIELDS; i++) {
+            many.append("X-F").append(i).append(": v\r\n");
+        }
+        RawHttpServer server = server().answer(Answer.of(many.append("Content-Length: 0\r\n\r\n").toString()));
+
+        BackendException e = failure(() -> client(server).listModels());
+
+        assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE);
+        assertThat(e.getMessage()).endsWith("response has more than 100 header fields");
     }
 
     @Test
@@ -189,13 +203,13 @@ class HttpTransportTest {
     }
 
     @Test
-    void aBodyCutShortOfItsContentLengthIsABrokenConnection() throws Exception {
+    void aBodyCutShortOfItsContentLengthIsADisconnect() throws Exception {
         RawHttpServer server = server().answer(Answer.closing(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\":"));
 
         BackendException e = failure(() -> client(server).listModels());
 
-        assertThat(e.kind()).isEqualTo(Kind.CONNECTION);
+        assertThat(e.kind()).isEqualTo(Kind.DISCONNECTED);
         assertThat(e.getMessage()).startsWith("connection to " + server.baseUrl() + "/models broke mid-response");
     }
 
@@ -213,22 +227,35 @@ class HttpTransportTest {
     }
 
     @Test
-    void followsARedirectForGetAndA307ForPost() throws Exception {
+    void followsARedirectForGetOnTheSameConnection() throws Exception {
         RawHttpServer server = server().answer(
                 Answer.of("HTTP/1.1 302 Found\r\nLocation: /v1/elsewhere\r\nContent-Length: 0\r\n\r\n"),
-                Answer.of(json(MODELS)),
+                Answer.of(json(MODELS)));
+        OpenAiClient client = client(server);
+
+        assertThat(client.listModels()).hasSize(1);
+
+        assertThat(server.nextRequest(WAIT)).startsWith("GET /v1/models ");
+        assertThat(server.nextRequest(WAIT)).startsWith("GET /v1/elsewhere ");
+        assertThat(server.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesA307ToAPostWithoutSendingItAgain() throws Exception {
+        RawHttpServer server = server().answer(
                 Answer.of("HTTP/1.1 307 Temporary Redirect\r\nLocation: /v1/moved/chat\r\nContent-Length: 2\r\n\r\nno"),
                 Answer.of(json(COMPLETION)));
         OpenAiClient client = client(server);
 
-        assertThat(client.listModels()).hasSize(1);
-        assertThat(client.infer(request(false, Duration.ofSeconds(10))).content()).isEqualTo("ok");
+        BackendException e = failure(() -> client.infer(request(false, Duration.ofSeconds(10))));
 
-        assertThat(server.nextRequest(WAIT)).startsWith("GET /v1/models ");
-        assertThat(server.nextRequest(WAIT)).startsWith("GET /v1/elsewhere ");
+        assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS);
+        assertThat(e.httpStatus()).isEqualTo(307);
+        assertThat(e.getMessage()).isEqualTo("HTTP 307 from " + server.baseUrl() + "/chat/completions redirects the"
+                + " request to " + server.baseUrl() + "/moved/chat; a POST is not re-sent: set --base-url to the"
+                + " final URL");
         assertThat(server.nextRequest(WAIT)).startsWith("POST /v1/chat/completions ");
-        assertThat(server.nextRequest(WAIT)).startsWith("POST /v1/moved/chat ").contains("\"model\":\"m\"");
-        assertThat(server.accepted()).isEqualTo(1);
+        assertThat(server.nextRequest(Duration.ofMillis(200))).as("the POST was not sent again").isNull();
     }
 
     @Test

@@ -149,7 +149,7 @@ class LmStudioChatTest {
         LmStudioException e = catchThrowableOfType(LmStudioException.class,
                 () -> client().session(ChatOptions.defaults().withStream(true)).chat(MODEL, "Hi"));
 
-        assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+        assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
         assertThat(e.serverErrorType()).isEqualTo("invalid_request");
         assertThat(e.errorCode()).isEqualTo("missing_required_parameter");
         assertThat(e.getMessage()).contains("\"model\" is required");

@@ -57,6 +57,15 @@ class LmsCliTest {
     }
 
     @Test
+    void sanitizesModelKeysAndMetadataAndSkipsKeysMadeOnlyOfGarbage() throws Exception {
+        List<ModelInfo> models = LmsCli.parse("[{\"modelKey\":\"qwen\\u001b[2J3-8b\",\"publisher\":\"q\\u0007\"},"
+                + "{\"modelKey\":\"\\u001b]0;x\\u0007\"}]", "lms ls --json");
+
+        assertThat(models).extracting(ModelInfo::id).containsExactly("qwen3-8b");
+        assertThat(models.get(0).publisher()).isEqualTo("q");
+    }
+
+    @Test
     void isFoundOnThePathAndRunsLsThroughTheRealProcess() throws Exception {
         Path lms = fakeLms("[ \"$1 $2\" = \"ls --json\" ] || exit 3\ncat <<'EOF'\n" + LS + "EOF\n");
         LmsCli cli = LmsCli.locate(Map.of("PATH", lms.getParent().toString()), dir).orElseThrow();

@@ -144,19 +144,19 @@ class OpenAiClientTest {
 
         BackendException e = failure(() -> client(v1()).infer(request(true)));
 
-        assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+        assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
         assertThat(e.getMessage()).isEqualTo(
                 "server error in stream from " + v1() + "/chat/completions: CUDA out of memory");
     }
 
     @Test
-    void failsWithProtocolWhenAChunkIsNotJson() {
+    void failsWithInvalidResponseWhenAChunkIsNotJson() {
         SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream").withBody("data: {\"choices\":[\n\n")));
 
         BackendException e = failure(() -> client(v1()).infer(request(true)));
 
-        assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+        assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
         assertThat(e.getMessage()).startsWith("invalid JSON in stream from " + v1() + "/chat/completions");
     }
 
@@ -195,13 +195,26 @@ class OpenAiClientTest {
     }
 
     @Test
-    void readsAJsonAnswerToAStreamingRequestAsOneCompletion() throws BackendException {
+    void refusesAJsonCompletionAsTheAnswerToAStreamingRequestBecauseItHasNoTokenTimes() {
         SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(json(200, "chat-completion.json")));
 
-        InferenceResult result = client(v1()).infer(request(true));
+        BackendException e = failure(() -> client(v1()).infer(request(true)));
 
-        assertThat(result.content()).isEqualTo("Hello! How can I assist you today?");
-        assertThat(result.timings().firstTokenNanos()).isEqualTo(RequestTimings.ABSENT);
+        assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
+        assertThat(e.getMessage()).isEqualTo(v1() + "/chat/completions answered a streaming request with"
+                + " application/json instead of text/event-stream; a stream without token times cannot be measured");
+    }
+
+    @Test
+    void reportsAJsonErrorObjectAnsweringAStreamingRequestAsServerError() {
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"Model is loading\",\"type\":\"server_error\"}}")));
+
+        BackendException e = failure(() -> client(v1()).infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
+        assertThat(e.getMessage()).isEqualTo("server error from " + v1() + "/chat/completions: Model is loading");
     }
 
     @Test
@@ -305,12 +318,12 @@ class OpenAiClientTest {
     }
 
     @Test
-    void reportsAnUnreadableModelListAsProtocolError() {
+    void reportsAnUnreadableModelListAsInvalidResponse() {
         SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withStatus(200).withBody("<html>")));
 
         BackendException e = failure(() -> client(v1()).listModels());
 
-        assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+        assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
         assertThat(e.getMessage()).startsWith("invalid model list from " + v1() + "/models");
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class SseParserTest {
 
@@ -27,28 +28,28 @@ class SseParserTest {
     private static final List<String> STREAM_EVENTS = List.of("{\"a\":\"héllo 👋 日本\"}", "{\"b\":2}\nline two", "[DONE]");
 
     @Test
-    void parsesDataEventsAndIgnoresCommentsAndOtherFields() {
+    void parsesDataEventsAndIgnoresCommentsAndOtherFields() throws TooLargeException {
         assertThat(parseWhole(STREAM)).isEqualTo(STREAM_EVENTS);
     }
 
     @Test
-    void joinsMultipleDataLinesOfOneEventWithNewline() {
+    void joinsMultipleDataLinesOfOneEventWithNewline() throws TooLargeException {
         assertThat(parseWhole("data: one\ndata: two\ndata:three\n\n")).containsExactly("one\ntwo\nthree");
     }
 
     @Test
-    void acceptsDataWithOrWithoutTheSpaceAndStripsOnlyOneSpace() {
+    void acceptsDataWithOrWithoutTheSpaceAndStripsOnlyOneSpace() throws TooLargeException {
         assertThat(parseWhole("data:x\n\ndata: y\n\ndata:  z\n\n")).containsExactly("x", "y", " z");
     }
 
     @Test
-    void treatsCrLfAndCrOnlyLineEndsLikeLf() {
+    void treatsCrLfAndCrOnlyLineEndsLikeLf() throws TooLargeException {
         assertThat(parseWhole(STREAM.replace("\n", "\r\n"))).isEqualTo(STREAM_EVENTS);
         assertThat(parseWhole(STREAM.replace("\n", "\r"))).isEqualTo(STREAM_EVENTS);
     }
 
     @Test
-    void givesTheSameEventsWhereverTheStreamIsSplitAcrossReads() {
+    void givesTheSameEventsWhereverTheStreamIsSplitAcrossReads() throws TooLargeException {
         for (String stream : List.of(STREAM, STREAM.replace("\n", "\r\n"), STREAM.replace("\n", "\r"))) {
             byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
             for (int first = 0; first <= bytes.length; first++) {
@@ -66,7 +67,7 @@ class SseParserTest {
     }
 
     @Test
-    void givesTheSameEventsWhenFedOneByteAtATime() {
+    void givesTheSameEventsWhenFedOneByteAtATime() throws TooLargeException {
         for (String stream : List.of(STREAM, STREAM.replace("\n", "\r\n"), STREAM.replace("\n", "\r"))) {
             byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
             SseParser parser = new SseParser();
@@ -79,7 +80,7 @@ class SseParserTest {
     }
 
     @Test
-    void keepsMultiByteCharactersThatAreSplitInsideTheirBytes() {
+    void keepsMultiByteCharactersThatAreSplitInsideTheirBytes() throws TooLargeException {
         byte[] bytes = "data: é👋日\n\n".getBytes(StandardCharsets.UTF_8);
         // "data: " is 6 bytes; é is 2 bytes, 👋 is 4, 日 is 3: split after every byte inside them.
         for (int split = 7; split < 15; split++) {
@@ -92,7 +93,7 @@ class SseParserTest {
     }
 
     @Test
-    void treatsCrAtTheEndOfOneReadAndLfAtTheStartOfTheNextAsOneLineEnd() {
+    void treatsCrAtTheEndOfOneReadAndLfAtTheStartOfTheNextAsOneLineEnd() throws TooLargeException {
         SseParser parser = new SseParser();
         List<String> events = new ArrayList<>();
         feed(parser, "data: a\r".getBytes(StandardCharsets.UTF_8), events);
@@ -103,7 +104,7 @@ class SseParserTest {
     }
 
     @Test
-    void stampsEachEventWithTheTimeOfTheReadThatCompletedIt() {
+    void stampsEachEventWithTheTimeOfTheReadThatCompletedIt() throws TooLargeException {
         SseParser parser = new SseParser();
         assertThat(parser.feed(bytes("data: {\"x\":"), 0, 11, 100)).isEmpty();
         assertThat(parser.feed(bytes("1}\n"), 0, 3, 200)).isEmpty();
@@ -112,7 +113,7 @@ class SseParserTest {
     }
 
     @Test
-    void dispatchesACompleteLastEventWithoutTheFinalBlankLineAtEndOfStream() {
+    void dispatchesACompleteLastEventWithoutTheFinalBlankLineAtEndOfStream() throws TooLargeException {
         SseParser parser = new SseParser();
         assertThat(parser.feed(bytes("data: last\n"), 0, 11, 1)).isEmpty();
         assertThat(parser.hasPartialLine()).isFalse();
@@ -120,7 +121,7 @@ class SseParserTest {
     }
 
     @Test
-    void dropsAnUnterminatedLastLineAtEndOfStreamBecauseItMayBeCutOff() {
+    void dropsAnUnterminatedLastLineAtEndOfStreamBecauseItMayBeCutOff() throws TooLargeException {
         SseParser parser = new SseParser();
         parser.feed(bytes("data: {\"cut"), 0, 11, 1);
         assertThat(parser.hasPartialLine()).isTrue();
@@ -128,21 +129,63 @@ class SseParserTest {
     }
 
     @Test
-    void dispatchesAnEmptyStringForADataLineWithoutValue() {
+    void dispatchesAnEmptyStringForADataLineWithoutValue() throws TooLargeException {
         assertThat(parseWhole("data\n\ndata:\n\n")).containsExactly("", "");
     }
 
     @Test
-    void ignoresBlankLinesAndCommentOnlyBlocks() {
+    void ignoresBlankLinesAndCommentOnlyBlocks() throws TooLargeException {
         assertThat(parseWhole("\n\n: ping\n\n\r\n:\n\n")).isEmpty();
     }
 
     @Test
-    void stripsAByteOrderMarkAtTheStartOfTheStream() {
+    void stripsAByteOrderMarkAtTheStartOfTheStream() throws TooLargeException {
         assertThat(parseWhole("\uFEFFdata: x\n\n")).containsExactly("x");
     }
 
-    private static List<String> parseWhole(String text) {
+    @Test
+    void failsALineLongerThanTheLimitAsSoonAsTheLimitIsPassedNotAtItsEnd() throws TooLargeException {
+        SseParser parser = new SseParser();
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) 'x');
+        parser.feed(bytes("data: "), 0, 6, 0);
+        long fed = 6;
+        TooLargeException failure = null;
+        while (failure == null && fed < 4L * SseParser.MAX_LINE_BYTES) {
+            try {
+                parser.feed(block, 0, block.length, 0);
+                fed += block.length;
+            } catch (TooLargeException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).as("an endless line must fail").isNotNull();
+        assertThat(failure).hasMessage("SSE line longer than 1048576 bytes");
+        assertThat(fed).as("bytes fed before the failure").isLessThanOrEqualTo(SseParser.MAX_LINE_BYTES);
+    }
+
+    @Test
+    void acceptsALineOfExactlyTheLimit() throws TooLargeException {
+        String value = "x".repeat(SseParser.MAX_LINE_BYTES - "data: ".length());
+
+        assertThat(parseWhole("data: " + value + "\n\n")).containsExactly(value);
+    }
+
+    @Test
+    void failsAnEventWhoseDataLinesAddUpToMoreThanTheEventLimit() {
+        SseParser parser = new SseParser();
+        byte[] line = bytes("data: " + "y".repeat(512 * 1024) + "\n");
+
+        TooLargeException e = catchThrowableOfType(TooLargeException.class, () -> {
+            for (int i = 0; i < 16; i++) {
+                parser.feed(line, 0, line.length, 0);
+            }
+        });
+
+        assertThat(e).hasMessage("SSE event data larger than 4194304 bytes");
+    }
+
+    private static List<String> parseWhole(String text) throws TooLargeException {
         SseParser parser = new SseParser();
         List<String> events = new ArrayList<>();
         feed(parser, text.getBytes(StandardCharsets.UTF_8), events);
@@ -150,11 +193,12 @@ class SseParserTest {
         return events;
     }
 
-    private static void feed(SseParser parser, byte[] bytes, List<String> events) {
+    private static void feed(SseParser parser, byte[] bytes, List<String> events) throws TooLargeException {
         feed(parser, bytes, 0, bytes.length, events);
     }
 
-    private static void feed(SseParser parser, byte[] bytes, int from, int to, List<String> events) {
+    private static void feed(SseParser parser, byte[] bytes, int from, int to, List<String> events)
+            throws TooLargeException {
         parser.feed(bytes, from, to - from, 0).forEach(e -> events.add(e.data()));
     }
 
