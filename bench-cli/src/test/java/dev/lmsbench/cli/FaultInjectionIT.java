@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -45,6 +44,7 @@ class FaultInjectionIT {
                 Arguments.of(Mode.HEADERS_THEN_NOTHING, ErrorType.TIMEOUT, -1),
                 Arguments.of(Mode.TRICKLE, ErrorType.TIMEOUT, -1),
                 Arguments.of(Mode.HUGE_CHUNK, ErrorType.TOO_LARGE, -1),
+                Arguments.of(Mode.ABSURD_CHUNK_SIZE, ErrorType.PROTOCOL, -1),
                 Arguments.of(Mode.ENDLESS_LINE, ErrorType.TOO_LARGE, -1),
                 Arguments.of(Mode.INVALID_JSON, ErrorType.INVALID_RESPONSE, -1),
                 Arguments.of(Mode.WRONG_TYPES, ErrorType.INVALID_RESPONSE, -1),

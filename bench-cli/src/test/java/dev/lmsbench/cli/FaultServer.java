@@ -32,8 +32,10 @@ final class FaultServer implements AutoCloseable {
         HEADERS_THEN_NOTHING,
         /** Sends one byte of an SSE comment every 100 ms, forever: never an event, never an end. */
         TRICKLE,
-        /** A chunk-size line announcing an absurdly large chunk. */
+        /** One 64 MiB chunk holding a single SSE line that never ends within it. */
         HUGE_CHUNK,
+        /** A chunk-size line announcing a chunk of 2^63 - 1 bytes. */
+        ABSURD_CHUNK_SIZE,
         /** {@code data: } followed by an endless line of {@code x}. */
         ENDLESS_LINE,
         /** An event whose data is not JSON. */
@@ -174,6 +176,15 @@ final class FaultServer implements AutoCloseable {
                 return false;
             }
             case HUGE_CHUNK -> {
+                int size = 64 * 1024 * 1024;
+                write(out, sse + Integer.toHexString(size) + "\r\ndata: ");
+                byte[] xs = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                for (int sent = 6; sent + xs.length <= size && !socket.isClosed(); sent += xs.length) {
+                    out.write(xs);
+                }
+                return false;
+            }
+            case ABSURD_CHUNK_SIZE -> {
                 write(out, sse + "7FFFFFFFFFFFFFFF\r\ndata: ");
                 block(socket);
                 return false;

@@ -259,7 +259,12 @@ public final class BenchmarkEngine {
                 LOG.debug("loading {} failed", model.id(), e);
                 String message = SafeText.oneLine(e.getMessage());
                 errorType = e.errorType();
-                if (e.insufficientResources()) {
+                if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
+                    // Ctrl-C during the load: the model was not measured, it did not fail
+                    status = RunStatus.CANCELLED;
+                    error = "cancelled by user";
+                    errorType = ErrorType.CANCELLED;
+                } else if (e.insufficientResources()) {
                     status = RunStatus.SKIPPED;
                     error = "skipped: not enough memory to load it (" + message + ")";
                 } else {

@@ -346,6 +346,18 @@ class BenchmarkEngineTest {
     }
 
     @Test
+    void aLoadCancelledByCtrlCIsACancelledModelNeitherFailedNorStored() {
+        backend.block = null;
+        backend.cancelLoad = true;
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS.subList(0, 1));
+        assertThat(report.models()).singleElement().satisfies(m -> {
+            assertThat(m.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(m.errorType()).isEqualTo(dev.lmsbench.core.model.ErrorType.CANCELLED);
+        });
+        assertThat(store.saved).isEmpty();
+    }
+
+    @Test
     void aListenerThatThrowsDoesNotStopTheRun() {
         BenchmarkEngine engine = BenchmarkEngine.builder().backend(backend)
                 .listener(e -> {

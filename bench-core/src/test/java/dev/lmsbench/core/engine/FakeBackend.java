@@ -32,6 +32,8 @@ class FakeBackend implements InferenceBackend {
     /** {@link System#nanoTime()} at the start of every infer call, in call order. */
     final List<Long> callNanos = Collections.synchronizedList(new ArrayList<>());
     volatile boolean failLoad;
+    /** When set, {@link #load} fails as a cancelled call does (Ctrl-C during the load). */
+    volatile boolean cancelLoad;
     /** When set, requests block until cancelInFlight. */
     volatile CountDownLatch block;
     /** Counts down once per request started. */
@@ -45,6 +47,10 @@ class FakeBackend implements InferenceBackend {
     @Override
     public LoadOutcome load(ModelInfo model, dev.lmsbench.core.model.LoadConfig config) throws BackendException {
         calls.add("load " + model.id());
+        if (cancelLoad) {
+            throw new BackendException(BackendException.Kind.CANCELLED, "request to fake:// was cancelled", "", -1,
+                    null);
+        }
         if (failLoad) {
             throw new BackendException(BackendException.Kind.HTTP_STATUS, "not enough memory", "", 500, null);
         }
