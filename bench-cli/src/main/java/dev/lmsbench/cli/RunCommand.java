@@ -353,7 +353,7 @@ final class RunCommand implements Callable<Integer> {
     private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
                           String endpoint, String apiToken, boolean useRestApi, Path dbPath, Path outDir,
                           PrintWriter out, PrintWriter err) {
-        ClientConfig clientConfig = new ClientConfig(baseUrl, apiToken, Duration.ofSeconds(10));
+        ClientConfig clientConfig = ServerDiscovery.clientConfig(baseUrl, apiToken, settings.requestTimeout());
         try (InferenceBackend client = ServerDiscovery.backendFor(clientConfig, useRestApi)) {
             List<ModelInfo> discovered = ServerDiscovery.discover((ModelCatalog) client, baseUrl, filters.models,
                     lmsCatalog);

@@ -29,7 +29,31 @@ final class ServerDiscovery {
     /** Logs under {@link RunCommand}'s name, as the run log always has. */
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
+    /**
+     * The longest a discovery call (the LM Studio native-API probe, the model list, what the server says of itself)
+     * waits, whatever {@code --request-timeout} says: a server that does not answer these in seconds will not be
+     * benchmarked usefully, and a user should not wait minutes to learn so. See docs/limits.md.
+     */
+    static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest a TCP connect (and TLS handshake) waits. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The probe of each configured port without {@code --base-url}: a local server answers at once. */
+    static final Duration PORT_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
     private ServerDiscovery() {
+    }
+
+    /**
+     * The client configuration of a run: discovery calls bounded by the request timeout and
+     * {@link #DISCOVERY_TIMEOUT}, connects (and TLS handshakes) by half the request timeout and
+     * {@link #CONNECT_TIMEOUT}, so a handshake that gets no answer (https to a plain-HTTP port) fails as such, with
+     * its hint, before the call's own deadline; chat completions use the request timeout itself.
+     */
+    static ClientConfig clientConfig(String baseUrl, String apiToken, Duration requestTimeout) {
+        Duration half = requestTimeout.dividedBy(2);
+        Duration connect = half.compareTo(CONNECT_TIMEOUT) < 0 ? half : CONNECT_TIMEOUT;
+        Duration discovery = requestTimeout.compareTo(DISCOVERY_TIMEOUT) < 0 ? requestTimeout : DISCOVERY_TIMEOUT;
+        return new ClientConfig(baseUrl, apiToken, connect).withRequestTimeout(discovery);
     }
 
     /**
@@ -106,7 +130,8 @@ final class ServerDiscovery {
     }
 
     private static boolean answers(String url, String token) {
-        try (OpenAiClient probe = OpenAiClient.create(new ClientConfig(url, token, Duration.ofSeconds(2)))) {
+        try (OpenAiClient probe = OpenAiClient.create(new ClientConfig(url, token, PORT_PROBE_TIMEOUT)
+                .withRequestTimeout(PORT_PROBE_TIMEOUT))) {
             probe.listModels();
             return true;
         } catch (BackendException e) {
