@@ -144,6 +144,27 @@ class FaultInjectionIT {
                 .isNotEmpty();
     }
 
+    /**
+     * Through the packaged jar with a small heap, as a user runs it: an endless SSE line and a hostile error message
+     * reach neither the memory limit nor the real terminal (logback's console included).
+     */
+    @ParameterizedTest(name = "{0} through the jar")
+    @org.junit.jupiter.params.provider.EnumSource(value = Mode.class, names = {"ENDLESS_LINE", "ESCAPE_SEQUENCES"})
+    void thePackagedToolStaysWithinASmallHeapAndKeepsTheTerminalClean(Mode mode) throws Exception {
+        try (FaultServer server = FaultServer.start(mode)) {
+            JarProcess p = JarProcess.start(dir, java.util.Map.of(), List.of("-Xmx64m"), "run", "--base-url",
+                    server.baseUrl(), "--model", "fault-model", "--runs", "2", "--warmup", "0",
+                    "--request-timeout", Integer.toString(TIMEOUT_S), "--output-dir", dir.resolve("jar").toString(),
+                    "--db", dir.resolve("cache.db").toString(), "-v");
+            assertThat(p.waitFor(java.time.Duration.ofSeconds(60))).as(p.err()).isEqualTo(ExitCodes.FAILURE);
+            assertClean(p.err());
+            assertClean(p.out());
+            assertClean(Files.readString(dir.resolve("jar/lmsbench.log"), StandardCharsets.UTF_8)
+                    .replaceAll("(?m)^\\s+at .*$", "").replace("Exception", ""));
+            assertThat(p.err()).doesNotContain("OutOfMemoryError");
+        }
+    }
+
     private MainTest.Outcome run(String baseUrl, String out) {
         List<String> args = new ArrayList<>(List.of("run", "--base-url", baseUrl, "--model", "fault-model",
                 "--runs", "1", "--warmup", "0", "--stream-only", "--max-tokens", "8",

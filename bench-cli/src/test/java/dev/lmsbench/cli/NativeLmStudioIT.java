@@ -121,8 +121,10 @@ class NativeLmStudioIT {
         assertThat(lines[5]).startsWith("sim/qwen3-8b@q8_0").endsWith("too large");
     }
 
-    @Test
-    void ctrlCMidModelLeavesNothingLoadedOnTheServer() throws Exception {
+    /** Ctrl-C, and the SIGTERM of {@code timeout} or {@code kill}: the shutdown hook unloads what the run loaded. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "SIG{0} -> exit {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"INT,130", "TERM,143"})
+    void aSignalMidModelLeavesNothingLoadedOnTheServer(String signal, int exitCode) throws Exception {
         Path simDir = Files.createDirectories(dir.resolve("sim"));
         JarProcess sim = JarProcess.start(simDir, "sim", "--port", "0", "--sim-tokens-per-second", "40");
         try {
@@ -135,8 +137,8 @@ class NativeLmStudioIT {
                     "--max-tokens", "40", "--stream-only", "--output-dir", runDir.resolve("out").toString(), "--db",
                     runDir.resolve("c.db").toString());
             run.awaitStderr(err -> err.contains("[2/3]") && err.contains("run 1/3"), Duration.ofSeconds(60));
-            run.signal("INT");
-            assertThat(run.waitFor(Duration.ofSeconds(60))).isEqualTo(130);
+            run.signal(signal);
+            assertThat(run.waitFor(Duration.ofSeconds(60))).isEqualTo(exitCode);
 
             HttpResponse<String> models = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(base + "/api/v1/models")).build(),

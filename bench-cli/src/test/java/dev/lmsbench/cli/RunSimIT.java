@@ -52,6 +52,23 @@ class RunSimIT {
     }
 
     @Test
+    void withParallelRequestsTheSystemThroughputIsShownBesideThePerRequestFigures() throws Exception {
+        Path out = dir.resolve("par");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-tokens-per-second", "100", "--sim-ttft-ms", "5",
+                "--n-parallel", "4", "--runs", "2", "--warmup", "0", "--stream-only", "--max-tokens", "40",
+                "--limit", "1", "--output-dir", out.toString(), "--db", dir.resolve("cache.db").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("System tok/s").contains("Req/s").contains("8/8 ok");
+        JsonNode model = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("models").get(0);
+        double perRequest = model.path("distributions").path("completion_toks_per_s").path("mean").asDouble();
+        double system = model.path("system_output_toks_per_s").asDouble();
+        // four streams at the simulator's 100 tok/s each: the system delivers about four times one request's rate
+        assertThat(perRequest).isBetween(70.0, 110.0);
+        assertThat(system / perRequest).isBetween(3.0, 4.4);
+        assertThat(model.path("system_requests_per_s").asDouble()).isPositive();
+    }
+
+    @Test
     void listCacheAndExportCacheShowWhatARunStored() throws Exception {
         Path db = dir.resolve("cache.db");
         MainTest.Outcome first = MainTest.run("run", "--sim", "--runs", "1", "--warmup", "0", "--stream-only",
