@@ -163,7 +163,8 @@ final class ProgressPrinter implements BenchmarkListener {
                 : "run " + (r.index() / parallel + 1) + "/" + runs + " " + r.mode().label();
         String figure;
         if (!r.success()) {
-            figure = "failed: " + r.error();
+            // the type first: it is what tells a timeout from a refusal at a glance (docs/errors.md)
+            figure = "failed [" + r.errorType().label() + "]: " + r.error();
         } else if (r.mode() == RunMode.STREAM) {
             figure = "ttft " + Durations.num(r.ttftSeconds(), 3) + " s, "
                     + Durations.num(r.decodeTokensPerSecond(), 1) + " tok/s";
