@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Every configuration key, with its one documented default. The sections follow seed 000: root ({@code prompt},
  * {@code context_length}, {@code num_runs}), {@code lmstudio}, {@code inference}, {@code load}; a few keys of our own
- * ({@code warmup_runs}, {@code request_timeout_s}) sit at the root. {@code docs/configuration.md} documents each.
+ * ({@code warmup_runs}, {@code request_timeout_s}, {@code prompt_cache}) sit at the root.
+ * {@code docs/configuration.md} documents each.
  */
 public final class ConfigKeys {
 
@@ -32,6 +33,12 @@ public final class ConfigKeys {
     /** Per-request timeout. */
     public static final ConfigKey<Integer> REQUEST_TIMEOUT_S = ConfigKey.integer("request_timeout_s", 300, 1,
             86_400, "--request-timeout", "longest one request may take, end to end, in seconds");
+
+    /** Whether the server's prompt cache is defeated ({@code off}) or used on purpose ({@code reuse}). */
+    public static final ConfigKey<String> PROMPT_CACHE = ConfigKey.choice("prompt_cache", "off",
+            List.of("off", "reuse"), "--prompt-cache",
+            "off: every request starts with a unique line so the server's prompt cache cannot answer it (and llama.cpp"
+                    + " gets cache_prompt false); reuse: the identical prompt every time, to measure cached TTFT");
 
     /** LM Studio host. */
     public static final ConfigKey<String> HOST = ConfigKey.string("lmstudio.host", "localhost", "",
@@ -103,7 +110,7 @@ public final class ConfigKeys {
 
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(PROMPT, CONTEXT_LENGTH, NUM_RUNS, WARMUP_RUNS,
-            REQUEST_TIMEOUT_S, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY,
+            REQUEST_TIMEOUT_S, PROMPT_CACHE, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY,
             MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE, ROPE_FREQ_SCALE, USE_MMAP,
             USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
 

@@ -2,6 +2,7 @@ package dev.lmsbench.core.config;
 
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.LoadConfig;
+import dev.lmsbench.core.model.PromptCache;
 import dev.lmsbench.core.model.SamplingParams;
 
 import java.time.Duration;
@@ -93,6 +94,6 @@ public final class ResolvedConfig {
     public BenchmarkSettings settings(int parallel, boolean nonStreaming) {
         return new BenchmarkSettings(get(ConfigKeys.PROMPT), get(ConfigKeys.MAX_TOKENS), get(ConfigKeys.NUM_RUNS),
                 get(ConfigKeys.WARMUP_RUNS), parallel, Duration.ofSeconds(get(ConfigKeys.REQUEST_TIMEOUT_S)),
-                nonStreaming, sampling(), load());
+                nonStreaming, sampling(), load(), PromptCache.fromLabel(get(ConfigKeys.PROMPT_CACHE)));
     }
 }

@@ -62,6 +62,13 @@ import java.util.concurrent.locks.LockSupport;
  * waits that long, at most {@link #MAX_RETRY_AFTER_WAIT} and never longer than the request timeout, then retries
  * that request once; {@link #cancel()} ends the wait at once. If the retry fails too, its failure is recorded.
  *
+ * <p>Prompt cache: with {@link BenchmarkSettings#promptCache()} {@link dev.lmsbench.core.model.PromptCache#OFF} (the
+ * default) every request, warmups and retries after Retry-After included, carries a nonce
+ * ({@link InferenceRequest#nonce()}) that no other request of the run, nor of another run, carries: 16 hex digits
+ * from a bijection of a random per-run seed and the request counter, so two requests of a run never share one. The
+ * backend puts it at the very start of the first message. With {@code REUSE} every request sends the identical
+ * prompt.
+ *
  * <p>A measured run sends {@code parallel} streaming requests together, then (when
  * {@link BenchmarkSettings#nonStreaming()}) {@code parallel} non-streaming ones. Warmup requests stream one at a time.
  *
@@ -110,6 +117,9 @@ public final class BenchmarkEngine {
     /** Released by {@link #cancel()}: ends a Retry-After wait at once. */
     private final CountDownLatch cancelSignal = new CountDownLatch(1);
     private volatile boolean cancelled;
+    private final Long nonceSeed;
+    /** The prompt nonces of the current run; set at the start of {@link #run}. */
+    private volatile PromptNonces nonces = new PromptNonces(0);
 
     private BenchmarkEngine(Builder b) {
         this.backend = Objects.requireNonNull(b.backend, "backend");
@@ -123,6 +133,7 @@ public final class BenchmarkEngine {
         this.maxPowerW = b.maxPowerW;
         this.maxGuardWait = b.maxGuardWait;
         this.maxRetryWait = b.maxRetryWait;
+        this.nonceSeed = b.nonceSeed;
     }
 
     /** A new builder. @return the builder */
@@ -151,6 +162,7 @@ public final class BenchmarkEngine {
      */
     public BenchmarkReport run(RunInfo run, List<ModelInfo> models) {
         BenchmarkSettings settings = run.settings();
+        nonces = new PromptNonces(nonceSeed != null ? nonceSeed : new java.security.SecureRandom().nextLong());
         int total = models.size() * settings.requestsPerModel();
         ProgressTracker progress = new ProgressTracker(total, System.nanoTime());
         List<ModelSummary> summaries = new ArrayList<>();
@@ -468,8 +480,9 @@ public final class BenchmarkEngine {
      */
     private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
+        String nonce = settings.promptCache() == dev.lmsbench.core.model.PromptCache.OFF ? nonces.next() : "";
         InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
-                settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout());
+                settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce);
         RequestResult result = null;
         for (int attempt = 0; result == null; attempt++) {
             Instant startedAt = clock.instant();
@@ -716,8 +729,15 @@ public final class BenchmarkEngine {
         private double maxPowerW = Double.NaN;
         private Duration maxGuardWait = MAX_GUARD_WAIT;
         private Duration maxRetryWait = MAX_RETRY_AFTER_WAIT;
+        private Long nonceSeed;
 
         private Builder() {
+        }
+
+        /** The seed of the prompt nonces instead of a random one (tests). @param value the seed @return this */
+        Builder nonceSeed(long value) {
+            this.nonceSeed = value;
+            return this;
         }
 
         /**

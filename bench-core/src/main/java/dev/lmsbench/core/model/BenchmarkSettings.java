@@ -17,6 +17,9 @@ import java.util.Objects;
  *                        requests); when {@code false} only streaming requests are made
  * @param sampling        sampling parameters sent with every request
  * @param load            how models are loaded (context length and load configuration)
+ * @param promptCache     whether every request is made unique so the server's prompt cache cannot answer it
+ *                        ({@link PromptCache#OFF}, the default; {@code null} reads as that) or the identical prompt is
+ *                        sent on purpose ({@link PromptCache#REUSE})
  */
 public record BenchmarkSettings(
         String prompt,
@@ -27,7 +30,8 @@ public record BenchmarkSettings(
         Duration requestTimeout,
         boolean nonStreaming,
         SamplingParams sampling,
-        LoadConfig load) {
+        LoadConfig load,
+        PromptCache promptCache) {
 
     /** The built-in default prompt. */
     public static final String DEFAULT_PROMPT = "Explain in a short paragraph why the sky is blue.";
@@ -38,6 +42,7 @@ public record BenchmarkSettings(
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(load, "load");
+        promptCache = Objects.requireNonNullElse(promptCache, PromptCache.OFF);
         if (prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be empty");
         }
@@ -56,6 +61,25 @@ public record BenchmarkSettings(
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
         }
+    }
+
+    /**
+     * Settings that defeat the server's prompt cache ({@link PromptCache#OFF}); see the canonical constructor.
+     *
+     * @param prompt         the prompt
+     * @param maxTokens      max tokens
+     * @param runs           measured runs
+     * @param warmupRuns     warmup requests
+     * @param parallel       parallel requests
+     * @param requestTimeout per-request timeout
+     * @param nonStreaming   whether to add non-streaming requests
+     * @param sampling       sampling parameters
+     * @param load           load configuration
+     */
+    public BenchmarkSettings(String prompt, int maxTokens, int runs, int warmupRuns, int parallel,
+                             Duration requestTimeout, boolean nonStreaming, SamplingParams sampling, LoadConfig load) {
+        this(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming, sampling, load,
+                PromptCache.OFF);
     }
 
     /**
@@ -96,13 +120,13 @@ public record BenchmarkSettings(
     /** A copy with another prompt. @param value the prompt @return the copy */
     public BenchmarkSettings withPrompt(String value) {
         return new BenchmarkSettings(value, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load);
+                sampling, load, promptCache);
     }
 
     /** A copy with another {@code max_tokens}. @param value max tokens @return the copy */
     public BenchmarkSettings withMaxTokens(int value) {
         return new BenchmarkSettings(prompt, value, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load);
+                sampling, load, promptCache);
     }
 
     /** A copy with another context length. @param value the context length @return the copy */
@@ -113,19 +137,19 @@ public record BenchmarkSettings(
     /** A copy with another number of measured runs. @param value runs @return the copy */
     public BenchmarkSettings withRuns(int value) {
         return new BenchmarkSettings(prompt, maxTokens, value, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load);
+                sampling, load, promptCache);
     }
 
     /** A copy with another number of warmup requests. @param value warmups @return the copy */
     public BenchmarkSettings withWarmupRuns(int value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, value, parallel, requestTimeout, nonStreaming,
-                sampling, load);
+                sampling, load, promptCache);
     }
 
     /** A copy with another parallelism. @param value parallel requests @return the copy */
     public BenchmarkSettings withParallel(int value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, value, requestTimeout, nonStreaming,
-                sampling, load);
+                sampling, load, promptCache);
     }
 
     /** A copy with another temperature. @param value the temperature @return the copy */
@@ -137,26 +161,32 @@ public record BenchmarkSettings(
     /** A copy with other sampling parameters. @param value the parameters @return the copy */
     public BenchmarkSettings withSampling(SamplingParams value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                value, load);
+                value, load, promptCache);
     }
 
     /** A copy with another load configuration. @param value the configuration @return the copy */
     public BenchmarkSettings withLoad(LoadConfig value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, value);
+                sampling, value, promptCache);
     }
 
     /** A copy with another per-request timeout. @param value the timeout @return the copy */
     public BenchmarkSettings withRequestTimeout(Duration value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, value, nonStreaming,
-                sampling, load);
+                sampling, load, promptCache);
     }
 
     /** A copy that does or does not add a non-streaming request to each measured run. @param value on/off
      * @return the copy */
     public BenchmarkSettings withNonStreaming(boolean value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, value,
-                sampling, load);
+                sampling, load, promptCache);
+    }
+
+    /** A copy with another prompt cache mode. @param value the mode @return the copy */
+    public BenchmarkSettings withPromptCache(PromptCache value) {
+        return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
+                sampling, load, value);
     }
 
     /** Requests one model takes: warmups plus measured runs times parallelism times the modes per run.

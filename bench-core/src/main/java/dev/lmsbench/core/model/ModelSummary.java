@@ -61,6 +61,10 @@ import java.util.function.ToDoubleFunction;
  *                                 window (the earliest measured call's send to the latest one's end, streaming and
  *                                 non-streaming together): the whole system's output rate; {@code NaN} when undefined
  * @param systemRequestsPerSecond  successful measured calls divided by the same window; {@code NaN} when undefined
+ * @param serverPromptTokensPerSecond the server's own prompt processing speed over measured streaming requests that
+ *                                 reported it (llama.cpp's {@code timings.prompt_per_second}); empty when none did
+ * @param serverPromptSeconds      the server's own prompt processing time (seconds, llama.cpp's
+ *                                 {@code timings.prompt_ms}), likewise
  */
 public record ModelSummary(
         ModelInfo model,
@@ -94,7 +98,9 @@ public record ModelSummary(
         ErrorType errorType,
         Map<ErrorType, Integer> errorsByType,
         double systemOutputTokensPerSecond,
-        double systemRequestsPerSecond) {
+        double systemRequestsPerSecond,
+        Distribution serverPromptTokensPerSecond,
+        Distribution serverPromptSeconds) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -108,6 +114,8 @@ public record ModelSummary(
         // rows stored before these fields existed read back as null
         serverTokensPerSecond = Objects.requireNonNullElse(serverTokensPerSecond, Distribution.EMPTY);
         serverTtft = Objects.requireNonNullElse(serverTtft, Distribution.EMPTY);
+        serverPromptTokensPerSecond = Objects.requireNonNullElse(serverPromptTokensPerSecond, Distribution.EMPTY);
+        serverPromptSeconds = Objects.requireNonNullElse(serverPromptSeconds, Distribution.EMPTY);
         sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
         hardwareSamples = hardwareSamples == null ? List.of() : List.copyOf(hardwareSamples);
         if (errorType == null) {
@@ -140,7 +148,8 @@ public record ModelSummary(
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond);
+                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
+                serverPromptSeconds);
     }
 
     /**
@@ -155,7 +164,8 @@ public record ModelSummary(
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, metrics, hardwareSamples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond);
+                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
+                serverPromptSeconds);
     }
 
     /**
@@ -170,21 +180,37 @@ public record ModelSummary(
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, samples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond);
+                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
+                serverPromptSeconds);
     }
 
     /**
      * Token totals over the measured, successful requests.
      *
-     * @param prompt     prompt tokens
-     * @param completion completion tokens (reasoning included)
-     * @param reasoning  reasoning tokens
-     * @param estimated  whether any count was estimated because the server sent no {@code usage}
+     * @param prompt             prompt tokens
+     * @param completion         completion tokens (reasoning included)
+     * @param reasoning          reasoning tokens
+     * @param estimated          whether any count was estimated because the server sent no {@code usage}
+     * @param promptCached       prompt tokens the server took from its prompt cache, over the requests that said
+     * @param promptCacheUnknown measured successful requests whose server did not say how many prompt tokens it
+     *                           cached: their prefill speed counts every prompt token
      */
-    public record TokenTotals(long prompt, long completion, long reasoning, boolean estimated) {
+    public record TokenTotals(long prompt, long completion, long reasoning, boolean estimated, long promptCached,
+                              int promptCacheUnknown) {
+
+        /** Totals whose cache state is not known for any request (results stored before it was recorded). */
+        public TokenTotals(long prompt, long completion, long reasoning, boolean estimated) {
+            this(prompt, completion, reasoning, estimated, 0, 0);
+        }
+
         /** Visible completion tokens. */
         public long visible() {
             return completion - reasoning;
+        }
+
+        /** Whether every measured successful request said how many prompt tokens were cached. */
+        public boolean promptCacheKnown() {
+            return promptCacheUnknown == 0;
         }
     }
 
@@ -290,6 +316,8 @@ public record ModelSummary(
         long prompt = 0;
         long completion = 0;
         long reasoning = 0;
+        long promptCached = 0;
+        int promptCacheUnknown = 0;
         boolean estimated = false;
         for (RequestResult r : requests) {
             if (r.success()) {
@@ -298,6 +326,11 @@ public record ModelSummary(
                     prompt += r.usage().promptTokens();
                     completion += r.usage().completionTokens();
                     reasoning += r.usage().reasoningTokens();
+                    if (r.usage().promptCacheKnown()) {
+                        promptCached += r.usage().promptCachedTokens();
+                    } else {
+                        promptCacheUnknown++;
+                    }
                 }
             }
         }
@@ -329,11 +362,13 @@ public record ModelSummary(
                 dist(stream, RequestResult::wallSeconds),
                 dist(stream, RequestResult::completionTokensPerSecond),
                 streamTotal, nonStreamTotal, total,
-                new TokenTotals(prompt, completion, reasoning, estimated),
+                new TokenTotals(prompt, completion, reasoning, estimated, promptCached, promptCacheUnknown),
                 WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
                 dist(stream, r -> r.serverStats().tokensPerSecond()),
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
-                sideMetrics, List.of(), type, errorsByType, systemTokens, systemRequests);
+                sideMetrics, List.of(), type, errorsByType, systemTokens, systemRequests,
+                dist(stream, r -> r.serverStats().promptTokensPerSecond()),
+                dist(stream, r -> r.serverStats().promptSeconds()));
     }
 
     /**

@@ -101,10 +101,14 @@ public record RequestResult(
         return ok() && mode == RunMode.STREAM ? timings.firstContentSeconds() : Double.NaN;
     }
 
-    /** Prompt (prefill) tokens per second: prompt tokens / TTFT; streaming only. */
+    /**
+     * Prompt (prefill) tokens per second: the prompt tokens the server processed / TTFT; streaming only. When the
+     * server said how many prompt tokens it took from its cache, those are not counted (a cache hit is not prefill
+     * speed); when it did not, every prompt token is counted and {@link TokenUsage#promptCacheKnown()} is false.
+     */
     public double prefillTokensPerSecond() {
         double ttft = ttftSeconds();
-        return ttft > 0 ? usage.promptTokens() / ttft : Double.NaN;
+        return ttft > 0 ? usage.processedPromptTokens() / ttft : Double.NaN;
     }
 
     /** Decode tokens per second: (completion tokens - 1) / (last token time - first token time); streaming only. */

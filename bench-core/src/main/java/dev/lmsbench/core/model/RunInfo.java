@@ -26,9 +26,11 @@ public record RunInfo(String runId, Instant startedAt, String endpoint, Benchmar
     /**
      * The version of this tool's measurement: bumped whenever a change alters what figures mean or how they are
      * taken, so results measured before the change are measured again rather than reused. Version 1 was every
-     * release before error types and response validation (issue 9); 2 validates every response.
+     * release before error types and response validation (issue 9); 2 validates every response; 3 (issue 10)
+     * defeats the server's prompt cache by default, records cached prompt tokens and counts only processed prompt
+     * tokens in prefill speed.
      */
-    public static final int MEASUREMENT_VERSION = 2;
+    public static final int MEASUREMENT_VERSION = 3;
 
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);

@@ -92,4 +92,17 @@ class ResolvedConfigTest {
         assertThat(s.sampling().topK()).isEqualTo(40);
         assertThat(s.sampling().topP()).isNull();
     }
+
+    @Test
+    void promptCacheDefaultsToOffComesFromTheParentAndTheHigherLayerWins() {
+        assertThat(ResolvedConfig.resolve(List.of()).settings(1, true).promptCache())
+                .isEqualTo(dev.lmsbench.core.model.PromptCache.OFF);
+        assertThat(ResolvedConfig.resolve(List.of(layer("project", "prompt_cache", "reuse"), layer("user")))
+                .settings(1, true).promptCache()).isEqualTo(dev.lmsbench.core.model.PromptCache.REUSE);
+        assertThat(ResolvedConfig.resolve(List.of(layer("project", "prompt_cache", "reuse"),
+                layer("flags", "prompt_cache", "off"))).settings(1, true).promptCache())
+                .isEqualTo(dev.lmsbench.core.model.PromptCache.OFF);
+        assertThatThrownBy(() -> layer("u.json", "prompt_cache", "on"))
+                .hasMessageContaining("expected one of off, reuse");
+    }
 }

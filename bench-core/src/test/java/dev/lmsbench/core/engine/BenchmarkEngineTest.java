@@ -69,6 +69,37 @@ class BenchmarkEngineTest {
     }
 
     @Test
+    void everyRequestOfARunStartsWithANonceNoOtherRequestCarriesByDefault() {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(3).withWarmupRuns(2).withParallel(2);
+        engine().run(run(s), MODELS);
+        List<String> nonces = backend.requests.stream().map(r -> r.nonce()).toList();
+        assertThat(nonces).hasSize(2 * s.requestsPerModel()).doesNotContain("").doesNotHaveDuplicates();
+        assertThat(nonces).allMatch(n -> n.matches("[0-9a-f]{16} lmsbench"));
+        assertThat(backend.requests).allMatch(r -> r.messageText().startsWith(r.nonce() + "\n" )
+                && r.messageText().endsWith(s.prompt()) && r.defeatsPromptCache());
+    }
+
+    @Test
+    void anotherRunGetsOtherNoncesAndTheSameSeedTheSameOnes() {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(0).withNonStreaming(false);
+        BenchmarkEngine.builder().backend(backend).nonceSeed(7).build().run(run(s), MODELS);
+        BenchmarkEngine.builder().backend(backend).nonceSeed(7).build().run(run(s), MODELS);
+        BenchmarkEngine.builder().backend(backend).build().run(run(s), MODELS);
+        List<String> n = backend.requests.stream().map(r -> r.nonce()).toList();
+        assertThat(n.subList(0, 2)).isEqualTo(n.subList(2, 4));
+        assertThat(n.subList(4, 6)).doesNotContainAnyElementsOf(n.subList(0, 2));
+    }
+
+    @Test
+    void reuseSendsTheIdenticalPromptWithoutANonce() {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2)
+                .withPromptCache(dev.lmsbench.core.model.PromptCache.REUSE);
+        engine().run(run(s), MODELS);
+        assertThat(backend.requests).isNotEmpty().allMatch(r -> r.nonce().isEmpty() && !r.defeatsPromptCache()
+                && r.messageText().equals(s.prompt()));
+    }
+
+    @Test
     void loadsWarmsUpMeasuresAndUnloadsEachModelInOrder() {
         BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(1);
         BenchmarkReport report = engine().run(run(s), MODELS);

@@ -20,6 +20,8 @@ import java.util.function.Function;
 class FakeBackend implements InferenceBackend {
 
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    /** Every request the engine made, in call order. */
+    final List<InferenceRequest> requests = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     /** Returns an error message to fail the request with, or null to succeed. */
@@ -65,6 +67,7 @@ class FakeBackend implements InferenceBackend {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         calls.add((request.stream() ? "stream " : "nonstream ") + request.model());
+        requests.add(request);
         callNanos.add(System.nanoTime());
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);

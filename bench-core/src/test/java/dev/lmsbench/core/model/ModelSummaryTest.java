@@ -73,6 +73,36 @@ class ModelSummaryTest {
     }
 
     @Test
+    void tokenTotalsSumCachedPromptTokensAndCountTheMeasuredRequestsWhoseCacheStateIsUnknown() {
+        RequestResult cached = req(0, false, RunMode.STREAM, 100, "", false);
+        cached = new RequestResult("m", 4096, 1, 0, false, RunMode.STREAM, Instant.EPOCH, cached.timings(),
+                TokenUsage.reported(20, 10, 0, 15), "stop", "");
+        RequestResult warmupCached = new RequestResult("m", 4096, 1, 0, true, RunMode.STREAM, Instant.EPOCH,
+                cached.timings(), TokenUsage.reported(20, 10, 0, 19), "stop", "");
+        List<RequestResult> rs = List.of(warmupCached, cached, req(0, false, RunMode.NONSTREAM, 0, "", false),
+                req(1, false, RunMode.STREAM, 100, "HTTP 500", false));
+        ModelSummary.TokenTotals t = summarize(rs).tokens();
+        assertThat(t.promptCached()).isEqualTo(15);
+        assertThat(t.promptCacheUnknown()).isEqualTo(1);
+        assertThat(t.promptCacheKnown()).isFalse();
+        assertThat(summarize(List.of(cached)).tokens().promptCacheKnown()).isTrue();
+    }
+
+    @Test
+    void serverPromptFiguresAreDistributedOverMeasuredStreamingRequests() {
+        RequestResult plain = req(0, false, RunMode.STREAM, 100, "", false);
+        ServerStats timings = new ServerStats(40, Double.NaN, 0.5, "", ServerStats.LLAMA_CPP_TIMINGS, 480, 0.0625,
+                30, 1, 20);
+        RequestResult withStats = new RequestResult("m", 4096, 1, 1, false, RunMode.STREAM, Instant.EPOCH,
+                plain.timings(), plain.usage(), "stop", "", timings);
+        ModelSummary s = summarize(List.of(plain, withStats));
+        assertThat(s.serverPromptTokensPerSecond().count()).isEqualTo(1);
+        assertThat(s.serverPromptTokensPerSecond().p50()).isEqualTo(480.0);
+        assertThat(s.serverPromptSeconds().p50()).isEqualTo(0.0625);
+        assertThat(s.serverTokensPerSecond().p50()).isEqualTo(40.0);
+    }
+
+    @Test
     void anyEstimatedCountMarksTheSummaryEstimated() {
         List<RequestResult> rs = new ArrayList<>(List.of(req(0, false, RunMode.STREAM, 100, "", false)));
         assertThat(summarize(rs).tokens().estimated()).isFalse();

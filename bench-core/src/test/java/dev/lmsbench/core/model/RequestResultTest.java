@@ -44,6 +44,32 @@ class RequestResultTest {
     }
 
     @Test
+    void prefillRateCountsOnlyThePromptTokensTheServerProcessedWhenItSaysHowManyWereCached() {
+        // 50 prompt tokens, 40 from the cache: 10 processed in 200 ms
+        RequestResult r = stream(TokenUsage.reported(50, 11, 0, 40));
+        assertThat(r.prefillTokensPerSecond()).isCloseTo(50.0, within(1e-9));
+        assertThat(r.usage().processedPromptTokens()).isEqualTo(10);
+        assertThat(r.usage().promptCacheKnown()).isTrue();
+    }
+
+    @Test
+    void prefillRateCountsEveryPromptTokenWhenTheCacheStateIsUnknown() {
+        RequestResult r = stream(TokenUsage.reported(50, 11, 0, TokenUsage.UNKNOWN));
+        assertThat(r.usage().promptCacheKnown()).isFalse();
+        assertThat(r.prefillTokensPerSecond()).isCloseTo(250.0, within(1e-9));
+    }
+
+    @Test
+    void cachedPromptTokensMustBeUnknownOrWithinThePrompt() {
+        assertThat(TokenUsage.reported(5, 1, 0, 0).processedPromptTokens()).isEqualTo(5);
+        assertThat(TokenUsage.reported(5, 1, 0, 5).processedPromptTokens()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenUsage.reported(5, 1, 0, 6))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenUsage.reported(5, 1, 0, -2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void tpotFollowsVllmDefinition() {
         // (0.460 - 0.200) / 10
         assertThat(stream(TokenUsage.reported(50, 11, 0)).tpotSeconds()).isCloseTo(0.026, within(1e-12));
