@@ -43,8 +43,31 @@ final class ChatJson {
      * @param prompt     {@code prompt_tokens}
      * @param completion {@code completion_tokens}
      * @param reasoning  {@code completion_tokens_details.reasoning_tokens}, or {@code -1} when not given
+     * @param cached     {@code prompt_tokens_details.cached_tokens}, or {@code -1} when not given
      */
-    record Usage(int prompt, int completion, int reasoning) {
+    record Usage(int prompt, int completion, int reasoning, int cached) {
+
+        /** Counts without a cached figure. */
+        Usage(int prompt, int completion, int reasoning) {
+            this(prompt, completion, reasoning, UNKNOWN);
+        }
+    }
+
+    /**
+     * llama.cpp's {@code timings} object, in the last chunk of a stream and in a non-streamed completion
+     * (https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md). Unknown numbers are {@code NaN},
+     * unknown counts {@code -1}.
+     *
+     * @param promptN            {@code prompt_n}: prompt tokens processed (cached ones not included)
+     * @param promptMs           {@code prompt_ms}
+     * @param promptPerSecond    {@code prompt_per_second}
+     * @param predictedN         {@code predicted_n}
+     * @param predictedMs        {@code predicted_ms}
+     * @param predictedPerSecond {@code predicted_per_second}
+     * @param cacheN             {@code cache_n}: prompt tokens taken from the KV cache
+     */
+    record Timings(int promptN, double promptMs, double promptPerSecond, int predictedN, double predictedMs,
+                   double predictedPerSecond, int cacheN) {
     }
 
     /**
@@ -57,11 +80,17 @@ final class ChatJson {
      * @param error        the message of an {@code error} object, or {@code null} when the chunk is no error
      */
     record Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
-                 NativeStats stats) {
+                 NativeStats stats, Timings timings) {
 
-        /** A chunk without LM Studio statistics. */
+        /** A chunk without llama.cpp timings. */
+        Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
+              NativeStats stats) {
+            this(content, reasoning, finishReason, usage, error, stats, null);
+        }
+
+        /** A chunk without LM Studio statistics or llama.cpp timings. */
         Chunk(String content, String reasoning, String finishReason, Usage usage, String error) {
-            this(content, reasoning, finishReason, usage, error, null);
+            this(content, reasoning, finishReason, usage, error, null, null);
         }
 
         /** Whether the chunk carries at least one token, content or reasoning (a role-only chunk does not). */
@@ -78,12 +107,19 @@ final class ChatJson {
      * @param finishReason {@code choices[0].finish_reason}
      * @param usage        the {@code usage} object, or {@code null}
      * @param stats        LM Studio's {@code stats}/{@code model_info}/{@code runtime}, or {@code null}
+     * @param timings      llama.cpp's {@code timings}, or {@code null}
      */
-    record Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats) {
+    record Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats,
+                      Timings timings) {
 
-        /** A completion without LM Studio statistics. */
+        /** A completion without llama.cpp timings. */
+        Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats) {
+            this(content, reasoning, finishReason, usage, stats, null);
+        }
+
+        /** A completion without LM Studio statistics or llama.cpp timings. */
         Completion(String content, String reasoning, String finishReason, Usage usage) {
-            this(content, reasoning, finishReason, usage, null);
+            this(content, reasoning, finishReason, usage, null, null);
         }
     }
 
@@ -151,21 +187,31 @@ final class ChatJson {
 
     /** The body of {@code POST /chat/completions} for a request: the OpenAI fields, temperature the only sampler. */
     byte[] chatRequest(InferenceRequest request) {
-        return chatRequest(request, false);
+        return chatRequest(request, false, false);
+    }
+
+    /** {@link #chatRequest(InferenceRequest, boolean, boolean)} without llama.cpp's cache switch. */
+    byte[] chatRequest(InferenceRequest request, boolean allSamplers) {
+        return chatRequest(request, allSamplers, false);
     }
 
     /**
-     * The body of {@code POST /chat/completions}.
+     * The body of {@code POST /chat/completions}. The user message is {@link InferenceRequest#messageText()}: the
+     * request's nonce, when it has one, starts it.
      *
      * @param allSamplers also send {@code top_k}, {@code top_p}, {@code min_p} and {@code repeat_penalty} when set
      *                    (LM Studio reads them; other servers name some of them differently, so the plain OpenAI client
      *                    sends the temperature only)
+     * @param cacheSwitch the server is llama.cpp, which reads {@code cache_prompt}: a request that
+     *                    {@linkplain InferenceRequest#defeatsPromptCache() defeats the prompt cache} also sends
+     *                    {@code "cache_prompt": false}. Only then: OpenAI answers an unknown field with HTTP 400
+     *                    ("Unrecognized request argument supplied"), and strict servers may too
      */
-    byte[] chatRequest(InferenceRequest request, boolean allSamplers) {
+    byte[] chatRequest(InferenceRequest request, boolean allSamplers, boolean cacheSwitch) {
         ObjectNode root = mapper.createObjectNode();
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
-        messages.addObject().put("role", "user").put("content", request.prompt());
+        messages.addObject().put("role", "user").put("content", request.messageText());
         root.put("max_tokens", request.maxTokens());
         root.put("temperature", request.temperature());
         if (allSamplers) {
@@ -175,6 +221,9 @@ final class ChatJson {
         if (request.stream()) {
             // Without this OpenAI and vLLM send no usage at all when streaming, and counts would have to be estimated.
             root.putObject("stream_options").put("include_usage", true);
+        }
+        if (cacheSwitch && request.defeatsPromptCache()) {
+            root.put("cache_prompt", false);
         }
         return write(root);
     }
@@ -246,7 +295,8 @@ final class ChatJson {
         JsonNode choice = firstChoice(root);
         JsonNode delta = expect(choice, "delta", JsonNode::isObject, "an object");
         return new Chunk(string(delta, "content"), reasoning(delta), string(choice, "finish_reason"),
-                usage(expect(root, "usage", JsonNode::isObject, "an object")), null, nativeStats(root));
+                usage(expect(root, "usage", JsonNode::isObject, "an object")), null, nativeStats(root),
+                timings(root));
     }
 
     /**
@@ -267,7 +317,7 @@ final class ChatJson {
         }
         JsonNode message = expect(choice, "message", JsonNode::isObject, "an object");
         return new Completion(string(message, "content"), reasoning(message), string(choice, "finish_reason"),
-                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root));
+                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root), timings(root));
     }
 
     /**
@@ -286,7 +336,9 @@ final class ChatJson {
     /**
      * Parses a model list: the OpenAI shape {@code {"data":[{"id":...}]}} (a bare array is accepted too), with LM
      * Studio's extra fields ({@code type}, {@code publisher}, {@code arch}, {@code quantization},
-     * {@code max_context_length}) when present. Entries without an id are skipped.
+     * {@code max_context_length}) when present, and llama.cpp's {@code meta} object ({@code size} is the size,
+     * {@code n_ctx_train} the largest context, {@code n_params} the parameter count, written as {@code 4.6B} or
+     * {@code 596M}). Entries without an id are skipped.
      *
      * @throws IOException when the body is not JSON or holds no model array
      */
@@ -316,9 +368,17 @@ final class ChatJson {
             if (ownedBy.isEmpty()) {
                 ownedBy = field(text(entry.path("owned_by")));
             }
+            // llama.cpp: {"meta":{"n_params":..., "size":..., "n_ctx_train":..., "n_ctx":..., "n_vocab":...}}
+            JsonNode meta = entry.path("meta");
+            int maxContext = nonNegativeInt(entry.path("max_context_length"));
+            if (maxContext == UNKNOWN) {
+                maxContext = nonNegativeInt(meta.path("n_ctx_train"));
+            }
+            long size = meta.path("size").canConvertToLong() && meta.path("size").isIntegralNumber()
+                    && meta.path("size").longValue() >= 0 ? meta.path("size").longValue() : UNKNOWN;
             models.add(new ModelInfo(id, field(text(entry.path("type"))), field(text(entry.path("publisher"))),
-                    field(text(entry.path("arch"))), field(text(entry.path("quantization"))), UNKNOWN,
-                    nonNegativeInt(entry.path("max_context_length"))));
+                    field(text(entry.path("arch"))), field(text(entry.path("quantization"))), size, maxContext,
+                    paramCount(meta.path("n_params")), java.util.Set.of()));
         }
         return new ModelList(List.copyOf(models), ownedBy);
     }
@@ -428,6 +488,36 @@ final class ChatJson {
                 runtime.isObject() ? SafeText.oneLine(runtime.toString(), 1024) : "");
     }
 
+    /** A parameter count as the model filters read it ({@code 4.6B}, {@code 596M}), or {@code ""} when unknown. */
+    static String paramCount(JsonNode node) {
+        if (!node.isNumber() || !Double.isFinite(node.doubleValue()) || node.doubleValue() <= 0) {
+            return "";
+        }
+        double n = node.doubleValue();
+        double scaled = n >= 1e9 ? n / 1e9 : n / 1e6;
+        String unit = n >= 1e9 ? "B" : "M";
+        String text = String.format(java.util.Locale.ROOT, "%.1f", scaled);
+        return (text.endsWith(".0") ? text.substring(0, text.length() - 2) : text) + unit;
+    }
+
+    /** llama.cpp's {@code timings}, or {@code null} when absent or not an object (an optional extra, never fatal). */
+    private static Timings timings(JsonNode root) {
+        JsonNode t = root.path("timings");
+        if (!t.isObject()) {
+            return null;
+        }
+        return new Timings(nonNegativeInt(t.path("prompt_n")), nonNegative(t.path("prompt_ms")),
+                nonNegative(t.path("prompt_per_second")), nonNegativeInt(t.path("predicted_n")),
+                nonNegative(t.path("predicted_ms")), nonNegative(t.path("predicted_per_second")),
+                nonNegativeInt(t.path("cache_n")));
+    }
+
+    /** A finite number of at least 0, or {@code NaN}. */
+    private static double nonNegative(JsonNode node) {
+        double value = number(node);
+        return value >= 0 ? value : Double.NaN;
+    }
+
     /** A finite number, or {@code NaN} when absent or not a number. */
     static double number(JsonNode node) {
         return node.isNumber() && Double.isFinite(node.doubleValue()) ? node.doubleValue() : Double.NaN;
@@ -511,7 +601,8 @@ final class ChatJson {
             return null;
         }
         return new Usage(prompt, completion,
-                nonNegativeInt(usage.path("completion_tokens_details").path("reasoning_tokens")));
+                nonNegativeInt(usage.path("completion_tokens_details").path("reasoning_tokens")),
+                nonNegativeInt(usage.path("prompt_tokens_details").path("cached_tokens")));
     }
 
     static int nonNegativeInt(JsonNode node) {

@@ -516,11 +516,11 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 int status = opened.response().status();
                 if (status < 400) {
                     v0Chat.compareAndSet(null, true);
-                    ResponseRecorder recorder = core.readChat(call, opened, request.prompt(), request.stream(),
-                            V0_STATS);
+                    ResponseRecorder recorder = core.readChat(call, opened, request.messageText(),
+                            request.stream(), V0_STATS);
                     noteRuntime(recorder.nativeStats());
                     logNativeInfo(request.model(), recorder.nativeStats());
-                    return recorder.result(request.prompt());
+                    return recorder.result(request.messageText());
                 }
                 BackendException failure = core.httpStatus(call, opened);
                 boolean modelMissing = failure instanceof LmStudioException e
@@ -533,7 +533,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 v0Chat.set(false);
             }
             ClientCore.Opened opened = core.open(call, endpoints, OPENAI_CHAT, body, accept);
-            return core.readChatResult(call, opened, request.prompt(), request.stream(), null);
+            return core.readChatResult(call, opened, request.messageText(), request.stream(), null);
         });
     }
 

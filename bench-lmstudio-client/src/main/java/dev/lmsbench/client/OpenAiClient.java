@@ -96,6 +96,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * Redirects (301, 302, 303, 307, 308) are followed for GET only, up to five times, never from https to http; a chat
  * completion (POST) answered with a redirect fails at once with a message naming the {@code Location}.
  *
+ * <h2>Prompt cache</h2>
+ * The user message is {@link InferenceRequest#messageText()}, so a request's nonce starts it. When the model list
+ * said the server is llama.cpp, a request that {@linkplain InferenceRequest#defeatsPromptCache() defeats the prompt
+ * cache} also sends {@code "cache_prompt": false}; other servers get no extra field, because OpenAI answers unknown
+ * fields with HTTP 400. Cached prompt tokens come from {@code usage.prompt_tokens_details.cached_tokens}, else
+ * llama.cpp's {@code timings.cache_n}; llama.cpp's {@code timings} also become the server statistics (source
+ * {@value dev.lmsbench.core.model.ServerStats#LLAMA_CPP_TIMINGS}).
+ *
  * <h2>Server identity</h2>
  * {@link #server()} tells what the model list already revealed: {@code owned_by} {@code llamacpp} is
  * {@code llama.cpp}, {@code vllm} is {@code vllm}, {@code library} or {@code ollama} is {@code ollama}, anything else
@@ -222,6 +230,16 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         }
     }
 
+    /**
+     * Whether the model list already read says the server is llama.cpp ({@code owned_by} {@code llamacpp}): only then
+     * does a request that defeats the prompt cache send {@code "cache_prompt": false}. No list read yet: not known,
+     * nothing extra is sent.
+     */
+    private boolean isLlamaCpp() {
+        String owner = ownedBy.get();
+        return owner != null && "llama.cpp".equals(kindOf(owner));
+    }
+
     /** The server kind an {@code owned_by} value names. */
     static String kindOf(String ownedBy) {
         String owner = ownedBy == null ? "" : ownedBy.strip().toLowerCase(Locale.ROOT);
@@ -266,11 +284,11 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         Objects.requireNonNull(request, "request");
-        byte[] body = json.chatRequest(request);
+        byte[] body = json.chatRequest(request, false, isLlamaCpp());
         return core.withDeadline(request.timeout(), call -> {
             ClientCore.Opened opened = core.open(call, endpoints, CHAT_COMPLETIONS, body,
                     request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
-            return core.readChatResult(call, opened, request.prompt(), request.stream(), null);
+            return core.readChatResult(call, opened, request.messageText(), request.stream(), null);
         });
     }
 

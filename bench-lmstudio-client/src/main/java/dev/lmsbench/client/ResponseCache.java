@@ -44,7 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code messages} are the chat messages in order ({@code system} then {@code user}; a continued
  * {@link ChatSession} turn starts with {@code {"role":"previous_response","content":"resp_..."}}); {@code sampling}
  * holds {@code temperature}, {@code top_k}, {@code top_p}, {@code min_p}, {@code repeat_penalty} and
- * {@code max_tokens} where set. Nothing else (streaming, timeouts, server version) is part of the key. MD5 is used
+ * {@code max_tokens} where set. Nothing else (streaming, timeouts, server version, the request's prompt cache
+ * nonce) is part of the key: the nonce only keeps the server's own prompt cache from answering. MD5 is used
  * as a fingerprint, not for security.
  *
  * <h2>Storage</h2>

@@ -40,6 +40,7 @@ final class ResponseRecorder {
     private final boolean streamed;
     private final String statsSource;
     private ChatJson.NativeStats nativeStats;
+    private ChatJson.Timings timings;
 
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
@@ -89,6 +90,9 @@ final class ResponseRecorder {
         if (chunk.stats() != null) {
             nativeStats = chunk.stats();
         }
+        if (chunk.timings() != null) {
+            timings = chunk.timings();
+        }
         if (!chunk.carriesToken()) {
             return;
         }
@@ -115,6 +119,7 @@ final class ResponseRecorder {
         finishReason = SafeText.oneLine(completion.finishReason(), MAX_REASON_CHARS);
         usage = completion.usage();
         nativeStats = completion.stats();
+        timings = completion.timings();
     }
 
     /** Records token counts the server reported outside a {@code usage} object (LM Studio's v1 {@code stats}). */
@@ -157,15 +162,26 @@ final class ResponseRecorder {
                 serverStats(), false);
     }
 
+    /**
+     * LM Studio's {@code stats} when this endpoint documents them and they say anything; else llama.cpp's
+     * {@code timings} when the answer carried them (source {@link ServerStats#LLAMA_CPP_TIMINGS}); else none.
+     */
     private ServerStats serverStats() {
         if (statsSource == null || nativeStats == null || (Double.isNaN(nativeStats.tokensPerSecond())
                 && Double.isNaN(nativeStats.timeToFirstToken()) && Double.isNaN(nativeStats.generationTime())
                 && nativeStats.stopReason().isEmpty())) {
-            return ServerStats.NONE;
+            return timings == null ? ServerStats.NONE : llamaCppStats(timings);
         }
         return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
                 nativeStats.generationTime(), SafeText.oneLine(nativeStats.stopReason(), MAX_REASON_CHARS),
                 statsSource);
+    }
+
+    /** llama.cpp's timings as server statistics: seconds from milliseconds, counts as sent. */
+    private static ServerStats llamaCppStats(ChatJson.Timings t) {
+        return new ServerStats(t.predictedPerSecond(), Double.NaN, t.predictedMs() / 1000.0, "",
+                ServerStats.LLAMA_CPP_TIMINGS, t.promptPerSecond(), t.promptMs() / 1000.0, t.promptN(), t.cacheN(),
+                t.predictedN());
     }
 
     private TokenUsage usage(String prompt) {
@@ -174,10 +190,22 @@ final class ResponseRecorder {
             int reasoningTokens = usage.reasoning() >= 0 ? usage.reasoning() : reasoningEstimate;
             // Servers do report reasoning > completion now and then; the core record rejects that, so cap it.
             return TokenUsage.reported(usage.prompt(), usage.completion(),
-                    Math.min(reasoningTokens, usage.completion()));
+                    Math.min(reasoningTokens, usage.completion()), cached(usage.prompt()));
         }
         int completionEstimate = streamed ? tokenChunks : estimateTokens(content) + reasoningEstimate;
-        return TokenUsage.estimated(estimateTokens(prompt), completionEstimate, reasoningEstimate);
+        int promptEstimate = estimateTokens(prompt);
+        return TokenUsage.estimated(promptEstimate, completionEstimate, reasoningEstimate)
+                .withPromptCachedTokens(cached(promptEstimate));
+    }
+
+    /**
+     * The cached prompt tokens the server reported: {@code usage.prompt_tokens_details.cached_tokens}, else
+     * llama.cpp's {@code timings.cache_n}; capped at the prompt tokens; {@link TokenUsage#UNKNOWN} when neither came.
+     */
+    private int cached(int promptTokens) {
+        int cached = usage != null && usage.cached() >= 0 ? usage.cached()
+                : timings != null && timings.cacheN() >= 0 ? timings.cacheN() : TokenUsage.UNKNOWN;
+        return cached == TokenUsage.UNKNOWN ? cached : Math.min(cached, promptTokens);
     }
 
     private static int estimateTokens(CharSequence text) {

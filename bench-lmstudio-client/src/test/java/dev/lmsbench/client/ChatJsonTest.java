@@ -133,10 +133,20 @@ class ChatJsonTest {
     }
 
     @Test
+    void writesLlamaCppParameterCountsAsTheModelFiltersReadThem() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(ChatJson.paramCount(m.readTree("4647450147"))).isEqualTo("4.6B");
+        assertThat(ChatJson.paramCount(m.readTree("8030261248"))).isEqualTo("8B");
+        assertThat(ChatJson.paramCount(m.readTree("596049920"))).isEqualTo("596M");
+        assertThat(ChatJson.paramCount(m.readTree("\"7B\""))).isEmpty();
+        assertThat(ChatJson.paramCount(m.readTree("-1"))).isEmpty();
+    }
+
+    @Test
     void readsANonStreamedCompletion() throws IOException {
         ChatJson.Completion completion = json.parseCompletion(bytes(Contracts.text("chat-completion.json")));
         assertThat(completion).isEqualTo(new ChatJson.Completion("Hello! How can I assist you today?",
-                "The user greets me.", "stop", new ChatJson.Usage(19, 15, 5)));
+                "The user greets me.", "stop", new ChatJson.Usage(19, 15, 5, 0)));
     }
 
     @Test

@@ -75,7 +75,7 @@ class OpenAiClientTest {
         assertThat(result.content()).isEqualTo("Hello world");
         assertThat(result.reasoning()).isEmpty();
         assertThat(result.finishReason()).isEqualTo("stop");
-        assertThat(result.usage()).isEqualTo(TokenUsage.reported(9, 2, 0));
+        assertThat(result.usage()).isEqualTo(TokenUsage.reported(9, 2, 0, 0));
         RequestTimings t = result.timings();
         assertThat(t.tokenChunkCount()).as("the role chunk with content \"\" is no token").isEqualTo(2);
         assertThat(t.firstTokenNanos()).isEqualTo(t.firstContentNanos()).isEqualTo(t.tokenNanos()[0]);
@@ -172,7 +172,8 @@ class OpenAiClientTest {
         assertThat(result.content()).isEqualTo("Hello! How can I assist you today?");
         assertThat(result.reasoning()).isEqualTo("The user greets me.");
         assertThat(result.finishReason()).isEqualTo("stop");
-        assertThat(result.usage()).isEqualTo(TokenUsage.reported(19, 15, 5));
+        assertThat(result.usage()).as("cached_tokens 0 is a known cache state")
+                .isEqualTo(TokenUsage.reported(19, 15, 5, 0));
         RequestTimings t = result.timings();
         assertThat(t.headersNanos()).isNotNegative();
         assertThat(t.firstByteNanos()).isGreaterThanOrEqualTo(t.headersNanos());
