@@ -51,9 +51,10 @@ final class JsonMapping {
     /**
      * Version of the shape of {@code results.json}, the cache export and the CSV files; see the schema version policy
      * in docs/output-formats.md. 2: typed errors, system throughput, the run's server, and the run status
-     * {@code failed} when every model failed or was skipped.
+     * {@code failed} when every model failed or was skipped. 3: the prompt cache ({@code settings.prompt_cache},
+     * cached prompt tokens per request and per model, llama.cpp's prompt figures in the server statistics).
      */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     /** Version of the shape of {@code lmsbench hw --json}, which version 2 of the results did not change. */
     static final int HARDWARE_SCHEMA_VERSION = 1;
@@ -199,6 +200,7 @@ final class JsonMapping {
         node.put("non_streaming", s.nonStreaming());
         node.set("sampling", sampling(s.sampling()));
         node.set("load", load(s.load()));
+        node.put("prompt_cache", s.promptCache().label());
         return node;
     }
 
@@ -255,6 +257,9 @@ final class JsonMapping {
         tokens.put("reasoning", s.tokens().reasoning());
         tokens.put("visible", s.tokens().visible());
         tokens.put("estimated", s.tokens().estimated());
+        tokens.put("prompt_cached", s.tokens().promptCached());
+        tokens.put("prompt_cache_unknown", s.tokens().promptCacheUnknown());
+        tokens.put("prompt_cache_known", s.tokens().promptCacheKnown());
         node.put("tokens_estimated", s.tokens().estimated());
         number(node, "load_time_s", s.loadSeconds());
         node.set("warmup", warmup(s.warmup()));
@@ -276,6 +281,8 @@ final class JsonMapping {
         ObjectNode server = node.putObject("server_distributions");
         server.set("tokens_per_second", distribution(s.serverTokensPerSecond()));
         server.set("ttft_s", distribution(s.serverTtft()));
+        server.set("prompt_toks_per_s", distribution(s.serverPromptTokensPerSecond()));
+        server.set("prompt_s", distribution(s.serverPromptSeconds()));
         node.put("started_at", instant(s.startedAt()));
         node.put("finished_at", instant(s.finishedAt()));
         ArrayNode hardware = node.putArray("hardware");
@@ -394,6 +401,7 @@ final class JsonMapping {
         number(node, "tpot_s", r.tpotSeconds());
         number(node, "completion_toks_per_s", r.completionTokensPerSecond());
         node.put("prompt_tokens", r.usage().promptTokens());
+        knownInteger(node, "prompt_tokens_cached", r.usage().promptCachedTokens());
         node.put("completion_tokens", r.usage().completionTokens());
         node.put("reasoning_tokens", r.usage().reasoningTokens());
         node.put("visible_tokens", r.usage().visibleTokens());
@@ -417,6 +425,11 @@ final class JsonMapping {
         number(node, "time_to_first_token_s", s.timeToFirstTokenSeconds());
         number(node, "generation_time_s", s.generationTimeSeconds());
         node.put("stop_reason", safe(s.stopReason()));
+        number(node, "prompt_toks_per_s", s.promptTokensPerSecond());
+        number(node, "prompt_s", s.promptSeconds());
+        knownInteger(node, "prompt_tokens", s.promptTokens());
+        knownInteger(node, "cached_tokens", s.cachedTokens());
+        knownInteger(node, "generated_tokens", s.generatedTokens());
         return node;
     }
 

@@ -10,6 +10,7 @@ import static dev.lmsbench.report.Csv.Column.bool;
 import static dev.lmsbench.report.Csv.Column.decimal;
 import static dev.lmsbench.report.Csv.Column.instant;
 import static dev.lmsbench.report.Csv.Column.integer;
+import static dev.lmsbench.report.Csv.Column.knownInteger;
 import static dev.lmsbench.report.Csv.Column.positiveInteger;
 import static dev.lmsbench.report.Csv.Column.text;
 
@@ -56,5 +57,10 @@ final class RequestsCsv {
             // typed errors (issue 9): the error type label (empty when ok) and the HTTP status of an http_status
             // error (empty otherwise); see docs/errors.md
             text("error_type", r -> r.errorType().label()),
-            positiveInteger("http_status", r -> r.errorType() == ErrorType.HTTP_STATUS ? r.httpStatus() : -1));
+            positiveInteger("http_status", r -> r.errorType() == ErrorType.HTTP_STATUS ? r.httpStatus() : -1),
+            // the prompt cache (issue 10): prompt tokens the server took from its cache (empty when it did not say;
+            // prefill_toks_per_s then counts every prompt token), and llama.cpp's own prompt figures
+            knownInteger("prompt_tokens_cached", r -> r.usage().promptCachedTokens()),
+            decimal("server_prompt_toks_per_s", r -> r.serverStats().promptTokensPerSecond()),
+            decimal("server_prompt_s", r -> r.serverStats().promptSeconds()));
 }

@@ -100,7 +100,12 @@ final class SummaryCsv {
             // error), and output tokens and successful calls per second of the whole measured window
             text("error_type", s -> s.errorType().label()),
             decimal("system_output_toks_per_s", ModelSummary::systemOutputTokensPerSecond),
-            decimal("system_requests_per_s", ModelSummary::systemRequestsPerSecond));
+            decimal("system_requests_per_s", ModelSummary::systemRequestsPerSecond),
+            // the prompt cache (issue 10): cached prompt tokens of the measured requests that said, how many did
+            // not say (their prefill counts every prompt token), and llama.cpp's own prompt speed
+            integer("prompt_tokens_cached", s -> s.tokens().promptCached()),
+            integer("prompt_cache_unknown", s -> s.tokens().promptCacheUnknown()),
+            decimal("server_prompt_toks_per_s_p50", s -> s.serverPromptTokensPerSecond().p50()));
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {

@@ -64,6 +64,26 @@ class JsonMappingTest {
     }
 
     @Test
+    void writesLlamaCppTimingsWithTheirSourceAndTheCachedPromptTokensOfARequest() {
+        JsonNode stats = JsonMapping.serverStats(new ServerStats(80.0, Double.NaN, 0.025, "",
+                ServerStats.LLAMA_CPP_TIMINGS, 480.5, 0.0645, 31, 30, 2));
+        assertThat(stats.path("source").asText()).isEqualTo("llama.cpp.timings");
+        assertThat(stats.path("prompt_toks_per_s").decimalValue()).isEqualByComparingTo("480.5");
+        assertThat(stats.path("prompt_s").decimalValue()).isEqualByComparingTo("0.0645");
+        assertThat(stats.path("prompt_tokens").asInt()).isEqualTo(31);
+        assertThat(stats.path("cached_tokens").asInt()).isEqualTo(30);
+        assertThat(stats.path("generated_tokens").asInt()).isEqualTo(2);
+        assertThat(stats.path("time_to_first_token_s").isNull()).isTrue();
+        dev.lmsbench.core.model.RequestResult r = SampleReports.completed().requests().getFirst();
+        assertThat(JsonMapping.request(r).path("prompt_tokens_cached").asInt())
+                .isEqualTo(r.usage().promptCachedTokens());
+        dev.lmsbench.core.model.RequestResult unknown = new dev.lmsbench.core.model.RequestResult(r.model(),
+                r.contextLength(), r.parallel(), r.index(), r.warmup(), r.mode(), r.startedAt(), r.timings(),
+                r.usage().withPromptCachedTokens(-1), r.finishReason(), r.error());
+        assertThat(JsonMapping.request(unknown).path("prompt_tokens_cached").isNull()).isTrue();
+    }
+
+    @Test
     void leavesOutFinishAndStatusOfARunWhenUnknown() {
         ObjectNode run = JsonMapping.run(SampleReports.run(), null, null);
 

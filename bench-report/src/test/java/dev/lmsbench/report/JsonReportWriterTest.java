@@ -52,7 +52,7 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests");
         assertThat(root.get("schema_version").isInt()).isTrue();
-        assertThat(root.get("schema_version").intValue()).isEqualTo(2);
+        assertThat(root.get("schema_version").intValue()).isEqualTo(3);
         assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");
         assertThat(root.at("/tool/version").asText()).isEqualTo("0.1.0-test");
         assertThat(fieldNames(root.get("run")))
@@ -61,7 +61,7 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/run/server"))).containsExactly("base_url", "kind", "version", "runtime");
         assertThat(fieldNames(root.at("/run/settings"))).containsExactly("prompt", "max_tokens", "context_length",
                 "runs", "warmup_runs", "parallel", "temperature", "request_timeout_s", "non_streaming", "sampling",
-                "load");
+                "load", "prompt_cache");
         assertThat(fieldNames(root.at("/run/settings/sampling")))
                 .containsExactly("temperature", "top_k", "top_p", "min_p", "repeat_penalty");
         assertThat(fieldNames(root.at("/run/settings/load"))).containsExactly("context_length", "n_gpu_layers",
@@ -124,17 +124,20 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/models/0/distributions/itl_s")))
                 .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/models/0/server_distributions"))).containsExactly("tokens_per_second",
-                "ttft_s");
+                "ttft_s", "prompt_toks_per_s", "prompt_s");
+        assertThat(fieldNames(root.at("/models/0/tokens"))).containsExactly("prompt", "completion", "reasoning",
+                "visible", "estimated", "prompt_cached", "prompt_cache_unknown", "prompt_cache_known");
         assertThat(fieldNames(root.at("/models/0/server_distributions/ttft_s")))
                 .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/requests/0"))).containsExactly("model", "ctx", "par", "idx", "run_mode",
                 "warmup", "started_at", "ok", "error", "error_type", "http_status", "finish_reason", "wall_s",
                 "ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
-                "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count",
+                "prompt_tokens_cached", "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count",
                 "server_stats");
         assertThat(fieldNames(root.at("/requests/0/server_stats"))).containsExactly("source", "tokens_per_second",
-                "time_to_first_token_s", "generation_time_s", "stop_reason");
+                "time_to_first_token_s", "generation_time_s", "stop_reason", "prompt_toks_per_s", "prompt_s",
+                "prompt_tokens", "cached_tokens", "generated_tokens");
         assertThat(root.get("requests")).hasSize(13);
         assertThat(root.at("/requests/0/warmup").booleanValue()).isTrue();
     }
@@ -289,7 +292,7 @@ class JsonReportWriterTest {
         assertThat(text).contains("\"temperature\": 0.2,").contains("\"request_timeout_s\": 120.5,")
                 .contains("\"load_time_s\": 4.25,").doesNotContainPattern("\\d,\\d")
                 .doesNotContainPattern("\\d[eE][-+]?\\d").doesNotContain("NaN").doesNotContain("\r");
-        assertThat(text).startsWith("{\n  \"schema_version\": 2,\n").endsWith("}\n");
+        assertThat(text).startsWith("{\n  \"schema_version\": 3,\n").endsWith("}\n");
     }
 
     @Test

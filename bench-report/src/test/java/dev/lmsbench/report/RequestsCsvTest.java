@@ -25,7 +25,7 @@ class RequestsCsvTest {
             "completion_toks_per_s_reasoning", "completion_toks_per_s_visible", "prefill_toks_per_s",
             "decode_toks_per_s", "tpot_s", "chunk_count",
             "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason",
-            "error_type", "http_status");
+            "error_type", "http_status", "prompt_tokens_cached", "server_prompt_toks_per_s", "server_prompt_s");
 
     @TempDir
     Path dir;
@@ -48,6 +48,17 @@ class RequestsCsvTest {
                 .extracting(r -> r.get("idx") + ":" + r.get("run_mode"))
                 .containsExactly("0:stream", "0:nonstream", "1:stream", "1:nonstream", "2:stream", "2:nonstream",
                         "3:stream", "3:nonstream");
+    }
+
+    @Test
+    void writesCachedPromptTokensWhereTheServerSaidAndLeavesThemEmptyWhereItDidNot() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        assertThat(rows).filteredOn(r -> r.get("model").equals("qwen3-8b@q4_k_m") && r.get("ok").equals("true"))
+                .extracting(r -> r.get("prompt_tokens_cached"))
+                .containsExactly("0", "16", "16", "16", "16", "16", "16", "16", "16");
+        assertThat(rows).filteredOn(r -> r.get("model").equals("llama-3.2-1b-instruct"))
+                .isNotEmpty().allSatisfy(r -> assertThat(r).containsEntry("prompt_tokens_cached", "")
+                        .containsEntry("server_prompt_toks_per_s", "").containsEntry("server_prompt_s", ""));
     }
 
     @Test

@@ -33,12 +33,13 @@ import java.util.Random;
  *
  * <ul>
  *   <li>settings: some sampling parameters and load options set, the others left to the server ({@code null});</li>
- *   <li>qwen3: full metadata with parameter count and capabilities, reasoning tokens, stream + non-stream,
+ *   <li>qwen3: full metadata with parameter count and capabilities, reasoning tokens, stream + non-stream, cached
+ *       prompt tokens reported (none for the first warmup, 16 otherwise: the template's fixed head),
  *       2 warmups, one failed non-stream call (HTTP 500) whose error holds a comma, quotes, a newline, a NUL and an
  *       escape sequence (which the outputs remove); every successful
  *       call carries server-reported stats (the first warmup's without a generation time);</li>
  *   <li>llama: known by id only, estimated tokens, stream only, server-default context, 1 warmup, no load time,
- *       no server stats;</li>
+ *       no server stats, cache state unknown;</li>
  *   <li>mistral: failed to load (an {@code http_status} error); no requests, every figure undefined; no parameter
  *       count or capabilities.</li>
  * </ul>
@@ -233,7 +234,8 @@ final class SampleReports {
             ServerStats stats = stats(completion / generation, ttft / 1e9 * 0.9,
                     warmup && index == 0 ? Double.NaN : generation, completion);
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
-                    RunMode.STREAM, startedAt, timings, usage(prompt, completion), "stop", "", stats);
+                    RunMode.STREAM, startedAt, timings, usage(prompt, completion, warmup && index == 0 ? 0 : 16),
+                    "stop", "", stats);
         }
 
         private RequestResult nonStream(int index) {
@@ -248,7 +250,7 @@ final class SampleReports {
             double generation = (end / 1e9 - 0.1) * 0.98;
             ServerStats stats = stats(completion / generation, 0.09, generation, completion);
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
-                    RunMode.NONSTREAM, startedAt, timings, usage(prompt, completion),
+                    RunMode.NONSTREAM, startedAt, timings, usage(prompt, completion, 16),
                     completion == settings.maxTokens() ? "length" : "stop", "", stats);
         }
 
@@ -272,10 +274,11 @@ final class SampleReports {
             return new ServerStats(tokensPerSecond, ttftSeconds, generationSeconds, stop, STATS_SOURCE);
         }
 
-        private TokenUsage usage(int prompt, int completion) {
+        /** Cached prompt tokens are reported with the server's stats, else unknown. */
+        private TokenUsage usage(int prompt, int completion, int cached) {
             int reasoning = Math.min(reasoningTokens, completion);
             return estimated ? TokenUsage.estimated(prompt, completion, reasoning)
-                    : TokenUsage.reported(prompt, completion, reasoning);
+                    : TokenUsage.reported(prompt, completion, reasoning, serverStats ? cached : TokenUsage.UNKNOWN);
         }
 
         /** The monotonic send time of a call made now: the fake clock's time, so the calls' windows line up. */

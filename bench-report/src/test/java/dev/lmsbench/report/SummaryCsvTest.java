@@ -29,7 +29,8 @@ class SummaryCsvTest {
             "params", "capabilities", "server_toks_per_s_p50", "server_ttft_s_p50",
             "vram_peak_gb", "vram_mean_gb", "vram_model_gb", "gpu_util_mean_pct", "power_mean_w", "power_peak_w",
             "temp_peak_c", "cpu_load_mean_pct", "ram_peak_gb", "toks_per_s_per_gb_vram", "toks_per_joule",
-            "gtt_peak_gb", "error_type", "system_output_toks_per_s", "system_requests_per_s");
+            "gtt_peak_gb", "error_type", "system_output_toks_per_s", "system_requests_per_s",
+            "prompt_tokens_cached", "prompt_cache_unknown", "server_prompt_toks_per_s_p50");
 
     @TempDir
     Path dir;
