@@ -16,7 +16,13 @@ import java.util.List;
  * {@code system_requests_per_s}) and the run's server identity, profiling flag and measurement version
  * ({@code runs.server_base_url}, {@code server_kind}, {@code server_version}, {@code server_runtime},
  * {@code profiling}, {@code measurement_version}); rows stored before it read back with error type {@code unknown} for
- * failures, no system figures and measurement version 1.
+ * failures, no system figures and measurement version 1. Version 4 (issue 10) adds the prompt cache: the run's mode
+ * ({@code runs.prompt_cache}, {@code off} or {@code reuse}; rows stored before it are {@code reuse}, since every
+ * request then sent the identical prompt), the cached prompt tokens of each request
+ * ({@code request_results.prompt_tokens_cached}, {@code NULL} when the server did not say: every older row) and per
+ * model ({@code model_results.prompt_tokens_cached}, the sum over the measured requests that said, {@code NULL} when
+ * none did; {@code prompt_cache_unknown}, the measured successful requests that did not say; older rows count all
+ * of theirs).
  *
  * <p>Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
  * {@code NULL} where the model has {@code NaN}; timing offsets are nanoseconds from {@code sent_nanos}, {@code NULL} for
@@ -166,8 +172,26 @@ final class Schema {
             UPDATE runs SET profiling = 1 WHERE run_id IN (
                 SELECT run_id FROM model_results WHERE json_array_length(summary_json, '$.sideMetrics') > 0)""");
 
+    private static final Migration V4 = Migration.sql(4, "the prompt cache: the run's mode, cached prompt tokens",
+            // older runs sent the identical prompt in every request: the server's cache was reused
+            "ALTER TABLE runs ADD COLUMN prompt_cache TEXT NOT NULL DEFAULT 'reuse'",
+            // NULL: the server did not say (every request stored before this version)
+            "ALTER TABLE request_results ADD COLUMN prompt_tokens_cached INTEGER",
+            "ALTER TABLE model_results ADD COLUMN prompt_tokens_cached INTEGER",
+            "ALTER TABLE model_results ADD COLUMN prompt_cache_unknown INTEGER NOT NULL DEFAULT 0",
+            // every measured successful request of an older result has an unknown cache state
+            """
+            UPDATE model_results SET prompt_cache_unknown = (
+                SELECT count(*) FROM request_results q
+                WHERE q.model_result_id = model_results.id AND q.warmup = 0 AND q.error = '')""",
+            // the same in the summary's JSON, so old rows read back with what the columns say
+            """
+            UPDATE model_results SET summary_json = json_set(summary_json,
+                '$.tokens.promptCached', 0,
+                '$.tokens.promptCacheUnknown', prompt_cache_unknown)""");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

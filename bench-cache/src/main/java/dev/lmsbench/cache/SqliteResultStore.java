@@ -174,7 +174,9 @@ public final class SqliteResultStore implements ResultStore {
             Connection c = openConnection();
             long id = Transactions.inTransaction(c, tx -> {
                 upsertRun(tx, run);
-                long modelResultId = insertModelResult(tx, run.runId(), summary);
+                boolean anyCacheKnown = requests.stream()
+                        .anyMatch(r -> !r.warmup() && r.success() && r.usage().promptCacheKnown());
+                long modelResultId = insertModelResult(tx, run.runId(), summary, anyCacheKnown);
                 insertRequests(tx, modelResultId, requests);
                 insertHardwareSamples(tx, modelResultId, summary.hardwareSamples());
                 return modelResultId;
@@ -217,7 +219,8 @@ public final class SqliteResultStore implements ResultStore {
                 SELECT m.id, m.summary_json, r.run_id, r.started_at, r.endpoint, r.tool_version, r.prompt,
                        r.max_tokens, r.context_length, r.runs, r.warmup_runs, r.parallel, r.temperature,
                        r.request_timeout_s, r.non_streaming, r.sampling_json, r.load_json, r.server_base_url,
-                       r.server_kind, r.server_version, r.server_runtime, r.profiling, r.measurement_version
+                       r.server_kind, r.server_version, r.server_runtime, r.profiling, r.measurement_version,
+                       r.prompt_cache
                 FROM model_results m JOIN runs r ON r.run_id = m.run_id
                 """ + (status == null ? "" : "WHERE m.status = ?\n") + "ORDER BY m.id";
         lock.lock();
@@ -258,7 +261,7 @@ public final class SqliteResultStore implements ResultStore {
                 SELECT model, ctx, par, idx, warmup, run_mode, started_at, prompt_tokens, completion_tokens,
                        reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                        first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                       token_nanos, error_type, http_status
+                       token_nanos, error_type, http_status, prompt_tokens_cached
                 FROM request_results WHERE model_result_id = ? ORDER BY id""";
         lock.lock();
         try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
@@ -371,8 +374,8 @@ public final class SqliteResultStore implements ResultStore {
                 INSERT INTO runs (run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length,
                                   runs, warmup_runs, parallel, temperature, request_timeout_s, non_streaming,
                                   sampling_json, load_json, server_base_url, server_kind, server_version,
-                                  server_runtime, profiling, measurement_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  server_runtime, profiling, measurement_version, prompt_cache)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id) DO UPDATE SET
                   started_at = excluded.started_at, endpoint = excluded.endpoint,
                   tool_version = excluded.tool_version, prompt = excluded.prompt,
@@ -383,7 +386,7 @@ public final class SqliteResultStore implements ResultStore {
                   load_json = excluded.load_json, server_base_url = excluded.server_base_url,
                   server_kind = excluded.server_kind, server_version = excluded.server_version,
                   server_runtime = excluded.server_runtime, profiling = excluded.profiling,
-                  measurement_version = excluded.measurement_version""";
+                  measurement_version = excluded.measurement_version, prompt_cache = excluded.prompt_cache""";
         BenchmarkSettings s = run.settings();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -413,20 +416,22 @@ public final class SqliteResultStore implements ResultStore {
             ps.setString(++i, Json.safe(server.runtime()));
             ps.setInt(++i, run.profiling() ? 1 : 0);
             ps.setInt(++i, run.measurementVersion());
+            ps.setString(++i, s.promptCache().label());
             ps.executeUpdate();
         }
     }
 
-    private static long insertModelResult(Connection c, String runId, ModelSummary s) throws SQLException {
+    private static long insertModelResult(Connection c, String runId, ModelSummary s, boolean anyCacheKnown)
+            throws SQLException {
         String sql = """
                 INSERT INTO model_results (run_id, created_at, model, type, publisher, architecture, quantization,
                     size_bytes, max_context_length, ctx, par, status, error, request_count, success_count,
                     error_count, ttft_s_p50, ttft_s_p90, decode_toks_per_s_p50, prefill_toks_per_s_p50,
                     completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
                     summary_json, vram_peak_gb, power_mean_w, temp_peak_c, error_type, errors_by_type,
-                    system_output_toks_per_s, system_requests_per_s)
+                    system_output_toks_per_s, system_requests_per_s, prompt_tokens_cached, prompt_cache_unknown)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?)""";
+                        ?, ?, ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
         String errorsByType;
@@ -473,6 +478,9 @@ public final class SqliteResultStore implements ResultStore {
             ps.setString(++i, errorsByType);
             setReal(ps, ++i, s.systemOutputTokensPerSecond());
             setReal(ps, ++i, s.systemRequestsPerSecond());
+            // NULL when no measured request said how many prompt tokens were cached
+            setCount(ps, ++i, anyCacheKnown ? s.tokens().promptCached() : -1);
+            ps.setInt(++i, s.tokens().promptCacheUnknown());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -493,8 +501,8 @@ public final class SqliteResultStore implements ResultStore {
                     wall_s, ttft_s, first_content_s, decode_toks_per_s, prompt_tokens, completion_tokens,
                     reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                     first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                    token_nanos, error_type, http_status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                    token_nanos, error_type, http_status, prompt_tokens_cached)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (RequestResult r : requests) {
                 RequestTimings t = r.timings();
@@ -532,6 +540,7 @@ public final class SqliteResultStore implements ResultStore {
                 }
                 ps.setString(++i, r.errorType().label());
                 ps.setInt(++i, r.httpStatus());
+                setCount(ps, ++i, u.promptCachedTokens());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -629,6 +638,8 @@ public final class SqliteResultStore implements ResultStore {
                 rs.getDouble("temperature"),
                 Duration.ofNanos(Math.round(rs.getDouble("request_timeout_s") * NANOS_PER_SECOND)),
                 rs.getInt("non_streaming") != 0);
+        settings = settings.withPromptCache(
+                dev.lmsbench.core.model.PromptCache.fromLabel(rs.getString("prompt_cache")));
         try {
             String sampling = rs.getString("sampling_json");
             String load = rs.getString("load_json");
@@ -669,8 +680,11 @@ public final class SqliteResultStore implements ResultStore {
                 getOffset(rs, "last_token_nanos"),
                 getOffset(rs, "end_nanos"),
                 Json.readLongs(rs.getString("token_nanos")));
-        TokenUsage usage = new TokenUsage(rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
-                rs.getInt("reasoning_tokens"), rs.getInt("tokens_estimated") != 0);
+        long cached = getCount(rs, "prompt_tokens_cached");
+        int prompt = rs.getInt("prompt_tokens");
+        TokenUsage usage = new TokenUsage(prompt, rs.getInt("completion_tokens"),
+                rs.getInt("reasoning_tokens"), rs.getInt("tokens_estimated") != 0,
+                cached < 0 || cached > prompt ? TokenUsage.UNKNOWN : (int) cached);
         return new RequestResult(
                 rs.getString("model"),
                 rs.getInt("ctx"),

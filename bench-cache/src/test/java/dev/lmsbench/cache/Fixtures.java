@@ -79,6 +79,8 @@ final class Fixtures {
         TokenUsage usage = rnd.nextBoolean()
                 ? TokenUsage.reported(30 + rnd.nextInt(10), chunks, reasoning)
                 : TokenUsage.estimated(30 + rnd.nextInt(10), chunks, reasoning);
+        // every other request says how many prompt tokens its server cached (not drawn: the other values stay)
+        usage = usage.withPromptCachedTokens(index % 2 == 0 ? 4 : TokenUsage.UNKNOWN);
         return new RequestResult(model.id(), SETTINGS.contextLength(), SETTINGS.parallel(), index, warmup,
                 RunMode.STREAM, at, timings, usage, "stop", "");
     }
@@ -89,7 +91,9 @@ final class Fixtures {
         RequestTimings timings = new RequestTimings(sent, end - 3 * MS, end - 2 * MS, RequestTimings.ABSENT,
                 RequestTimings.ABSENT, RequestTimings.ABSENT, end, null);
         return new RequestResult(model.id(), SETTINGS.contextLength(), SETTINGS.parallel(), index, false,
-                RunMode.NONSTREAM, at, timings, TokenUsage.reported(33, 20 + rnd.nextInt(50), 0), "length", "");
+                RunMode.NONSTREAM, at, timings,
+                TokenUsage.reported(33, 20 + rnd.nextInt(50), 0, index % 2 == 1 ? 33 : TokenUsage.UNKNOWN), "length",
+                "");
     }
 
     static RequestResult failed(Random rnd, ModelInfo model, int index, Instant at) {

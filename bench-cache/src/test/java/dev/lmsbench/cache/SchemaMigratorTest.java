@@ -126,8 +126,8 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theCurrentSchemaIsVersionThree() {
-        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(3);
+    void theCurrentSchemaIsVersionFour() {
+        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(4);
     }
 
     @Test

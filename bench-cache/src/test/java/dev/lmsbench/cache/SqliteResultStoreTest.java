@@ -123,6 +123,36 @@ class SqliteResultStoreTest {
     }
 
     @Test
+    void roundTripsThePromptCacheModeAndTheCachedPromptTokensOfRequestsAndModels() throws Exception {
+        RunInfo run = new RunInfo("r1", Fixtures.T0, "http://127.0.0.1:1234",
+                Fixtures.SETTINGS.withPromptCache(dev.lmsbench.core.model.PromptCache.REUSE), "0.1.0-test");
+        List<RequestResult> qwen = Fixtures.requests(QWEN, 2, false);
+        ModelSummary summary = Fixtures.summary(QWEN, qwen, 3.25);
+        assertThat(summary.tokens().promptCached()).isPositive();
+        assertThat(summary.tokens().promptCacheUnknown()).isPositive();
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(run, summary, qwen);
+            store.save(Fixtures.run("r2"), Fixtures.failedSummary(PLAIN), List.of());
+            List<StoredResult> stored = store.list();
+            assertThat(stored.getFirst().run().settings()).isEqualTo(run.settings());
+            assertThat(stored.get(1).run().settings().promptCache())
+                    .isEqualTo(dev.lmsbench.core.model.PromptCache.OFF);
+            assertThat(stored.getFirst().summary().tokens()).isEqualTo(summary.tokens());
+            assertThat(store.listRequests(stored.getFirst().id())).extracting(r -> r.usage().promptCachedTokens())
+                    .containsExactlyElementsOf(qwen.stream().map(r -> r.usage().promptCachedTokens()).toList())
+                    .contains(-1, 4, 33);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT prompt_cache FROM runs ORDER BY run_id")).containsExactly("reuse", "off");
+            assertThat(raw.column("SELECT coalesce(prompt_tokens_cached, 'null') || ' ' || prompt_cache_unknown"
+                    + " FROM model_results ORDER BY id")).containsExactly(summary.tokens().promptCached() + " "
+                    + summary.tokens().promptCacheUnknown(), "null 0");
+            assertThat(raw.column("SELECT count(*) FROM request_results WHERE prompt_tokens_cached IS NULL"))
+                    .containsExactly(Long.toString(qwen.stream().filter(r -> !r.usage().promptCacheKnown()).count()));
+        }
+    }
+
+    @Test
     void roundTripsRequestsIncludingTimingOffsets() throws Exception {
         RunInfo run = Fixtures.run("r1");
         List<RequestResult> qwen = Fixtures.requests(QWEN, 2, true);
@@ -238,10 +268,10 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(3);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(4);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("3");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("4");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
                     .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
@@ -254,7 +284,7 @@ class SqliteResultStoreTest {
         Files.createDirectories(db().getParent());
         Files.createFile(db());
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(3);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion());
             store.save(Fixtures.run("r1"), Fixtures.failedSummary(QWEN), List.of());
             assertThat(store.list()).hasSize(1);
         }
@@ -303,7 +333,7 @@ class SqliteResultStoreTest {
             store.save(Fixtures.run("r1"), Fixtures.failedSummary(QWEN), List.of());
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(3);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion());
             assertThat(store.list()).hasSize(1);
             assertThat(store.listHardwareSamples(store.list().getFirst().id())).isEmpty();
         }
@@ -316,7 +346,7 @@ class SqliteResultStoreTest {
             raw.execute("CREATE TABLE notes (text TEXT)", "INSERT INTO notes VALUES ('kept')");
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(3);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion());
             assertThat(store.list()).isEmpty();
         }
         try (Sqlite raw = Sqlite.open(db())) {
@@ -344,7 +374,7 @@ class SqliteResultStoreTest {
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("results database " + db() + " has schema version 7, newer than this lmsbench"
-                        + " supports (3); upgrade lmsbench");
+                        + " supports (4); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
@@ -482,7 +512,7 @@ class SqliteResultStoreTest {
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("SELECT server_base_url || '|' || server_kind || '|' || server_version || '|'"
                     + " || server_runtime || '|' || profiling || '|' || measurement_version FROM runs"))
-                    .isEqualTo("http://127.0.0.1:1234|lmstudio|0.3.31|llama.cpp-cuda-1.52|1|2");
+                    .isEqualTo("http://127.0.0.1:1234|lmstudio|0.3.31|llama.cpp-cuda-1.52|1|" + RunInfo.MEASUREMENT_VERSION);
         }
     }
 
@@ -593,7 +623,7 @@ class SqliteResultStoreTest {
                     oldRequest(1, 0, ""), oldRequest(1, 1, "HTTP 500: boom"));
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(3);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion());
             List<StoredResult> stored = store.list();
             assertThat(stored).hasSize(2);
             RunInfo run = stored.getFirst().run();
@@ -612,6 +642,13 @@ class SqliteResultStoreTest {
                     .containsExactly(ErrorType.NONE, ErrorType.UNKNOWN);
             assertThat(store.listRequests(stored.getFirst().id())).extracting(RequestResult::httpStatus)
                     .containsExactly(-1, -1);
+            // version 4: older runs sent the identical prompt every time, and no server said what it cached
+            assertThat(run.settings().promptCache()).isEqualTo(dev.lmsbench.core.model.PromptCache.REUSE);
+            assertThat(store.listRequests(stored.getFirst().id()))
+                    .allMatch(r -> !r.usage().promptCacheKnown());
+            assertThat(read.tokens().promptCacheUnknown()).as("the one successful measured request").isEqualTo(1);
+            assertThat(read.tokens().promptCached()).isZero();
+            assertThat(read.tokens().promptCacheKnown()).isFalse();
         }
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.column("SELECT error_type || ' ' || errors_by_type FROM model_results ORDER BY id"))
