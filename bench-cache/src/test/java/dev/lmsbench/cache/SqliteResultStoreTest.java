@@ -512,7 +512,8 @@ class SqliteResultStoreTest {
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("SELECT server_base_url || '|' || server_kind || '|' || server_version || '|'"
                     + " || server_runtime || '|' || profiling || '|' || measurement_version FROM runs"))
-                    .isEqualTo("http://127.0.0.1:1234|lmstudio|0.3.31|llama.cpp-cuda-1.52|1|" + RunInfo.MEASUREMENT_VERSION);
+                    .isEqualTo("http://127.0.0.1:1234|lmstudio|0.3.31|llama.cpp-cuda-1.52|1|"
+                            + RunInfo.MEASUREMENT_VERSION);
         }
     }
 
