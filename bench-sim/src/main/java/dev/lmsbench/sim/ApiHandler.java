@@ -45,6 +45,7 @@ final class ApiHandler implements HttpHandler {
     private final ModelStates states;
     private final Downloads downloads;
     private final ResponseStore responses = new ResponseStore();
+    private final PrefixCache prefixCache = new PrefixCache();
 
     ApiHandler(SimConfig config, ScheduledExecutorService scheduler, SendLog log, long createdEpochSecond,
             ModelStates states) {
@@ -194,7 +195,8 @@ final class ApiHandler implements HttpHandler {
         ChatRequest request = ChatRequest.parse(body);
         ModelStates.Target target = states.resolve(request.model()).orElseThrow(() -> modelNotFound(request.model()));
         SimModel model = target.model();
-        int promptTokens = PromptTokenizer.countMessages(request.messages());
+        List<String> promptTokenList = PromptTokenizer.tokens(request.messages());
+        int promptTokens = promptTokenList.size();
         if (model.maxContextLength() > 0 && promptTokens > model.maxContextLength()) {
             throw new ApiError(400, "This model's maximum context length is " + model.maxContextLength()
                     + " tokens, but the messages have " + promptTokens + " tokens.", "invalid_request_error",
@@ -212,17 +214,18 @@ final class ApiHandler implements HttpHandler {
             throw new ApiError(400, e.getMessage(), "invalid_request_error", "model", loadErrorCode(e));
         }
         long number = sequence.getAndIncrement();
-        ResponsePlan plan = ResponsePlan.create(model, promptTokens, request.maxTokens(), config.seed(), number,
-                ready.waitNanos());
+        int cached = prefixCache.lookup(model.id(), promptTokenList, request.cachePrompt());
+        ResponsePlan plan = ResponsePlan.create(model, promptTokens, cached, request.maxTokens(), config.seed(),
+                number, ready.waitNanos());
         Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos());
         String id = "chatcmpl-" + Long.toHexString(ResponsePlan.mix(config.seed(), number, 3));
         long created = Instant.now().getEpochSecond();
         // a request naming an instance gets that instance's id back, as LM Studio does ("model:2")
         String modelField = target.instanceId() != null ? target.instanceId() : model.id();
         ObjectNode extras = v0 ? NativeJson.v0Extras(model, plan, ready.instance().config().contextLength()) : null;
-        LOG.debug("chat {} for {}: v0={}, stream={}, prompt={} tokens, completion={} tokens, load wait={} ms",
-                number, model.id(), v0, request.stream(), promptTokens, plan.completionTokens(),
-                ready.waitNanos() / 1_000_000);
+        LOG.debug("chat {} for {}: v0={}, stream={}, prompt={} tokens ({} cached), completion={} tokens,"
+                + " load wait={} ms", number, model.id(), v0, request.stream(), promptTokens, cached,
+                plan.completionTokens(), ready.waitNanos() / 1_000_000);
         if (request.stream()) {
             boolean usage = request.includeUsage() && model.sendsUsage();
             OpenAiJson json = new OpenAiJson(id, created, modelField, usage, extras);

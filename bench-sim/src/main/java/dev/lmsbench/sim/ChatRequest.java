@@ -13,8 +13,11 @@ import java.io.IOException;
  * @param maxTokens    {@code max_completion_tokens}, else {@code max_tokens}, or {@code -1} for no limit
  * @param stream       {@code stream}
  * @param includeUsage {@code stream_options.include_usage}
+ * @param cachePrompt  llama.cpp's {@code cache_prompt}: reuse the prompt cache; {@code true} when absent, as in
+ *                     llama.cpp (https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md)
  */
-record ChatRequest(String model, JsonNode messages, int maxTokens, boolean stream, boolean includeUsage) {
+record ChatRequest(String model, JsonNode messages, int maxTokens, boolean stream, boolean includeUsage,
+        boolean cachePrompt) {
 
     static ChatRequest parse(byte[] body) throws ApiError {
         JsonNode root;
@@ -59,7 +62,12 @@ record ChatRequest(String model, JsonNode messages, int maxTokens, boolean strea
         if (temperature != null && !temperature.isNull() && !temperature.isNumber()) {
             throw ApiError.invalid("'temperature' must be a number", "temperature");
         }
-        return new ChatRequest(model.textValue(), messages, maxTokens, stream, includeUsage);
+        JsonNode cachePrompt = root.get("cache_prompt");
+        if (cachePrompt != null && !cachePrompt.isNull() && !cachePrompt.isBoolean()) {
+            throw ApiError.invalid("'cache_prompt' must be a boolean", "cache_prompt");
+        }
+        return new ChatRequest(model.textValue(), messages, maxTokens, stream, includeUsage,
+                cachePrompt == null || cachePrompt.isNull() || cachePrompt.booleanValue());
     }
 
     /** A positive limit, or {@code -1} when absent, null or -1 (LM Studio's "no limit"). */

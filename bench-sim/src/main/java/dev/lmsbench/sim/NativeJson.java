@@ -122,7 +122,7 @@ final class NativeJson {
 
     /** The scheduled time to first token in seconds, without any model load. */
     static double ttftSeconds(SimModel model, ResponsePlan plan) {
-        return model.ttftMs(plan.promptTokens()) / 1000.0;
+        return model.ttftMs(plan.promptTokens() - plan.cachedTokens()) / 1000.0;
     }
 
     // ---------------------------------------------------------------- v1 models

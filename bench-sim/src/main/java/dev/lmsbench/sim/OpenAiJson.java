@@ -196,6 +196,8 @@ final class OpenAiJson {
         usage.put("prompt_tokens", plan.promptTokens());
         usage.put("completion_tokens", plan.completionTokens());
         usage.put("total_tokens", plan.promptTokens() + plan.completionTokens());
+        // as OpenAI and llama.cpp report it: the prompt tokens the sim's prefix cache held
+        usage.putObject("prompt_tokens_details").put("cached_tokens", plan.cachedTokens());
         usage.putObject("completion_tokens_details").put("reasoning_tokens", plan.reasoningTokens());
         return usage;
     }

@@ -8,19 +8,24 @@ import java.util.SplittableRandom;
  * Everything decided about one response before its first byte: the token texts and when each is due.
  *
  * @param promptTokens    prompt tokens by {@link PromptTokenizer}
+ * @param cachedTokens    the part of {@code promptTokens} the {@link PrefixCache} held: not processed, so not part of
+ *                        the time to first token
  * @param reasoningTokens how many leading pieces are reasoning
  * @param pieces          one string per completion token, reasoning first
  * @param offsetsNanos    due time of each piece, in nanoseconds after the request was read; non-decreasing
  * @param finishReason    {@code stop} or {@code length}
  */
-record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, long[] offsetsNanos,
-        String finishReason) {
+record ResponsePlan(int promptTokens, int cachedTokens, int reasoningTokens, List<String> pieces,
+        long[] offsetsNanos, String finishReason) {
 
     static final String STOP = "stop";
     static final String LENGTH = "length";
 
     ResponsePlan {
         pieces = List.copyOf(pieces);
+        if (cachedTokens < 0 || cachedTokens > promptTokens) {
+            throw new IllegalArgumentException("cached tokens must be 0.." + promptTokens + ", got " + cachedTokens);
+        }
         if (pieces.isEmpty() || offsetsNanos.length != pieces.size()) {
             throw new IllegalArgumentException("one offset per piece, at least one piece");
         }
@@ -44,6 +49,17 @@ record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, 
      */
     static ResponsePlan create(SimModel model, int promptTokens, int maxTokens, long seed, long sequence,
             long waitNanos) {
+        return create(model, promptTokens, 0, maxTokens, seed, sequence, waitNanos);
+    }
+
+    /**
+     * Plans a response whose prompt was partly cached: the time to first token counts the processed prompt tokens
+     * ({@code promptTokens - cachedTokens}) only.
+     *
+     * @param cachedTokens prompt tokens from the cache, {@code 0 .. promptTokens}
+     */
+    static ResponsePlan create(SimModel model, int promptTokens, int cachedTokens, int maxTokens, long seed,
+            long sequence, long waitNanos) {
         int natural = model.responseTokens();
         int completion = maxTokens < 0 ? natural : Math.min(maxTokens, natural);
         String finishReason = completion < natural ? LENGTH : STOP;
@@ -54,11 +70,12 @@ record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, 
         pieces.addAll(text.reasoning(reasoning));
         pieces.addAll(text.answer(completion - reasoning));
 
-        long[] offsets = schedule(model, promptTokens, completion, new SplittableRandom(mix(seed, sequence, 2)));
+        long[] offsets = schedule(model, promptTokens - cachedTokens, completion,
+                new SplittableRandom(mix(seed, sequence, 2)));
         for (int i = 0; i < offsets.length; i++) {
             offsets[i] += waitNanos;
         }
-        return new ResponsePlan(promptTokens, reasoning, pieces, offsets, finishReason);
+        return new ResponsePlan(promptTokens, cachedTokens, reasoning, pieces, offsets, finishReason);
     }
 
     /**
@@ -66,8 +83,8 @@ record ResponsePlan(int promptTokens, int reasoningTokens, List<String> pieces, 
      * rounding never accumulates; jitter moves a token around that absolute point, never the ones after it. The first
      * token is not jittered so the configured TTFT is exact, and a token is never due before its predecessor.
      */
-    static long[] schedule(SimModel model, int promptTokens, int count, SplittableRandom random) {
-        double ttftNanos = model.ttftMs(promptTokens) * 1e6;
+    static long[] schedule(SimModel model, int processedPromptTokens, int count, SplittableRandom random) {
+        double ttftNanos = model.ttftMs(processedPromptTokens) * 1e6;
         double intervalNanos = 1e9 / model.tokensPerSecond();
         double maxJitterNanos = model.jitterFraction() * intervalNanos;
         long[] offsets = new long[count];

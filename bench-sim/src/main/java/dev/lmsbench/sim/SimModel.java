@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * One simulated model: what the server lists, how fast and how long it answers, and how it loads.
  *
- * <p>Timing of a request with {@code p} prompt tokens: token {@code i} (0-based, reasoning and content together) is
+ * <p>Timing of a request with {@code p} processed prompt tokens (its prompt tokens minus those the prefix cache held,
+ * see {@link PrefixCache}): token {@code i} (0-based, reasoning and content together) is
  * written at {@code received + load + ttft(p) + i / tokensPerSecond}, where
  * {@code ttft(p) = ttftMs + p / promptTokensPerSecond * 1000} (no prompt term when {@code promptTokensPerSecond <= 0})
  * and {@code load} is {@code loadMs} when the request had to load the model just in time, else 0.
@@ -161,8 +162,8 @@ public record SimModel(
     }
 
     /**
-     * The configured time to first token for a prompt of {@code promptTokens} tokens (as the sim counts them), once
-     * the model is loaded.
+     * The configured time to first token for a prompt of which {@code promptTokens} tokens (as the sim counts them) are
+     * processed, the cached ones not counted, once the model is loaded.
      *
      * @return milliseconds from reading the request to writing the first token
      */

@@ -35,4 +35,18 @@ class PromptTokenizerTest {
         assertThat(PromptTokenizer.countMessages(messages))
                 .isEqualTo(PromptTokenizer.TOKENS_PER_REQUEST + 2 * PromptTokenizer.TOKENS_PER_MESSAGE + 2);
     }
+
+    @Test
+    void laysOutTheTokensOfTheTemplateWithAsManyTokensAsItCountsAndTheFixedHeadFirst() {
+        var messages = TestClient.parse("""
+                [{"role": "system", "content": "Be brief."}, {"role": "user", "content": [{"type": "text",
+                  "text": "Hello, <start> world!"}]}, {"role": "assistant", "content": null}]
+                """);
+        var tokens = PromptTokenizer.tokens(messages);
+        assertThat(tokens).hasSize(PromptTokenizer.countMessages(messages));
+        assertThat(tokens.subList(0, PromptTokenizer.TEMPLATE_HEAD))
+                .containsExactly("<bos>", "<start>", "<role:system>", "<sep>");
+        assertThat(tokens.subList(4, 8)).containsExactly("Be", "brief", ".", "<end>");
+        assertThat(tokens).as("text never forms a marker token").containsSubsequence("<", "start", ">");
+    }
 }
