@@ -47,6 +47,12 @@ final class RunOptions {
         @Option(names = "--stream-only", order = 7,
                 description = "Skip the non-streaming request of each measured run.")
         boolean streamOnly;
+
+        @Option(names = "--prompt-cache", paramLabel = "MODE", order = 8, description = {
+                "off (default): start every request with a unique line so the server's prompt cache cannot answer "
+                        + "it (llama.cpp also gets cache_prompt false); reuse: send the identical prompt every "
+                        + "time, to measure cached TTFT (config prompt_cache)."})
+        String promptCache;
     }
 
     static final class PresetOptions {

@@ -52,15 +52,18 @@ final class RunReports {
         TextTable t = new TextTable("Model", "Quant", "Status", "OK/Req", "TTFT s (mean ± sd)", "TTFT p90 s",
                 "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s", "System tok/s", "Req/s", "Load s");
         boolean anyEstimated = false;
+        boolean anyCacheUnknown = false;
         List<String> errors = new ArrayList<>();
         for (ModelSummary s : models) {
             anyEstimated |= s.tokens().estimated();
             String star = s.tokens().estimated() ? "*" : "";
+            boolean cacheUnknown = s.tokens().promptCacheUnknown() > 0 && s.prefillTokensPerSecond().count() > 0;
+            anyCacheUnknown |= cacheUnknown;
             t.row(s.model().id(), s.model().quantization().isEmpty() ? "-" : s.model().quantization(),
                     s.status().label(), s.successCount() + "/" + s.requestCount() + " ok",
                     Durations.meanStdev(s.ttft(), 3), Durations.num(s.ttft().p90(), 3),
                     Durations.meanStdev(s.decodeTokensPerSecond(), 1) + star,
-                    Durations.num(s.prefillTokensPerSecond().p50(), 1) + star,
+                    Durations.num(s.prefillTokensPerSecond().p50(), 1) + star + (cacheUnknown ? "?" : ""),
                     Durations.num(s.completionTokensPerSecondTotal(), 1) + star,
                     Durations.num(s.systemOutputTokensPerSecond(), 1) + star,
                     Durations.num(s.systemRequestsPerSecond(), 2),
@@ -76,6 +79,10 @@ final class RunReports {
         t.print(out);
         if (anyEstimated) {
             out.println("* token counts estimated: the server sent no usage (see docs/metrics.md)");
+        }
+        if (anyCacheUnknown) {
+            out.println("? prompt cache state unknown: the server did not say how many prompt tokens it cached, so"
+                    + " prefill counts them all (see docs/metrics.md)");
         }
         if (!errors.isEmpty()) {
             out.println("Failed calls by error type (docs/errors.md):");

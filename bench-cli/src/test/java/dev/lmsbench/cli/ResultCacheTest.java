@@ -30,12 +30,15 @@ class ResultCacheTest {
     private static final ServerInfo SERVER = new ServerInfo("http://127.0.0.1:1234", "lmstudio", "", "llama.cpp 1.2");
     private static final BenchmarkSettings SETTINGS = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(0);
 
+    /** The current measurement version. */
+    private static final int V = RunInfo.MEASUREMENT_VERSION;
+
     private static RunInfo run(ServerInfo server, BenchmarkSettings settings, boolean profiling, int version) {
         return new RunInfo("r", T0, server.baseUrl(), settings, "test", server, profiling, version);
     }
 
     private static RunInfo now() {
-        return run(SERVER, SETTINGS, false, RunInfo.MEASUREMENT_VERSION);
+        return run(SERVER, SETTINGS, false, V);
     }
 
     private static RequestResult request(int index, boolean ok) {
@@ -78,12 +81,12 @@ class ResultCacheTest {
     @Test
     void anotherServerUrlKindVersionOrRuntimeIsAnotherServer() {
         assertThat(mismatch(stored(MODEL, run(new ServerInfo("http://127.0.0.1:8080", "lmstudio", "", "llama.cpp 1.2"),
-                SETTINGS, false, 2), RunStatus.COMPLETED, 0))).contains("another server (http://127.0.0.1:8080");
-        assertThat(mismatch(stored(MODEL, run(SERVER.withKind("llama.cpp"), SETTINGS, false, 2),
+                SETTINGS, false, V), RunStatus.COMPLETED, 0))).contains("another server (http://127.0.0.1:8080");
+        assertThat(mismatch(stored(MODEL, run(SERVER.withKind("llama.cpp"), SETTINGS, false, V),
                 RunStatus.COMPLETED, 0))).contains("server kind (llama.cpp, now lmstudio)");
-        assertThat(mismatch(stored(MODEL, run(SERVER.withVersion("0.3.1"), SETTINGS, false, 2),
+        assertThat(mismatch(stored(MODEL, run(SERVER.withVersion("0.3.1"), SETTINGS, false, V),
                 RunStatus.COMPLETED, 0))).contains("server version (0.3.1, now unknown)");
-        assertThat(mismatch(stored(MODEL, run(SERVER.withRuntime("llama.cpp 1.1"), SETTINGS, false, 2),
+        assertThat(mismatch(stored(MODEL, run(SERVER.withRuntime("llama.cpp 1.1"), SETTINGS, false, V),
                 RunStatus.COMPLETED, 0))).contains("server runtime (llama.cpp 1.1, now llama.cpp 1.2)");
     }
 
@@ -97,20 +100,28 @@ class ResultCacheTest {
 
     @Test
     void otherSettingsAreNamedButTheRequestTimeoutDoesNotCount() {
-        assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS.withRuns(5), false, 2), RunStatus.COMPLETED, 0)))
+        assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS.withRuns(5), false, V), RunStatus.COMPLETED, 0)))
                 .contains("other settings (runs 5, now 2)");
-        assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS.withRequestTimeout(Duration.ofSeconds(9)), false, 2),
+        assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS.withRequestTimeout(Duration.ofSeconds(9)), false, V),
                 RunStatus.COMPLETED, 0))).isNull();
     }
 
     @Test
+    void aResultMeasuredWithThePromptCacheReusedIsNotReusedForARunThatDefeatsIt() {
+        BenchmarkSettings reuse = SETTINGS.withPromptCache(dev.lmsbench.core.model.PromptCache.REUSE);
+        assertThat(SETTINGS.promptCache()).isEqualTo(dev.lmsbench.core.model.PromptCache.OFF);
+        assertThat(mismatch(stored(MODEL, run(SERVER, reuse, false, V),
+                RunStatus.COMPLETED, 0))).contains("other settings (promptCache reuse, now off)");
+    }
+
+    @Test
     void profilingOnOrOffAndAnOlderMeasurementVersionMeasureAgain() {
-        assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS, true, 2), RunStatus.COMPLETED, 0)))
+        assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS, true, V), RunStatus.COMPLETED, 0)))
                 .isEqualTo("was measured with profiling on");
         assertThat(ResultCache.mismatch(stored(MODEL, now(), RunStatus.COMPLETED, 0), MODEL, now().withProfiling(true)))
                 .contains("without profiling");
         assertThat(mismatch(stored(MODEL, run(SERVER, SETTINGS, false, 1), RunStatus.COMPLETED, 0)))
-                .contains("older version of lmsbench's measurement (v1, now v2)");
+                .contains("older version of lmsbench's measurement (v1, now v" + RunInfo.MEASUREMENT_VERSION + ")");
     }
 
     @Test
