@@ -10,7 +10,7 @@ set -euo pipefail
 
 NLC_VERSION="${NODE_LLAMA_CPP_VERSION:-3.22.1}"
 JOBS="${LLAMA_BUILD_JOBS:-2}"
-CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/lmsbench"
+CACHE_ROOT="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/lmsbench"
 
 log() { echo "llama-server.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -31,11 +31,13 @@ done
 shopt -u nullglob
 
 mkdir -p "$CACHE_ROOT"
+# a build killed before its clean-up (SIGKILL, a machine stop) leaves its work folder: drop those older than a day
+find "$CACHE_ROOT" -maxdepth 1 -name 'build.*' -type d -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 WORK="$(mktemp -d "$CACHE_ROOT/build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 log "fetching node-llama-cpp@$NLC_VERSION from the npm registry"
-(cd "$WORK" && npm pack --silent "node-llama-cpp@$NLC_VERSION" >/dev/null) || die "npm pack node-llama-cpp@$NLC_VERSION failed"
+(cd "$WORK" && npm pack --loglevel=error "node-llama-cpp@$NLC_VERSION" >/dev/null) || die "npm pack node-llama-cpp@$NLC_VERSION failed"
 tar -xzf "$WORK/node-llama-cpp-$NLC_VERSION.tgz" -C "$WORK" package/llama/gitRelease.bundle package/llama/llama.cpp.info.json \
   || die "node-llama-cpp@$NLC_VERSION has no package/llama/gitRelease.bundle"
 
