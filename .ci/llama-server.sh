@@ -62,7 +62,7 @@ cmake -S "$WORK/src" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release \
   -DLLAMA_BUILD_NUMBER=0 -DLLAMA_BUILD_COMMIT="${COMMIT:0:12}" \
   >"$WORK/configure.log" 2>&1 || { tail -40 "$WORK/configure.log" >&2; die "cmake configure failed"; }
 
-log "building llama-server with -j$JOBS (about 5 minutes on 2 cores)"
+log "building llama-server with -j$JOBS (8 to 13 minutes on 2 cores)"
 start=$SECONDS
 cmake --build "$WORK/build" --target llama-server -j"$JOBS" >"$WORK/build.log" 2>&1 \
   || { tail -60 "$WORK/build.log" >&2; die "building llama-server failed"; }

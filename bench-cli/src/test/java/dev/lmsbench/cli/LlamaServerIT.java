@@ -152,9 +152,9 @@ class LlamaServerIT {
                 streamed.stream().map(logged::get).toList(), engineSame, ours / engineSame, engine, engineOwn,
                 ours / engineOwn, logged);
         // Loose for now; the strict check comes with the server-reported timings in our own results. Measured: the
-        // same calls agree within about 1%. The test's own requests are read by a lighter client, which takes less
-        // CPU from the engine on 2 cores, so the engine runs them faster (up to 2.9x so far, under load from other
-        // work): that comparison only checks the order of magnitude.
+        // same calls agree within 6%. The test's own requests are read by a lighter client, which takes less CPU
+        // from the engine on 2 cores, so the engine runs them faster (up to 2.3x so far, 2.9x with 2 server
+        // threads): that comparison only checks the order of magnitude (docs/performance.md).
         assertThat(ours / engineSame).as("lmsbench decode tok/s %.1f vs llama-server's %.1f for the same calls", ours,
                 engineSame).isBetween(0.5, 2.0);
         assertThat(ours / engineOwn).as("lmsbench decode tok/s %.1f vs llama-server's %.1f for the test's requests",
