@@ -7,13 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -45,6 +38,12 @@ class LlamaServerIT {
     static final String PROPERTY = "lmsbench.llama.server";
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final int MAX_TOKENS = 32;
+    /**
+     * A prompt of about 240 tokens of the model's own words: long enough that prompt processing, not the first decode
+     * step or the network, makes up most of TTFT, so our prefill rate can be held against the engine's.
+     */
+    private static final String PROMPT = String.join(" ", java.util.Collections.nCopies(16,
+            "explain why the sky is blue because the sun light can scatter in the air"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -96,7 +95,7 @@ class LlamaServerIT {
 
         Path out = dir.resolve("out");
         MainTest.Outcome o = MainTest.run("run", "--base-url", baseUrl, "--model", modelId, "--runs", "3",
-                "--warmup", "1", "--max-tokens", String.valueOf(MAX_TOKENS), "--no-use-rest-api",
+                "--warmup", "1", "--max-tokens", String.valueOf(MAX_TOKENS), "--no-use-rest-api", "--prompt", PROMPT,
                 "--output-dir", out.toString(), "--db", dir.resolve("cache.db").toString());
         assertThat(o.code()).as("lmsbench run: %s%nllama-server log:%n%s", o.err(), serverLogTail()).isZero();
 
@@ -130,114 +129,73 @@ class LlamaServerIT {
         double ours = model.path("distributions").path("decode_toks_per_s").path("p50").asDouble();
         assertThat(ours).isPositive();
 
-        // 1. The engine's own rate for the very calls lmsbench timed. llama-server logs "eval time = ... tokens per
-        // second" for each call; with one slot they run one after another, in the order of results.json's requests.
-        // (Until our results carry the server-reported timings themselves, the log of the pinned build is the source.)
-        List<Double> logged = engineLoggedRates();
-        assertThat(logged).as("one 'eval time' line per call in the llama-server log (has its format changed?):%n%s",
-                serverLogTail()).hasSize(calls.size());
-        double engineSame = median(streamed.stream().map(logged::get).toList());
-
-        // 2. timings.predicted_per_second of streamed requests of our own, made after the run
-        List<Double> engine = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            engine.add(enginePredictedPerSecond(modelId));
+        // The engine's own timings for the very calls lmsbench timed, as lmsbench recorded them (server_stats).
+        List<Double> engineDecode = new ArrayList<>();
+        List<Double> ourPrefill = new ArrayList<>();
+        List<Double> enginePrefill = new ArrayList<>();
+        for (int i : streamed) {
+            JsonNode r = calls.get(i);
+            JsonNode stats = r.path("server_stats");
+            assertThat(stats.path("source").asText()).as("%s", r).isEqualTo("llama.cpp.timings");
+            assertThat(stats.path("generated_tokens").asInt()).isEqualTo(MAX_TOKENS);
+            // cache_prompt false and a nonce first: nothing of the prompt comes from the cache
+            assertThat(r.path("prompt_tokens_cached").asInt(-1)).as("cached prompt tokens of %s", r).isZero();
+            assertThat(stats.path("cached_tokens").asInt(-1)).isZero();
+            // our TTFT spans the engine's prompt processing and more (the first token, the network)
+            assertThat(r.path("ttft_s").asDouble()).as("TTFT vs the engine's prompt time of %s", r)
+                    .isGreaterThanOrEqualTo(stats.path("prompt_s").asDouble());
+            engineDecode.add(stats.path("tokens_per_second").asDouble());
+            ourPrefill.add(r.path("prefill_toks_per_s").asDouble());
+            enginePrefill.add(stats.path("prompt_toks_per_s").asDouble());
         }
-        double engineOwn = median(engine);
+        double engineSame = median(engineDecode);
         System.out.printf(Locale.ROOT, "LlamaServerIT: model %s (%d bytes, %d parameters); decode tok/s: lmsbench p50"
-                        + " %.1f; llama-server for the same streamed calls %s (median %.1f, ratio %.3f);"
-                        + " llama-server timings.predicted_per_second of 5 requests of the test's own %s"
-                        + " (median %.1f, ratio %.2f); every call in the log %s%n", modelId,
-                Files.size(dir.resolve("tiny-llama.gguf")), TinyGguf.parameters(), ours,
-                streamed.stream().map(logged::get).toList(), engineSame, ours / engineSame, engine, engineOwn,
-                ours / engineOwn, logged);
-        // Loose for now; the strict check comes with the server-reported timings in our own results. Measured: the
-        // same calls agree within 6%. The test's own requests are read by a lighter client, which takes less CPU
-        // from the engine on 2 cores, so the engine runs them faster (up to 2.3x so far, 2.9x with 2 server
-        // threads): that comparison only checks the order of magnitude (docs/performance.md).
+                        + " %.1f, llama-server for the same calls %s (median %.1f, ratio %.3f); prefill tok/s:"
+                        + " lmsbench %s, llama-server %s%n", modelId, Files.size(dir.resolve("tiny-llama.gguf")),
+                TinyGguf.parameters(), ours, engineDecode, engineSame, ours / engineSame, ourPrefill,
+                enginePrefill);
         assertThat(ours / engineSame).as("lmsbench decode tok/s %.1f vs llama-server's %.1f for the same calls", ours,
-                engineSame).isBetween(0.5, 2.0);
-        assertThat(ours / engineOwn).as("lmsbench decode tok/s %.1f vs llama-server's %.1f for the test's requests",
-                ours, engineOwn).isBetween(0.25, 4.0);
+                engineSame).isBetween(0.9, 1.1);
+        double prefillRatio = median(ourPrefill) / median(enginePrefill);
+        // TTFT adds the first decode step and the network to the engine's prompt time, so ours is the lower one
+        assertThat(prefillRatio).as("lmsbench prefill tok/s %s vs llama-server's %s", ourPrefill, enginePrefill)
+                .isBetween(0.75, 1.05);
+    }
+
+    @Test
+    void withPromptCacheReuseTheEnginesCachedTokensAreReportedAndPrefillCountsOnlyProcessedTokens()
+            throws Exception {
+        String modelId = getJson("/v1/models").path("data").path(0).path("id").asText();
+        Path out = dir.resolve("reuse");
+        MainTest.Outcome o = MainTest.run("run", "--base-url", baseUrl, "--model", modelId, "--runs", "3",
+                "--warmup", "1", "--max-tokens", String.valueOf(MAX_TOKENS), "--no-use-rest-api", "--stream-only",
+                "--prompt-cache", "reuse", "--prompt", PROMPT, "--output-dir", out.toString(), "--db", dir.resolve("cache.db").toString());
+        assertThat(o.code()).as("lmsbench run: %s%nllama-server log:%n%s", o.err(), serverLogTail()).isZero();
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertThat(results.path("run").path("settings").path("prompt_cache").asText()).isEqualTo("reuse");
+        List<JsonNode> measured = new ArrayList<>();
+        results.path("requests").forEach(r -> {
+            if (!r.path("warmup").asBoolean()) {
+                measured.add(r);
+            }
+        });
+        assertThat(measured).hasSize(3).allSatisfy(r -> {
+            int prompt = r.path("prompt_tokens").asInt();
+            int cached = r.path("prompt_tokens_cached").asInt(-1);
+            // the warmup sent the same prompt: the engine reuses all of it but the last token
+            assertThat(cached).as("cached prompt tokens of %s", r).isPositive().isLessThan(prompt)
+                    .isEqualTo(r.path("server_stats").path("cached_tokens").asInt());
+            assertThat(r.path("prefill_toks_per_s").asDouble())
+                    .as("prefill over the processed tokens only, %s", r)
+                    .isCloseTo((prompt - cached) / r.path("ttft_s").asDouble(), org.assertj.core.data.Offset.offset(
+                            1e-3 * (prompt - cached) / r.path("ttft_s").asDouble()));
+        });
     }
 
     private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /**
-     * One streamed request of {@value #MAX_TOKENS} tokens; the {@code timings} of its last chunk that has them. Sent
-     * over a plain socket and read chunk by chunk on this thread, with nothing parsed until the end: as light a
-     * reader as can be (the JDK's HttpClient, with its own threads, took visibly more CPU from the engine).
-     */
-    private double enginePredictedPerSecond(String modelId) throws Exception {
-        String body = JSON.createObjectNode().put("model", modelId).put("stream", true).put("max_tokens", MAX_TOKENS)
-                .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user")
-                        .put("content", "Explain in a short paragraph why the sky is blue."))).toString();
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        URI uri = URI.create(baseUrl);
-        JsonNode timings = null;
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String status = line(in);
-            assertThat(status).as("status line").startsWith("HTTP/1.1 200");
-            boolean chunked = false;
-            for (String h = line(in); !h.isEmpty(); h = line(in)) {
-                chunked |= h.toLowerCase(Locale.ROOT).replace(" ", "").equals("transfer-encoding:chunked");
-            }
-            byte[] payload = chunked ? dechunk(in) : in.readAllBytes();
-            for (String l : new String(payload, StandardCharsets.UTF_8).split("\n")) {
-                if (l.startsWith("data: ") && !l.strip().equals("data: [DONE]")) {
-                    JsonNode chunk = JSON.readTree(l.substring(6));
-                    if (chunk.has("timings")) {
-                        timings = chunk.path("timings");
-                    }
-                }
-            }
-        }
-        assertThat(timings).as("a streamed chunk with timings").isNotNull();
-        assertThat(timings.path("predicted_n").asInt()).isEqualTo(MAX_TOKENS);
-        double perSecond = timings.path("predicted_per_second").asDouble();
-        assertThat(perSecond).isPositive();
-        return perSecond;
-    }
-
-    /** One CRLF-terminated header line, without the line end. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed in a header line: " + sb);
-            }
-            if (c != '\r') {
-                sb.append((char) c);
-            }
-        }
-        return sb.toString();
-    }
-
-    /** The body of a chunked transfer encoding (RFC 9112 section 7.1), trailers ignored. */
-    private static byte[] dechunk(InputStream in) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String size = line(in);
-            int semicolon = size.indexOf(';');
-            int n = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
-            if (n == 0) {
-                return body.toByteArray();
-            }
-            body.write(in.readNBytes(n));
-            line(in);
-        }
     }
 
     private JsonNode getJson(String path) throws Exception {
@@ -268,19 +226,6 @@ class LlamaServerIT {
             server.waitFor(100, TimeUnit.MILLISECONDS);
         }
         fail("llama-server was not healthy within %s (last: %s):%n%s", STARTUP, last, serverLogTail());
-    }
-
-    /** The {@code tokens per second} of each {@code eval time} line in the server's log, in order. */
-    private List<Double> engineLoggedRates() throws IOException {
-        Pattern eval = Pattern.compile("\\|\\s+eval time =.*\\(.*?([0-9.]+) tokens per second\\)");
-        List<Double> rates = new ArrayList<>();
-        for (String l : Files.readAllLines(serverLog, StandardCharsets.UTF_8)) {
-            Matcher m = eval.matcher(l);
-            if (m.find()) {
-                rates.add(Double.parseDouble(m.group(1)));
-            }
-        }
-        return rates;
     }
 
     private String serverLogTail() {
