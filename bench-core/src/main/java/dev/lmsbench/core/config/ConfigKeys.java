@@ -33,6 +33,12 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> REQUEST_TIMEOUT_S = ConfigKey.integer("request_timeout_s", 300, 1,
             86_400, "--request-timeout", "longest one request may take, end to end, in seconds");
 
+    /** Which API the server is spoken to with: detected, or forced. */
+    public static final ConfigKey<String> BACKEND = ConfigKey.choice("backend", "auto",
+            List.of("auto", "lmstudio", "openai", "llamacpp", "ollama"), "--backend",
+            "the server's API: auto (detected), lmstudio (native REST), openai or llamacpp (OpenAI-compatible),"
+                    + " ollama (native)");
+
     /** LM Studio host. */
     public static final ConfigKey<String> HOST = ConfigKey.string("lmstudio.host", "localhost", "",
             "host of the LM Studio server (with the first port it forms the default --base-url)");
@@ -103,7 +109,8 @@ public final class ConfigKeys {
 
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(PROMPT, CONTEXT_LENGTH, NUM_RUNS, WARMUP_RUNS,
-            REQUEST_TIMEOUT_S, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY,
+            REQUEST_TIMEOUT_S, BACKEND, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P, MIN_P,
+            REPEAT_PENALTY,
             MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE, ROPE_FREQ_SCALE, USE_MMAP,
             USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
 
