@@ -25,7 +25,7 @@ final class RunOptions {
 
         @Option(names = "--context", paramLabel = "TOKENS", order = 2, description = {
                 "Context length models are loaded with (default 4096; config context_length). Applied through "
-                        + "LM Studio's native API; plain OpenAI-compatible servers keep their own setting."})
+                        + "LM Studio's native API (Ollama's: num_ctx); plain OpenAI-compatible servers keep their own setting."})
         Integer context;
 
         @Option(names = "--prompt", paramLabel = "TEXT", order = 3,
