@@ -19,7 +19,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code auto}: LM Studio's native API when it answers (and {@code lmstudio.use_rest_api} is on), else
  *       Ollama's when the URL names port 11434 or {@code GET /api/version} answers as Ollama does, else the
- *       OpenAI-compatible API.</li>
+ *       OpenAI-compatible API. When LM Studio's probe found nothing answering at all (connect failure or timeout),
+ *       Ollama's is skipped, so an unreachable server costs no extra timeout.</li>
  *   <li>{@code lmstudio}, {@code ollama}: that native API, or a one-line failure (exit 1) naming what answers
  *       instead.</li>
  *   <li>{@code openai}, {@code llamacpp}: the OpenAI-compatible API, without a probe (every server named here speaks
@@ -76,15 +77,18 @@ final class BackendChoice {
 
     private static InferenceBackend auto(ClientConfig clientConfig, boolean useRestApi) {
         String url = clientConfig.baseUrl();
+        boolean answers = true;
         if (useRestApi) {
-            String why = lmStudioFailure(clientConfig);
+            BackendException why = lmStudioProbe(clientConfig);
             if (why == null) {
                 LOG.info("{} speaks LM Studio's native REST API: using it", url);
                 return LmStudioClient.create(clientConfig);
             }
-            LOG.info("no LM Studio native API at {} ({})", url, Main.oneLine(why));
+            LOG.info("no LM Studio native API at {} ({})", url, Main.oneLine(why.getMessage()));
+            // nothing answered at all: another probe would only wait as long again before the model list says so
+            answers = why.kind() != BackendException.Kind.CONNECTION && why.kind() != BackendException.Kind.TIMEOUT;
         }
-        if (OllamaClient.usesDefaultPort(url) || OllamaClient.isOllama(clientConfig)) {
+        if (OllamaClient.usesDefaultPort(url) || (answers && OllamaClient.isOllama(clientConfig))) {
             LOG.info("{} is Ollama (port {} or GET /api/version): using Ollama's native API", url,
                     OllamaClient.DEFAULT_PORT);
             return OllamaClient.create(clientConfig);
@@ -95,11 +99,17 @@ final class BackendChoice {
 
     /** Why LM Studio's native API does not answer, or {@code null} when it does. */
     private static String lmStudioFailure(ClientConfig clientConfig) {
+        BackendException why = lmStudioProbe(clientConfig);
+        return why == null ? null : why.getMessage();
+    }
+
+    /** The failure of LM Studio's native model list, or {@code null} when it answers. */
+    private static BackendException lmStudioProbe(ClientConfig clientConfig) {
         try (LmStudioClient probe = LmStudioClient.create(clientConfig)) {
             probe.nativeModels();
             return null;
         } catch (BackendException e) {
-            return e.getMessage();
+            return e;
         }
     }
 
