@@ -1,7 +1,7 @@
 /**
- * LM Studio Bench client: an OpenAI-compatible HTTP client (LM Studio, llama.cpp, vLLM, Ollama) and an LM Studio
- * native REST client, both measuring client-side timings of chat completions. Only {@code dev.lmsbench.client} is
- * API; the transport, SSE parsing and JSON mapping stay internal.
+ * LM Studio Bench client: an OpenAI-compatible HTTP client (LM Studio, llama.cpp, vLLM, Ollama), an LM Studio
+ * native REST client and an Ollama native client, all measuring client-side timings of chat completions. Only
+ * {@code dev.lmsbench.client} is API; the transport, SSE and NDJSON parsing and JSON mapping stay internal.
  */
 module dev.lmsbench.client {
     requires transitive dev.lmsbench.core;

@@ -204,7 +204,8 @@ final class RunCommand implements Callable<Integer> {
                         e.key() == ConfigKeys.API_TOKEN && e.value() != null ? "<redacted>" : e.value(), e.source());
             }
             return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN),
-                    Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), dbPath, outDir, out, err);
+                    Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), config.get(ConfigKeys.BACKEND), dbPath,
+                    outDir, out, err);
         } catch (CliException e) {
             if (!benchmarkStarted && createdOutDir) {
                 // nothing was measured: leave no empty results folder behind (the message says what went wrong)
@@ -351,10 +352,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
-                          String endpoint, String apiToken, boolean useRestApi, Path dbPath, Path outDir,
-                          PrintWriter out, PrintWriter err) {
+                          String endpoint, String apiToken, boolean useRestApi, String backend, Path dbPath,
+                          Path outDir, PrintWriter out, PrintWriter err) {
         ClientConfig clientConfig = ServerDiscovery.clientConfig(baseUrl, apiToken, settings.requestTimeout());
-        try (InferenceBackend client = ServerDiscovery.backendFor(clientConfig, useRestApi)) {
+        try (InferenceBackend client = BackendChoice.open(clientConfig, backend, useRestApi)) {
             List<ModelInfo> discovered = ServerDiscovery.discover((ModelCatalog) client, baseUrl, filters.models,
                     lmsCatalog);
             ModelSelector.Selection filtered = filter.apply(discovered);

@@ -25,7 +25,7 @@ final class RunOptions {
 
         @Option(names = "--context", paramLabel = "TOKENS", order = 2, description = {
                 "Context length models are loaded with (default 4096; config context_length). Applied through "
-                        + "LM Studio's native API; plain OpenAI-compatible servers keep their own setting."})
+                        + "LM Studio's native API (Ollama's: num_ctx); plain OpenAI-compatible servers keep their own setting."})
         Integer context;
 
         @Option(names = "--prompt", paramLabel = "TEXT", order = 3,
@@ -254,6 +254,12 @@ final class RunOptions {
         @Option(names = "--request-timeout", paramLabel = "SECONDS", order = 6,
                 description = "Longest one request may take, end to end (default 300; config request_timeout_s).")
         Integer requestTimeoutSeconds;
+
+        @Option(names = "--backend", paramLabel = "KIND", order = 7, description = {
+                "The server's API (config backend): auto (default: LM Studio's native API when it answers, else "
+                        + "Ollama's when GET /api/version answers or the port is 11434, else OpenAI-compatible), "
+                        + "lmstudio, ollama, openai or llamacpp (both OpenAI-compatible)."})
+        String backend;
     }
 
     static final class Comparison {

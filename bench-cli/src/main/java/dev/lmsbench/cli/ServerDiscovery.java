@@ -1,14 +1,12 @@
 package dev.lmsbench.cli;
 
 import dev.lmsbench.client.ClientConfig;
-import dev.lmsbench.client.LmStudioClient;
 import dev.lmsbench.client.LmsCli;
 import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.config.ConfigKeys;
 import dev.lmsbench.core.config.ResolvedConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.spi.BackendException;
-import dev.lmsbench.core.spi.InferenceBackend;
 import dev.lmsbench.core.spi.ModelCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +19,8 @@ import java.util.Optional;
 
 /**
  * Finds what {@code lmsbench run} benchmarks: the server (the first configured port that answers, else LM Studio's
- * server started with {@code lms}), the client that speaks its API (LM Studio's native one or the OpenAI-compatible
- * one) and the models it offers.
+ * server started with {@code lms}) and the models it offers; {@link BackendChoice} picks the client that speaks its
+ * API.
  */
 final class ServerDiscovery {
 
@@ -173,26 +171,6 @@ final class ServerDiscovery {
         }
         throw CliException.failure("started LM Studio's server with lms, but nothing answers at " + url
                 + " within 60 s", null);
-    }
-
-    /**
-     * LM Studio's native client when the server speaks LM Studio's REST API (model metadata, explicit load and unload
-     * with the load configuration, server-side stats, Model-unloaded retry), else the OpenAI-compatible client.
-     */
-    static InferenceBackend backendFor(ClientConfig clientConfig, boolean useRestApi) {
-        if (useRestApi) {
-            LmStudioClient native_ = LmStudioClient.create(clientConfig);
-            try {
-                native_.nativeModels();
-                LOG.info("{} speaks LM Studio's native REST API: using it", clientConfig.baseUrl());
-                return native_;
-            } catch (BackendException e) {
-                LOG.info("no LM Studio native API at {} ({}); using the OpenAI-compatible API",
-                        clientConfig.baseUrl(), Main.oneLine(e.getMessage()));
-                native_.close();
-            }
-        }
-        return OpenAiClient.create(clientConfig);
     }
 
     /**

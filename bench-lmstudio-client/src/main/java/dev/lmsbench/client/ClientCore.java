@@ -619,7 +619,7 @@ final class ClientCore implements AutoCloseable {
     }
 
     /** One read; an abort, whichever way the stream reacts to it (exception or end of stream), is reported as such. */
-    private static int read(InFlight call, URI uri, InputStream in, byte[] buffer) throws BackendException {
+    static int read(InFlight call, URI uri, InputStream in, byte[] buffer) throws BackendException {
         int n;
         try {
             n = in.read(buffer);

@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes every request: authentication first (as OpenAI does, even for unknown paths), then LM Studio's native
+ * Routes every request: authentication first (as OpenAI does, even for unknown paths), then Ollama's endpoints
+ * ({@link OllamaApi}), then LM Studio's native
  * endpoints at the root ({@code /api/v0/...}, {@code /api/v1/...}), then the OpenAI-compatible endpoints under the
  * configured prefix. Handlers only parse and plan; all waiting (token schedules, model loads) happens on the
  * scheduler.
@@ -46,6 +47,7 @@ final class ApiHandler implements HttpHandler {
     private final Downloads downloads;
     private final ResponseStore responses = new ResponseStore();
     private final PrefixCache prefixCache = new PrefixCache();
+    private final OllamaApi ollama;
 
     ApiHandler(SimConfig config, ScheduledExecutorService scheduler, SendLog log, long createdEpochSecond,
             ModelStates states) {
@@ -56,6 +58,8 @@ final class ApiHandler implements HttpHandler {
         this.expectedToken = config.apiToken().getBytes(StandardCharsets.UTF_8);
         this.states = states;
         this.downloads = new Downloads(config);
+        this.ollama = new OllamaApi(config, scheduler, log, states, sequence,
+                Instant.ofEpochSecond(createdEpochSecond));
     }
 
     @Override
@@ -84,6 +88,10 @@ final class ApiHandler implements HttpHandler {
         long receivedNanos = System.nanoTime();
         if (config.requiresAuth()) {
             authorize(exchange);
+        }
+        if (OllamaApi.handles(path)) {
+            ollama.handle(exchange, path, body, receivedNanos);
+            return;
         }
         if ((path.startsWith("/api/v0/") || path.startsWith("/api/v1/"))
                 && routeNative(exchange, path, body, receivedNanos)) {

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /chat/completions} (streaming and not). At the root, LM Studio's native API: {@code GET /api/v0/models},
  * {@code GET /api/v0/models/{id}}, {@code POST /api/v0/chat/completions}, {@code GET /api/v1/models},
  * {@code POST /api/v1/models/load}, {@code POST /api/v1/models/unload}, {@code POST /api/v1/models/download},
- * {@code GET /api/v1/models/download/status[/{job_id}]} and {@code POST /api/v1/chat}. The server tracks which
+ * {@code GET /api/v1/models/download/status[/{job_id}]} and {@code POST /api/v1/chat}; and Ollama's native API:
+ * {@code GET /api/version}, {@code GET /api/tags}, {@code POST /api/show}, {@code GET /api/ps},
+ * {@code POST /api/generate} (load and unload) and {@code POST /api/chat} (NDJSON). The server tracks which
  * models are loaded ({@link #loadedModels()}) within a memory budget, loads models just in time, and can inject
  * {@code Model unloaded} faults. Tokens of all streams are written by one small scheduler pool at their absolute due
  * times; no thread waits for a stream or a load.

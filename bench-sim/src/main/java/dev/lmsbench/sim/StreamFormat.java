@@ -18,6 +18,11 @@ interface StreamFormat {
     record Milestone(long offsetNanos, byte[] bytes) {
     }
 
+    /** The response's {@code Content-Type}: server-sent events unless the format says otherwise. */
+    default String contentType() {
+        return "text/event-stream; charset=utf-8";
+    }
+
     /** Written with the response headers, at once. */
     byte[] head();
 

@@ -63,7 +63,7 @@ final class StreamingResponse implements Runnable {
 
     /** Sends the headers and the format's head (OpenAI: the role-only chunk) at once, then schedules the rest. */
     void start() throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Type", format.contentType());
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         body = exchange.getResponseBody();

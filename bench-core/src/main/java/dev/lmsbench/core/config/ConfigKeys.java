@@ -39,6 +39,11 @@ public final class ConfigKeys {
             List.of("off", "reuse"), "--prompt-cache",
             "off: every request starts with a unique line so the server's prompt cache cannot answer it (and llama.cpp"
                     + " gets cache_prompt false); reuse: the identical prompt every time, to measure cached TTFT");
+    /** Which API the server is spoken to with: detected, or forced. */
+    public static final ConfigKey<String> BACKEND = ConfigKey.choice("backend", "auto",
+            List.of("auto", "lmstudio", "openai", "llamacpp", "ollama"), "--backend",
+            "the server's API: auto (detected), lmstudio (native REST), openai or llamacpp (OpenAI-compatible),"
+                    + " ollama (native)");
 
     /** LM Studio host. */
     public static final ConfigKey<String> HOST = ConfigKey.string("lmstudio.host", "localhost", "",
@@ -110,9 +115,9 @@ public final class ConfigKeys {
 
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(PROMPT, CONTEXT_LENGTH, NUM_RUNS, WARMUP_RUNS,
-            REQUEST_TIMEOUT_S, PROMPT_CACHE, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY,
-            MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE, ROPE_FREQ_SCALE, USE_MMAP,
-            USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
+            REQUEST_TIMEOUT_S, PROMPT_CACHE, BACKEND, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P,
+            MIN_P, REPEAT_PENALTY, MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE,
+            ROPE_FREQ_SCALE, USE_MMAP, USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
 
     private static final Map<String, ConfigKey<?>> BY_PATH;
 
