@@ -23,7 +23,9 @@ import java.util.Locale;
  *       Ollama's is skipped, so an unreachable server costs no extra timeout.</li>
  *   <li>{@code lmstudio}, {@code ollama}: that native API, or a one-line failure (exit 1) naming what answers
  *       instead.</li>
- *   <li>{@code openai}, {@code llamacpp}: the OpenAI-compatible API, without a probe (every server named here speaks
+ *   <li>{@code llamacpp}: the OpenAI-compatible API of llama.cpp's server, checked with its model list
+ *       ({@code owned_by: llamacpp}); anything else stops the run with what answers instead.</li>
+ *   <li>{@code openai}: the OpenAI-compatible API, without a probe (every server named here speaks
  *       it).</li>
  * </ul>
  */
@@ -48,9 +50,22 @@ final class BackendChoice {
         String kind = backend == null ? "auto" : backend.strip().toLowerCase(Locale.ROOT);
         String url = clientConfig.baseUrl();
         return switch (kind) {
-            case "openai", "llamacpp" -> {
-                LOG.info("--backend {}: using the OpenAI-compatible API at {}", kind, url);
+            case "openai" -> {
+                LOG.info("--backend openai: using the OpenAI-compatible API at {}", url);
                 yield OpenAiClient.create(clientConfig);
+            }
+            case "llamacpp" -> {
+                OpenAiClient client = OpenAiClient.create(clientConfig);
+                String said = client.server().kind();
+                if (!"llama.cpp".equals(said)) {
+                    client.close();
+                    throw CliException.failure("--backend llamacpp: " + url + " is not llama.cpp's server ("
+                            + (said.isEmpty() ? "its model list does not say owned_by llamacpp"
+                            : "it says it is " + Main.oneLine(said)) + "); " + whatAnswers(clientConfig, kind), null);
+                }
+                LOG.info("--backend llamacpp: llama.cpp's server at {} (OpenAI-compatible API, its timings and "
+                        + "cache_prompt)", url);
+                yield client;
             }
             case "lmstudio" -> {
                 String why = lmStudioFailure(clientConfig);

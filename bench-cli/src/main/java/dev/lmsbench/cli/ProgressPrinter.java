@@ -64,8 +64,9 @@ final class ProgressPrinter implements BenchmarkListener {
                 parallel = e.run().settings().parallel();
                 warmups = e.run().settings().warmupRuns();
                 line(String.format(java.util.Locale.ROOT,
-                        "Benchmarking %d model%s at %s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
-                        e.models().size(), e.models().size() == 1 ? "" : "s", e.run().endpoint(), warmups, runs,
+                        "Benchmarking %d model%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
+                        e.models().size(), e.models().size() == 1 ? "" : "s", e.run().endpoint(),
+                        serverBrief(e.run().server()), warmups, runs,
                         runs == 1 ? "" : "s", parallel > 1 ? " x " + parallel + " parallel" : "",
                         e.run().settings().maxTokens(), e.totalRequests()));
             }
@@ -106,6 +107,14 @@ final class ProgressPrinter implements BenchmarkListener {
                     ? "Run failed: " + e.error()
                     : "Run stopped: " + e.error() + "; results measured so far are kept");
         }
+    }
+
+    /** {@code " (llama.cpp b4567)"}: what the server says it is, or "" when it says nothing. */
+    static String serverBrief(dev.lmsbench.core.model.ServerInfo server) {
+        if (server == null || server.kind().isEmpty()) {
+            return "";
+        }
+        return " (" + server.kind() + (server.version().isEmpty() ? "" : " " + server.version()) + ")";
     }
 
     /** {@code  VRAM 5.2 GB, 212 W}: the figures the sample has, or "" when it has none of them. */

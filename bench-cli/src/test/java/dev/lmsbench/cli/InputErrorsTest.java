@@ -102,6 +102,18 @@ class InputErrorsTest {
     }
 
     @Test
+    void forcingLlamaCppOnAnotherServerSaysWhatAnswersInstead() {
+        try (dev.lmsbench.sim.SimServer sim = dev.lmsbench.sim.SimServer.start(dev.lmsbench.sim.SimConfig.defaults())) {
+            MainTest.Outcome o = MainTest.run("run", "--base-url", sim.baseUrl(), "--backend", "llamacpp",
+                    "--model", "sim/qwen3-8b@q8_0", "--output-dir", dir.resolve("o").toString(),
+                    "--db", dir.resolve("cache.db").toString());
+            assertThat(o.code()).as(o.err()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(o.err().strip()).doesNotContain("\n").contains("--backend llamacpp: ")
+                    .contains("is not llama.cpp's server").contains("LM Studio's native REST API answers there");
+        }
+    }
+
+    @Test
     void fileErrorsSayTheReasonTheJdkLeavesOutOfTheMessage() {
         assertThat(IoErrors.reason(new AccessDeniedException("/srv/results")))
                 .isEqualTo("permission denied (/srv/results)");

@@ -95,10 +95,12 @@ class LlamaServerIT {
 
         Path out = dir.resolve("out");
         MainTest.Outcome o = MainTest.run("run", "--base-url", baseUrl, "--model", modelId, "--runs", "3",
-                "--warmup", "1", "--max-tokens", String.valueOf(MAX_TOKENS), "--no-use-rest-api", "--prompt", PROMPT,
+                "--warmup", "1", "--max-tokens", String.valueOf(MAX_TOKENS), "--backend", "llamacpp", "--prompt", PROMPT,
                 "--output-dir", out.toString(), "--db", dir.resolve("cache.db").toString());
         assertThat(o.code()).as("lmsbench run: %s%nllama-server log:%n%s", o.err(), serverLogTail()).isZero();
 
+        assertThat(o.err()).as("the run names the server it found")
+                .contains("Benchmarking 1 model at " + baseUrl + " (llama.cpp " + props.path("build_info").asText());
         JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
         assertThat(results.path("run").path("status").asText()).isEqualTo("completed");
         assertThat(results.path("run").path("server").path("kind").asText()).isEqualTo("llama.cpp");

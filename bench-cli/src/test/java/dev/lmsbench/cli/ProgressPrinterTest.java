@@ -51,6 +51,23 @@ class ProgressPrinterTest {
     }
 
     @Test
+    void theFirstLineSaysWhatServerAnswersAndAFailedRequestItsErrorType() {
+        StringWriter out = new StringWriter();
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(out, true), false);
+        RunInfo run = RunInfo.start("http://127.0.0.1:8080", BenchmarkSettings.defaults(), "t")
+                .withServer(new dev.lmsbench.core.model.ServerInfo("http://127.0.0.1:8080", "llama.cpp", "b4567", ""));
+        p.onEvent(new BenchmarkEvent.RunStarted(run, List.of(MODEL), 7));
+        p.onEvent(new BenchmarkEvent.ModelStarted(MODEL, 1, 1));
+        RequestResult failed = new RequestResult(MODEL.id(), 4096, 1, 0, false, RunMode.STREAM, Instant.EPOCH,
+                RequestTimings.failed(0, 1_000_000L), TokenUsage.reported(0, 0, 0), "", "request timed out", null,
+                dev.lmsbench.core.model.ErrorType.TIMEOUT, -1);
+        p.onEvent(new BenchmarkEvent.RequestCompleted(failed, new Progress(1, 7, Duration.ofSeconds(1),
+                Duration.ofSeconds(6))));
+        assertThat(out.toString()).contains("Benchmarking 1 model at http://127.0.0.1:8080 (llama.cpp b4567): ")
+                .contains("failed [timeout]: request timed out");
+    }
+
+    @Test
     void terminalOutputRewritesOneStatusLineInPlace() {
         String out = render(true);
         assertThat(out).contains("\r\033[2K[1/1] qwen3-8b@q4_k_m  run 2/2 stream  ttft 0.100 s, 10.0 tok/s  "
