@@ -219,6 +219,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
                     yield build.isEmpty() ? info : info.withVersion(build).withRuntime("llama.cpp " + build);
                 }
                 case "vllm" -> info.withVersion(version("/version", "version"));
+                case "sglang" -> info.withVersion(version("/get_server_info", "version"));
                 case "ollama" -> info.withVersion(version("/api/version", "version"));
                 default -> info;
             };
@@ -246,6 +247,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         return switch (owner) {
             case "llamacpp", "llama.cpp", "llama-cpp" -> "llama.cpp";
             case "vllm" -> "vllm";
+            case "sglang" -> "sglang";
             case "library", "ollama" -> "ollama";
             default -> "openai-compatible";
         };

@@ -77,6 +77,17 @@ class ServerIdentityTest {
     }
 
     @Test
+    void sglangIsRecognizedByOwnedByAndItsVersionReadFromGetServerInfo() {
+        stubModels("sglang");
+        SERVER.stubFor(get(urlEqualTo("/get_server_info")).willReturn(okJson(
+                "{\"model_path\":\"qwen/qwen2.5-0.5b-instruct\",\"version\":\"0.5.2\"}")));
+
+        ServerInfo info = openAi(SERVER.baseUrl() + "/v1").server();
+
+        assertThat(info).isEqualTo(new ServerInfo(normalizedRoot(), "sglang", "0.5.2", ""));
+    }
+
+    @Test
     void ollamaIsRecognizedByOwnedByLibraryAndItsVersionReadFromApiVersion() {
         stubModels("library");
         SERVER.stubFor(get(urlEqualTo("/api/version")).willReturn(okJson("{\"version\":\"0.5.7\"}")));
