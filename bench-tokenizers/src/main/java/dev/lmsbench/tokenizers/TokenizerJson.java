@@ -77,6 +77,9 @@ public final class TokenizerJson implements TokenCounter, AutoCloseable {
 
     private static byte[] read(Path file) throws IOException {
         try {
+            if (!Files.exists(file)) {
+                throw new IOException(file + " does not exist");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new IOException(file + " is not a file");
             }
