@@ -190,8 +190,19 @@ final class Schema {
                 '$.tokens.promptCached', 0,
                 '$.tokens.promptCacheUnknown', prompt_cache_unknown)""");
 
+    private static final Migration V5 = Migration.sql(5, "where token counts came from",
+            // usage, server_tokenizer, tokenizer_json or estimate; older rows knew only whether they were estimated
+            "ALTER TABLE request_results ADD COLUMN token_count_source TEXT NOT NULL DEFAULT 'usage'",
+            "UPDATE request_results SET token_count_source = 'estimate' WHERE tokens_estimated <> 0",
+            "ALTER TABLE model_results ADD COLUMN token_count_source TEXT NOT NULL DEFAULT 'usage'",
+            "UPDATE model_results SET token_count_source = 'estimate' WHERE tokens_estimated <> 0",
+            // the same in the summary's JSON: TokenTotals has a source instead of the estimated flag
+            """
+            UPDATE model_results SET summary_json = json_set(json_remove(summary_json, '$.tokens.estimated'),
+                '$.tokens.source', CASE WHEN tokens_estimated <> 0 THEN 'ESTIMATE' ELSE 'USAGE' END)""");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

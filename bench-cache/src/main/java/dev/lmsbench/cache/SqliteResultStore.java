@@ -261,7 +261,7 @@ public final class SqliteResultStore implements ResultStore {
                 SELECT model, ctx, par, idx, warmup, run_mode, started_at, prompt_tokens, completion_tokens,
                        reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                        first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                       token_nanos, error_type, http_status, prompt_tokens_cached
+                       token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source
                 FROM request_results WHERE model_result_id = ? ORDER BY id""";
         lock.lock();
         try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
@@ -429,9 +429,10 @@ public final class SqliteResultStore implements ResultStore {
                     error_count, ttft_s_p50, ttft_s_p90, decode_toks_per_s_p50, prefill_toks_per_s_p50,
                     completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
                     summary_json, vram_peak_gb, power_mean_w, temp_peak_c, error_type, errors_by_type,
-                    system_output_toks_per_s, system_requests_per_s, prompt_tokens_cached, prompt_cache_unknown)
+                    system_output_toks_per_s, system_requests_per_s, prompt_tokens_cached, prompt_cache_unknown,
+                    token_count_source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?, ?, ?)""";
+                        ?, ?, ?, ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
         String errorsByType;
@@ -481,6 +482,7 @@ public final class SqliteResultStore implements ResultStore {
             // NULL when no measured request said how many prompt tokens were cached
             setCount(ps, ++i, anyCacheKnown ? s.tokens().promptCached() : -1);
             ps.setInt(++i, s.tokens().promptCacheUnknown());
+            ps.setString(++i, s.tokens().source().label());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -501,8 +503,8 @@ public final class SqliteResultStore implements ResultStore {
                     wall_s, ttft_s, first_content_s, decode_toks_per_s, prompt_tokens, completion_tokens,
                     reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                     first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                    token_nanos, error_type, http_status, prompt_tokens_cached)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                    token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (RequestResult r : requests) {
                 RequestTimings t = r.timings();
@@ -541,6 +543,7 @@ public final class SqliteResultStore implements ResultStore {
                 ps.setString(++i, r.errorType().label());
                 ps.setInt(++i, r.httpStatus());
                 setCount(ps, ++i, u.promptCachedTokens());
+                ps.setString(++i, u.source().label());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -595,6 +598,15 @@ public final class SqliteResultStore implements ResultStore {
             ps.setNull(index, Types.INTEGER);
         } else {
             ps.setLong(index, value);
+        }
+    }
+
+    /** The stored token count source; a label this version does not know reads as the estimate. */
+    private static dev.lmsbench.core.model.TokenCountSource source(String label) {
+        try {
+            return dev.lmsbench.core.model.TokenCountSource.ofLabel(label);
+        } catch (IllegalArgumentException e) {
+            return dev.lmsbench.core.model.TokenCountSource.ESTIMATE;
         }
     }
 
@@ -683,7 +695,7 @@ public final class SqliteResultStore implements ResultStore {
         long cached = getCount(rs, "prompt_tokens_cached");
         int prompt = rs.getInt("prompt_tokens");
         TokenUsage usage = new TokenUsage(prompt, rs.getInt("completion_tokens"),
-                rs.getInt("reasoning_tokens"), rs.getInt("tokens_estimated") != 0,
+                rs.getInt("reasoning_tokens"), source(rs.getString("token_count_source")),
                 cached < 0 || cached > prompt ? TokenUsage.UNKNOWN : (int) cached);
         return new RequestResult(
                 rs.getString("model"),

@@ -153,6 +153,54 @@ class SqliteResultStoreTest {
     }
 
     @Test
+    void roundTripsWhereEachRequestsTokenCountsCameFromAndTheModelsWeakestSource() throws Exception {
+        List<RequestResult> requests = new java.util.ArrayList<>();
+        for (RequestResult r : Fixtures.requests(QWEN, 4, false)) {
+            dev.lmsbench.core.model.TokenUsage u = r.usage();
+            dev.lmsbench.core.model.TokenCountSource source =
+                    dev.lmsbench.core.model.TokenCountSource.values()[requests.size() % 3];
+            requests.add(new RequestResult(r.model(), r.contextLength(), r.parallel(), r.index(), r.warmup(),
+                    r.mode(), r.startedAt(), r.timings(), new dev.lmsbench.core.model.TokenUsage(u.promptTokens(), u.completionTokens(),
+                    u.reasoningTokens(), source, u.promptCachedTokens()), r.finishReason(), r.error(),
+                    r.serverStats(), r.errorType(), r.httpStatus()));
+        }
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 1.0);
+        assertThat(summary.tokens().source()).isEqualTo(dev.lmsbench.core.model.TokenCountSource.TOKENIZER_JSON);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), summary, requests);
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().tokens()).isEqualTo(summary.tokens());
+            assertThat(store.listRequests(stored.id())).extracting(r -> r.usage().source())
+                    .containsExactlyElementsOf(requests.stream().map(r -> r.usage().source()).toList());
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT token_count_source FROM model_results")).containsExactly("tokenizer_json");
+            assertThat(raw.column("SELECT DISTINCT token_count_source FROM request_results ORDER BY 1"))
+                    .containsExactly("server_tokenizer", "tokenizer_json", "usage");
+        }
+    }
+
+    @Test
+    void aVersionFourDatabaseReadsBackItsEstimatedRowsAsEstimateAndTheOthersAsUsage() throws Exception {
+        Files.createDirectories(db().getParent());
+        ModelSummary summary = Fixtures.summary(QWEN, Fixtures.requests(QWEN, 10, true), 1.0);
+        try (Sqlite raw = Sqlite.open(db())) {
+            new SchemaMigrator(Schema.MIGRATIONS.subList(0, 4), Schema.OPTIONAL_COLUMNS)
+                    .migrate(raw.connection(), db());
+            raw.execute(oldRun("old-1"), oldModel(1, "old-1", summary, "", true),
+                    oldRequest(1, 0, "", true), oldRequest(1, 1, "", false));
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().tokens().source())
+                    .isEqualTo(dev.lmsbench.core.model.TokenCountSource.ESTIMATE);
+            assertThat(stored.summary().tokens().estimated()).isTrue();
+            assertThat(store.listRequests(stored.id())).extracting(r -> r.usage().source()).containsExactly(
+                    dev.lmsbench.core.model.TokenCountSource.ESTIMATE, dev.lmsbench.core.model.TokenCountSource.USAGE);
+        }
+    }
+
+    @Test
     void roundTripsRequestsIncludingTimingOffsets() throws Exception {
         RunInfo run = Fixtures.run("r1");
         List<RequestResult> qwen = Fixtures.requests(QWEN, 2, true);
@@ -268,10 +316,10 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(4);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(5);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("4");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("5");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
                     .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
@@ -374,7 +422,7 @@ class SqliteResultStoreTest {
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("results database " + db() + " has schema version 7, newer than this lmsbench"
-                        + " supports (4); upgrade lmsbench");
+                        + " supports (5); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
@@ -666,21 +714,36 @@ class SqliteResultStoreTest {
 
     /** A model_results row as version 2 wrote it: the summary's JSON without the fields version 3 added. */
     private static String oldModel(long id, String runId, ModelSummary s, String error) throws Exception {
+        return oldModel(id, runId, s, error, false);
+    }
+
+    /** A model_results row as versions 2 to 4 wrote it (tokens with the estimated flag, not a source). */
+    private static String oldModel(long id, String runId, ModelSummary s, String error, boolean estimated)
+            throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.write(s));
         json.remove(List.of("errorType", "errorsByType", "systemOutputTokensPerSecond", "systemRequestsPerSecond"));
+        com.fasterxml.jackson.databind.node.ObjectNode tokens =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.get("tokens");
+        tokens.remove("source");
+        tokens.put("estimated", estimated);
         return "INSERT INTO model_results (id, run_id, created_at, model, type, publisher, architecture, quantization,"
                 + " size_bytes, max_context_length, ctx, par, status, error, request_count, success_count, error_count,"
                 + " tokens_estimated, started_at, finished_at, summary_json) VALUES (" + id + ", '" + runId
                 + "', '2026-01-01T00:00:00Z', '" + s.model().id() + "', '', '', '', '', -1, -1, 0, 2, '"
-                + s.status().label() + "', '" + error + "', 4, 3, 1, 0, '2026-01-01T00:00:00Z',"
+                + s.status().label() + "', '" + error + "', 4, 3, 1, " + (estimated ? 1 : 0)
+                + ", '2026-01-01T00:00:00Z',"
                 + " '2026-01-01T00:00:01Z', '" + json.toString().replace("'", "''") + "')";
     }
 
     private static String oldRequest(long modelResultId, int index, String error) {
+        return oldRequest(modelResultId, index, error, false);
+    }
+
+    private static String oldRequest(long modelResultId, int index, String error, boolean estimated) {
         return "INSERT INTO request_results (model_result_id, model, ctx, par, idx, warmup, run_mode, started_at,"
                 + " prompt_tokens, completion_tokens, reasoning_tokens, tokens_estimated, finish_reason, error,"
                 + " sent_nanos, token_nanos) VALUES (" + modelResultId + ", 'qwen3-8b@q4_k_m', 0, 2, " + index
-                + ", 0, 'nonstream', '2026-01-01T00:00:00Z', 1, 2, 0, 0, '', '" + error + "', 5, '[]')";
+                + ", 0, 'nonstream', '2026-01-01T00:00:00Z', 1, 2, 0, " + (estimated ? 1 : 0) + ", '', '" + error + "', 5, '[]')";
     }
 }

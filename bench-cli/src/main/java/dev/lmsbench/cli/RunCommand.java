@@ -15,6 +15,7 @@ import dev.lmsbench.cli.RunOptions.Server;
 import dev.lmsbench.cli.RunOptions.Sim;
 import dev.lmsbench.client.ClientConfig;
 import dev.lmsbench.client.LmsCli;
+import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.config.ConfigException;
 import dev.lmsbench.core.config.ConfigKeys;
 import dev.lmsbench.core.config.ConfigLayer;
@@ -33,6 +34,7 @@ import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.spi.InferenceBackend;
 import dev.lmsbench.core.spi.ModelCatalog;
 import dev.lmsbench.sim.SimServer;
+import dev.lmsbench.tokenizers.TokenizerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -125,6 +127,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** Set once the engine starts: from then on the output folder holds reports worth keeping. */
     private boolean benchmarkStarted;
+    /** {@code --tokenizer}, loaded once per run; closed when the run ends. */
+    private TokenizerJson tokenizerJson;
 
     /** Creates the hardware monitor for {@code --enable-profiling}; tests replace it with a fake. */
     MonitorFactory monitors = MonitorFactory.DETECT;
@@ -154,6 +158,7 @@ final class RunCommand implements Callable<Integer> {
             return ResultCache.listOrExport(dbPath, cache, out, err);
         }
         BenchmarkSettings settings = settings(config);
+        tokenizerJson = loadTokenizer(config.get(ConfigKeys.TOKENIZER_FILE));
         if (sim.any() && !sim.enabled) {
             throw CliException.usage("--sim-tokens-per-second, --sim-ttft-ms and --sim-config need --sim");
         }
@@ -217,7 +222,25 @@ final class RunCommand implements Callable<Integer> {
             if (simServer != null) {
                 simServer.close();
             }
+            if (tokenizerJson != null) {
+                tokenizerJson.close();
+            }
             Logging.closeRunLog();
+        }
+    }
+
+    /**
+     * Loads {@code --tokenizer} (config {@code tokenizer_file}) before anything is measured, so a missing or malformed
+     * file is a usage error (exit 2) with one line. @return the tokenizer, or null when none is configured
+     */
+    static TokenizerJson loadTokenizer(String file) {
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        try {
+            return TokenizerJson.load(Path.of(file));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw CliException.usage("--tokenizer (config tokenizer_file): " + Main.oneLine(e.getMessage()));
         }
     }
 
@@ -399,6 +422,14 @@ final class RunCommand implements Callable<Integer> {
                         builder.monitor(monitor, profiling.interval()).thermalLimits(
                                 profiling.maxTemp == null ? Double.NaN : profiling.maxTemp,
                                 profiling.maxPower == null ? Double.NaN : profiling.maxPower);
+                    }
+                    // the token counting chain for servers that send no usage: the server's own tokenizer,
+                    // then --tokenizer; without either the client's estimate stays
+                    if (client instanceof OpenAiClient openAi) {
+                        builder.tokenCounter(openAi.serverTokenizer());
+                    }
+                    if (tokenizerJson != null) {
+                        builder.tokenCounter(tokenizerJson);
                     }
                     BenchmarkEngine engine = builder
                             .backend(client)

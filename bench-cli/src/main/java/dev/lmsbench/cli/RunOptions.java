@@ -260,6 +260,11 @@ final class RunOptions {
                         + "Ollama's when GET /api/version answers or the port is 11434, else OpenAI-compatible), "
                         + "lmstudio, ollama, openai or llamacpp (both OpenAI-compatible)."})
         String backend;
+
+        @Option(names = "--tokenizer", paramLabel = "FILE", order = 8, description = {
+                "A Hugging Face tokenizer.json that counts tokens when the server sends no usage and has no "
+                        + "POST /tokenize (config tokenizer_file); without it such counts are estimated."})
+        String tokenizer;
     }
 
     static final class Comparison {

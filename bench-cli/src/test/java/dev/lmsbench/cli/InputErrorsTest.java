@@ -48,6 +48,34 @@ class InputErrorsTest {
         assertThat(dir.resolve("o")).doesNotExist();
     }
 
+    @Test
+    void aMissingTokenizerFileIsAUsageErrorNamingIt() {
+        Path missing = dir.resolve("no-such-tokenizer.json");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--tokenizer", missing.toString(), "--output-dir",
+                dir.resolve("o").toString(), "--db", dir.resolve("c.db").toString());
+        assertUsageError(o, "--tokenizer (config tokenizer_file): " + missing + " does not exist");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void aMalformedTokenizerFileIsAUsageErrorNamingIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"Nope\"}");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--tokenizer", file.toString(), "--output-dir",
+                dir.resolve("o").toString(), "--db", dir.resolve("c.db").toString());
+        assertUsageError(o, "--tokenizer (config tokenizer_file): " + file + " is not a tokenizer.json");
+    }
+
+    @Test
+    void aTokenizerFileFromTheConfigIsCheckedLikeTheFlag() throws IOException {
+        Path user = Files.createDirectories(dir.resolve("user"));
+        Files.writeString(user.resolve("defaults.json"), "{\"tokenizer_file\": \""
+                + dir.resolve("gone.json").toString().replace("\\", "\\\\") + "\"}");
+        System.setProperty("lmsbench.user.config", user.toString());
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--output-dir", dir.resolve("o").toString(), "--db",
+                dir.resolve("c.db").toString());
+        assertUsageError(o, "gone.json does not exist");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
             "--limit|-1|--limit must be between 0 (all models) and 100000, got -1",

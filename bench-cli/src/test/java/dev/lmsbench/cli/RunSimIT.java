@@ -32,7 +32,7 @@ class RunSimIT {
         assertThat(out.resolve("lmsbench.log")).isRegularFile();
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
-        assertThat(json.path("schema_version").asInt()).isEqualTo(3);
+        assertThat(json.path("schema_version").asInt()).isEqualTo(4);
         assertThat(json.path("run").path("status").asText()).isEqualTo("completed");
         int models = json.path("models").size();
         assertThat(models).isGreaterThanOrEqualTo(3);
@@ -104,7 +104,72 @@ class RunSimIT {
         assertThat(summary.get(1).split(",")[col]).isEqualTo("true");
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(json.path("models").get(0).path("tokens_estimated").asBoolean()).isTrue();
+        assertThat(json.path("models").get(0).path("token_count_source").asText()).isEqualTo("estimate");
         assertThat(o.out()).contains("token counts estimated");
+    }
+
+    /** 4 tokens by the sim's rule and by a Whitespace pre-tokenizer (alpha, beta, the comma, gamma); estimate 5. */
+    private static final String COUNTED_PROMPT = "alpha beta, gamma";
+
+    private Path noUsageSim(boolean tokenizeEndpoint) throws Exception {
+        Path config = dir.resolve("sim.json");
+        Files.writeString(config, """
+                {"tokenize_endpoint": %s,
+                 "models": [{"id": "sim/no-usage-model@q4_k_m", "tokens_per_second": 400, "ttft_ms": 10,
+                             "response_tokens": 16, "sends_usage": false}]}
+                """.formatted(tokenizeEndpoint));
+        return config;
+    }
+
+    /** Every request of the run: counted exactly (each of the sim's 16 pieces is one token), from {@code source}. */
+    private static void assertCountedBy(Path out, String source) throws Exception {
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(json.path("requests")).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.path("token_count_source").asText()).isEqualTo(source);
+            assertThat(r.path("tokens_estimated").asBoolean()).isFalse();
+            assertThat(r.path("prompt_tokens").asInt()).isEqualTo(4);
+            assertThat(r.path("completion_tokens").asInt()).isEqualTo(16);
+        });
+        assertThat(json.path("models").get(0).path("token_count_source").asText()).isEqualTo(source);
+        assertThat(json.path("models").get(0).path("tokens_estimated").asBoolean()).isFalse();
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        int col = List.of(summary.get(0).split(",")).indexOf("token_count_source");
+        assertThat(summary.get(1).split(",")[col]).isEqualTo(source);
+        List<String> requests = Files.readAllLines(out.resolve("requests.csv"));
+        int rcol = List.of(requests.get(0).split(",")).indexOf("token_count_source");
+        assertThat(requests.subList(1, requests.size())).allSatisfy(
+                line -> assertThat(line.split(",")[rcol]).isEqualTo(source));
+    }
+
+    @Test
+    void aServerWithoutUsageButWithATokenizeEndpointGetsExactCountsFromIt() throws Exception {
+        Path out = dir.resolve("out");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-config", noUsageSim(true).toString(),
+                "--backend", "openai", "--runs", "2", "--prompt", COUNTED_PROMPT, "--prompt-cache", "reuse",
+                "--output-dir", out.toString(), "--db", dir.resolve("c.db").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertCountedBy(out, "server_tokenizer");
+        try (SqliteResultStore store = SqliteResultStore.open(dir.resolve("c.db"))) {
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().tokens().source().label()).isEqualTo("server_tokenizer");
+        }
+    }
+
+    @Test
+    void aServerWithoutUsageNorTokenizeEndpointGetsExactCountsFromTheTokenizerFile() throws Exception {
+        Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), """
+                {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+                 "normalizer": null, "pre_tokenizer": {"type": "Whitespace"}, "post_processor": null,
+                 "decoder": null,
+                 "model": {"type": "WordLevel", "vocab": {"[UNK]": 0, "alpha": 1}, "unk_token": "[UNK]"}}
+                """);
+        Path out = dir.resolve("out");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-config", noUsageSim(false).toString(),
+                "--backend", "openai", "--tokenizer", tokenizer.toString(), "--runs", "2", "--prompt",
+                COUNTED_PROMPT, "--prompt-cache", "reuse", "--output-dir", out.toString(), "--db",
+                dir.resolve("c.db").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertCountedBy(out, "tokenizer_json");
     }
 
     @Test

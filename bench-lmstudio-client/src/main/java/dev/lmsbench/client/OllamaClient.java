@@ -72,7 +72,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * missing). The final object's durations (nanoseconds) become {@link InferenceResult#serverStats()} with source
  * {@value #CHAT_STATS}: tokens per second = {@code eval_count / eval_duration}, time to first token =
  * {@code load_duration + prompt_eval_duration}, generation time = {@code eval_duration}, stop reason =
- * {@code done_reason}. They never replace a client-side figure.
+ * {@code done_reason}; prompt tokens per second = {@code prompt_eval_count / prompt_eval_duration}, prompt time =
+ * {@code prompt_eval_duration}, prompt and generated tokens = {@code prompt_eval_count} and {@code eval_count}
+ * (cached tokens unknown: Ollama does not say). They never replace a client-side figure.
  *
  * <h2>Load time</h2>
  * {@link LoadOutcome#seconds()} is the wall time of the load request measured here; the server's

@@ -50,18 +50,27 @@ final class OllamaJson {
      * @param usage      {@code prompt_eval_count} and {@code eval_count}, or {@code null} unless both are given
      * @param stats      the server's timings as {@link ChatJson.NativeStats}, or {@code null} when none is given
      * @param error      the {@code error} message, or {@code null} when the object is no error
+     * @param timings    the prompt and generation figures in llama.cpp's shape ({@code prompt_eval_count} and
+     *                   {@code prompt_eval_duration}, {@code eval_count} and {@code eval_duration}; no cache count),
+     *                   or {@code null} when the object carries no {@code prompt_eval_duration}
      */
     record Frame(String content, String thinking, boolean done, String doneReason, ChatJson.Usage usage,
-                 ChatJson.NativeStats stats, String error) {
+                 ChatJson.NativeStats stats, String error, ChatJson.Timings timings) {
+
+        /** A frame without prompt figures. */
+        Frame(String content, String thinking, boolean done, String doneReason, ChatJson.Usage usage,
+              ChatJson.NativeStats stats, String error) {
+            this(content, thinking, done, doneReason, usage, stats, error, null);
+        }
 
         /** This frame as a chunk for the {@link ResponseRecorder}. */
         ChatJson.Chunk chunk() {
-            return new ChatJson.Chunk(content, thinking, doneReason, usage, null, stats);
+            return new ChatJson.Chunk(content, thinking, doneReason, usage, null, stats, timings);
         }
 
         /** This frame as a non-streamed completion for the {@link ResponseRecorder}. */
         ChatJson.Completion completion() {
-            return new ChatJson.Completion(content, thinking, doneReason, usage, stats);
+            return new ChatJson.Completion(content, thinking, doneReason, usage, stats, timings);
         }
     }
 
@@ -290,7 +299,28 @@ final class OllamaJson {
         int prompt = ChatJson.nonNegativeInt(root.path("prompt_eval_count"));
         int eval = ChatJson.nonNegativeInt(root.path("eval_count"));
         ChatJson.Usage usage = prompt >= 0 && eval >= 0 ? new ChatJson.Usage(prompt, eval, -1) : null;
-        return new Frame(content, thinking, done.asBoolean(false), doneReason, usage, stats(root, doneReason), null);
+        return new Frame(content, thinking, done.asBoolean(false), doneReason, usage, stats(root, doneReason), null,
+                timings(root, prompt, eval));
+    }
+
+    /**
+     * The prompt figures as llama.cpp's {@code timings} would give them: {@code prompt_eval_count} tokens processed
+     * in {@code prompt_eval_duration} (a prompt cache hit makes the count smaller; Ollama says nothing else about its
+     * cache, so the cached count stays unknown), {@code eval_count} in {@code eval_duration}. {@code null} without a
+     * {@code prompt_eval_duration} (every streamed line but the last).
+     */
+    private static ChatJson.Timings timings(JsonNode root, int promptCount, int evalCount) {
+        double promptNanos = nanos(root.path("prompt_eval_duration"));
+        if (Double.isNaN(promptNanos)) {
+            return null;
+        }
+        double evalNanos = nanos(root.path("eval_duration"));
+        double promptPerSecond = promptCount >= 0 && promptNanos > 0 ? promptCount * NANOS_PER_SECOND / promptNanos
+                : Double.NaN;
+        double evalPerSecond = evalCount >= 0 && evalNanos > 0 ? evalCount * NANOS_PER_SECOND / evalNanos
+                : Double.NaN;
+        return new ChatJson.Timings(promptCount, promptNanos / 1e6, promptPerSecond, evalCount, evalNanos / 1e6,
+                evalPerSecond, -1);
     }
 
     /**

@@ -130,10 +130,25 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     /** The {@code owned_by} of the last model list, {@code null} before one was read. */
     private final AtomicReference<String> ownedBy = new AtomicReference<>();
     private final AtomicReference<ServerInfo> server = new AtomicReference<>();
+    private final ServerTokenizer tokenizer;
 
     private OpenAiClient(ClientConfig config) {
         this.endpoints = new Endpoints(config.baseUrl());
         this.core = new ClientCore(config, json, ClientCore.ServerFailures.PLAIN);
+        this.tokenizer = new ServerTokenizer(core, json, endpoints.nativeUri("/tokenize"),
+                () -> kindOf(ownedBy.get()));
+    }
+
+    /**
+     * The server's own tokenizer, for requests it answers without usage: {@code POST /tokenize} beside {@code /v1}
+     * (llama.cpp's body {@code {"content": ...}}, vLLM's {@code {"model": ..., "prompt": ...}} when the model list
+     * said vLLM), within the request timeout, not asked again after its first failure. Counts are
+     * {@link dev.lmsbench.core.model.TokenCountSource#SERVER_TOKENIZER}.
+     *
+     * @return the counter, for {@code BenchmarkEngine.Builder#tokenCounter}; thread-safe, lives as long as this client
+     */
+    public dev.lmsbench.core.spi.TokenCounter serverTokenizer() {
+        return tokenizer;
     }
 
     /**

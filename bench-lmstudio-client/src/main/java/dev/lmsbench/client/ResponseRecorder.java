@@ -172,9 +172,15 @@ final class ResponseRecorder {
                 && nativeStats.stopReason().isEmpty())) {
             return timings == null ? ServerStats.NONE : llamaCppStats(timings);
         }
+        String stop = SafeText.oneLine(nativeStats.stopReason(), MAX_REASON_CHARS);
+        if (timings != null) {
+            // Ollama: its native figures, plus the prompt figures it gives in llama.cpp's shape
+            return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
+                    nativeStats.generationTime(), stop, statsSource, timings.promptPerSecond(),
+                    timings.promptMs() / 1000.0, timings.promptN(), timings.cacheN(), timings.predictedN());
+        }
         return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
-                nativeStats.generationTime(), SafeText.oneLine(nativeStats.stopReason(), MAX_REASON_CHARS),
-                statsSource);
+                nativeStats.generationTime(), stop, statsSource);
     }
 
     /** llama.cpp's timings as server statistics: seconds from milliseconds, counts as sent. */

@@ -224,6 +224,13 @@ class OllamaClientTest {
         assertThat(stats.timeToFirstTokenSeconds()).isCloseTo(0.001334875 + 0.342546, within(1e-12));
         assertThat(stats.generationTimeSeconds()).isCloseTo(4.535599, within(1e-12));
         assertThat(stats.stopReason()).isEqualTo("stop");
+        // the prompt figures, as llama.cpp's are recorded: prompt_eval_count over prompt_eval_duration
+        assertThat(stats.promptTokensPerSecond()).isCloseTo(26 / 0.342546, within(1e-9));
+        assertThat(stats.promptSeconds()).isCloseTo(0.342546, within(1e-12));
+        assertThat(stats.promptTokens()).isEqualTo(26);
+        assertThat(stats.generatedTokens()).isEqualTo(282);
+        assertThat(stats.cachedTokens()).as("Ollama does not say").isEqualTo(-1);
+        assertThat(r.usage().promptCacheKnown()).isFalse();
     }
 
     @Test
@@ -237,6 +244,10 @@ class OllamaClientTest {
         assertThat(r.timings().tokenChunkCount()).isZero();
         assertThat(r.serverStats().tokensPerSecond()).isCloseTo(298 / 4.799921, within(1e-9));
         assertThat(r.serverStats().timeToFirstTokenSeconds()).isCloseTo(0.002154458 + 0.383809, within(1e-12));
+        assertThat(r.serverStats().promptTokensPerSecond()).isCloseTo(26 / 0.383809, within(1e-9));
+        assertThat(r.serverStats().promptSeconds()).isCloseTo(0.383809, within(1e-12));
+        assertThat(r.serverStats().promptTokens()).isEqualTo(26);
+        assertThat(r.serverStats().generatedTokens()).isEqualTo(298);
     }
 
     @Test

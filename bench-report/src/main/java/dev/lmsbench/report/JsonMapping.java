@@ -52,9 +52,10 @@ final class JsonMapping {
      * Version of the shape of {@code results.json}, the cache export and the CSV files; see the schema version policy
      * in docs/output-formats.md. 2: typed errors, system throughput, the run's server, and the run status
      * {@code failed} when every model failed or was skipped. 3: the prompt cache ({@code settings.prompt_cache},
-     * cached prompt tokens per request and per model, llama.cpp's prompt figures in the server statistics).
+     * cached prompt tokens per request and per model, llama.cpp's prompt figures in the server statistics). 4: where
+     * token counts came from ({@code token_count_source}); {@code tokens_estimated} is true only for the estimate.
      */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     /** Version of the shape of {@code lmsbench hw --json}, which version 2 of the results did not change. */
     static final int HARDWARE_SCHEMA_VERSION = 1;
@@ -257,10 +258,12 @@ final class JsonMapping {
         tokens.put("reasoning", s.tokens().reasoning());
         tokens.put("visible", s.tokens().visible());
         tokens.put("estimated", s.tokens().estimated());
+        tokens.put("source", s.tokens().source().label());
         tokens.put("prompt_cached", s.tokens().promptCached());
         tokens.put("prompt_cache_unknown", s.tokens().promptCacheUnknown());
         tokens.put("prompt_cache_known", s.tokens().promptCacheKnown());
         node.put("tokens_estimated", s.tokens().estimated());
+        node.put("token_count_source", s.tokens().source().label());
         number(node, "load_time_s", s.loadSeconds());
         node.set("warmup", warmup(s.warmup()));
         ObjectNode throughput = node.putObject("throughput");
@@ -406,6 +409,7 @@ final class JsonMapping {
         node.put("reasoning_tokens", r.usage().reasoningTokens());
         node.put("visible_tokens", r.usage().visibleTokens());
         node.put("tokens_estimated", r.usage().estimated());
+        node.put("token_count_source", r.usage().source().label());
         node.put("chunk_count", r.timings().tokenChunkCount());
         node.set("server_stats", serverStats(r.serverStats()));
         return node;

@@ -62,5 +62,7 @@ final class RequestsCsv {
             // prefill_toks_per_s then counts every prompt token), and llama.cpp's own prompt figures
             knownInteger("prompt_tokens_cached", r -> r.usage().promptCachedTokens()),
             decimal("server_prompt_toks_per_s", r -> r.serverStats().promptTokensPerSecond()),
-            decimal("server_prompt_s", r -> r.serverStats().promptSeconds()));
+            decimal("server_prompt_s", r -> r.serverStats().promptSeconds()),
+            // where the token counts came from (issue 10): usage, server_tokenizer, tokenizer_json or estimate
+            text("token_count_source", r -> r.usage().source().label()));
 }

@@ -105,7 +105,10 @@ final class SummaryCsv {
             // not say (their prefill counts every prompt token), and llama.cpp's own prompt speed
             integer("prompt_tokens_cached", s -> s.tokens().promptCached()),
             integer("prompt_cache_unknown", s -> s.tokens().promptCacheUnknown()),
-            decimal("server_prompt_toks_per_s_p50", s -> s.serverPromptTokensPerSecond().p50()));
+            decimal("server_prompt_toks_per_s_p50", s -> s.serverPromptTokensPerSecond().p50()),
+            // the weakest source of the model's token counts (issue 10): usage, server_tokenizer, tokenizer_json or
+            // estimate
+            text("token_count_source", s -> s.tokens().source().label()));
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {

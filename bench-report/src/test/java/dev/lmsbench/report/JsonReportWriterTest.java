@@ -52,7 +52,7 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests");
         assertThat(root.get("schema_version").isInt()).isTrue();
-        assertThat(root.get("schema_version").intValue()).isEqualTo(3);
+        assertThat(root.get("schema_version").intValue()).isEqualTo(4);
         assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");
         assertThat(root.at("/tool/version").asText()).isEqualTo("0.1.0-test");
         assertThat(fieldNames(root.get("run")))
@@ -112,7 +112,7 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "error_type", "request_count", "success_count", "error_count", "errors_by_type", "tokens",
-                "tokens_estimated", "load_time_s", "warmup", "throughput", "system_output_toks_per_s",
+                "tokens_estimated", "token_count_source", "load_time_s", "warmup", "throughput", "system_output_toks_per_s",
                 "system_requests_per_s", "distributions", "server_distributions", "started_at", "finished_at",
                 "hardware", "hardware_samples");
         assertThat(fieldNames(root.at("/models/0/hardware/0"))).containsExactly("name", "unit", "aggregation",
@@ -126,14 +126,15 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/models/0/server_distributions"))).containsExactly("tokens_per_second",
                 "ttft_s", "prompt_toks_per_s", "prompt_s");
         assertThat(fieldNames(root.at("/models/0/tokens"))).containsExactly("prompt", "completion", "reasoning",
-                "visible", "estimated", "prompt_cached", "prompt_cache_unknown", "prompt_cache_known");
+                "visible", "estimated", "source", "prompt_cached", "prompt_cache_unknown", "prompt_cache_known");
         assertThat(fieldNames(root.at("/models/0/server_distributions/ttft_s")))
                 .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/requests/0"))).containsExactly("model", "ctx", "par", "idx", "run_mode",
                 "warmup", "started_at", "ok", "error", "error_type", "http_status", "finish_reason", "wall_s",
                 "ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
-                "prompt_tokens_cached", "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated", "chunk_count",
+                "prompt_tokens_cached", "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated",
+                "token_count_source", "chunk_count",
                 "server_stats");
         assertThat(fieldNames(root.at("/requests/0/server_stats"))).containsExactly("source", "tokens_per_second",
                 "time_to_first_token_s", "generation_time_s", "stop_reason", "prompt_toks_per_s", "prompt_s",
@@ -274,6 +275,9 @@ class JsonReportWriterTest {
         assertThat(root.at("/models/1/tokens_estimated").booleanValue()).isTrue();
         assertThat(root.at("/models/1/tokens/estimated").booleanValue()).isTrue();
         assertThat(root.at("/models/0/tokens_estimated").booleanValue()).isFalse();
+        assertThat(root.at("/models/1/token_count_source").asText()).isEqualTo("estimate");
+        assertThat(root.at("/models/1/tokens/source").asText()).isEqualTo("estimate");
+        assertThat(root.at("/models/0/token_count_source").asText()).isEqualTo("usage");
         List<JsonNode> llamaRequests = new ArrayList<>();
         root.get("requests").forEach(r -> {
             if (r.get("model").asText().equals("llama-3.2-1b-instruct")) {
@@ -281,7 +285,8 @@ class JsonReportWriterTest {
             }
         });
         assertThat(llamaRequests).hasSize(3)
-                .allSatisfy(r -> assertThat(r.get("tokens_estimated").booleanValue()).isTrue());
+                .allSatisfy(r -> assertThat(r.get("tokens_estimated").booleanValue()).isTrue())
+                .allSatisfy(r -> assertThat(r.get("token_count_source").asText()).isEqualTo("estimate"));
     }
 
     @Test
@@ -292,7 +297,7 @@ class JsonReportWriterTest {
         assertThat(text).contains("\"temperature\": 0.2,").contains("\"request_timeout_s\": 120.5,")
                 .contains("\"load_time_s\": 4.25,").doesNotContainPattern("\\d,\\d")
                 .doesNotContainPattern("\\d[eE][-+]?\\d").doesNotContain("NaN").doesNotContain("\r");
-        assertThat(text).startsWith("{\n  \"schema_version\": 3,\n").endsWith("}\n");
+        assertThat(text).startsWith("{\n  \"schema_version\": 4,\n").endsWith("}\n");
     }
 
     @Test

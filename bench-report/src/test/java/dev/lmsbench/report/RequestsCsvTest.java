@@ -25,7 +25,8 @@ class RequestsCsvTest {
             "completion_toks_per_s_reasoning", "completion_toks_per_s_visible", "prefill_toks_per_s",
             "decode_toks_per_s", "tpot_s", "chunk_count",
             "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason",
-            "error_type", "http_status", "prompt_tokens_cached", "server_prompt_toks_per_s", "server_prompt_s");
+            "error_type", "http_status", "prompt_tokens_cached", "server_prompt_toks_per_s", "server_prompt_s",
+            "token_count_source");
 
     @TempDir
     Path dir;
@@ -137,6 +138,15 @@ class RequestsCsvTest {
                 .hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("tokens_estimated", "true"));
         assertThat(rows).filteredOn(r -> r.get("model").equals("qwen3-8b@q4_k_m"))
                 .allSatisfy(r -> assertThat(r).containsEntry("tokens_estimated", "false"));
+    }
+
+    @Test
+    void saysWhereTheTokenCountsCameFromAndATokenizersCountsAreNotEstimated() throws Exception {
+        RequestResult counted = new RequestResult("m", 0, 1, 0, false, RunMode.STREAM, SampleReports.T0,
+                RequestTimings.failed(0, 5), new TokenUsage(7, 3, 0, dev.lmsbench.core.model.TokenCountSource
+                .SERVER_TOKENIZER, TokenUsage.UNKNOWN), "", "", ServerStats.NONE, ErrorType.NONE, -1);
+        assertThat(cells(counted)).containsEntry("token_count_source", "server_tokenizer")
+                .containsEntry("tokens_estimated", "false").containsEntry("prompt_tokens", "7");
     }
 
     @Test

@@ -30,7 +30,8 @@ class SummaryCsvTest {
             "vram_peak_gb", "vram_mean_gb", "vram_model_gb", "gpu_util_mean_pct", "power_mean_w", "power_peak_w",
             "temp_peak_c", "cpu_load_mean_pct", "ram_peak_gb", "toks_per_s_per_gb_vram", "toks_per_joule",
             "gtt_peak_gb", "error_type", "system_output_toks_per_s", "system_requests_per_s",
-            "prompt_tokens_cached", "prompt_cache_unknown", "server_prompt_toks_per_s_p50");
+            "prompt_tokens_cached", "prompt_cache_unknown", "server_prompt_toks_per_s_p50",
+            "token_count_source");
 
     @TempDir
     Path dir;

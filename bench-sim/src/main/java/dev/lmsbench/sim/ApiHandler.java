@@ -97,6 +97,11 @@ final class ApiHandler implements HttpHandler {
                 && routeNative(exchange, path, body, receivedNanos)) {
             return;
         }
+        if (config.tokenizeEndpoint() && path.equals("/tokenize")) {
+            requireMethod(exchange, "POST");
+            sendJson(exchange, 200, tokenize(body));
+            return;
+        }
         String prefix = config.pathPrefix();
         String models = prefix + "/models";
         if (path.equals(models)) {
@@ -386,6 +391,32 @@ final class ApiHandler implements HttpHandler {
             case INSUFFICIENT_MEMORY -> "model_load_failed";
             case INVALID_CONFIG -> "invalid_load_config";
         };
+    }
+
+    /**
+     * llama.cpp's {@code POST /tokenize} ({@code {"content": text}}) and vLLM's ({@code {"prompt": text}}): the text's
+     * tokens by the sim's own {@link PromptTokenizer#count} (no template), as ids {@code 0..n-1}, and vLLM's
+     * {@code count}.
+     */
+    private static byte[] tokenize(byte[] body) throws ApiError {
+        JsonNode root = v1Object(body);
+        JsonNode text = root.has("content") ? root.get("content") : root.get("prompt");
+        if (text == null || !text.isTextual()) {
+            throw new ApiError(400, "\"content\" (or vLLM's \"prompt\") must be a string", "invalid_request_error",
+                    null, null);
+        }
+        int n = PromptTokenizer.count(text.textValue());
+        com.fasterxml.jackson.databind.node.ObjectNode answer = OpenAiJson.MAPPER.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode tokens = answer.putArray("tokens");
+        for (int i = 0; i < n; i++) {
+            tokens.add(i);
+        }
+        answer.put("count", n);
+        try {
+            return OpenAiJson.MAPPER.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode v1Object(byte[] body) throws ApiError {

@@ -20,7 +20,7 @@ import java.util.Set;
 final class ConfigReader {
 
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "api_token", "path_prefix", "models",
-            "jit_loading", "jit_auto_evict", "memory_bytes", "download_ms", "download_size_bytes");
+            "jit_loading", "jit_auto_evict", "memory_bytes", "download_ms", "download_size_bytes", "tokenize_endpoint");
     private static final Set<String> MODEL_KEYS = Set.of("id", "type", "publisher", "architecture", "quantization",
             "size_bytes", "max_context_length", "ttft_ms", "tokens_per_second", "prompt_tokens_per_second", "jitter_fraction",
             "reasoning_tokens", "response_tokens", "sends_usage", "compatibility_type", "format", "params_string",
@@ -60,6 +60,7 @@ final class ConfigReader {
         long downloadMs = longInteger(root, "download_ms", "download_ms", defaults.downloadMs());
         long downloadSizeBytes = longInteger(root, "download_size_bytes", "download_size_bytes",
                 defaults.downloadSizeBytes());
+        boolean tokenizeEndpoint = bool(root, "tokenize_endpoint", "tokenize_endpoint", defaults.tokenizeEndpoint());
         JsonNode modelsNode = root.get("models");
         if (modelsNode == null || modelsNode.isNull()) {
             throw error("models: missing, expected an array of models");
@@ -73,7 +74,7 @@ final class ConfigReader {
         }
         try {
             return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                    downloadMs, downloadSizeBytes);
+                    downloadMs, downloadSizeBytes, tokenizeEndpoint);
         } catch (IllegalArgumentException e) {
             throw error(snakeLead(e.getMessage()));
         }

@@ -29,9 +29,12 @@ import java.util.Set;
  *                     fails
  * @param downloadMs   how long a simulated download through {@code /api/v1/models/download} takes
  * @param downloadSizeBytes the size such a download reports
+ * @param tokenizeEndpoint whether the sim also serves llama.cpp's and vLLM's {@code POST /tokenize} (at the root),
+ *                         counting with its own {@link PromptTokenizer}; off by default, as LM Studio has none
  */
 public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
-        boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes) {
+        boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes,
+        boolean tokenizeEndpoint) {
 
     /** The default bind address: loopback only, never exposed by accident. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -78,6 +81,24 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         if (downloadSizeBytes <= 0) {
             throw new IllegalArgumentException("downloadSizeBytes must be > 0, got " + downloadSizeBytes);
         }
+    }
+
+    /**
+     * A configuration without a {@code /tokenize} endpoint.
+     *
+     * @see #SimConfig(String, int, List, long, String, String, boolean, boolean, long, long, long, boolean)
+     */
+    public SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
+                     boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs,
+                     long downloadSizeBytes) {
+        this(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes, downloadMs,
+                downloadSizeBytes, false);
+    }
+
+    /** This configuration with or without the {@code POST /tokenize} endpoint. */
+    public SimConfig withTokenizeEndpoint(boolean value) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, value);
     }
 
     /**
@@ -129,7 +150,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      * {
      *   "host": "127.0.0.1", "port": 1234, "seed": 7, "api_token": "", "path_prefix": "/v1",
      *   "jit_loading": true, "jit_auto_evict": true, "memory_bytes": 25769803776,
-     *   "download_ms": 2000, "download_size_bytes": 4368438944,
+     *   "download_ms": 2000, "download_size_bytes": 4368438944, "tokenize_endpoint": false,
      *   "models": [
      *     { "id": "sim/my-model@q4_k_m", "tokens_per_second": 80,
      *       "ttft_ms": 90, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.05,
@@ -185,7 +206,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration serving other models. */
     public SimConfig withModels(List<SimModel> newModels) {
         return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** Like the generated one, but the token is masked so logging a configuration never leaks it. */
@@ -200,55 +221,55 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration on another bind address. */
     public SimConfig withHost(String newHost) {
         return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration on another port ({@code 0} for any free port). */
     public SimConfig withPort(int newPort) {
         return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration with another seed. */
     public SimConfig withSeed(long newSeed) {
         return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration requiring that bearer token ({@code ""} or null for none). */
     public SimConfig withApiToken(String newApiToken) {
         return new SimConfig(host, port, models, seed, newApiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration serving under another prefix ({@code ""} for the root). */
     public SimConfig withPathPrefix(String newPathPrefix) {
         return new SimConfig(host, port, models, seed, apiToken, newPathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration with JIT loading on or off. */
     public SimConfig withJitLoading(boolean newJitLoading) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, newJitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration with Auto-Evict of JIT-loaded models on or off. */
     public SimConfig withJitAutoEvict(boolean newJitAutoEvict) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, newJitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration with another memory budget for loaded models. */
     public SimConfig withMemoryBytes(long newMemoryBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                newMemoryBytes, downloadMs, downloadSizeBytes);
+                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
     }
 
     /** This configuration with simulated downloads of {@code sizeBytes} taking {@code durationMs}. */
     public SimConfig withDownloads(long durationMs, long sizeBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                durationMs, sizeBytes);
+                durationMs, sizeBytes, tokenizeEndpoint);
     }
 
     /** Every model answering its first {@code count} chat requests with {@code Model unloaded}. */

@@ -44,6 +44,10 @@ public final class ConfigKeys {
             List.of("auto", "lmstudio", "openai", "llamacpp", "ollama"), "--backend",
             "the server's API: auto (detected), lmstudio (native REST), openai or llamacpp (OpenAI-compatible),"
                     + " ollama (native)");
+    /** A Hugging Face tokenizer.json that counts tokens when the server sends no usage. */
+    public static final ConfigKey<String> TOKENIZER_FILE = ConfigKey.string("tokenizer_file", null, "--tokenizer",
+            "a Hugging Face tokenizer.json that counts tokens when the server sends no usage and has no tokenizer"
+                    + " endpoint (else the chars-per-token estimate)");
 
     /** LM Studio host. */
     public static final ConfigKey<String> HOST = ConfigKey.string("lmstudio.host", "localhost", "",
@@ -115,7 +119,7 @@ public final class ConfigKeys {
 
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(PROMPT, CONTEXT_LENGTH, NUM_RUNS, WARMUP_RUNS,
-            REQUEST_TIMEOUT_S, PROMPT_CACHE, BACKEND, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P,
+            REQUEST_TIMEOUT_S, PROMPT_CACHE, BACKEND, TOKENIZER_FILE, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P,
             MIN_P, REPEAT_PENALTY, MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE,
             ROPE_FREQ_SCALE, USE_MMAP, USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
 

@@ -118,6 +118,7 @@ public final class BenchmarkEngine {
     private final CountDownLatch cancelSignal = new CountDownLatch(1);
     private volatile boolean cancelled;
     private final Long nonceSeed;
+    private final TokenRecount recount;
     /** The prompt nonces of the current run; set at the start of {@link #run}. */
     private volatile PromptNonces nonces = new PromptNonces(0);
 
@@ -134,6 +135,7 @@ public final class BenchmarkEngine {
         this.maxGuardWait = b.maxGuardWait;
         this.maxRetryWait = b.maxRetryWait;
         this.nonceSeed = b.nonceSeed;
+        this.recount = new TokenRecount(b.tokenCounters);
     }
 
     /** A new builder. @return the builder */
@@ -489,8 +491,10 @@ public final class BenchmarkEngine {
             long sent = System.nanoTime();
             try {
                 InferenceResult r = backend.infer(req);
+                // counted only now that the response is complete: counting never moves a timestamp
+                TokenUsage usage = recount.usage(model.id(), req.messageText(), r);
                 result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
-                        mode, startedAt, r.timings(), r.usage(), SafeText.oneLine(r.finishReason()), "",
+                        mode, startedAt, r.timings(), usage, SafeText.oneLine(r.finishReason()), "",
                         r.serverStats(), ErrorType.NONE, -1);
             } catch (BackendException e) {
                 if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
@@ -730,6 +734,7 @@ public final class BenchmarkEngine {
         private Duration maxGuardWait = MAX_GUARD_WAIT;
         private Duration maxRetryWait = MAX_RETRY_AFTER_WAIT;
         private Long nonceSeed;
+        private final List<dev.lmsbench.core.spi.TokenCounter> tokenCounters = new ArrayList<>();
 
         private Builder() {
         }
@@ -812,6 +817,19 @@ public final class BenchmarkEngine {
         /** Adds a progress listener. @param value the listener @return this */
         public Builder listener(BenchmarkListener value) {
             this.listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds a token counter to the chain for requests whose server sent no usage (optional; see
+         * {@link dev.lmsbench.core.spi.TokenCounter}). Counters are tried in the order added, after the response is
+         * complete; without any, such requests keep the client's estimate.
+         *
+         * @param value the counter
+         * @return this
+         */
+        public Builder tokenCounter(dev.lmsbench.core.spi.TokenCounter value) {
+            this.tokenCounters.add(Objects.requireNonNull(value, "tokenCounter"));
             return this;
         }
 

@@ -190,17 +190,29 @@ public record ModelSummary(
      * @param prompt             prompt tokens
      * @param completion         completion tokens (reasoning included)
      * @param reasoning          reasoning tokens
-     * @param estimated          whether any count was estimated because the server sent no {@code usage}
+     * @param source             the weakest {@link TokenCountSource} of the successful requests (warmups included):
+     *                             {@code usage} only when every count came from the server, {@code estimate} when any
+     *                             was estimated; {@code usage} when there were none
      * @param promptCached       prompt tokens the server took from its prompt cache, over the requests that said
      * @param promptCacheUnknown measured successful requests whose server did not say how many prompt tokens it
      *                           cached: their prefill speed counts every prompt token
      */
-    public record TokenTotals(long prompt, long completion, long reasoning, boolean estimated, long promptCached,
-                              int promptCacheUnknown) {
+    public record TokenTotals(long prompt, long completion, long reasoning, TokenCountSource source,
+                              long promptCached, int promptCacheUnknown) {
+
+        /** Requires a source. */
+        public TokenTotals {
+            Objects.requireNonNull(source, "source");
+        }
 
         /** Totals whose cache state is not known for any request (results stored before it was recorded). */
         public TokenTotals(long prompt, long completion, long reasoning, boolean estimated) {
-            this(prompt, completion, reasoning, estimated, 0, 0);
+            this(prompt, completion, reasoning, TokenUsage.sourceOf(estimated), 0, 0);
+        }
+
+        /** {@return whether any count was estimated (the source is {@code estimate})} */
+        public boolean estimated() {
+            return source == TokenCountSource.ESTIMATE;
         }
 
         /** Visible completion tokens. */
@@ -318,10 +330,12 @@ public record ModelSummary(
         long reasoning = 0;
         long promptCached = 0;
         int promptCacheUnknown = 0;
-        boolean estimated = false;
+        TokenCountSource source = TokenCountSource.USAGE;
         for (RequestResult r : requests) {
             if (r.success()) {
-                estimated |= r.usage().estimated();
+                if (r.usage().source().compareTo(source) > 0) {
+                    source = r.usage().source();
+                }
                 if (!r.warmup()) {
                     prompt += r.usage().promptTokens();
                     completion += r.usage().completionTokens();
@@ -362,7 +376,7 @@ public record ModelSummary(
                 dist(stream, RequestResult::wallSeconds),
                 dist(stream, RequestResult::completionTokensPerSecond),
                 streamTotal, nonStreamTotal, total,
-                new TokenTotals(prompt, completion, reasoning, estimated, promptCached, promptCacheUnknown),
+                new TokenTotals(prompt, completion, reasoning, source, promptCached, promptCacheUnknown),
                 WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
                 dist(stream, r -> r.serverStats().tokensPerSecond()),
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),

@@ -7,13 +7,13 @@ package dev.lmsbench.core.model;
  * @param completionTokens   generated tokens, reasoning included
  * @param reasoningTokens    the part of {@code completionTokens} that was reasoning ({@code reasoning_content}); 0 if
  *                           none
- * @param estimated          {@code true} when the server sent no {@code usage} and the counts were estimated by the
- *                           client; every output carries this flag
+ * @param source             where the counts came from ({@link TokenCountSource}); every output carries it, and
+ *                           {@link #estimated()} is true only for {@link TokenCountSource#ESTIMATE}
  * @param promptCachedTokens the part of {@code promptTokens} the server took from its prompt (KV) cache instead of
  *                           processing ({@code usage.prompt_tokens_details.cached_tokens}, llama.cpp's
  *                           {@code timings.cache_n}); {@link #UNKNOWN} when the server did not say
  */
-public record TokenUsage(int promptTokens, int completionTokens, int reasoningTokens, boolean estimated,
+public record TokenUsage(int promptTokens, int completionTokens, int reasoningTokens, TokenCountSource source,
                          int promptCachedTokens) {
 
     /** The sentinel of {@link #promptCachedTokens()} when the server did not say how many prompt tokens it cached. */
@@ -21,6 +21,7 @@ public record TokenUsage(int promptTokens, int completionTokens, int reasoningTo
 
     /** Validates that counts are non-negative, reasoning does not exceed the completion, nor cached the prompt. */
     public TokenUsage {
+        java.util.Objects.requireNonNull(source, "source");
         if (promptTokens < 0 || completionTokens < 0 || reasoningTokens < 0) {
             throw new IllegalArgumentException("token counts must be >= 0");
         }
@@ -34,9 +35,38 @@ public record TokenUsage(int promptTokens, int completionTokens, int reasoningTo
         }
     }
 
+    /**
+     * Counts from the server ({@code estimated == false}) or estimated ({@code true}), as before the other sources.
+     *
+     * @param promptTokens       prompt tokens
+     * @param completionTokens   completion tokens
+     * @param reasoningTokens    reasoning tokens
+     * @param estimated          {@link TokenCountSource#ESTIMATE} when true, else {@link TokenCountSource#USAGE}
+     * @param promptCachedTokens cached prompt tokens or {@link #UNKNOWN}
+     */
+    public TokenUsage(int promptTokens, int completionTokens, int reasoningTokens, boolean estimated,
+                      int promptCachedTokens) {
+        this(promptTokens, completionTokens, reasoningTokens, sourceOf(estimated), promptCachedTokens);
+    }
+
     /** Counts whose cached part is unknown (see the canonical constructor). */
     public TokenUsage(int promptTokens, int completionTokens, int reasoningTokens, boolean estimated) {
         this(promptTokens, completionTokens, reasoningTokens, estimated, UNKNOWN);
+    }
+
+    /**
+     * The source that the old {@code estimated} flag stands for: stored rows from before the sources.
+     *
+     * @param estimated whether the counts were estimated
+     * @return {@link TokenCountSource#ESTIMATE} or {@link TokenCountSource#USAGE}
+     */
+    public static TokenCountSource sourceOf(boolean estimated) {
+        return estimated ? TokenCountSource.ESTIMATE : TokenCountSource.USAGE;
+    }
+
+    /** {@return whether the counts are the client's characters-per-token estimate (source {@code estimate})} */
+    public boolean estimated() {
+        return source == TokenCountSource.ESTIMATE;
     }
 
     /** Counts reported by the server, the cached part unknown. */
@@ -81,6 +111,6 @@ public record TokenUsage(int promptTokens, int completionTokens, int reasoningTo
 
     /** A copy with another cached count. @param value cached prompt tokens or {@link #UNKNOWN} @return the copy */
     public TokenUsage withPromptCachedTokens(int value) {
-        return new TokenUsage(promptTokens, completionTokens, reasoningTokens, estimated, value);
+        return new TokenUsage(promptTokens, completionTokens, reasoningTokens, source, value);
     }
 }
