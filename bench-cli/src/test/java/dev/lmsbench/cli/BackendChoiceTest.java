@@ -86,15 +86,37 @@ class BackendChoiceTest {
     }
 
     @Test
-    void llamacppAndOpenaiUseTheOpenAiClientWithoutProbing() throws IOException {
+    void openaiUsesTheOpenAiClientWithoutProbing() throws IOException {
         ClientConfig config = serving(Map.of("/api/version", OLLAMA_VERSION));
 
-        try (InferenceBackend a = BackendChoice.open(config, "llamacpp", true);
-             InferenceBackend b = BackendChoice.open(config, "openai", true)) {
-            assertThat(a).isInstanceOf(OpenAiClient.class);
+        try (InferenceBackend b = BackendChoice.open(config, "openai", true)) {
             assertThat(b).isInstanceOf(OpenAiClient.class);
         }
         assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void llamacppUsesTheOpenAiClientWhenTheModelListSaysLlamaCpp() throws IOException {
+        ClientConfig config = serving(Map.of("/v1/models",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"m\",\"object\":\"model\",\"owned_by\":\"llamacpp\"}]}",
+                "/props", "{\"build_info\":\"b4567-abc\"}"));
+
+        try (InferenceBackend a = BackendChoice.open(config, "llamacpp", true)) {
+            assertThat(a).isInstanceOf(OpenAiClient.class);
+            assertThat(a.server().kind()).isEqualTo("llama.cpp");
+        }
+    }
+
+    @Test
+    void forcingLlamaCppOnOllamaFailsSayingOllamaAnswers() throws IOException {
+        ClientConfig config = serving(Map.of("/api/version", OLLAMA_VERSION, "/v1/models", OPENAI_MODELS));
+
+        CliException e = catchThrowableOfType(CliException.class, () -> BackendChoice.open(config, "llamacpp", true));
+
+        assertThat(e.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(e.getMessage()).startsWith("--backend llamacpp: " + config.baseUrl()
+                + " is not llama.cpp's server").endsWith("Ollama answers there: use --backend ollama or auto")
+                .doesNotContain("\n");
     }
 
     @Test
