@@ -201,8 +201,14 @@ final class Schema {
             UPDATE model_results SET summary_json = json_set(json_remove(summary_json, '$.tokens.estimated'),
                 '$.tokens.source', CASE WHEN tokens_estimated <> 0 THEN 'ESTIMATE' ELSE 'USAGE' END)""");
 
+    private static final Migration V6 = Migration.sql(6, "the memory a loaded model holds",
+            // Ollama's /api/ps size and size_vram right after the load; NULL when the server did not say (every
+            // older row; their summary_json has no loadMemory, which reads back as unknown)
+            "ALTER TABLE model_results ADD COLUMN load_memory_bytes INTEGER",
+            "ALTER TABLE model_results ADD COLUMN load_vram_bytes INTEGER");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

@@ -430,9 +430,9 @@ public final class SqliteResultStore implements ResultStore {
                     completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
                     summary_json, vram_peak_gb, power_mean_w, temp_peak_c, error_type, errors_by_type,
                     system_output_toks_per_s, system_requests_per_s, prompt_tokens_cached, prompt_cache_unknown,
-                    token_count_source)
+                    token_count_source, load_memory_bytes, load_vram_bytes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?, ?, ?, ?)""";
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
         String errorsByType;
@@ -483,6 +483,8 @@ public final class SqliteResultStore implements ResultStore {
             setCount(ps, ++i, anyCacheKnown ? s.tokens().promptCached() : -1);
             ps.setInt(++i, s.tokens().promptCacheUnknown());
             ps.setString(++i, s.tokens().source().label());
+            setCount(ps, ++i, s.loadMemory().totalBytes());
+            setCount(ps, ++i, s.loadMemory().vramBytes());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {

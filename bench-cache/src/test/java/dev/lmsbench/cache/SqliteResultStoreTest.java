@@ -181,6 +181,23 @@ class SqliteResultStoreTest {
     }
 
     @Test
+    void roundTripsTheLoadMemoryTheServerReportedAndStoresNullWhereItSaidNothing() throws Exception {
+        ModelSummary ollama = Fixtures.summary(QWEN, Fixtures.requests(QWEN, 3, false), 1.0)
+                .withLoadMemory(new dev.lmsbench.core.model.LoadMemory(9_000, 8_000));
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), ollama, List.of());
+            store.save(Fixtures.run("r2"), Fixtures.failedSummary(PLAIN), List.of());
+            List<StoredResult> stored = store.list();
+            assertThat(stored.getFirst().summary().loadMemory()).isEqualTo(ollama.loadMemory());
+            assertThat(stored.get(1).summary().loadMemory()).isEqualTo(dev.lmsbench.core.model.LoadMemory.UNKNOWN);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT coalesce(load_memory_bytes, 'null') || ' ' || coalesce(load_vram_bytes,"
+                    + " 'null') FROM model_results ORDER BY id")).containsExactly("9000 8000", "null null");
+        }
+    }
+
+    @Test
     void aVersionFourDatabaseReadsBackItsEstimatedRowsAsEstimateAndTheOthersAsUsage() throws Exception {
         Files.createDirectories(db().getParent());
         ModelSummary summary = Fixtures.summary(QWEN, Fixtures.requests(QWEN, 10, true), 1.0);
@@ -195,6 +212,7 @@ class SqliteResultStoreTest {
             assertThat(stored.summary().tokens().source())
                     .isEqualTo(dev.lmsbench.core.model.TokenCountSource.ESTIMATE);
             assertThat(stored.summary().tokens().estimated()).isTrue();
+            assertThat(stored.summary().loadMemory()).isEqualTo(dev.lmsbench.core.model.LoadMemory.UNKNOWN);
             assertThat(store.listRequests(stored.id())).extracting(r -> r.usage().source()).containsExactly(
                     dev.lmsbench.core.model.TokenCountSource.ESTIMATE, dev.lmsbench.core.model.TokenCountSource.USAGE);
         }
@@ -316,10 +334,10 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(5);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(6);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("5");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("6");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
                     .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
@@ -422,7 +440,7 @@ class SqliteResultStoreTest {
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("results database " + db() + " has schema version 7, newer than this lmsbench"
-                        + " supports (5); upgrade lmsbench");
+                        + " supports (6); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
@@ -727,6 +745,7 @@ class SqliteResultStoreTest {
                 (com.fasterxml.jackson.databind.node.ObjectNode) json.get("tokens");
         tokens.remove("source");
         tokens.put("estimated", estimated);
+        json.remove("loadMemory");
         return "INSERT INTO model_results (id, run_id, created_at, model, type, publisher, architecture, quantization,"
                 + " size_bytes, max_context_length, ctx, par, status, error, request_count, success_count, error_count,"
                 + " tokens_estimated, started_at, finished_at, summary_json) VALUES (" + id + ", '" + runId

@@ -72,6 +72,19 @@ class OllamaSimIT {
                 assertThat(m.at("/distributions/decode_toks_per_s/p50").asDouble())
                         .as("client decode rate of %s", truth.id()).isCloseTo(RATE, within(RATE * 0.05));
                 assertThat(m.path("tokens_estimated").asBoolean()).isFalse();
+                // /api/ps after the load: the instance's memory at the run's context (4096), all of it in VRAM
+                long memory = truth.memoryBytes(4096);
+                assertThat(m.at("/load/memory_bytes").asLong()).as("memory of %s", truth.id()).isEqualTo(memory);
+                assertThat(m.at("/load/vram_bytes").asLong()).isEqualTo(memory);
+            }
+            List<String> summary = Files.readAllLines(dir.resolve("o").resolve("summary.csv"));
+            int vramColumn = List.of(summary.get(0).split(",")).indexOf("load_vram_bytes");
+            assertThat(summary.get(1).split(",")[vramColumn])
+                    .isEqualTo(Long.toString(sim.config().models().get(0).memoryBytes(4096)));
+            try (dev.lmsbench.cache.SqliteResultStore store =
+                         dev.lmsbench.cache.SqliteResultStore.open(dir.resolve("o.db"))) {
+                assertThat(store.list()).extracting(r -> r.summary().loadMemory().vramBytes()).containsExactlyElementsOf(
+                        sim.config().models().stream().map(t -> t.memoryBytes(4096)).toList());
             }
             JsonNode request = results.path("requests").get(0);
             JsonNode stats = request.path("server_stats");
@@ -79,6 +92,12 @@ class OllamaSimIT {
             assertThat(stats.path("generation_time_s").asDouble())
                     .isCloseTo(request.path("completion_tokens").asInt() / RATE, within(1e-6));
             assertThat(stats.path("time_to_first_token_s").asDouble()).isPositive();
+            // the prompt figures, as llama.cpp's: prompt_eval_count and prompt_eval_duration
+            assertThat(stats.path("prompt_tokens").asInt()).isEqualTo(request.path("prompt_tokens").asInt());
+            assertThat(stats.path("prompt_s").asDouble()).isPositive();
+            assertThat(stats.path("prompt_toks_per_s").asDouble()).isCloseTo(
+                    stats.path("prompt_tokens").asInt() / stats.path("prompt_s").asDouble(), within(1e-6));
+            assertThat(stats.path("generated_tokens").asInt()).isEqualTo(request.path("completion_tokens").asInt());
             assertThat(Files.readString(dir.resolve("o").resolve("lmsbench.log")))
                     .contains("--backend ollama: using Ollama's native API")
                     .containsPattern("loaded sim/qwen3-8b@q8_0 in [0-9.]+ s; in memory: [0-9]+ bytes, [0-9]+ of "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lmsbench.core.model.Capability;
 import dev.lmsbench.core.model.LoadConfig;
+import dev.lmsbench.core.model.LoadMemory;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ServerInfo;
@@ -78,8 +79,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <h2>Load time</h2>
  * {@link LoadOutcome#seconds()} is the wall time of the load request measured here; the server's
- * {@code load_duration}, when its answer carries one, is logged beside it at INFO, and so are {@code size} and
- * {@code size_vram} from {@code /api/ps} (the core's {@link LoadOutcome} has no field for them yet).
+ * {@code load_duration}, when its answer carries one, is logged beside it at INFO. {@code size} and
+ * {@code size_vram} from {@code /api/ps} right after the load become {@link LoadOutcome#memory()} (unknown when
+ * {@code /api/ps} does not list the model or fails).
  *
  * <h2>Failures</h2>
  * As {@link OpenAiClient}'s: an {@code error} field inside a 2xx answer or stream is {@link Kind#SERVER_ERROR}, an
@@ -297,7 +299,7 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
      *
      * @param model  the model ({@link ModelInfo#id()} is the name)
      * @param config the load configuration, {@code null} for the defaults
-     * @return {@link LoadOutcome#loaded} with the wall time measured here
+     * @return {@link LoadOutcome#loaded} with the wall time measured here and the memory {@code /api/ps} reports
      * @throws BackendException when loading failed (an {@code error} in the answer is {@link Kind#SERVER_ERROR})
      */
     @Override
@@ -323,11 +325,11 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
             return duration.isNumber() && duration.doubleValue() >= 0 ? duration.doubleValue() / 1e9 : Double.NaN;
         });
         double measured = (System.nanoTime() - start) / 1e9;
-        logMemory(model.id(), measured, serverSeconds);
-        return LoadOutcome.loaded(measured);
+        return LoadOutcome.loaded(measured, memory(model.id(), measured, serverSeconds));
     }
 
-    private void logMemory(String model, double measured, double serverSeconds) {
+    /** What {@code /api/ps} says the model holds (logged at INFO); unknown when it does not list it or fails. */
+    private LoadMemory memory(String model, double measured, double serverSeconds) {
         String server = Double.isNaN(serverSeconds) ? "" : String.format(java.util.Locale.ROOT,
                 " (server load_duration %.3f s)", serverSeconds);
         try {
@@ -335,13 +337,15 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
                     .filter(m -> m.name().equals(model) || m.model().equals(model)).findFirst().orElse(null);
             if (running == null) {
                 LOG.info("loaded {} in {} s{}; /api/ps does not list it", model, format(measured), server);
-            } else {
-                LOG.info("loaded {} in {} s{}; in memory: {} bytes, {} of them in VRAM", model, format(measured),
-                        server, running.sizeBytes(), running.sizeVramBytes());
+                return LoadMemory.UNKNOWN;
             }
+            LOG.info("loaded {} in {} s{}; in memory: {} bytes, {} of them in VRAM", model, format(measured),
+                    server, running.sizeBytes(), running.sizeVramBytes());
+            return new LoadMemory(running.sizeBytes(), running.sizeVramBytes());
         } catch (BackendException e) {
             LOG.info("loaded {} in {} s{}", model, format(measured), server);
             LOG.debug("no memory figures for {} from {}: {}", model, PS, e.getMessage());
+            return LoadMemory.UNKNOWN;
         }
     }
 

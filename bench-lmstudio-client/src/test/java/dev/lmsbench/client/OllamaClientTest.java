@@ -159,6 +159,19 @@ class OllamaClientTest {
         assertThat(outcome.seconds()).isPositive().isLessThan(TIMEOUT.toSeconds());
         assertThat(client.loadedByUs()).containsExactly(MODEL);
         SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/generate")));
+        // /api/ps right after the load: size and size_vram of the model
+        assertThat(outcome.memory()).isEqualTo(new dev.lmsbench.core.model.LoadMemory(9137025024L, 8137025024L));
+    }
+
+    @Test
+    void aModelThatApiPsDoesNotListHasUnknownLoadMemory() throws BackendException {
+        stubs("generate-load.json");
+        SERVER.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/api/ps"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"models\":[]}")));
+
+        LoadOutcome outcome = client().load(ModelInfo.named(MODEL), LOAD);
+
+        assertThat(outcome.memory()).isEqualTo(dev.lmsbench.core.model.LoadMemory.UNKNOWN);
     }
 
     @Test

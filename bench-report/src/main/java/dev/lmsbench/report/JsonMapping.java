@@ -265,6 +265,9 @@ final class JsonMapping {
         node.put("tokens_estimated", s.tokens().estimated());
         node.put("token_count_source", s.tokens().source().label());
         number(node, "load_time_s", s.loadSeconds());
+        ObjectNode load = node.putObject("load");
+        knownInteger(load, "memory_bytes", s.loadMemory().totalBytes());
+        knownInteger(load, "vram_bytes", s.loadMemory().vramBytes());
         node.set("warmup", warmup(s.warmup()));
         ObjectNode throughput = node.putObject("throughput");
         number(throughput, "stream_toks_per_s_total", s.streamTokensPerSecondTotal());

@@ -108,7 +108,11 @@ final class SummaryCsv {
             decimal("server_prompt_toks_per_s_p50", s -> s.serverPromptTokensPerSecond().p50()),
             // the weakest source of the model's token counts (issue 10): usage, server_tokenizer, tokenizer_json or
             // estimate
-            text("token_count_source", s -> s.tokens().source().label()));
+            text("token_count_source", s -> s.tokens().source().label()),
+            // the memory the server said the loaded model holds (Ollama's /api/ps size and size_vram); empty when
+            // it did not say
+            knownInteger("load_memory_bytes", s -> s.loadMemory().totalBytes()),
+            knownInteger("load_vram_bytes", s -> s.loadMemory().vramBytes()));
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {

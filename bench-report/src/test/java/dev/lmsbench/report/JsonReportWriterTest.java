@@ -112,7 +112,7 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "error_type", "request_count", "success_count", "error_count", "errors_by_type", "tokens",
-                "tokens_estimated", "token_count_source", "load_time_s", "warmup", "throughput", "system_output_toks_per_s",
+                "tokens_estimated", "token_count_source", "load_time_s", "load", "warmup", "throughput", "system_output_toks_per_s",
                 "system_requests_per_s", "distributions", "server_distributions", "started_at", "finished_at",
                 "hardware", "hardware_samples");
         assertThat(fieldNames(root.at("/models/0/hardware/0"))).containsExactly("name", "unit", "aggregation",
@@ -266,6 +266,16 @@ class JsonReportWriterTest {
         assertThat(nonStream.get("run_mode").asText()).isEqualTo("nonstream");
         assertThat(nonStream.get("ttft_s").isNull()).isTrue();
         assertThat(nonStream.get("wall_s").isNumber()).isTrue();
+    }
+
+    @Test
+    void writesTheLoadMemoryTheServerReportedAndNullWhereItSaidNothing() throws Exception {
+        JsonNode root = write();
+
+        assertThat(root.at("/models/0/load/memory_bytes").longValue()).isEqualTo(9_137_025_024L);
+        assertThat(root.at("/models/0/load/vram_bytes").longValue()).isEqualTo(8_137_025_024L);
+        assertThat(root.at("/models/1/load/memory_bytes").isNull()).isTrue();
+        assertThat(root.at("/models/1/load/vram_bytes").isNull()).isTrue();
     }
 
     @Test

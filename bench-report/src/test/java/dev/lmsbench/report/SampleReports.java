@@ -153,7 +153,9 @@ final class SampleReports {
         List<RequestResult> qwenRequests = qwen.run(qwenSettings.runs() * qwenSettings.parallel(), 3);
         all.addAll(qwenRequests);
         models.add(ModelSummary.of(QWEN, qwenSettings, qwenRequests, RunStatus.COMPLETED, "", 4.25,
-                qwenStart, clock.now(), QWEN_HARDWARE));
+                qwenStart, clock.now(), QWEN_HARDWARE)
+                // as Ollama's /api/ps reports a loaded model: its memory and the part in VRAM
+                .withLoadMemory(new dev.lmsbench.core.model.LoadMemory(9_137_025_024L, 8_137_025_024L)));
 
         BenchmarkSettings llamaSettings = settings().withContextLength(0).withParallel(1).withWarmupRuns(1)
                 .withNonStreaming(false);

@@ -31,7 +31,7 @@ class SummaryCsvTest {
             "temp_peak_c", "cpu_load_mean_pct", "ram_peak_gb", "toks_per_s_per_gb_vram", "toks_per_joule",
             "gtt_peak_gb", "error_type", "system_output_toks_per_s", "system_requests_per_s",
             "prompt_tokens_cached", "prompt_cache_unknown", "server_prompt_toks_per_s_p50",
-            "token_count_source");
+            "token_count_source", "load_memory_bytes", "load_vram_bytes");
 
     @TempDir
     Path dir;

@@ -248,6 +248,7 @@ public final class BenchmarkEngine {
         String error = "";
         ErrorType errorType = ErrorType.NONE;
         double loadSeconds = Double.NaN;
+        dev.lmsbench.core.model.LoadMemory loadMemory = dev.lmsbench.core.model.LoadMemory.UNKNOWN;
         String noRoom = resourceCheck(model, settings);
         if (noRoom != null) {
             LOG.warn("{}: {}", model.id(), noRoom);
@@ -265,6 +266,7 @@ public final class BenchmarkEngine {
             try {
                 outcome = backend.load(model, settings.load());
                 loadSeconds = outcome.seconds();
+                loadMemory = outcome.memory();
                 emit(new BenchmarkEvent.ModelLoaded(model, outcome));
                 if (profiler != null) {
                     profiler.afterLoad();
@@ -327,7 +329,7 @@ public final class BenchmarkEngine {
             }
         }
         ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds,
-                started, clock.instant(), List.of());
+                started, clock.instant(), List.of()).withLoadMemory(loadMemory);
         if (profiler != null) {
             summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }

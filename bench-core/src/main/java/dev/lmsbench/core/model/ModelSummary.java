@@ -65,6 +65,8 @@ import java.util.function.ToDoubleFunction;
  *                                 reported it (llama.cpp's {@code timings.prompt_per_second}); empty when none did
  * @param serverPromptSeconds      the server's own prompt processing time (seconds, llama.cpp's
  *                                 {@code timings.prompt_ms}), likewise
+ * @param loadMemory               the memory the server said the loaded model holds (Ollama's {@code /api/ps}),
+ *                                 {@link LoadMemory#UNKNOWN} when it said nothing
  */
 public record ModelSummary(
         ModelInfo model,
@@ -100,7 +102,8 @@ public record ModelSummary(
         double systemOutputTokensPerSecond,
         double systemRequestsPerSecond,
         Distribution serverPromptTokensPerSecond,
-        Distribution serverPromptSeconds) {
+        Distribution serverPromptSeconds,
+        LoadMemory loadMemory) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -116,6 +119,7 @@ public record ModelSummary(
         serverTtft = Objects.requireNonNullElse(serverTtft, Distribution.EMPTY);
         serverPromptTokensPerSecond = Objects.requireNonNullElse(serverPromptTokensPerSecond, Distribution.EMPTY);
         serverPromptSeconds = Objects.requireNonNullElse(serverPromptSeconds, Distribution.EMPTY);
+        loadMemory = Objects.requireNonNullElse(loadMemory, LoadMemory.UNKNOWN);
         sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
         hardwareSamples = hardwareSamples == null ? List.of() : List.copyOf(hardwareSamples);
         if (errorType == null) {
@@ -149,7 +153,7 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds);
+                serverPromptSeconds, loadMemory);
     }
 
     /**
@@ -165,7 +169,23 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, metrics, hardwareSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds);
+                serverPromptSeconds, loadMemory);
+    }
+
+    /**
+     * This result with the memory the server said the loaded model holds.
+     *
+     * @param memory the report ({@link LoadOutcome#memory()})
+     * @return the copy
+     */
+    public ModelSummary withLoadMemory(LoadMemory memory) {
+        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
+                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
+                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
+                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
+                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
+                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
+                serverPromptSeconds, memory);
     }
 
     /**
@@ -181,7 +201,7 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, samples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds);
+                serverPromptSeconds, loadMemory);
     }
 
     /**
@@ -382,7 +402,7 @@ public record ModelSummary(
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
                 sideMetrics, List.of(), type, errorsByType, systemTokens, systemRequests,
                 dist(stream, r -> r.serverStats().promptTokensPerSecond()),
-                dist(stream, r -> r.serverStats().promptSeconds()));
+                dist(stream, r -> r.serverStats().promptSeconds()), LoadMemory.UNKNOWN);
     }
 
     /**

@@ -111,6 +111,8 @@ class BenchmarkEngineTest {
         assertThat(report.requests()).hasSize(10);
         assertThat(report.models().get(0).decodeTokensPerSecond().p50()).isEqualTo(2 / 0.09, within());
         assertThat(report.models().get(0).loadSeconds()).isEqualTo(0.25);
+        assertThat(report.models().get(0).loadMemory())
+                .isEqualTo(new dev.lmsbench.core.model.LoadMemory(5_000, 4_000));
     }
 
     private static org.assertj.core.data.Offset<Double> within() {

@@ -56,7 +56,7 @@ class FakeBackend implements InferenceBackend {
         if (failLoad) {
             throw new BackendException(BackendException.Kind.HTTP_STATUS, "not enough memory", "", 500, null);
         }
-        return LoadOutcome.loaded(0.25);
+        return LoadOutcome.loaded(0.25, new dev.lmsbench.core.model.LoadMemory(5_000, 4_000));
     }
 
     @Override
