@@ -143,13 +143,13 @@ final class FaultServer implements AutoCloseable {
                     return;
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             // the client gave up (timeout, cancel): nobody left to misbehave for
         }
     }
 
     /** Writes the fault; returns whether the connection may serve another request. */
-    private boolean answer(Socket socket, OutputStream out, String path) throws IOException, InterruptedException {
+    private boolean answer(Socket socket, OutputStream out, String path) throws IOException {
         String sse = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
         String event = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"fault-model\","
                 + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n";
@@ -169,11 +169,20 @@ final class FaultServer implements AutoCloseable {
             }
             case TRICKLE -> {
                 write(out, sse);
-                while (!socket.isClosed()) {
+                // one byte every 100 ms until the client hangs up: the pause is a read of the client's side that
+                // times out, so the loop ends the moment the client closes the connection
+                socket.setSoTimeout(100);
+                InputStream in = socket.getInputStream();
+                while (true) {
                     write(out, chunk(":"));
-                    Thread.sleep(100);
+                    try {
+                        if (in.read() < 0) {
+                            return false;
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        // 100 ms without a word from the client: time for the next byte
+                    }
                 }
-                return false;
             }
             case HUGE_CHUNK -> {
                 int size = 64 * 1024 * 1024;

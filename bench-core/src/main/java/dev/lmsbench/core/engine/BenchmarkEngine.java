@@ -320,16 +320,20 @@ public final class BenchmarkEngine {
         synchronized (requests) {
             snapshot = List.copyOf(requests);
         }
-        if (status == RunStatus.COMPLETED) {
-            Failure none = everyMeasuredRequestFailed(snapshot);
-            if (none != null) {
-                status = RunStatus.FAILED;
-                error = none.reason();
-                errorType = none.type();
-            }
-        }
+        Instant finished = clock.instant();
         ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds,
-                started, clock.instant(), List.of()).withLoadMemory(loadMemory);
+                started, finished, List.of());
+        List<RequestResult> measured = snapshot.stream().filter(r -> !r.warmup()).toList();
+        if (status == RunStatus.COMPLETED && summary.successCount() == 0 && !measured.isEmpty()) {
+            // every measured logical request had a failed call (the summary counts them): nothing was measured
+            Failure none = dominantFailure("every measured request failed", measured);
+            status = RunStatus.FAILED;
+            error = none.reason();
+            errorType = none.type();
+            summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds, started,
+                    finished, List.of());
+        }
+        summary = summary.withLoadMemory(loadMemory);
         if (profiler != null) {
             summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }
@@ -359,30 +363,6 @@ public final class BenchmarkEngine {
 
     /** Why a model could not be benchmarked, and the type of that failure. */
     private record Failure(String reason, ErrorType type) {
-    }
-
-    /**
-     * The failure of a model none of whose measured logical requests succeeded (every one had a failed call), or
-     * null when one succeeded or none was made. The reason names the dominant error type, how many calls failed with
-     * it and its first message.
-     */
-    private static Failure everyMeasuredRequestFailed(List<RequestResult> requests) {
-        List<RequestResult> measured = requests.stream().filter(r -> !r.warmup()).toList();
-        if (measured.isEmpty()) {
-            return null;
-        }
-        java.util.Set<Integer> failedIndices = new java.util.HashSet<>();
-        java.util.Set<Integer> indices = new java.util.HashSet<>();
-        for (RequestResult r : measured) {
-            indices.add(r.index());
-            if (!r.success()) {
-                failedIndices.add(r.index());
-            }
-        }
-        if (failedIndices.size() < indices.size()) {
-            return null;
-        }
-        return dominantFailure("every measured request failed", measured);
     }
 
     /** {@code prefix (4 x http_status 401: first message)} over the failed requests. */
