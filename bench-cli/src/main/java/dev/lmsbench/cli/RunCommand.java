@@ -294,7 +294,8 @@ final class RunCommand implements Callable<Integer> {
                     + ": run comparison is not available yet");
         }
         if (server.unifiedKvCache) {
-            throw CliException.usage("--unified-kv-cache is not available yet");
+            throw CliException.usage("--unified-kv-cache: LM Studio's REST load rejects the setting and lms load has"
+                    + " no flag for it; set \"Unified KV Cache\" in the app's load settings for the model instead");
         }
     }
 

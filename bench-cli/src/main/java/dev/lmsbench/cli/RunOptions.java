@@ -227,6 +227,41 @@ final class RunOptions {
         @Option(names = "--offload-kv-cache", negatable = true, order = 11,
                 description = "Keep the KV cache in GPU memory (--no-offload-kv-cache: in RAM).")
         Boolean offloadKvCache;
+
+        @Option(names = "--gpu-offload", paramLabel = "RATIO", order = 12, converter = GpuOffload.class,
+                description = {"Share of the model on the GPU: max, off, or 0-1 (LM Studio: lms load --gpu; "
+                        + "needs lms; config load.gpu_offload)."})
+        Double gpuOffload;
+
+        @Option(names = "--ttl", paramLabel = "SECONDS", order = 13, description = {
+                "Let LM Studio unload the model after this many idle seconds (lms load --ttl, and the ttl of "
+                        + "every chat request; config load.ttl_s)."})
+        Integer ttl;
+    }
+
+    /** {@code max}, {@code off} or a number from 0 to 1, as {@code lms load --gpu} takes it. */
+    static final class GpuOffload implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+            if (v.equals("max")) {
+                return 1.0;
+            }
+            if (v.equals("off")) {
+                return 0.0;
+            }
+            double ratio;
+            try {
+                ratio = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not max, off or a number"
+                        + " from 0 to 1");
+            }
+            if (!(ratio >= 0 && ratio <= 1)) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not between 0 and 1");
+            }
+            return ratio;
+        }
     }
 
     static final class Server {
@@ -238,12 +273,14 @@ final class RunOptions {
                 description = "Bearer token sent with every request (config lmstudio.api_token).")
         String apiToken;
 
-        @Option(names = "--n-parallel", paramLabel = "N", order = 3,
-                description = "Requests in flight together in each measured run (default 1).")
+        @Option(names = "--n-parallel", paramLabel = "N", order = 3, description = {
+                "Requests in flight together in each measured run (default 1). Above 1, LM Studio models are "
+                        + "loaded with N parallel slots (lms load --parallel N where lms is installed)."})
         int parallel = 1;
 
-        @Option(names = "--unified-kv-cache", order = 4,
-                description = "Not available yet: LM Studio's unified KV cache for parallel requests.")
+        @Option(names = "--unified-kv-cache", order = 4, description = {
+                "Refused: neither LM Studio's REST load nor lms load can set its unified KV cache (set it in the "
+                        + "app's load settings)."})
         boolean unifiedKvCache;
 
         @Option(names = "--base-url", paramLabel = "URL", order = 5, description = {
@@ -260,6 +297,11 @@ final class RunOptions {
                         + "Ollama's when GET /api/version answers or the port is 11434, else OpenAI-compatible), "
                         + "lmstudio, ollama, openai or llamacpp (both OpenAI-compatible)."})
         String backend;
+
+        @Option(names = "--draft-model", paramLabel = "ID", order = 9, description = {
+                "Speculative decoding: every request names this draft model (LM Studio's draft_model); reports "
+                        + "show the draft acceptance rate beside tok/s (config draft_model)."})
+        String draftModel;
 
         @Option(names = "--tokenizer", paramLabel = "FILE", order = 8, description = {
                 "A Hugging Face tokenizer.json that counts tokens when the server sends no usage and has no "

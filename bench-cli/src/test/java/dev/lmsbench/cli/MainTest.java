@@ -83,7 +83,7 @@ class MainTest {
     @Test
     void flagsOfFeaturesNotBuiltYetSaySoInsteadOfBeingIgnored() {
         assertOneLineUsageError(run("run", "--compare-with", "x"), "--compare-with: run comparison is not available");
-        assertOneLineUsageError(run("run", "--unified-kv-cache"), "--unified-kv-cache is not available yet");
+        assertOneLineUsageError(run("run", "--unified-kv-cache"), "lms load has no flag for it");
     }
 
     @Test

@@ -117,11 +117,24 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> OFFLOAD_KV_CACHE = ConfigKey.bool("load.offload_kv_cache_to_gpu", null,
             "--offload-kv-cache", "keep the KV cache in GPU memory on/off; unset = server default");
 
+    /** GPU offload ratio. */
+    public static final ConfigKey<Double> GPU_OFFLOAD = ConfigKey.number("load.gpu_offload", null, 0, 1,
+            "--gpu-offload", "share of the model offloaded to the GPU, 0 (off) to 1 (max); set through lms load;"
+                    + " unset = server default");
+    /** Idle TTL. */
+    public static final ConfigKey<Integer> TTL_S = ConfigKey.integer("load.ttl_s", null, 1, 31_536_000, "--ttl",
+            "seconds of idleness after which LM Studio may unload the model (lms load --ttl, chat requests' ttl);"
+                    + " unset = server default");
+    /** Draft model for speculative decoding. */
+    public static final ConfigKey<String> DRAFT_MODEL = ConfigKey.string("draft_model", null, "--draft-model",
+            "draft model for speculative decoding (LM Studio's draft_model), sent with every request; unset = none");
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(PROMPT, CONTEXT_LENGTH, NUM_RUNS, WARMUP_RUNS,
             REQUEST_TIMEOUT_S, PROMPT_CACHE, BACKEND, TOKENIZER_FILE, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P,
             MIN_P, REPEAT_PENALTY, MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE,
-            ROPE_FREQ_SCALE, USE_MMAP, USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE);
+            ROPE_FREQ_SCALE, USE_MMAP, USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE, GPU_OFFLOAD, TTL_S,
+            DRAFT_MODEL);
 
     private static final Map<String, ConfigKey<?>> BY_PATH;
 

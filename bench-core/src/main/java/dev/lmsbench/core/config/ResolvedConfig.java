@@ -81,11 +81,13 @@ public final class ResolvedConfig {
         return new LoadConfig(get(ConfigKeys.CONTEXT_LENGTH), get(ConfigKeys.N_GPU_LAYERS), get(ConfigKeys.N_BATCH),
                 get(ConfigKeys.N_THREADS), get(ConfigKeys.FLASH_ATTENTION), get(ConfigKeys.ROPE_FREQ_BASE),
                 get(ConfigKeys.ROPE_FREQ_SCALE), get(ConfigKeys.USE_MMAP), get(ConfigKeys.USE_MLOCK),
-                get(ConfigKeys.KV_CACHE_QUANT), null, get(ConfigKeys.NUM_EXPERTS), get(ConfigKeys.OFFLOAD_KV_CACHE));
+                get(ConfigKeys.KV_CACHE_QUANT), get(ConfigKeys.TTL_S), get(ConfigKeys.NUM_EXPERTS),
+                get(ConfigKeys.OFFLOAD_KV_CACHE), null, get(ConfigKeys.GPU_OFFLOAD));
     }
 
     /**
-     * Benchmark settings from this configuration.
+     * Benchmark settings from this configuration. With {@code parallel > 1} models are loaded with that many parallel
+     * prediction slots ({@link LoadConfig#parallel()}), so the server runs them at once rather than queueing them.
      *
      * @param parallel     requests in flight together
      * @param nonStreaming whether to add non-streaming requests
@@ -94,6 +96,7 @@ public final class ResolvedConfig {
     public BenchmarkSettings settings(int parallel, boolean nonStreaming) {
         return new BenchmarkSettings(get(ConfigKeys.PROMPT), get(ConfigKeys.MAX_TOKENS), get(ConfigKeys.NUM_RUNS),
                 get(ConfigKeys.WARMUP_RUNS), parallel, Duration.ofSeconds(get(ConfigKeys.REQUEST_TIMEOUT_S)),
-                nonStreaming, sampling(), load(), PromptCache.fromLabel(get(ConfigKeys.PROMPT_CACHE)));
+                nonStreaming, sampling(), load().withParallel(parallel > 1 ? parallel : null),
+                PromptCache.fromLabel(get(ConfigKeys.PROMPT_CACHE)), get(ConfigKeys.DRAFT_MODEL));
     }
 }

@@ -249,6 +249,7 @@ public final class BenchmarkEngine {
         ErrorType errorType = ErrorType.NONE;
         double loadSeconds = Double.NaN;
         dev.lmsbench.core.model.LoadMemory loadMemory = dev.lmsbench.core.model.LoadMemory.UNKNOWN;
+        dev.lmsbench.core.model.LoadDetails loadDetails = dev.lmsbench.core.model.LoadDetails.UNKNOWN;
         String noRoom = resourceCheck(model, settings);
         if (noRoom != null) {
             LOG.warn("{}: {}", model.id(), noRoom);
@@ -267,6 +268,10 @@ public final class BenchmarkEngine {
                 outcome = backend.load(model, settings.load());
                 loadSeconds = outcome.seconds();
                 loadMemory = outcome.memory();
+                loadDetails = outcome.details();
+                for (String note : loadDetails.notes()) {
+                    LOG.warn("{}: {}", model.id(), note);
+                }
                 emit(new BenchmarkEvent.ModelLoaded(model, outcome));
                 if (profiler != null) {
                     profiler.afterLoad();
@@ -291,6 +296,13 @@ public final class BenchmarkEngine {
             }
             if (outcome != null) {
                 Failure failure = measure(model, settings, requests, progress, profiler);
+                List<String> duplicates = duplicatesOf(model);
+                if (!duplicates.isEmpty()) {
+                    LOG.warn("{}: the server loaded the model again while it was measured (instances {}); their"
+                            + " requests ran on copies, not the instance loaded for the benchmark", model.id(),
+                            String.join(", ", duplicates));
+                    loadDetails = loadDetails.withDuplicateInstances(duplicates);
+                }
                 if (cancelled) {
                     status = RunStatus.CANCELLED;
                     error = "cancelled by user";
@@ -333,7 +345,7 @@ public final class BenchmarkEngine {
             summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds, started,
                     finished, List.of());
         }
-        summary = summary.withLoadMemory(loadMemory);
+        summary = summary.withLoadMemory(loadMemory).withLoadDetails(loadDetails);
         if (profiler != null) {
             summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }
@@ -358,6 +370,16 @@ public final class BenchmarkEngine {
         } catch (StoreException | RuntimeException e) {
             LOG.error("could not save the result of {} to the store: {}", summary.model().id(), e.getMessage());
             LOG.debug("store failure", e);
+        }
+    }
+
+    /** The backend's duplicate instances of the model; a failure there never stops the run. */
+    private List<String> duplicatesOf(ModelInfo model) {
+        try {
+            return List.copyOf(backend.duplicateInstances(model));
+        } catch (RuntimeException e) {
+            LOG.debug("the backend could not list the instances of {}", model.id(), e);
+            return List.of();
         }
     }
 
@@ -466,7 +488,8 @@ public final class BenchmarkEngine {
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
         String nonce = settings.promptCache() == dev.lmsbench.core.model.PromptCache.OFF ? nonces.next() : "";
         InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
-                settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce);
+                settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce,
+                settings.draftModel());
         RequestResult result = null;
         for (int attempt = 0; result == null; attempt++) {
             Instant startedAt = clock.instant();
@@ -477,7 +500,7 @@ public final class BenchmarkEngine {
                 TokenUsage usage = recount.usage(model.id(), req.messageText(), r);
                 result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
                         mode, startedAt, r.timings(), usage, SafeText.oneLine(r.finishReason()), "",
-                        r.serverStats(), ErrorType.NONE, -1);
+                        r.serverStats(), ErrorType.NONE, -1, r.usageCheck());
             } catch (BackendException e) {
                 if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
                     LOG.debug("request {} of {} cancelled", index, model.id());

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param promptCache     whether every request is made unique so the server's prompt cache cannot answer it
  *                        ({@link PromptCache#OFF}, the default; {@code null} reads as that) or the identical prompt is
  *                        sent on purpose ({@link PromptCache#REUSE})
+ * @param draftModel      the draft model every request names for speculative decoding (LM Studio's
+ *                        {@code draft_model}), or {@code ""} (also for {@code null}) for none
  */
 public record BenchmarkSettings(
         String prompt,
@@ -31,7 +33,8 @@ public record BenchmarkSettings(
         boolean nonStreaming,
         SamplingParams sampling,
         LoadConfig load,
-        PromptCache promptCache) {
+        PromptCache promptCache,
+        String draftModel) {
 
     /** The built-in default prompt. */
     public static final String DEFAULT_PROMPT = "Explain in a short paragraph why the sky is blue.";
@@ -43,6 +46,7 @@ public record BenchmarkSettings(
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(load, "load");
         promptCache = Objects.requireNonNullElse(promptCache, PromptCache.OFF);
+        draftModel = Objects.requireNonNullElse(draftModel, "").strip();
         if (prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be empty");
         }
@@ -61,6 +65,16 @@ public record BenchmarkSettings(
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
         }
+    }
+
+    /**
+     * Settings without a draft model; see the canonical constructor for the parameters.
+     */
+    public BenchmarkSettings(String prompt, int maxTokens, int runs, int warmupRuns, int parallel,
+                             Duration requestTimeout, boolean nonStreaming, SamplingParams sampling, LoadConfig load,
+                             PromptCache promptCache) {
+        this(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming, sampling, load,
+                promptCache, "");
     }
 
     /**
@@ -120,13 +134,13 @@ public record BenchmarkSettings(
     /** A copy with another prompt. @param value the prompt @return the copy */
     public BenchmarkSettings withPrompt(String value) {
         return new BenchmarkSettings(value, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy with another {@code max_tokens}. @param value max tokens @return the copy */
     public BenchmarkSettings withMaxTokens(int value) {
         return new BenchmarkSettings(prompt, value, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy with another context length. @param value the context length @return the copy */
@@ -137,19 +151,19 @@ public record BenchmarkSettings(
     /** A copy with another number of measured runs. @param value runs @return the copy */
     public BenchmarkSettings withRuns(int value) {
         return new BenchmarkSettings(prompt, maxTokens, value, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy with another number of warmup requests. @param value warmups @return the copy */
     public BenchmarkSettings withWarmupRuns(int value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, value, parallel, requestTimeout, nonStreaming,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy with another parallelism. @param value parallel requests @return the copy */
     public BenchmarkSettings withParallel(int value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, value, requestTimeout, nonStreaming,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy with another temperature. @param value the temperature @return the copy */
@@ -161,32 +175,38 @@ public record BenchmarkSettings(
     /** A copy with other sampling parameters. @param value the parameters @return the copy */
     public BenchmarkSettings withSampling(SamplingParams value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                value, load, promptCache);
+                value, load, promptCache, draftModel);
     }
 
     /** A copy with another load configuration. @param value the configuration @return the copy */
     public BenchmarkSettings withLoad(LoadConfig value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, value, promptCache);
+                sampling, value, promptCache, draftModel);
     }
 
     /** A copy with another per-request timeout. @param value the timeout @return the copy */
     public BenchmarkSettings withRequestTimeout(Duration value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, value, nonStreaming,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy that does or does not add a non-streaming request to each measured run. @param value on/off
      * @return the copy */
     public BenchmarkSettings withNonStreaming(boolean value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, value,
-                sampling, load, promptCache);
+                sampling, load, promptCache, draftModel);
     }
 
     /** A copy with another prompt cache mode. @param value the mode @return the copy */
     public BenchmarkSettings withPromptCache(PromptCache value) {
         return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
-                sampling, load, value);
+                sampling, load, value, draftModel);
+    }
+
+    /** A copy with another draft model. @param value the draft model, or {@code ""} for none @return the copy */
+    public BenchmarkSettings withDraftModel(String value) {
+        return new BenchmarkSettings(prompt, maxTokens, runs, warmupRuns, parallel, requestTimeout, nonStreaming,
+                sampling, load, promptCache, value);
     }
 
     /** Requests one model takes: warmups plus measured runs times parallelism times the modes per run.

@@ -29,6 +29,16 @@ public enum ErrorType {
     SERVER_ERROR("server_error"),
     /** A documented input limit was exceeded (line, event, body, header, JSON depth); see {@code docs/limits.md}. */
     TOO_LARGE("too_large"),
+    /**
+     * The answer came from another model than the one asked for (its {@code model} field, or LM Studio's
+     * {@code model_instance_id}, names another model): never counted as a measurement of the model asked for.
+     */
+    WRONG_MODEL("wrong_model"),
+    /**
+     * The server has the model but it is not loaded and the server would not load it (LM Studio with JIT loading
+     * off: "No models loaded").
+     */
+    MODEL_NOT_LOADED("model_not_loaded"),
     /** The request was cancelled (Ctrl-C). */
     CANCELLED("cancelled"),
     /** A failure inside this tool (a bug): recorded so it is never mistaken for the server's. */

@@ -67,6 +67,15 @@ import java.util.function.ToDoubleFunction;
  *                                 {@code timings.prompt_ms}), likewise
  * @param loadMemory               the memory the server said the loaded model holds (Ollama's {@code /api/ps}),
  *                                 {@link LoadMemory#UNKNOWN} when it said nothing
+ * @param loadDetails              how the model was loaded and the instance as the server reports it (LM Studio's
+ *                                 instance config), {@link LoadDetails#UNKNOWN} when the backend said nothing
+ * @param draftAcceptance          the share of draft tokens accepted per measured call that reported draft figures
+ *                                 (speculative decoding, LM Studio's {@code stats}), streaming and non-streaming;
+ *                                 empty when none did
+ * @param usageCorrected           measured streamed calls whose {@code completion_tokens} had LM Studio's known
+ *                                 off-by-one and were corrected to the streamed chunks
+ * @param usageMismatched          measured streamed calls whose {@code completion_tokens} disagreed with the streamed
+ *                                 chunks otherwise (recorded, the server's count kept)
  */
 public record ModelSummary(
         ModelInfo model,
@@ -103,7 +112,11 @@ public record ModelSummary(
         double systemRequestsPerSecond,
         Distribution serverPromptTokensPerSecond,
         Distribution serverPromptSeconds,
-        LoadMemory loadMemory) {
+        LoadMemory loadMemory,
+        LoadDetails loadDetails,
+        Distribution draftAcceptance,
+        int usageCorrected,
+        int usageMismatched) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -120,6 +133,8 @@ public record ModelSummary(
         serverPromptTokensPerSecond = Objects.requireNonNullElse(serverPromptTokensPerSecond, Distribution.EMPTY);
         serverPromptSeconds = Objects.requireNonNullElse(serverPromptSeconds, Distribution.EMPTY);
         loadMemory = Objects.requireNonNullElse(loadMemory, LoadMemory.UNKNOWN);
+        loadDetails = Objects.requireNonNullElse(loadDetails, LoadDetails.UNKNOWN);
+        draftAcceptance = Objects.requireNonNullElse(draftAcceptance, Distribution.EMPTY);
         sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
         hardwareSamples = hardwareSamples == null ? List.of() : List.copyOf(hardwareSamples);
         if (errorType == null) {
@@ -153,7 +168,7 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory);
+                serverPromptSeconds, loadMemory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
     }
 
     /**
@@ -169,7 +184,7 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, metrics, hardwareSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory);
+                serverPromptSeconds, loadMemory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
     }
 
     /**
@@ -185,7 +200,23 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, memory);
+                serverPromptSeconds, memory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
+    }
+
+    /**
+     * This result with how the model was loaded (and the duplicate instances found).
+     *
+     * @param details the details ({@link LoadOutcome#details()})
+     * @return the copy
+     */
+    public ModelSummary withLoadDetails(LoadDetails details) {
+        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
+                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
+                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
+                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
+                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
+                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
+                serverPromptSeconds, loadMemory, details, draftAcceptance, usageCorrected, usageMismatched);
     }
 
     /**
@@ -201,7 +232,7 @@ public record ModelSummary(
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, sideMetrics, samples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory);
+                serverPromptSeconds, loadMemory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
     }
 
     /**
@@ -402,7 +433,12 @@ public record ModelSummary(
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
                 sideMetrics, List.of(), type, errorsByType, systemTokens, systemRequests,
                 dist(stream, r -> r.serverStats().promptTokensPerSecond()),
-                dist(stream, r -> r.serverStats().promptSeconds()), LoadMemory.UNKNOWN);
+                dist(stream, r -> r.serverStats().promptSeconds()), LoadMemory.UNKNOWN, LoadDetails.UNKNOWN,
+                Distribution.of(java.util.stream.Stream.concat(stream.stream(), nonStream.stream())
+                        .mapToDouble(r -> r.serverStats().draft().acceptanceRate()).toArray()),
+                (int) stream.stream().filter(r -> r.usageCheck().verdict()
+                        == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE).count(),
+                (int) stream.stream().filter(r -> r.usageCheck().verdict() == UsageCheck.Verdict.MISMATCH).count());
     }
 
     /**

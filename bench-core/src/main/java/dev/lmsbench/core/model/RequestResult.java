@@ -23,6 +23,8 @@ import java.util.Objects;
  *                      of, the client-side figures
  * @param errorType     what kind of failure; {@link ErrorType#NONE} exactly when {@code error} is empty
  * @param httpStatus    the HTTP status of an {@link ErrorType#HTTP_STATUS} failure, else {@code -1}
+ * @param usageCheck    how the reported completion tokens compared with the streamed chunks
+ *                      ({@link UsageCheck#NOT_CHECKED} when not compared)
  */
 public record RequestResult(
         String model,
@@ -38,7 +40,8 @@ public record RequestResult(
         String error,
         ServerStats serverStats,
         ErrorType errorType,
-        int httpStatus) {
+        int httpStatus,
+        UsageCheck usageCheck) {
 
     /** Validates required fields and normalizes absent strings to {@code ""}. */
     public RequestResult {
@@ -51,6 +54,7 @@ public record RequestResult(
         error = Objects.requireNonNullElse(error, "");
         serverStats = Objects.requireNonNullElse(serverStats, ServerStats.NONE);
         errorType = Objects.requireNonNullElse(errorType, ErrorType.NONE);
+        usageCheck = Objects.requireNonNullElse(usageCheck, UsageCheck.NOT_CHECKED);
         if (error.isEmpty()) {
             errorType = ErrorType.NONE;
             httpStatus = -1;
@@ -63,6 +67,16 @@ public record RequestResult(
     }
 
     /**
+     * A result whose usage was not checked against the stream (see the canonical constructor for the parameters).
+     */
+    public RequestResult(String model, int contextLength, int parallel, int index, boolean warmup, RunMode mode,
+                         Instant startedAt, RequestTimings timings, TokenUsage usage, String finishReason,
+                         String error, ServerStats serverStats, ErrorType errorType, int httpStatus) {
+        this(model, contextLength, parallel, index, warmup, mode, startedAt, timings, usage, finishReason, error,
+                serverStats, errorType, httpStatus, UsageCheck.NOT_CHECKED);
+    }
+
+    /**
      * A result without an error type: {@link ErrorType#UNKNOWN} when {@code error} is not empty (see the canonical
      * constructor for the parameters).
      */
@@ -70,7 +84,7 @@ public record RequestResult(
                          Instant startedAt, RequestTimings timings, TokenUsage usage, String finishReason,
                          String error, ServerStats serverStats) {
         this(model, contextLength, parallel, index, warmup, mode, startedAt, timings, usage, finishReason, error,
-                serverStats, ErrorType.UNKNOWN, -1);
+                serverStats, ErrorType.UNKNOWN, -1, UsageCheck.NOT_CHECKED);
     }
 
     /** A result without server statistics or error type (see the canonical constructor for the parameters). */

@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param cachedTokens             prompt tokens the server took from its cache (llama.cpp: {@code cache_n}), or
  *                                 {@code -1}
  * @param generatedTokens          tokens the server generated (llama.cpp: {@code predicted_n}), or {@code -1}
+ * @param draft                    speculative decoding figures (LM Studio's draft counts), or {@link DraftStats#NONE}
+ * @param modelLoadSeconds         how long this request waited for the server to load its model (LM Studio's
+ *                                 {@code model_load_time_seconds} after a just-in-time load), or {@code NaN}
  */
 public record ServerStats(double tokensPerSecond, double timeToFirstTokenSeconds, double generationTimeSeconds,
                           String stopReason, String source, double promptTokensPerSecond, double promptSeconds,
-                          int promptTokens, int cachedTokens, int generatedTokens) {
+                          int promptTokens, int cachedTokens, int generatedTokens, DraftStats draft,
+                          double modelLoadSeconds) {
 
     /** The source label of llama.cpp's {@code timings} object. */
     public static final String LLAMA_CPP_TIMINGS = "llama.cpp.timings";
@@ -39,6 +43,31 @@ public record ServerStats(double tokensPerSecond, double timeToFirstTokenSeconds
         promptTokens = Math.max(-1, promptTokens);
         cachedTokens = Math.max(-1, cachedTokens);
         generatedTokens = Math.max(-1, generatedTokens);
+        draft = Objects.requireNonNullElse(draft, DraftStats.NONE);
+    }
+
+    /**
+     * Statistics without draft figures or a load time (see the canonical constructor for the parameters).
+     */
+    public ServerStats(double tokensPerSecond, double timeToFirstTokenSeconds, double generationTimeSeconds,
+                       String stopReason, String source, double promptTokensPerSecond, double promptSeconds,
+                       int promptTokens, int cachedTokens, int generatedTokens) {
+        this(tokensPerSecond, timeToFirstTokenSeconds, generationTimeSeconds, stopReason, source,
+                promptTokensPerSecond, promptSeconds, promptTokens, cachedTokens, generatedTokens, DraftStats.NONE,
+                Double.NaN);
+    }
+
+    /** A copy with draft figures. @param value the figures @return the copy */
+    public ServerStats withDraft(DraftStats value) {
+        return new ServerStats(tokensPerSecond, timeToFirstTokenSeconds, generationTimeSeconds, stopReason, source,
+                promptTokensPerSecond, promptSeconds, promptTokens, cachedTokens, generatedTokens, value,
+                modelLoadSeconds);
+    }
+
+    /** A copy with the server's model load time. @param seconds the load time or NaN @return the copy */
+    public ServerStats withModelLoadSeconds(double seconds) {
+        return new ServerStats(tokensPerSecond, timeToFirstTokenSeconds, generationTimeSeconds, stopReason, source,
+                promptTokensPerSecond, promptSeconds, promptTokens, cachedTokens, generatedTokens, draft, seconds);
     }
 
     /**

@@ -30,7 +30,11 @@ public class BackendException extends Exception {
         /** The server reported an error inside a successful response (an error object in a stream). */
         SERVER_ERROR(ErrorType.SERVER_ERROR),
         /** A documented input limit was exceeded (line, event, body, header, JSON depth). */
-        TOO_LARGE(ErrorType.TOO_LARGE);
+        TOO_LARGE(ErrorType.TOO_LARGE),
+        /** The answer came from another model than the one asked for. */
+        WRONG_MODEL(ErrorType.WRONG_MODEL),
+        /** The model is not loaded and the server would not load it (JIT loading off). */
+        MODEL_NOT_LOADED(ErrorType.MODEL_NOT_LOADED);
 
         private final ErrorType errorType;
 

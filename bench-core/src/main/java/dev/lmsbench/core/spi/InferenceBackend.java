@@ -55,6 +55,20 @@ public interface InferenceBackend extends AutoCloseable {
     }
 
     /**
+     * The instances of {@code model} that appeared on the server since {@link #load} loaded it and that the backend did
+     * not load itself: LM Studio loading the model again just in time for concurrent requests
+     * (lmstudio-bug-tracker #1751). The engine calls it after the model's measured runs, before {@link #unload}, and
+     * records the ids in the model's result; a backend that reports them also unloads them with its own. The default
+     * knows of none. Must not throw.
+     *
+     * @param model the model
+     * @return the instance ids, empty when there are none or the backend cannot tell
+     */
+    default java.util.List<String> duplicateInstances(ModelInfo model) {
+        return java.util.List.of();
+    }
+
+    /**
      * Makes one chat completion and measures it. Blocks until the answer is complete, the timeout passes, or
      * {@link #cancelInFlight()} is called.
      *

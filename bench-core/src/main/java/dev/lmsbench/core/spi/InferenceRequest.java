@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param timeout     the longest the whole request may take
  * @param nonce       text unique to this request that starts its first message, on one line; {@code ""} (also for
  *                    {@code null}) to send the prompt alone and let the server reuse its cache
+ * @param draftModel  the draft model for speculative decoding (LM Studio's {@code draft_model}), or {@code ""} (also
+ *                    for {@code null}) for none
  */
 public record InferenceRequest(String model, String prompt, int maxTokens, SamplingParams sampling, boolean stream,
-                               Duration timeout, String nonce) {
+                               Duration timeout, String nonce, String draftModel) {
 
     /** Validates required fields; the nonce must be one line. */
     public InferenceRequest {
@@ -32,12 +34,21 @@ public record InferenceRequest(String model, String prompt, int maxTokens, Sampl
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(sampling, "sampling");
         nonce = Objects.requireNonNullElse(nonce, "");
+        draftModel = Objects.requireNonNullElse(draftModel, "").strip();
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be >= 1");
         }
         if (nonce.indexOf('\n') >= 0 || nonce.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("the nonce must be one line");
         }
+    }
+
+    /**
+     * A request without a draft model (see the canonical constructor for the parameters).
+     */
+    public InferenceRequest(String model, String prompt, int maxTokens, SamplingParams sampling, boolean stream,
+                            Duration timeout, String nonce) {
+        this(model, prompt, maxTokens, sampling, stream, timeout, nonce, "");
     }
 
     /**
@@ -92,6 +103,16 @@ public record InferenceRequest(String model, String prompt, int maxTokens, Sampl
 
     /** A copy with another nonce. @param value the nonce, or {@code ""} @return the copy */
     public InferenceRequest withNonce(String value) {
-        return new InferenceRequest(model, prompt, maxTokens, sampling, stream, timeout, value);
+        return new InferenceRequest(model, prompt, maxTokens, sampling, stream, timeout, value, draftModel);
+    }
+
+    /** A copy with a draft model. @param value the draft model, or {@code ""} for none @return the copy */
+    public InferenceRequest withDraftModel(String value) {
+        return new InferenceRequest(model, prompt, maxTokens, sampling, stream, timeout, nonce, value);
+    }
+
+    /** A copy naming another model (an instance of the same model). @param value the model @return the copy */
+    public InferenceRequest withModel(String value) {
+        return new InferenceRequest(value, prompt, maxTokens, sampling, stream, timeout, nonce, draftModel);
     }
 }

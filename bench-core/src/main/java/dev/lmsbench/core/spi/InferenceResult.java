@@ -3,6 +3,7 @@ package dev.lmsbench.core.spi;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 
 import java.util.Objects;
 
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param serverStats  what the server itself reported (LM Studio {@code stats}), or {@link ServerStats#NONE}
  * @param cached       {@code true} when the answer came from the client's response cache, not the server (then the
  *                     timings measure the cache, never the model)
+ * @param usageCheck   how the reported completion tokens compared with the streamed chunks
+ *                     ({@link UsageCheck#NOT_CHECKED} when not compared)
  */
 public record InferenceResult(RequestTimings timings, TokenUsage usage, String content, String reasoning,
-                              String finishReason, ServerStats serverStats, boolean cached) {
+                              String finishReason, ServerStats serverStats, boolean cached, UsageCheck usageCheck) {
 
     /** Validates required fields and normalizes absent strings to {@code ""}. */
     public InferenceResult {
@@ -29,6 +32,20 @@ public record InferenceResult(RequestTimings timings, TokenUsage usage, String c
         reasoning = Objects.requireNonNullElse(reasoning, "");
         finishReason = Objects.requireNonNullElse(finishReason, "");
         serverStats = Objects.requireNonNullElse(serverStats, ServerStats.NONE);
+        usageCheck = Objects.requireNonNullElse(usageCheck, UsageCheck.NOT_CHECKED);
+    }
+
+    /**
+     * A result whose usage was not checked against the stream (see the canonical constructor for the parameters).
+     */
+    public InferenceResult(RequestTimings timings, TokenUsage usage, String content, String reasoning,
+                           String finishReason, ServerStats serverStats, boolean cached) {
+        this(timings, usage, content, reasoning, finishReason, serverStats, cached, UsageCheck.NOT_CHECKED);
+    }
+
+    /** A copy with other token counts. @param value the counts @return the copy */
+    public InferenceResult withUsage(TokenUsage value) {
+        return new InferenceResult(timings, value, content, reasoning, finishReason, serverStats, cached, usageCheck);
     }
 
     /**
@@ -42,6 +59,6 @@ public record InferenceResult(RequestTimings timings, TokenUsage usage, String c
      */
     public InferenceResult(RequestTimings timings, TokenUsage usage, String content, String reasoning,
                            String finishReason) {
-        this(timings, usage, content, reasoning, finishReason, ServerStats.NONE, false);
+        this(timings, usage, content, reasoning, finishReason, ServerStats.NONE, false, UsageCheck.NOT_CHECKED);
     }
 }
