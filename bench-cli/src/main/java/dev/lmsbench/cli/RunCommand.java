@@ -380,6 +380,7 @@ final class RunCommand implements Callable<Integer> {
                           Path outDir, PrintWriter out, PrintWriter err) {
         ClientConfig clientConfig = ServerDiscovery.clientConfig(baseUrl, apiToken, settings.requestTimeout());
         try (InferenceBackend client = BackendChoice.open(clientConfig, backend, useRestApi)) {
+            checkLmStudioOnly(settings, client, baseUrl);
             List<ModelInfo> discovered = ServerDiscovery.discover((ModelCatalog) client, baseUrl, filters.models,
                     lmsCatalog);
             ModelSelector.Selection filtered = filter.apply(discovered);
@@ -460,6 +461,38 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
         }
+    }
+
+    /**
+     * Settings only LM Studio's native API applies: a draft model is refused elsewhere (it would silently measure
+     * something else than asked), GPU offload and TTL are named in a warning.
+     */
+    private static void checkLmStudioOnly(BenchmarkSettings settings, InferenceBackend client, String baseUrl) {
+        boolean lmStudio = client instanceof dev.lmsbench.client.LmStudioClient;
+        if (lmStudio) {
+            return;
+        }
+        if (!settings.draftModel().isEmpty()) {
+            throw CliException.usage("--draft-model: only LM Studio's native API takes a draft model per request, and "
+                    + baseUrl + " is not benchmarked through it (" + describe(client) + "); for llama.cpp start "
+                    + "llama-server with its own draft model (-md)");
+        }
+        List<String> ignored = new ArrayList<>();
+        if (settings.load().gpuOffload() != null) {
+            ignored.add("--gpu-offload");
+        }
+        if (settings.load().ttlSeconds() != null) {
+            ignored.add("--ttl");
+        }
+        if (!ignored.isEmpty()) {
+            LOG.warn("{} not applied: only LM Studio's native API (with lms) sets them; {} keeps its own settings",
+                    String.join(", ", ignored), baseUrl);
+        }
+    }
+
+    private static String describe(InferenceBackend client) {
+        String kind = client.server().kind();
+        return kind.isEmpty() ? "an OpenAI-compatible API" : Main.oneLine(kind);
     }
 
     /**
