@@ -33,6 +33,15 @@ class RequestsCsvTest {
     Path dir;
 
     @Test
+    void everyColumnHasARowInTheFormatDocs() throws Exception {
+        String docs = java.nio.file.Files.readString(Path.of(System.getProperty("basedir", "."))
+                .resolve("../docs/output-formats.md"));
+
+        assertThat(Csv.header(RequestsCsv.COLUMNS)).allSatisfy(column ->
+                assertThat(docs).as(column).containsPattern("(?m)^\\| `" + column + "` *\\|"));
+    }
+
+    @Test
     void hasTheDocumentedColumnsInOrder() throws Exception {
         assertThat(Csv.header(RequestsCsv.COLUMNS)).containsExactlyElementsOf(EXPECTED_HEADER);
         assertThat(CsvReader.header(write())).containsExactlyElementsOf(EXPECTED_HEADER);

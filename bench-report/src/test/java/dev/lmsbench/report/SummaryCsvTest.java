@@ -39,6 +39,15 @@ class SummaryCsvTest {
     Path dir;
 
     @Test
+    void everyColumnHasARowInTheFormatDocs() throws Exception {
+        String docs = java.nio.file.Files.readString(Path.of(System.getProperty("basedir", "."))
+                .resolve("../docs/output-formats.md"));
+
+        assertThat(Csv.header(SummaryCsv.COLUMNS)).allSatisfy(column ->
+                assertThat(docs).as(column).containsPattern("(?m)^\\| `" + column + "` *\\|"));
+    }
+
+    @Test
     void hasTheDocumentedColumnsInOrder() throws Exception {
         assertThat(Csv.header(SummaryCsv.COLUMNS)).containsExactlyElementsOf(EXPECTED_HEADER);
         assertThat(CsvReader.header(write())).containsExactlyElementsOf(EXPECTED_HEADER);
