@@ -129,6 +129,13 @@ final class Json {
         }
     }
 
+    /** A request's server statistics with every string value passed through {@link #safe} (text from a server). */
+    static String writeServerStats(dev.lmsbench.core.model.ServerStats stats) throws JsonProcessingException {
+        com.fasterxml.jackson.databind.JsonNode tree = MAPPER.valueToTree(stats);
+        sanitize(tree);
+        return MAPPER.writeValueAsString(tree);
+    }
+
     static String writeValue(Object value) throws JsonProcessingException {
         return MAPPER.writeValueAsString(value);
     }

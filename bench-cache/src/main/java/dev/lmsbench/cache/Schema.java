@@ -22,7 +22,23 @@ import java.util.List;
  * ({@code request_results.prompt_tokens_cached}, {@code NULL} when the server did not say: every older row) and per
  * model ({@code model_results.prompt_tokens_cached}, the sum over the measured requests that said, {@code NULL} when
  * none did; {@code prompt_cache_unknown}, the measured successful requests that did not say; older rows count all
- * of theirs).
+ * of theirs). Version 5 records where token counts came from ({@code token_count_source}), version 6 the memory
+ * a loaded model holds ({@code model_results.load_memory_bytes}, {@code load_vram_bytes}).
+ *
+ * <p>Version 7 (issue 11) adds, per request, the usage check of a streamed answer
+ * ({@code request_results.usage_check}: {@code ''}, {@code agree}, {@code corrected_off_by_one} or {@code mismatch};
+ * {@code streamed_chunks}, {@code reported_completion_tokens}, {@code NULL} when not checked), the server's draft
+ * figures ({@code draft_model}, {@code draft_total_tokens}, {@code draft_accepted_tokens},
+ * {@code draft_rejected_tokens}, {@code draft_ignored_tokens}, {@code NULL} when unknown), its model load time
+ * ({@code server_model_load_s}) and every server statistic as JSON ({@code server_stats_json}, a {@code ServerStats}
+ * record; {@code NULL} when the server reported none), so a report rewritten from the database keeps them; per model,
+ * how it was loaded and the instance ({@code model_results.load_method}, {@code instance_id},
+ * {@code instance_parallel}, {@code instance_context_length}), the median draft acceptance
+ * ({@code draft_acceptance_p50}) and the counts {@code usage_corrected}, {@code usage_mismatched},
+ * {@code duplicate_instances} (the whole {@code LoadDetails}, draft distribution and counts are in
+ * {@code summary_json}); per run, the draft model ({@code runs.draft_model}, {@code ''} for none; the parallel
+ * slots, GPU offload and TTL live in {@code load_json} with the rest of the load configuration). Rows stored before
+ * it read back unchecked, without draft figures or server statistics, with unknown load details and zero counts.
  *
  * <p>Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
  * {@code NULL} where the model has {@code NaN}; timing offsets are nanoseconds from {@code sent_nanos}, {@code NULL} for
@@ -207,8 +223,35 @@ final class Schema {
             "ALTER TABLE model_results ADD COLUMN load_memory_bytes INTEGER",
             "ALTER TABLE model_results ADD COLUMN load_vram_bytes INTEGER");
 
+    private static final Migration V7 = Migration.sql(7,
+            "usage check, draft figures and server statistics per request; load details per model; the draft model",
+            // '' and NULL: not checked (non-streamed calls, failures, no usage, every older row)
+            "ALTER TABLE request_results ADD COLUMN usage_check TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE request_results ADD COLUMN streamed_chunks INTEGER",
+            "ALTER TABLE request_results ADD COLUMN reported_completion_tokens INTEGER",
+            // what the server said about speculative decoding; '' and NULL when it said nothing
+            "ALTER TABLE request_results ADD COLUMN draft_model TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE request_results ADD COLUMN draft_total_tokens INTEGER",
+            "ALTER TABLE request_results ADD COLUMN draft_accepted_tokens INTEGER",
+            "ALTER TABLE request_results ADD COLUMN draft_rejected_tokens INTEGER",
+            "ALTER TABLE request_results ADD COLUMN draft_ignored_tokens INTEGER",
+            "ALTER TABLE request_results ADD COLUMN server_model_load_s REAL",
+            // the whole ServerStats record (NaN as "NaN"); NULL when the server reported none, as in every older row
+            "ALTER TABLE request_results ADD COLUMN server_stats_json TEXT",
+            // how the model was loaded and the instance the server reports; '' and NULL when unknown
+            "ALTER TABLE model_results ADD COLUMN load_method TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE model_results ADD COLUMN instance_id TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE model_results ADD COLUMN instance_parallel INTEGER",
+            "ALTER TABLE model_results ADD COLUMN instance_context_length INTEGER",
+            "ALTER TABLE model_results ADD COLUMN draft_acceptance_p50 REAL",
+            "ALTER TABLE model_results ADD COLUMN usage_corrected INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE model_results ADD COLUMN usage_mismatched INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE model_results ADD COLUMN duplicate_instances INTEGER NOT NULL DEFAULT 0",
+            // older runs named no draft model
+            "ALTER TABLE runs ADD COLUMN draft_model TEXT NOT NULL DEFAULT ''");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

@@ -220,7 +220,7 @@ public final class SqliteResultStore implements ResultStore {
                        r.max_tokens, r.context_length, r.runs, r.warmup_runs, r.parallel, r.temperature,
                        r.request_timeout_s, r.non_streaming, r.sampling_json, r.load_json, r.server_base_url,
                        r.server_kind, r.server_version, r.server_runtime, r.profiling, r.measurement_version,
-                       r.prompt_cache
+                       r.prompt_cache, r.draft_model
                 FROM model_results m JOIN runs r ON r.run_id = m.run_id
                 """ + (status == null ? "" : "WHERE m.status = ?\n") + "ORDER BY m.id";
         lock.lock();
@@ -250,7 +250,9 @@ public final class SqliteResultStore implements ResultStore {
     }
 
     /**
-     * The requests saved with one model result, in the order they were saved.
+     * The requests saved with one model result, in the order they were saved, with their usage checks and server
+     * statistics (draft figures and model load time included); requests stored before schema version 7 read back
+     * unchecked and without server statistics.
      *
      * @param modelResultId a {@link StoredResult#id()}
      * @return the requests, empty when there is no such result
@@ -261,7 +263,8 @@ public final class SqliteResultStore implements ResultStore {
                 SELECT model, ctx, par, idx, warmup, run_mode, started_at, prompt_tokens, completion_tokens,
                        reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                        first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                       token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source
+                       token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source,
+                       usage_check, streamed_chunks, reported_completion_tokens, server_stats_json
                 FROM request_results WHERE model_result_id = ? ORDER BY id""";
         lock.lock();
         try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
@@ -374,8 +377,8 @@ public final class SqliteResultStore implements ResultStore {
                 INSERT INTO runs (run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length,
                                   runs, warmup_runs, parallel, temperature, request_timeout_s, non_streaming,
                                   sampling_json, load_json, server_base_url, server_kind, server_version,
-                                  server_runtime, profiling, measurement_version, prompt_cache)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  server_runtime, profiling, measurement_version, prompt_cache, draft_model)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id) DO UPDATE SET
                   started_at = excluded.started_at, endpoint = excluded.endpoint,
                   tool_version = excluded.tool_version, prompt = excluded.prompt,
@@ -386,7 +389,8 @@ public final class SqliteResultStore implements ResultStore {
                   load_json = excluded.load_json, server_base_url = excluded.server_base_url,
                   server_kind = excluded.server_kind, server_version = excluded.server_version,
                   server_runtime = excluded.server_runtime, profiling = excluded.profiling,
-                  measurement_version = excluded.measurement_version, prompt_cache = excluded.prompt_cache""";
+                  measurement_version = excluded.measurement_version, prompt_cache = excluded.prompt_cache,
+                  draft_model = excluded.draft_model""";
         BenchmarkSettings s = run.settings();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -417,6 +421,7 @@ public final class SqliteResultStore implements ResultStore {
             ps.setInt(++i, run.profiling() ? 1 : 0);
             ps.setInt(++i, run.measurementVersion());
             ps.setString(++i, s.promptCache().label());
+            ps.setString(++i, Json.safe(s.draftModel()));
             ps.executeUpdate();
         }
     }
@@ -430,9 +435,11 @@ public final class SqliteResultStore implements ResultStore {
                     completion_toks_per_s_total, tokens_estimated, load_time_s, started_at, finished_at,
                     summary_json, vram_peak_gb, power_mean_w, temp_peak_c, error_type, errors_by_type,
                     system_output_toks_per_s, system_requests_per_s, prompt_tokens_cached, prompt_cache_unknown,
-                    token_count_source, load_memory_bytes, load_vram_bytes)
+                    token_count_source, load_memory_bytes, load_vram_bytes, load_method, instance_id,
+                    instance_parallel, instance_context_length, draft_acceptance_p50, usage_corrected,
+                    usage_mismatched, duplicate_instances)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
         String errorsByType;
@@ -485,6 +492,15 @@ public final class SqliteResultStore implements ResultStore {
             ps.setString(++i, s.tokens().source().label());
             setCount(ps, ++i, s.loadMemory().totalBytes());
             setCount(ps, ++i, s.loadMemory().vramBytes());
+            dev.lmsbench.core.model.LoadDetails load = s.loadDetails();
+            ps.setString(++i, Json.safe(load.method()));
+            ps.setString(++i, Json.safe(load.instanceId()));
+            setCount(ps, ++i, load.parallel());
+            setCount(ps, ++i, load.contextLength());
+            setReal(ps, ++i, s.draftAcceptance().p50());
+            ps.setInt(++i, s.usageCorrected());
+            ps.setInt(++i, s.usageMismatched());
+            ps.setInt(++i, load.duplicateInstances().size());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -505,8 +521,12 @@ public final class SqliteResultStore implements ResultStore {
                     wall_s, ttft_s, first_content_s, decode_toks_per_s, prompt_tokens, completion_tokens,
                     reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                     first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
-                    token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                    token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source, usage_check,
+                    streamed_chunks, reported_completion_tokens, draft_model, draft_total_tokens,
+                    draft_accepted_tokens, draft_rejected_tokens, draft_ignored_tokens, server_model_load_s,
+                    server_stats_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                        ?, ?, ?, ?, ?, ?, ?, ?)""";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (RequestResult r : requests) {
                 RequestTimings t = r.timings();
@@ -546,6 +566,23 @@ public final class SqliteResultStore implements ResultStore {
                 ps.setInt(++i, r.httpStatus());
                 setCount(ps, ++i, u.promptCachedTokens());
                 ps.setString(++i, u.source().label());
+                dev.lmsbench.core.model.UsageCheck check = r.usageCheck();
+                ps.setString(++i, check.verdict().label());
+                setCount(ps, ++i, check.streamedChunks());
+                setCount(ps, ++i, check.reportedCompletionTokens());
+                ServerStats stats = r.serverStats();
+                dev.lmsbench.core.model.DraftStats draft = stats.draft();
+                ps.setString(++i, Json.safe(draft.draftModel()));
+                setCount(ps, ++i, draft.totalTokens());
+                setCount(ps, ++i, draft.acceptedTokens());
+                setCount(ps, ++i, draft.rejectedTokens());
+                setCount(ps, ++i, draft.ignoredTokens());
+                setReal(ps, ++i, stats.modelLoadSeconds());
+                try {
+                    ps.setString(++i, stats.equals(ServerStats.NONE) ? null : Json.writeServerStats(stats));
+                } catch (JsonProcessingException e) {
+                    throw new SQLException("cannot encode server statistics as JSON: " + e.getOriginalMessage(), e);
+                }
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -653,7 +690,8 @@ public final class SqliteResultStore implements ResultStore {
                 Duration.ofNanos(Math.round(rs.getDouble("request_timeout_s") * NANOS_PER_SECOND)),
                 rs.getInt("non_streaming") != 0);
         settings = settings.withPromptCache(
-                dev.lmsbench.core.model.PromptCache.fromLabel(rs.getString("prompt_cache")));
+                dev.lmsbench.core.model.PromptCache.fromLabel(rs.getString("prompt_cache")))
+                .withDraftModel(rs.getString("draft_model"));
         try {
             String sampling = rs.getString("sampling_json");
             String load = rs.getString("load_json");
@@ -699,6 +737,10 @@ public final class SqliteResultStore implements ResultStore {
         TokenUsage usage = new TokenUsage(prompt, rs.getInt("completion_tokens"),
                 rs.getInt("reasoning_tokens"), source(rs.getString("token_count_source")),
                 cached < 0 || cached > prompt ? TokenUsage.UNKNOWN : (int) cached);
+        String stats = rs.getString("server_stats_json");
+        dev.lmsbench.core.model.UsageCheck check = new dev.lmsbench.core.model.UsageCheck(
+                dev.lmsbench.core.model.UsageCheck.Verdict.fromLabel(rs.getString("usage_check")),
+                (int) getCount(rs, "streamed_chunks"), (int) getCount(rs, "reported_completion_tokens"));
         return new RequestResult(
                 rs.getString("model"),
                 rs.getInt("ctx"),
@@ -711,9 +753,10 @@ public final class SqliteResultStore implements ResultStore {
                 usage,
                 rs.getString("finish_reason"),
                 rs.getString("error"),
-                ServerStats.NONE,
+                stats == null ? ServerStats.NONE : Json.read(stats, ServerStats.class),
                 ErrorType.fromLabel(rs.getString("error_type")),
-                rs.getInt("http_status"));
+                rs.getInt("http_status"),
+                check);
     }
 
     private static long getOffset(ResultSet rs, String column) throws SQLException {

@@ -107,6 +107,43 @@ final class Fixtures {
                 T0.plusSeconds(42).plusNanos(7));
     }
 
+    /**
+     * {@link #requests} as a server with speculative decoding and usage in its streams answers them: each successful
+     * call reports draft figures (and the first warmup a just-in-time load time), each successful stream a usage
+     * check (measured request 1 corrected for LM Studio's off-by-one, request 2 a mismatch, the others agreeing).
+     */
+    static List<RequestResult> draftRequests(ModelInfo model, long seed) {
+        List<RequestResult> out = new ArrayList<>();
+        for (RequestResult r : requests(model, seed, true)) {
+            if (!r.success()) {
+                out.add(r);
+                continue;
+            }
+            int n = r.usage().completionTokens();
+            dev.lmsbench.core.model.ServerStats stats = new dev.lmsbench.core.model.ServerStats(40.5, 0.05, 0.5,
+                    "eosFound", "lmstudio.api.v1.chat.stats")
+                    .withDraft(new dev.lmsbench.core.model.DraftStats("draft-0.5b", n + 2, n / 2, n + 2 - n / 2 - 1,
+                            1))
+                    .withModelLoadSeconds(r.warmup() && r.index() == 0 ? 2.75 : Double.NaN);
+            dev.lmsbench.core.model.UsageCheck check = dev.lmsbench.core.model.UsageCheck.NOT_CHECKED;
+            if (r.mode() == RunMode.STREAM) {
+                int chunks = r.timings().tokenChunkCount();
+                check = !r.warmup() && r.index() == 1
+                        ? new dev.lmsbench.core.model.UsageCheck(
+                                dev.lmsbench.core.model.UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, chunks, chunks - 1)
+                        : !r.warmup() && r.index() == 2
+                        ? new dev.lmsbench.core.model.UsageCheck(dev.lmsbench.core.model.UsageCheck.Verdict.MISMATCH,
+                                chunks, chunks + 3)
+                        : new dev.lmsbench.core.model.UsageCheck(dev.lmsbench.core.model.UsageCheck.Verdict.AGREE,
+                                chunks, chunks);
+            }
+            out.add(new RequestResult(r.model(), r.contextLength(), r.parallel(), r.index(), r.warmup(), r.mode(),
+                    r.startedAt(), r.timings(), r.usage(), r.finishReason(), r.error(), stats, r.errorType(),
+                    r.httpStatus(), check));
+        }
+        return out;
+    }
+
     /** A model that failed before any request: every distribution empty, every figure NaN. */
     static ModelSummary failedSummary(ModelInfo model) {
         return ModelSummary.of(model, SETTINGS, List.of(), RunStatus.FAILED, "load failed: out of memory",

@@ -126,8 +126,8 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theCurrentSchemaIsVersionFour() {
-        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(6);
+    void theCurrentSchemaIsVersionSeven() {
+        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(7);
     }
 
     @Test

@@ -42,6 +42,190 @@ class SqliteResultStoreTest {
     }
 
     @Test
+    void roundTripsTheDraftModelParallelSlotsGpuOffloadAndTtlOfARunSoACachedResultRemembersThem()
+            throws Exception {
+        RunInfo base = Fixtures.run("20261125-150000-d4af");
+        dev.lmsbench.core.model.LoadConfig load = dev.lmsbench.core.model.LoadConfig.ofContext(8192)
+                .withParallel(4).withGpuOffload(0.5).withTtlSeconds(900);
+        RunInfo run = new RunInfo(base.runId(), base.startedAt(), base.endpoint(), base.settings().withLoad(load)
+                .withDraftModel("qwen3-0.6b@q8_0"), base.toolVersion());
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(run, Fixtures.failedSummary(QWEN), List.of());
+            store.save(Fixtures.run("r2"), Fixtures.failedSummary(PLAIN), List.of());
+            List<StoredResult> stored = store.list();
+            RunInfo read = stored.getFirst().run();
+            assertThat(read).isEqualTo(run);
+            assertThat(read.settings().draftModel()).isEqualTo("qwen3-0.6b@q8_0");
+            assertThat(read.settings().load().parallel()).isEqualTo(4);
+            assertThat(read.settings().load().gpuOffload()).isEqualTo(0.5);
+            assertThat(read.settings().load().ttlSeconds()).isEqualTo(900);
+            assertThat(stored.get(1).run().settings().draftModel()).isEmpty();
+            assertThat(stored.get(1).run().settings().load().parallel()).isNull();
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT draft_model FROM runs ORDER BY run_id"))
+                    .containsExactly("qwen3-0.6b@q8_0", "");
+        }
+    }
+
+    @Test
+    void roundTripsTheUsageCheckDraftFiguresAndServerStatisticsOfEveryRequestAndWritesTheirColumns()
+            throws Exception {
+        List<RequestResult> requests = Fixtures.draftRequests(QWEN, 21);
+        assertThat(requests).extracting(r -> r.usageCheck().verdict()).contains(
+                dev.lmsbench.core.model.UsageCheck.Verdict.AGREE,
+                dev.lmsbench.core.model.UsageCheck.Verdict.CORRECTED_OFF_BY_ONE,
+                dev.lmsbench.core.model.UsageCheck.Verdict.MISMATCH,
+                dev.lmsbench.core.model.UsageCheck.Verdict.NOT_CHECKED);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), Fixtures.summary(QWEN, requests, 1.0), requests);
+            List<RequestResult> read = store.listRequests(store.list().getFirst().id());
+
+            assertThat(read).containsExactlyElementsOf(requests);
+            assertThat(read).extracting(RequestResult::usageCheck)
+                    .containsExactlyElementsOf(requests.stream().map(RequestResult::usageCheck).toList());
+            assertThat(read).extracting(r -> r.serverStats().draft())
+                    .containsExactlyElementsOf(requests.stream().map(r -> r.serverStats().draft()).toList());
+            assertThat(read.getFirst().serverStats().modelLoadSeconds()).isEqualTo(2.75);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT usage_check || ':' || coalesce(streamed_chunks, 'null') || ':'"
+                    + " || coalesce(reported_completion_tokens, 'null') FROM request_results"
+                    + " WHERE warmup = 0 AND idx = 1 ORDER BY id")).hasSize(2)
+                    .first().asString().startsWith("corrected_off_by_one:");
+            assertThat(raw.column("SELECT DISTINCT usage_check FROM request_results ORDER BY 1"))
+                    .containsExactly("", "agree", "corrected_off_by_one", "mismatch");
+            assertThat(raw.value("SELECT count(*) FROM request_results WHERE usage_check = ''"
+                    + " AND (streamed_chunks IS NOT NULL OR reported_completion_tokens IS NOT NULL)")).isEqualTo("0");
+            RequestResult first = requests.getFirst();
+            assertThat(raw.column("SELECT draft_model || ' ' || draft_total_tokens || ' ' || draft_accepted_tokens"
+                    + " || ' ' || draft_rejected_tokens || ' ' || draft_ignored_tokens || ' ' || server_model_load_s"
+                    + " FROM request_results ORDER BY id LIMIT 1")).containsExactly("draft-0.5b "
+                    + first.serverStats().draft().totalTokens() + " " + first.serverStats().draft().acceptedTokens()
+                    + " " + first.serverStats().draft().rejectedTokens() + " 1 2.75");
+            // the failed call: the server reported nothing
+            assertThat(raw.value("SELECT draft_model = '' AND draft_total_tokens IS NULL AND draft_accepted_tokens"
+                    + " IS NULL AND server_model_load_s IS NULL AND server_stats_json IS NULL"
+                    + " FROM request_results WHERE error <> ''")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void roundTripsTheLoadDetailsDraftAcceptanceAndUsageCountsOfASummaryAndWritesTheirColumns()
+            throws Exception {
+        List<RequestResult> requests = Fixtures.draftRequests(QWEN, 22);
+        dev.lmsbench.core.model.LoadDetails details = new dev.lmsbench.core.model.LoadDetails("lms",
+                "qwen3-8b@q4_k_m", 8192, 2, 0.75, 600, List.of("flash_attention was not sent"),
+                List.of("qwen3-8b@q4_k_m:2", "qwen3-8b@q4_k_m:3"));
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 1.0).withLoadDetails(details);
+        // the data must exercise what the test claims
+        assertThat(summary.draftAcceptance().count()).isGreaterThan(1);
+        assertThat(summary.usageCorrected()).isEqualTo(1);
+        assertThat(summary.usageMismatched()).isEqualTo(1);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), summary, requests);
+            store.save(Fixtures.run("r2"), Fixtures.failedSummary(PLAIN), List.of());
+            List<StoredResult> stored = store.list();
+
+            ModelSummary read = stored.getFirst().summary();
+            assertThat(read).isEqualTo(summary);
+            assertThat(read.loadDetails()).isEqualTo(details);
+            assertThat(read.draftAcceptance()).isEqualTo(summary.draftAcceptance());
+            assertThat(read.usageCorrected()).isEqualTo(1);
+            assertThat(read.usageMismatched()).isEqualTo(1);
+            assertThat(stored.get(1).summary().loadDetails()).isEqualTo(dev.lmsbench.core.model.LoadDetails.UNKNOWN);
+            assertThat(stored.get(1).summary().draftAcceptance().count()).isZero();
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT load_method || ' ' || instance_id || ' ' || coalesce(instance_parallel,"
+                    + " 'null') || ' ' || coalesce(instance_context_length, 'null') || ' ' || usage_corrected || ' '"
+                    + " || usage_mismatched || ' ' || duplicate_instances FROM model_results ORDER BY id"))
+                    .containsExactly("lms qwen3-8b@q4_k_m 2 8192 1 1 2", "  null null 0 0 0");
+            assertThat(raw.column("SELECT draft_acceptance_p50 FROM model_results ORDER BY id"))
+                    .containsExactly(Double.toString(summary.draftAcceptance().p50()), null);
+        }
+    }
+
+    @Test
+    void aVersionSixDatabaseReadsBackUncheckedWithoutDraftFiguresOrLoadDetailsAndKeepsWorking()
+            throws Exception {
+        Files.createDirectories(db().getParent());
+        ModelSummary summary = Fixtures.summary(QWEN, Fixtures.requests(QWEN, 23, true), 1.0);
+        try (Sqlite raw = Sqlite.open(db())) {
+            new SchemaMigrator(Schema.MIGRATIONS.subList(0, 6), Schema.OPTIONAL_COLUMNS)
+                    .migrate(raw.connection(), db());
+            raw.execute(oldRun("old-1"), versionSixModel(1, "old-1", summary),
+                    oldRequest(1, 0, "", false), oldRequest(1, 1, "HTTP 500: boom", false),
+                    // version 6 wrote the run's load configuration without parallel slots or GPU offload
+                    "UPDATE runs SET load_json = '{\"contextLength\":4096,\"ttlSeconds\":300}'");
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            assertThat(store.schemaVersion()).isEqualTo(7);
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.run().settings().draftModel()).isEmpty();
+            assertThat(stored.run().settings().load().parallel()).isNull();
+            assertThat(stored.run().settings().load().gpuOffload()).isNull();
+            assertThat(stored.run().settings().load().ttlSeconds()).isEqualTo(300);
+            ModelSummary read = stored.summary();
+            assertThat(read.loadDetails()).isEqualTo(dev.lmsbench.core.model.LoadDetails.UNKNOWN);
+            assertThat(read.draftAcceptance()).isEqualTo(dev.lmsbench.core.stats.Distribution.EMPTY);
+            assertThat(read.usageCorrected()).isZero();
+            assertThat(read.usageMismatched()).isZero();
+            assertThat(read.ttft()).isEqualTo(summary.ttft());
+            assertThat(store.listRequests(stored.id())).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.usageCheck()).isEqualTo(dev.lmsbench.core.model.UsageCheck.NOT_CHECKED))
+                    .allSatisfy(r -> assertThat(r.serverStats()).isEqualTo(ServerStats.NONE));
+            // and new results go in beside the old ones
+            List<RequestResult> requests = Fixtures.draftRequests(PLAIN, 24);
+            store.save(Fixtures.run("r2"), Fixtures.summary(PLAIN, requests, 1.0), requests);
+            assertThat(store.listRequests(store.list().get(1).id())).containsExactlyElementsOf(requests);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.value("SELECT load_method || '|' || instance_id || '|' || coalesce(instance_parallel,"
+                    + " 'null') || '|' || usage_corrected || '|' || duplicate_instances FROM model_results"
+                    + " WHERE id = 1")).isEqualTo("||null|0|0");
+            assertThat(raw.column("SELECT usage_check || '|' || coalesce(streamed_chunks, 'null') || '|'"
+                    + " || draft_model || '|' || coalesce(server_stats_json, 'null') FROM request_results"
+                    + " WHERE model_result_id = 1")).containsOnly("|null||null");
+        }
+    }
+
+    @Test
+    void sanitizesTheDraftModelInstanceIdsLoadNotesAndServerStatisticsItStores() throws Exception {
+        String nasty = "\u0000\u001b[31m\u0007";
+        RequestResult r = Fixtures.draftRequests(QWEN, 25).get(2);
+        RequestResult evil = new RequestResult(r.model(), r.contextLength(), r.parallel(), r.index(), r.warmup(),
+                r.mode(), r.startedAt(), r.timings(), r.usage(), r.finishReason(), r.error(),
+                new ServerStats(1, 1, 1, "eos" + nasty, "src" + nasty).withDraft(
+                        new dev.lmsbench.core.model.DraftStats("draft" + nasty, 3, 2, 1, 0)),
+                r.errorType(), r.httpStatus(), r.usageCheck());
+        ModelSummary summary = Fixtures.summary(QWEN, List.of(evil), 1.0).withLoadDetails(
+                new dev.lmsbench.core.model.LoadDetails("rest" + nasty, "inst" + nasty, 1, 1, Double.NaN, -1,
+                        List.of("note" + nasty), List.of("dup" + nasty)));
+        RunInfo run = new RunInfo("r1", Fixtures.T0, "http://127.0.0.1:1234",
+                Fixtures.SETTINGS.withDraftModel("d" + nasty), "0.1.0-test");
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(run, summary, List.of(evil));
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().loadDetails().instanceId()).isEqualTo("inst");
+            assertThat(stored.summary().loadDetails().notes()).containsExactly("note");
+            assertThat(stored.summary().loadDetails().duplicateInstances()).containsExactly("dup");
+            assertThat(stored.run().settings().draftModel()).isEqualTo("d");
+            RequestResult read = store.listRequests(stored.id()).getFirst();
+            assertThat(read.serverStats().draft().draftModel()).isEqualTo("draft");
+            assertThat(read.serverStats().stopReason()).isEqualTo("eos");
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            String everything = String.join("\n", raw.column(
+                    "SELECT load_method || instance_id || summary_json FROM model_results"
+                    + " UNION ALL SELECT draft_model || server_stats_json FROM request_results"
+                    + " UNION ALL SELECT draft_model FROM runs"));
+            assertThat(everything).doesNotContain("\u0000", "\u001b", "\u0007", "\\u0000", "\\u001b", "\\u0007")
+                    .contains("draft", "inst");
+        }
+    }
+
+    @Test
     void roundTripsTheFullSamplingAndLoadSettingsOfARun() throws Exception {
         RunInfo base = Fixtures.run("20261125-150000-beef");
         RunInfo run = new RunInfo(base.runId(), base.startedAt(), base.endpoint(), base.settings()
@@ -334,10 +518,10 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(6);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(7);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("6");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
                     .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
@@ -434,16 +618,16 @@ class SqliteResultStoreTest {
     void refusesADatabaseWithANewerSchema() throws Exception {
         Files.createDirectories(db().getParent());
         try (Sqlite raw = Sqlite.open(db())) {
-            raw.execute("PRAGMA user_version = 7");
+            raw.execute("PRAGMA user_version = 8");
         }
 
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
-                .hasMessage("results database " + db() + " has schema version 7, newer than this lmsbench"
-                        + " supports (6); upgrade lmsbench");
+                .hasMessage("results database " + db() + " has schema version 8, newer than this lmsbench"
+                        + " supports (7); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("8");
             assertThat(raw.column("SELECT name FROM sqlite_master")).isEmpty();
         }
     }
@@ -716,6 +900,13 @@ class SqliteResultStoreTest {
             assertThat(read.tokens().promptCacheUnknown()).as("the one successful measured request").isEqualTo(1);
             assertThat(read.tokens().promptCached()).isZero();
             assertThat(read.tokens().promptCacheKnown()).isFalse();
+            // version 7: nothing checked, no draft figures, no load details
+            assertThat(read.loadDetails()).isEqualTo(dev.lmsbench.core.model.LoadDetails.UNKNOWN);
+            assertThat(read.draftAcceptance().count()).isZero();
+            assertThat(read.usageCorrected() + read.usageMismatched()).isZero();
+            assertThat(run.settings().draftModel()).isEmpty();
+            assertThat(store.listRequests(stored.getFirst().id())).extracting(RequestResult::usageCheck)
+                    .containsOnly(dev.lmsbench.core.model.UsageCheck.NOT_CHECKED);
         }
         try (Sqlite raw = Sqlite.open(db())) {
             assertThat(raw.column("SELECT error_type || ' ' || errors_by_type FROM model_results ORDER BY id"))
@@ -746,6 +937,20 @@ class SqliteResultStoreTest {
         tokens.remove("source");
         tokens.put("estimated", estimated);
         json.remove("loadMemory");
+        return modelRow(id, runId, s, error, estimated, json);
+    }
+
+    /** A model_results row as versions 5 and 6 wrote it: the summary's JSON without the fields version 7 added. */
+    private static String versionSixModel(long id, String runId, ModelSummary s) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.write(s));
+        return modelRow(id, runId, s, "", s.tokens().estimated(), json);
+    }
+
+    private static String modelRow(long id, String runId, ModelSummary s, String error, boolean estimated,
+                                   com.fasterxml.jackson.databind.node.ObjectNode json) {
+        // version 7 (issue 11) added these; every older version wrote none of them
+        json.remove(List.of("loadDetails", "draftAcceptance", "usageCorrected", "usageMismatched"));
         return "INSERT INTO model_results (id, run_id, created_at, model, type, publisher, architecture, quantization,"
                 + " size_bytes, max_context_length, ctx, par, status, error, request_count, success_count, error_count,"
                 + " tokens_estimated, started_at, finished_at, summary_json) VALUES (" + id + ", '" + runId

@@ -47,19 +47,32 @@ final class RunReports {
         err.flush();
     }
 
-    /** One row per model: status, request counts, latency and throughput medians. */
+    /**
+     * One row per model: status, request counts, latency and throughput medians, and the median draft acceptance
+     * when any model has draft figures (speculative decoding). Under the table, one line per model whose streamed
+     * usage was corrected or disagreed with the chunks, whose server loaded duplicate instances, or whose loaded
+     * instance has fewer parallel slots than {@code --n-parallel} asked for.
+     */
     static void printSummaryTable(List<ModelSummary> models, PrintWriter out) {
-        TextTable t = new TextTable("Model", "Quant", "Status", "OK/Req", "TTFT s (mean ± sd)", "TTFT p90 s",
-                "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s", "System tok/s", "Req/s", "Load s");
+        boolean anyDraft = models.stream().anyMatch(s -> s.draftAcceptance().count() > 0);
+        List<String> header = new ArrayList<>(List.of("Model", "Quant", "Status", "OK/Req", "TTFT s (mean ± sd)",
+                "TTFT p90 s", "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s", "System tok/s", "Req/s",
+                "Load s"));
+        if (anyDraft) {
+            header.add("Draft acc.");
+        }
+        TextTable t = new TextTable(header.toArray(String[]::new));
         boolean anyEstimated = false;
         boolean anyCacheUnknown = false;
         List<String> errors = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (ModelSummary s : models) {
             anyEstimated |= s.tokens().estimated();
             String star = s.tokens().estimated() ? "*" : "";
             boolean cacheUnknown = s.tokens().promptCacheUnknown() > 0 && s.prefillTokensPerSecond().count() > 0;
             anyCacheUnknown |= cacheUnknown;
-            t.row(s.model().id(), s.model().quantization().isEmpty() ? "-" : s.model().quantization(),
+            List<String> cells = new ArrayList<>(List.of(s.model().id(),
+                    s.model().quantization().isEmpty() ? "-" : s.model().quantization(),
                     s.status().label(), s.successCount() + "/" + s.requestCount() + " ok",
                     Durations.meanStdev(s.ttft(), 3), Durations.num(s.ttft().p90(), 3),
                     Durations.meanStdev(s.decodeTokensPerSecond(), 1) + star,
@@ -67,7 +80,12 @@ final class RunReports {
                     Durations.num(s.completionTokensPerSecondTotal(), 1) + star,
                     Durations.num(s.systemOutputTokensPerSecond(), 1) + star,
                     Durations.num(s.systemRequestsPerSecond(), 2),
-                    Durations.num(s.loadSeconds(), 2));
+                    Durations.num(s.loadSeconds(), 2)));
+            if (anyDraft) {
+                cells.add(percent(s.draftAcceptance().p50()));
+            }
+            t.row(cells.toArray(String[]::new));
+            notes.addAll(notes(s));
             if (!s.errorsByType().isEmpty()) {
                 StringBuilder b = new StringBuilder(s.model().id()).append(": ");
                 s.errorsByType().forEach((type, n) -> b.append(n).append(" x ").append(type.label()).append(", "));
@@ -84,6 +102,9 @@ final class RunReports {
             out.println("? prompt cache state unknown: the server did not say how many prompt tokens it cached, so"
                     + " prefill counts them all (see docs/metrics.md)");
         }
+        for (String note : notes) {
+            out.println(Main.oneLine(note));
+        }
         if (!errors.isEmpty()) {
             out.println("Failed calls by error type (docs/errors.md):");
             for (String e : errors) {
@@ -91,6 +112,50 @@ final class RunReports {
             }
         }
         printHardwareTable(models, out);
+    }
+
+    /**
+     * What the reader of a model's figures should know that the table does not show: streamed answers whose
+     * {@code completion_tokens} were corrected or disagreed with the chunks, instances the server loaded again while
+     * the model was measured, and a loaded instance with fewer parallel slots than the requests sent at once.
+     *
+     * @param s the model's result
+     * @return one line each, empty when there is nothing to say
+     */
+    static List<String> notes(ModelSummary s) {
+        String id = s.model().id();
+        List<String> notes = new ArrayList<>();
+        if (s.usageCorrected() > 0) {
+            notes.add(id + ": " + answers(s.usageCorrected()) + " reported max_tokens-1 completion tokens"
+                    + " (LM Studio's off-by-one, corrected)");
+        }
+        if (s.usageMismatched() > 0) {
+            notes.add(id + ": " + answers(s.usageMismatched()) + " reported completion tokens that disagree with"
+                    + " the streamed chunks (the server's count kept)");
+        }
+        List<String> duplicates = s.loadDetails().duplicateInstances();
+        if (!duplicates.isEmpty()) {
+            notes.add(id + ": the server loaded " + duplicates.size() + " more instance"
+                    + (duplicates.size() == 1 ? "" : "s") + " of the model while it was measured ("
+                    + String.join(", ", duplicates) + "); requests that went to "
+                    + (duplicates.size() == 1 ? "it" : "them") + " did not run on the instance loaded for the"
+                    + " benchmark");
+        }
+        int slots = s.loadDetails().parallel();
+        if (slots >= 1 && slots < s.parallel()) {
+            notes.add(id + ": the loaded instance has " + slots + " parallel slot" + (slots == 1 ? "" : "s")
+                    + " but --n-parallel sent " + s.parallel() + " requests at once; the server queued the rest");
+        }
+        return notes;
+    }
+
+    private static String answers(int n) {
+        return n + " streamed answer" + (n == 1 ? "" : "s");
+    }
+
+    /** A share in [0, 1] as a percentage with one decimal, {@code 72.5%}; {@code -} when undefined. */
+    static String percent(double share) {
+        return Double.isNaN(share) ? "-" : Durations.num(share * 100, 1) + "%";
     }
 
     /**

@@ -4,7 +4,11 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table with a header row; numeric-looking cells are right-aligned. */
+/**
+ * A plain-text table with a header row. Each column is as wide as its widest cell (header included), columns are two
+ * spaces apart, and a column whose every cell looks numeric (digits, signs, {@code . , / * %}, or {@code -} for none)
+ * is right-aligned.
+ */
 final class TextTable {
 
     private final List<String> header;
@@ -31,7 +35,7 @@ final class TextTable {
             numeric[c] = !rows.isEmpty();
             for (List<String> r : rows) {
                 width[c] = Math.max(width[c], r.get(c).length());
-                numeric[c] &= r.get(c).matches("[-+0-9.,/*]*");
+                numeric[c] &= r.get(c).matches("[-+0-9.,/*%]*");
             }
         }
         printRow(out, header, width, numeric);

@@ -9,8 +9,10 @@ import dev.lmsbench.core.hardware.GpuSample;
 import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.LoadConfig;
+import dev.lmsbench.core.model.LoadDetails;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
@@ -20,6 +22,7 @@ import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.SideMetric;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.model.WarmupStats;
 import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.core.stats.Distribution;
@@ -54,8 +57,12 @@ final class JsonMapping {
      * {@code failed} when every model failed or was skipped. 3: the prompt cache ({@code settings.prompt_cache},
      * cached prompt tokens per request and per model, llama.cpp's prompt figures in the server statistics). 4: where
      * token counts came from ({@code token_count_source}); {@code tokens_estimated} is true only for the estimate.
+     * 5: the usage check of streamed answers ({@code usage_check}; {@code completion_tokens} corrected for LM Studio's
+     * off-by-one), speculative decoding ({@code server_stats.draft}, {@code draft_acceptance}, {@code draft_model}),
+     * the server's model load time per request, how the model was loaded and the instance's configuration
+     * ({@code load.method} ... {@code load.duplicate_instances}), parallel slots and GPU offload in the settings.
      */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     /** Version of the shape of {@code lmsbench hw --json}, which version 2 of the results did not change. */
     static final int HARDWARE_SCHEMA_VERSION = 1;
@@ -202,6 +209,7 @@ final class JsonMapping {
         node.set("sampling", sampling(s.sampling()));
         node.set("load", load(s.load()));
         node.put("prompt_cache", s.promptCache().label());
+        node.put("draft_model", safe(s.draftModel()));
         return node;
     }
 
@@ -235,6 +243,8 @@ final class JsonMapping {
         optional(node, "ttl_s", l.ttlSeconds());
         optional(node, "num_experts", l.numExperts());
         optional(node, "offload_kv_cache_to_gpu", l.offloadKvCacheToGpu());
+        optional(node, "parallel", l.parallel());
+        optional(node, "gpu_offload", l.gpuOffload());
         return node;
     }
 
@@ -264,10 +274,13 @@ final class JsonMapping {
         tokens.put("prompt_cache_known", s.tokens().promptCacheKnown());
         node.put("tokens_estimated", s.tokens().estimated());
         node.put("token_count_source", s.tokens().source().label());
+        node.put("usage_corrected", s.usageCorrected());
+        node.put("usage_mismatched", s.usageMismatched());
         number(node, "load_time_s", s.loadSeconds());
         ObjectNode load = node.putObject("load");
         knownInteger(load, "memory_bytes", s.loadMemory().totalBytes());
         knownInteger(load, "vram_bytes", s.loadMemory().vramBytes());
+        loadDetails(load, s.loadDetails());
         node.set("warmup", warmup(s.warmup()));
         ObjectNode throughput = node.putObject("throughput");
         number(throughput, "stream_toks_per_s_total", s.streamTokensPerSecondTotal());
@@ -289,6 +302,7 @@ final class JsonMapping {
         server.set("ttft_s", distribution(s.serverTtft()));
         server.set("prompt_toks_per_s", distribution(s.serverPromptTokensPerSecond()));
         server.set("prompt_s", distribution(s.serverPromptSeconds()));
+        node.set("draft_acceptance", distribution(s.draftAcceptance()));
         node.put("started_at", instant(s.startedAt()));
         node.put("finished_at", instant(s.finishedAt()));
         ArrayNode hardware = node.putArray("hardware");
@@ -299,6 +313,23 @@ final class JsonMapping {
             s.hardwareSamples().forEach(h -> samples.add(hardwareSample(h, first)));
         }
         return node;
+    }
+
+    /**
+     * How the model was loaded and the loaded instance as the server reports it, into a model's {@code load} object:
+     * unknown text is {@code ""}, unknown numbers are {@code null}, the lists are {@code []} when empty.
+     */
+    static void loadDetails(ObjectNode load, LoadDetails d) {
+        load.put("method", safe(d.method()));
+        load.put("instance_id", safe(d.instanceId()));
+        knownInteger(load, "context_length", d.contextLength());
+        knownInteger(load, "parallel", d.parallel());
+        number(load, "gpu_offload", d.gpuOffload());
+        knownInteger(load, "ttl_s", d.ttlSeconds());
+        ArrayNode notes = load.putArray("notes");
+        d.notes().forEach(n -> notes.add(safe(n)));
+        ArrayNode duplicates = load.putArray("duplicate_instances");
+        d.duplicateInstances().forEach(id -> duplicates.add(safe(id)));
     }
 
     /**
@@ -414,7 +445,41 @@ final class JsonMapping {
         node.put("tokens_estimated", r.usage().estimated());
         node.put("token_count_source", r.usage().source().label());
         node.put("chunk_count", r.timings().tokenChunkCount());
+        node.set("usage_check", usageCheck(r.usageCheck()));
         node.set("server_stats", serverStats(r.serverStats()));
+        return node;
+    }
+
+    /**
+     * How a streamed answer's reported {@code completion_tokens} compared with the chunks counted: {@code null} when
+     * not compared (non-streamed calls, failures, answers without usage).
+     */
+    static JsonNode usageCheck(UsageCheck c) {
+        if (c.verdict() == UsageCheck.Verdict.NOT_CHECKED) {
+            return NODES.nullNode();
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("verdict", c.verdict().label());
+        knownInteger(node, "streamed_chunks", c.streamedChunks());
+        knownInteger(node, "reported_completion_tokens", c.reportedCompletionTokens());
+        return node;
+    }
+
+    /**
+     * What the server reported about speculative decoding for a request: {@code null} when it said nothing (no
+     * draft model); unknown counts and an undefined acceptance rate are {@code null}.
+     */
+    static JsonNode draft(DraftStats d) {
+        if (!d.present()) {
+            return NODES.nullNode();
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("draft_model", safe(d.draftModel()));
+        knownInteger(node, "total_tokens", d.totalTokens());
+        knownInteger(node, "accepted_tokens", d.acceptedTokens());
+        knownInteger(node, "rejected_tokens", d.rejectedTokens());
+        knownInteger(node, "ignored_tokens", d.ignoredTokens());
+        number(node, "acceptance_rate", d.acceptanceRate());
         return node;
     }
 
@@ -437,6 +502,8 @@ final class JsonMapping {
         knownInteger(node, "prompt_tokens", s.promptTokens());
         knownInteger(node, "cached_tokens", s.cachedTokens());
         knownInteger(node, "generated_tokens", s.generatedTokens());
+        number(node, "model_load_s", s.modelLoadSeconds());
+        node.set("draft", draft(s.draft()));
         return node;
     }
 

@@ -64,5 +64,16 @@ final class RequestsCsv {
             decimal("server_prompt_toks_per_s", r -> r.serverStats().promptTokensPerSecond()),
             decimal("server_prompt_s", r -> r.serverStats().promptSeconds()),
             // where the token counts came from (issue 10): usage, server_tokenizer, tokenizer_json or estimate
-            text("token_count_source", r -> r.usage().source().label()));
+            text("token_count_source", r -> r.usage().source().label()),
+            // the usage check of streamed answers (issue 11): agree, corrected_off_by_one or mismatch, and the
+            // token-carrying chunks counted; empty when not checked (non-streamed calls, failures, no usage)
+            text("usage_check", r -> r.usageCheck().verdict().label()),
+            knownInteger("streamed_chunks", r -> r.usageCheck().streamedChunks()),
+            // speculative decoding as the server reported it (LM Studio's draft counts); empty without a draft model
+            text("draft_model", r -> r.serverStats().draft().draftModel()),
+            knownInteger("draft_accepted", r -> r.serverStats().draft().acceptedTokens()),
+            knownInteger("draft_total", r -> r.serverStats().draft().totalTokens()),
+            decimal("draft_acceptance_rate", r -> r.serverStats().draft().acceptanceRate()),
+            // how long the request waited for the server to load its model (LM Studio's model_load_time_seconds)
+            decimal("server_model_load_s", r -> r.serverStats().modelLoadSeconds()));
 }

@@ -112,7 +112,19 @@ final class SummaryCsv {
             // the memory the server said the loaded model holds (Ollama's /api/ps size and size_vram); empty when
             // it did not say
             knownInteger("load_memory_bytes", s -> s.loadMemory().totalBytes()),
-            knownInteger("load_vram_bytes", s -> s.loadMemory().vramBytes()));
+            knownInteger("load_vram_bytes", s -> s.loadMemory().vramBytes()),
+            // how the model was loaded (rest, lms, ollama) and the instance as the server reports it (issue 11);
+            // empty when unknown
+            text("load_method", s -> s.loadDetails().method()),
+            knownInteger("instance_parallel", s -> s.loadDetails().parallel()),
+            knownInteger("instance_context_length", s -> s.loadDetails().contextLength()),
+            // speculative decoding: the median share of draft tokens accepted (0 to 1); empty without draft figures
+            decimal("draft_acceptance_p50", s -> s.draftAcceptance().p50()),
+            // streamed answers whose completion_tokens had LM Studio's off-by-one (corrected) or disagreed otherwise
+            integer("usage_corrected", ModelSummary::usageCorrected),
+            integer("usage_mismatched", ModelSummary::usageMismatched),
+            // instances of the model the server loaded again while it was measured (LM Studio's JIT duplicates)
+            integer("duplicate_instances", s -> s.loadDetails().duplicateInstances().size()));
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {

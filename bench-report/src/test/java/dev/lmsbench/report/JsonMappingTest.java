@@ -47,7 +47,7 @@ class JsonMappingTest {
                 .hasSize(4).allSatisfy(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isTrue());
         assertThat(settings.at("/load/context_length").intValue()).isEqualTo(4096);
         assertThat(settings.get("load").properties()).filteredOn(e -> !e.getKey().equals("context_length"))
-                .hasSize(12).allSatisfy(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isTrue());
+                .hasSize(14).allSatisfy(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isTrue());
     }
 
     @Test

@@ -52,7 +52,7 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests");
         assertThat(root.get("schema_version").isInt()).isTrue();
-        assertThat(root.get("schema_version").intValue()).isEqualTo(4);
+        assertThat(root.get("schema_version").intValue()).isEqualTo(5);
         assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");
         assertThat(root.at("/tool/version").asText()).isEqualTo("0.1.0-test");
         assertThat(fieldNames(root.get("run")))
@@ -61,12 +61,13 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/run/server"))).containsExactly("base_url", "kind", "version", "runtime");
         assertThat(fieldNames(root.at("/run/settings"))).containsExactly("prompt", "max_tokens", "context_length",
                 "runs", "warmup_runs", "parallel", "temperature", "request_timeout_s", "non_streaming", "sampling",
-                "load", "prompt_cache");
+                "load", "prompt_cache", "draft_model");
         assertThat(fieldNames(root.at("/run/settings/sampling")))
                 .containsExactly("temperature", "top_k", "top_p", "min_p", "repeat_penalty");
         assertThat(fieldNames(root.at("/run/settings/load"))).containsExactly("context_length", "n_gpu_layers",
                 "n_batch", "n_threads", "flash_attention", "rope_freq_base", "rope_freq_scale", "use_mmap",
-                "use_mlock", "kv_cache_quant", "ttl_s", "num_experts", "offload_kv_cache_to_gpu");
+                "use_mlock", "kv_cache_quant", "ttl_s", "num_experts", "offload_kv_cache_to_gpu", "parallel",
+                "gpu_offload");
     }
 
     @Test
@@ -112,9 +113,14 @@ class JsonReportWriterTest {
 
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "error_type", "request_count", "success_count", "error_count", "errors_by_type", "tokens",
-                "tokens_estimated", "token_count_source", "load_time_s", "load", "warmup", "throughput", "system_output_toks_per_s",
-                "system_requests_per_s", "distributions", "server_distributions", "started_at", "finished_at",
-                "hardware", "hardware_samples");
+                "tokens_estimated", "token_count_source", "usage_corrected", "usage_mismatched", "load_time_s",
+                "load", "warmup", "throughput", "system_output_toks_per_s", "system_requests_per_s", "distributions",
+                "server_distributions", "draft_acceptance", "started_at", "finished_at", "hardware",
+                "hardware_samples");
+        assertThat(fieldNames(root.at("/models/0/load"))).containsExactly("memory_bytes", "vram_bytes", "method",
+                "instance_id", "context_length", "parallel", "gpu_offload", "ttl_s", "notes", "duplicate_instances");
+        assertThat(fieldNames(root.at("/models/0/draft_acceptance")))
+                .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/models/0/hardware/0"))).containsExactly("name", "unit", "aggregation",
                 "value");
         assertThat(fieldNames(root.at("/models/0/model"))).containsExactly("id", "type", "publisher",
@@ -134,11 +140,15 @@ class JsonReportWriterTest {
                 "ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
                 "prompt_tokens_cached", "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated",
-                "token_count_source", "chunk_count",
+                "token_count_source", "chunk_count", "usage_check",
                 "server_stats");
+        assertThat(fieldNames(root.at("/requests/0/usage_check"))).containsExactly("verdict", "streamed_chunks",
+                "reported_completion_tokens");
         assertThat(fieldNames(root.at("/requests/0/server_stats"))).containsExactly("source", "tokens_per_second",
                 "time_to_first_token_s", "generation_time_s", "stop_reason", "prompt_toks_per_s", "prompt_s",
-                "prompt_tokens", "cached_tokens", "generated_tokens");
+                "prompt_tokens", "cached_tokens", "generated_tokens", "model_load_s", "draft");
+        assertThat(fieldNames(root.at("/requests/0/server_stats/draft"))).containsExactly("draft_model",
+                "total_tokens", "accepted_tokens", "rejected_tokens", "ignored_tokens", "acceptance_rate");
         assertThat(root.get("requests")).hasSize(13);
         assertThat(root.at("/requests/0/warmup").booleanValue()).isTrue();
     }
@@ -307,7 +317,7 @@ class JsonReportWriterTest {
         assertThat(text).contains("\"temperature\": 0.2,").contains("\"request_timeout_s\": 120.5,")
                 .contains("\"load_time_s\": 4.25,").doesNotContainPattern("\\d,\\d")
                 .doesNotContainPattern("\\d[eE][-+]?\\d").doesNotContain("NaN").doesNotContain("\r");
-        assertThat(text).startsWith("{\n  \"schema_version\": 4,\n").endsWith("}\n");
+        assertThat(text).startsWith("{\n  \"schema_version\": 5,\n").endsWith("}\n");
     }
 
     @Test
@@ -426,6 +436,149 @@ class JsonReportWriterTest {
         assertThat(root.at("/requests/0/finish_reason").asText()).isEqualTo("stopxy");
         assertThat(root.at("/requests/0/server_stats/stop_reason").asText()).isEqualTo("eosxy");
         assertThat(root.at("/run/server/version").asText()).isEqualTo("vxy");
+    }
+
+    @Test
+    void writesTheDraftModelParallelSlotsAndGpuOffloadOfTheSettingsAndNullOrEmptyWhenUnset() throws Exception {
+        JsonNode settings = write().at("/run/settings");
+
+        assertThat(settings.get("draft_model").asText()).isEqualTo(SampleReports.DRAFT_MODEL);
+        assertThat(settings.at("/load/parallel").isInt()).isTrue();
+        assertThat(settings.at("/load/parallel").intValue()).isEqualTo(2);
+        assertThat(settings.at("/load/gpu_offload").doubleValue()).isEqualTo(0.75);
+        assertThat(settings.at("/load/ttl_s").intValue()).isEqualTo(600);
+        JsonNode defaults = JsonMapping.settings(dev.lmsbench.core.model.BenchmarkSettings.defaults());
+        assertThat(defaults.get("draft_model").isTextual()).isTrue();
+        assertThat(defaults.get("draft_model").asText()).isEmpty();
+        assertThat(defaults.at("/load/parallel").isNull()).isTrue();
+        assertThat(defaults.at("/load/gpu_offload").isNull()).isTrue();
+    }
+
+    @Test
+    void writesTheUsageCheckOfEveryStreamedAnswerWithUsageAndNullWhereNothingWasChecked() throws Exception {
+        JsonNode root = write();
+
+        JsonNode corrected = root.at("/requests/4");
+        assertThat(corrected.get("run_mode").asText()).isEqualTo("stream");
+        assertThat(corrected.get("idx").intValue()).isEqualTo(SampleReports.CORRECTED_INDEX);
+        assertThat(corrected.at("/usage_check/verdict").asText()).isEqualTo("corrected_off_by_one");
+        int chunks = corrected.get("chunk_count").intValue();
+        assertThat(corrected.at("/usage_check/streamed_chunks").intValue()).isEqualTo(chunks);
+        assertThat(corrected.at("/usage_check/reported_completion_tokens").intValue()).isEqualTo(chunks - 1);
+        assertThat(corrected.get("completion_tokens").intValue()).as("the corrected count").isEqualTo(chunks);
+        assertThat(root.at("/requests/2/usage_check/verdict").asText()).isEqualTo("agree");
+        // non-streamed, failed and estimated calls were not checked
+        assertThat(root.at("/requests/3/usage_check").isNull()).isTrue();
+        assertThat(root.at("/requests/9/usage_check").isNull()).isTrue();
+        root.get("requests").forEach(r -> {
+            if (r.get("model").asText().equals("llama-3.2-1b-instruct")) {
+                assertThat(r.get("usage_check").isNull()).isTrue();
+            }
+        });
+        JsonNode mismatch = JsonMapping.usageCheck(
+                new dev.lmsbench.core.model.UsageCheck(dev.lmsbench.core.model.UsageCheck.Verdict.MISMATCH, 12, -1));
+        assertThat(mismatch.get("verdict").asText()).isEqualTo("mismatch");
+        assertThat(mismatch.get("streamed_chunks").intValue()).isEqualTo(12);
+        assertThat(mismatch.get("reported_completion_tokens").isNull()).isTrue();
+    }
+
+    @Test
+    void writesTheServersDraftFiguresAndModelLoadTimeAndNullWhereItReportedNone() throws Exception {
+        JsonNode root = write();
+
+        JsonNode first = root.at("/requests/0/server_stats");
+        assertThat(first.get("model_load_s").doubleValue()).isEqualTo(3.5);
+        assertThat(root.at("/requests/1/server_stats/model_load_s").isNull()).isTrue();
+        JsonNode draft = root.at("/requests/2/server_stats/draft");
+        int completion = root.at("/requests/2/completion_tokens").intValue();
+        dev.lmsbench.core.model.DraftStats expected = SampleReports.draft(completion);
+        assertThat(draft.get("draft_model").asText()).isEqualTo(SampleReports.DRAFT_MODEL);
+        assertThat(draft.get("total_tokens").intValue()).isEqualTo(expected.totalTokens());
+        assertThat(draft.get("accepted_tokens").intValue()).isEqualTo(expected.acceptedTokens());
+        assertThat(draft.get("rejected_tokens").intValue()).isEqualTo(expected.rejectedTokens());
+        assertThat(draft.get("ignored_tokens").intValue()).isEqualTo(1);
+        assertThat(draft.get("acceptance_rate").doubleValue()).isEqualTo(expected.acceptanceRate())
+                .isBetween(0.0, 1.0);
+        // a server that reported stats without draft figures, and a draft model with unknown counts
+        ServerStats plain = new ServerStats(42.5, Double.NaN, Double.NaN, "", "test.source");
+        assertThat(JsonMapping.serverStats(plain).get("draft").isNull()).isTrue();
+        assertThat(JsonMapping.serverStats(plain).get("model_load_s").isNull()).isTrue();
+        JsonNode named = JsonMapping.draft(new dev.lmsbench.core.model.DraftStats("d", -1, -1, -1, -1));
+        assertThat(named.get("draft_model").asText()).isEqualTo("d");
+        assertThat(named.get("total_tokens").isNull()).isTrue();
+        assertThat(named.get("acceptance_rate").isNull()).isTrue();
+    }
+
+    @Test
+    void writesHowEachModelWasLoadedAndTheInstanceAsTheServerReportsItWithUnknownsNullOrEmpty() throws Exception {
+        JsonNode root = write();
+
+        JsonNode qwen = root.at("/models/0/load");
+        assertThat(qwen.get("method").asText()).isEqualTo("rest");
+        assertThat(qwen.get("instance_id").asText()).isEqualTo("qwen3-8b@q4_k_m");
+        assertThat(qwen.get("context_length").intValue()).isEqualTo(8192);
+        assertThat(qwen.get("parallel").intValue()).isEqualTo(1);
+        assertThat(qwen.get("gpu_offload").doubleValue()).isEqualTo(0.75);
+        assertThat(qwen.get("ttl_s").intValue()).isEqualTo(600);
+        assertThat(qwen.get("notes")).extracting(JsonNode::asText)
+                .containsExactlyElementsOf(SampleReports.QWEN_LOAD.notes());
+        assertThat(qwen.get("duplicate_instances")).extracting(JsonNode::asText)
+                .containsExactly("qwen3-8b@q4_k_m:2");
+        JsonNode llama = root.at("/models/1/load");
+        assertThat(llama.get("method").asText()).isEmpty();
+        assertThat(llama.get("instance_id").asText()).isEmpty();
+        for (String unknown : List.of("context_length", "parallel", "gpu_offload", "ttl_s")) {
+            assertThat(llama.get(unknown).isNull()).as(unknown).isTrue();
+        }
+        assertThat(llama.get("notes").isArray()).isTrue();
+        assertThat(llama.get("notes")).isEmpty();
+        assertThat(llama.get("duplicate_instances")).isEmpty();
+    }
+
+    @Test
+    void writesTheDraftAcceptanceOfTheMeasuredCallsAndTheUsageCorrectionsOfEachModel() throws Exception {
+        BenchmarkReport report = SampleReports.completed();
+        JsonNode root = write();
+
+        ModelSummary qwen = report.models().getFirst();
+        // 4 streamed and 3 successful non-streamed measured calls reported draft figures; warmups are left out
+        assertThat(root.at("/models/0/draft_acceptance/count").intValue()).isEqualTo(7);
+        assertThat(root.at("/models/0/draft_acceptance/p50").doubleValue())
+                .isEqualTo(qwen.draftAcceptance().p50()).isBetween(0.0, 1.0);
+        assertThat(root.at("/models/0/usage_corrected").intValue()).isEqualTo(1);
+        assertThat(root.at("/models/0/usage_mismatched").intValue()).isZero();
+        assertThat(root.at("/models/1/draft_acceptance/count").intValue()).isZero();
+        assertThat(root.at("/models/1/draft_acceptance/p50").isNull()).isTrue();
+        assertThat(root.at("/models/1/usage_corrected").intValue()).isZero();
+        ModelSummary counted = new ModelSummary(qwen.model(), qwen.contextLength(), qwen.parallel(), qwen.status(),
+                qwen.error(), qwen.requestCount(), qwen.successCount(), qwen.errorCount(), qwen.ttft(),
+                qwen.firstContent(), qwen.prefillTokensPerSecond(), qwen.decodeTokensPerSecond(), qwen.tpot(),
+                qwen.interTokenLatency(), qwen.e2e(), qwen.completionTokensPerSecond(),
+                qwen.streamTokensPerSecondTotal(), qwen.nonStreamTokensPerSecondTotal(),
+                qwen.completionTokensPerSecondTotal(), qwen.tokens(), qwen.warmup(), qwen.loadSeconds(),
+                qwen.startedAt(), qwen.finishedAt(), qwen.serverTokensPerSecond(), qwen.serverTtft(),
+                qwen.sideMetrics(), qwen.hardwareSamples(), qwen.errorType(), qwen.errorsByType(),
+                qwen.systemOutputTokensPerSecond(), qwen.systemRequestsPerSecond(),
+                qwen.serverPromptTokensPerSecond(), qwen.serverPromptSeconds(), qwen.loadMemory(),
+                qwen.loadDetails(), qwen.draftAcceptance(), 3, 2);
+        JsonNode node = JsonMapping.modelSummary(counted);
+        assertThat(node.get("usage_corrected").intValue()).isEqualTo(3);
+        assertThat(node.get("usage_mismatched").intValue()).isEqualTo(2);
+    }
+
+    @Test
+    void removesControlBytesFromTheDraftModelInstanceIdsAndLoadNotes() {
+        String nasty = "x\u0000\u001b[2J\u0007y";
+        ModelSummary qwen = SampleReports.completed().models().getFirst().withLoadDetails(
+                new dev.lmsbench.core.model.LoadDetails("rest" + nasty, "id" + nasty, 1, 1, Double.NaN, -1,
+                        List.of("note" + nasty), List.of("dup" + nasty)));
+        JsonNode load = JsonMapping.modelSummary(qwen).get("load");
+        assertThat(load.get("method").asText()).isEqualTo("restxy");
+        assertThat(load.get("instance_id").asText()).isEqualTo("idxy");
+        assertThat(load.at("/notes/0").asText()).isEqualTo("notexy");
+        assertThat(load.at("/duplicate_instances/0").asText()).isEqualTo("dupxy");
+        JsonNode draft = JsonMapping.draft(new dev.lmsbench.core.model.DraftStats("d" + nasty, 2, 1, 1, 0));
+        assertThat(draft.get("draft_model").asText()).isEqualTo("dxy");
     }
 
     private JsonNode write() throws Exception {

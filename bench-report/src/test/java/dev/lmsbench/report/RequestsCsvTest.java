@@ -26,10 +26,20 @@ class RequestsCsvTest {
             "decode_toks_per_s", "tpot_s", "chunk_count",
             "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason",
             "error_type", "http_status", "prompt_tokens_cached", "server_prompt_toks_per_s", "server_prompt_s",
-            "token_count_source");
+            "token_count_source", "usage_check", "streamed_chunks", "draft_model", "draft_accepted", "draft_total",
+            "draft_acceptance_rate", "server_model_load_s");
 
     @TempDir
     Path dir;
+
+    @Test
+    void everyColumnHasARowInTheFormatDocs() throws Exception {
+        String docs = java.nio.file.Files.readString(Path.of(System.getProperty("basedir", "."))
+                .resolve("../docs/output-formats.md"));
+
+        assertThat(Csv.header(RequestsCsv.COLUMNS)).allSatisfy(column ->
+                assertThat(docs).as(column).containsPattern("(?m)^\\| `" + column + "` *\\|"));
+    }
 
     @Test
     void hasTheDocumentedColumnsInOrder() throws Exception {
@@ -176,6 +186,67 @@ class RequestsCsvTest {
         assertThat(cells).containsEntry("model", "idx y").containsEntry("error", "errorx y")
                 .containsEntry("finish_reason", "stopx y").containsEntry("server_stop_reason", "eosx y")
                 .containsEntry("error_type", "server_error");
+    }
+
+    @Test
+    void writesTheUsageCheckAndTheStreamedChunksOfStreamedAnswersAndLeavesThemEmptyWhereNotChecked()
+            throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+
+        Map<String, String> corrected = rows.get(4);
+        assertThat(corrected).containsEntry("run_mode", "stream")
+                .containsEntry("idx", Integer.toString(SampleReports.CORRECTED_INDEX))
+                .containsEntry("usage_check", "corrected_off_by_one")
+                .containsEntry("streamed_chunks", corrected.get("chunk_count"))
+                .containsEntry("completion_tokens", corrected.get("chunk_count"));
+        assertThat(rows.get(2)).containsEntry("usage_check", "agree")
+                .containsEntry("streamed_chunks", rows.get(2).get("chunk_count"));
+        assertThat(rows).filteredOn(r -> r.get("run_mode").equals("nonstream")
+                        || r.get("model").equals("llama-3.2-1b-instruct"))
+                .hasSize(7)
+                .allSatisfy(r -> assertThat(r).containsEntry("usage_check", "").containsEntry("streamed_chunks", ""));
+        RequestResult mismatch = withUsageCheck(rows.size(), new dev.lmsbench.core.model.UsageCheck(
+                dev.lmsbench.core.model.UsageCheck.Verdict.MISMATCH, 9, 12));
+        assertThat(cells(mismatch)).containsEntry("usage_check", "mismatch").containsEntry("streamed_chunks", "9");
+    }
+
+    @Test
+    void writesTheServersDraftFiguresAndModelLoadTimeAndLeavesThemEmptyWhereItReportedNone() throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+
+        Map<String, String> stream = rows.get(2);
+        dev.lmsbench.core.model.DraftStats expected =
+                SampleReports.draft(Integer.parseInt(stream.get("completion_tokens")));
+        assertThat(stream).containsEntry("draft_model", SampleReports.DRAFT_MODEL)
+                .containsEntry("draft_accepted", Integer.toString(expected.acceptedTokens()))
+                .containsEntry("draft_total", Integer.toString(expected.totalTokens()))
+                .containsEntry("draft_acceptance_rate", Csv.decimal(expected.acceptanceRate()))
+                .containsEntry("server_model_load_s", "");
+        assertThat(rows.get(0)).containsEntry("server_model_load_s", "3.5");
+        assertThat(rows).filteredOn(r -> r.get("model").equals("llama-3.2-1b-instruct") || r.get("ok").equals("false"))
+                .hasSize(4)
+                .allSatisfy(r -> assertThat(r).containsEntry("draft_model", "").containsEntry("draft_accepted", "")
+                        .containsEntry("draft_total", "").containsEntry("draft_acceptance_rate", "")
+                        .containsEntry("server_model_load_s", ""));
+        // a draft model whose counts the server left out, and one that proposed no token: no rate
+        RequestResult unknown = withDraft(new dev.lmsbench.core.model.DraftStats("d\u001b[2J", -1, -1, -1, -1));
+        assertThat(cells(unknown)).containsEntry("draft_model", "d").containsEntry("draft_accepted", "")
+                .containsEntry("draft_total", "").containsEntry("draft_acceptance_rate", "");
+        RequestResult none = withDraft(new dev.lmsbench.core.model.DraftStats("d", 0, 0, 0, 0));
+        assertThat(cells(none)).containsEntry("draft_accepted", "0").containsEntry("draft_total", "0")
+                .containsEntry("draft_acceptance_rate", "");
+    }
+
+    private static RequestResult withDraft(dev.lmsbench.core.model.DraftStats draft) {
+        return new RequestResult("m", 0, 1, 0, false, RunMode.STREAM, SampleReports.T0, RequestTimings.failed(0, 5),
+                TokenUsage.reported(1, 1, 0), "stop", "",
+                new ServerStats(1, 1, 1, "", "src").withDraft(draft), ErrorType.NONE, -1);
+    }
+
+    private static RequestResult withUsageCheck(int index, dev.lmsbench.core.model.UsageCheck check) {
+        return new RequestResult("m", 0, 1, index, false, RunMode.STREAM, SampleReports.T0,
+                RequestTimings.failed(0, 5), TokenUsage.reported(1, 12, 0), "stop", "", ServerStats.NONE,
+                ErrorType.NONE, -1, check);
     }
 
     private static Map<String, String> cells(RequestResult r) {

@@ -3,6 +3,7 @@ package dev.lmsbench.report;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
@@ -18,6 +19,7 @@ import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.StoredResult;
 
 import java.time.Duration;
@@ -45,7 +47,13 @@ import java.util.Random;
  * </ul>
  *
  * <p>Server stats are derived from the values already drawn, never from the {@link Random}, so adding them left
- * every other number of the golden files unchanged.
+ * every other number of the golden files unchanged. So are the figures of issue 11: the settings name a draft model
+ * and ask for parallel slots and a GPU offload; qwen's server reports draft counts on every call that has stats
+ * ({@link #DRAFT_MODEL}, {@link #draft}) and a just-in-time load time on its first warmup; its streamed answers'
+ * usage agrees with the chunks except measured request 1, whose count had LM Studio's off-by-one and was corrected
+ * (the sample never stops at {@code max_tokens}: only the labels and counts matter here); its load details say it
+ * was loaded over REST with fewer slots than asked, with a note and a duplicate instance. llama and mistral have
+ * none of these.
  */
 final class SampleReports {
 
@@ -64,6 +72,17 @@ final class SampleReports {
             "llama.cpp-linux-x86_64-nvidia-cuda12-avx2@1.52.1");
 
     static final String STATS_SOURCE = "lmstudio.api.v0.stats";
+
+    /** The draft model of the settings, and the one qwen's server says it used. */
+    static final String DRAFT_MODEL = "qwen3-0.6b@q8_0";
+
+    /** The measured streaming request of qwen whose usage had LM Studio's off-by-one. */
+    static final int CORRECTED_INDEX = 1;
+
+    /** qwen's load: over REST, fewer slots (1) than the settings' parallel (2), one note and one duplicate. */
+    static final dev.lmsbench.core.model.LoadDetails QWEN_LOAD = new dev.lmsbench.core.model.LoadDetails("rest",
+            "qwen3-8b@q4_k_m", 8192, 1, 0.75, 600,
+            List.of("use_mlock was not sent: the REST load path cannot set it"), List.of("qwen3-8b@q4_k_m:2"));
 
     static final ModelInfo QWEN = new ModelInfo("qwen3-8b@q4_k_m", "llm", "qwen", "qwen3", "Q4_K_M",
             5_027_782_656L, 40_960, "8B", EnumSet.of(Capability.REASONING, Capability.TOOL_USE));
@@ -107,7 +126,8 @@ final class SampleReports {
                 .withPrompt(PROMPT)
                 .withMaxTokens(64)
                 .withLoad(new LoadConfig(8192, -1, 512, null, true, null, null, null, false, "q8_0", 600, 4,
-                        false))
+                        false, 2, 0.75))
+                .withDraftModel(DRAFT_MODEL)
                 .withRuns(2)
                 .withWarmupRuns(2)
                 .withParallel(2)
@@ -155,7 +175,8 @@ final class SampleReports {
         models.add(ModelSummary.of(QWEN, qwenSettings, qwenRequests, RunStatus.COMPLETED, "", 4.25,
                 qwenStart, clock.now(), QWEN_HARDWARE)
                 // as Ollama's /api/ps reports a loaded model: its memory and the part in VRAM
-                .withLoadMemory(new dev.lmsbench.core.model.LoadMemory(9_137_025_024L, 8_137_025_024L)));
+                .withLoadMemory(new dev.lmsbench.core.model.LoadMemory(9_137_025_024L, 8_137_025_024L))
+                .withLoadDetails(QWEN_LOAD));
 
         BenchmarkSettings llamaSettings = settings().withContextLength(0).withParallel(1).withWarmupRuns(1)
                 .withNonStreaming(false);
@@ -174,6 +195,16 @@ final class SampleReports {
                     ErrorType.HTTP_STATUS, Double.NaN, mistralStart, clock.now(), List.of()));
         }
         return new BenchmarkReport(run(), runStatus, clock.now(), models, all);
+    }
+
+    /**
+     * The draft figures qwen's server reports for an answer of {@code completion} tokens: one more proposed than
+     * generated, three quarters accepted, one ignored.
+     */
+    static DraftStats draft(int completion) {
+        int total = completion + 1;
+        int accepted = completion * 3 / 4;
+        return new DraftStats(DRAFT_MODEL, total, accepted, total - accepted - 1, 1);
     }
 
     /** Wall-clock time of the fake run, in whole milliseconds. */
@@ -235,9 +266,13 @@ final class SampleReports {
             double generation = (end - ttft) / 1e9 * 0.98;
             ServerStats stats = stats(completion / generation, ttft / 1e9 * 0.9,
                     warmup && index == 0 ? Double.NaN : generation, completion);
+            if (warmup && index == 0 && serverStats) {
+                // the first request waited for the server's just-in-time load
+                stats = stats.withModelLoadSeconds(3.5);
+            }
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
                     RunMode.STREAM, startedAt, timings, usage(prompt, completion, warmup && index == 0 ? 0 : 16),
-                    "stop", "", stats);
+                    "stop", "", stats, ErrorType.NONE, -1, usageCheck(completion, !warmup && index == CORRECTED_INDEX));
         }
 
         private RequestResult nonStream(int index) {
@@ -273,7 +308,17 @@ final class SampleReports {
                 return ServerStats.NONE;
             }
             String stop = completion == settings.maxTokens() ? "maxPredictedTokensReached" : "eosFound";
-            return new ServerStats(tokensPerSecond, ttftSeconds, generationSeconds, stop, STATS_SOURCE);
+            return new ServerStats(tokensPerSecond, ttftSeconds, generationSeconds, stop, STATS_SOURCE)
+                    .withDraft(draft(completion));
+        }
+
+        /** The usage check of a streamed answer whose server sent usage; none for estimated counts. */
+        private UsageCheck usageCheck(int completion, boolean offByOne) {
+            if (estimated) {
+                return UsageCheck.NOT_CHECKED;
+            }
+            return offByOne ? new UsageCheck(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, completion, completion - 1)
+                    : new UsageCheck(UsageCheck.Verdict.AGREE, completion, completion);
         }
 
         /** Cached prompt tokens are reported with the server's stats, else unknown. */

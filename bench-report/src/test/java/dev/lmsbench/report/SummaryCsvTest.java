@@ -31,10 +31,21 @@ class SummaryCsvTest {
             "temp_peak_c", "cpu_load_mean_pct", "ram_peak_gb", "toks_per_s_per_gb_vram", "toks_per_joule",
             "gtt_peak_gb", "error_type", "system_output_toks_per_s", "system_requests_per_s",
             "prompt_tokens_cached", "prompt_cache_unknown", "server_prompt_toks_per_s_p50",
-            "token_count_source", "load_memory_bytes", "load_vram_bytes");
+            "token_count_source", "load_memory_bytes", "load_vram_bytes", "load_method", "instance_parallel",
+            "instance_context_length", "draft_acceptance_p50", "usage_corrected", "usage_mismatched",
+            "duplicate_instances");
 
     @TempDir
     Path dir;
+
+    @Test
+    void everyColumnHasARowInTheFormatDocs() throws Exception {
+        String docs = java.nio.file.Files.readString(Path.of(System.getProperty("basedir", "."))
+                .resolve("../docs/output-formats.md"));
+
+        assertThat(Csv.header(SummaryCsv.COLUMNS)).allSatisfy(column ->
+                assertThat(docs).as(column).containsPattern("(?m)^\\| `" + column + "` *\\|"));
+    }
 
     @Test
     void hasTheDocumentedColumnsInOrder() throws Exception {
@@ -118,6 +129,49 @@ class SummaryCsvTest {
         assertThat(rows.get(0).get("system_output_toks_per_s")).isNotEmpty();
         assertThat(rows.get(2)).containsEntry("status", "failed").containsEntry("error_type", "http_status")
                 .containsEntry("system_output_toks_per_s", "").containsEntry("system_requests_per_s", "");
+    }
+
+    @Test
+    void writesHowEachModelWasLoadedItsDraftAcceptanceAndUsageCorrectionsAndLeavesUnknownsEmpty()
+            throws Exception {
+        List<Map<String, String>> rows = CsvReader.read(write());
+        var qwen = SampleReports.completed().models().getFirst();
+
+        assertThat(rows.get(0)).containsEntry("load_method", "rest").containsEntry("instance_parallel", "1")
+                .containsEntry("instance_context_length", "8192")
+                .containsEntry("draft_acceptance_p50", Csv.decimal(qwen.draftAcceptance().p50()))
+                .containsEntry("usage_corrected", "1").containsEntry("usage_mismatched", "0")
+                .containsEntry("duplicate_instances", "1");
+        assertThat(rows.get(0).get("draft_acceptance_p50")).isNotEmpty();
+        for (Map<String, String> other : rows.subList(1, 3)) {
+            assertThat(other).as(other.get("model")).containsEntry("load_method", "")
+                    .containsEntry("instance_parallel", "").containsEntry("instance_context_length", "")
+                    .containsEntry("draft_acceptance_p50", "").containsEntry("usage_corrected", "0")
+                    .containsEntry("usage_mismatched", "0").containsEntry("duplicate_instances", "0");
+        }
+    }
+
+    @Test
+    void countsMismatchedUsageAndEveryDuplicateInstance() {
+        var qwen = SampleReports.completed().models().getFirst();
+        var mismatched = new dev.lmsbench.core.model.ModelSummary(qwen.model(), qwen.contextLength(),
+                qwen.parallel(), qwen.status(), qwen.error(), qwen.requestCount(), qwen.successCount(),
+                qwen.errorCount(), qwen.ttft(), qwen.firstContent(), qwen.prefillTokensPerSecond(),
+                qwen.decodeTokensPerSecond(), qwen.tpot(), qwen.interTokenLatency(), qwen.e2e(),
+                qwen.completionTokensPerSecond(), qwen.streamTokensPerSecondTotal(),
+                qwen.nonStreamTokensPerSecondTotal(), qwen.completionTokensPerSecondTotal(), qwen.tokens(),
+                qwen.warmup(), qwen.loadSeconds(), qwen.startedAt(), qwen.finishedAt(), qwen.serverTokensPerSecond(),
+                qwen.serverTtft(), qwen.sideMetrics(), qwen.hardwareSamples(), qwen.errorType(), qwen.errorsByType(),
+                qwen.systemOutputTokensPerSecond(), qwen.systemRequestsPerSecond(),
+                qwen.serverPromptTokensPerSecond(), qwen.serverPromptSeconds(), qwen.loadMemory(),
+                qwen.loadDetails().withDuplicateInstances(List.of("a:2", "a:3", "a:4")), qwen.draftAcceptance(),
+                0, 5);
+
+        Map<String, String> cells = new java.util.LinkedHashMap<>();
+        SummaryCsv.COLUMNS.forEach(c -> cells.put(c.name(), c.cell().apply(mismatched)));
+
+        assertThat(cells).containsEntry("usage_mismatched", "5").containsEntry("usage_corrected", "0")
+                .containsEntry("duplicate_instances", "3");
     }
 
     private Path write() throws Exception {

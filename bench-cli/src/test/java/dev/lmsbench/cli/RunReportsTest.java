@@ -1,0 +1,200 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.DraftStats;
+import dev.lmsbench.core.model.ErrorType;
+import dev.lmsbench.core.model.LoadDetails;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.RequestResult;
+import dev.lmsbench.core.model.RequestTimings;
+import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.RunStatus;
+import dev.lmsbench.core.model.ServerStats;
+import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunReportsTest {
+
+    private static final long MS = 1_000_000L;
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final ModelInfo DRAFTED = new ModelInfo("sim/x", "llm", "", "", "Q4_K_M", 1, -1);
+    private static final ModelInfo PLAIN = ModelInfo.named("sim/plain");
+
+    /** The header of the table without draft figures, as it has always been. */
+    private static final String PLAIN_HEADER_START = "Model ";
+    private static final List<String> BASE_COLUMNS = List.of("Model", "Quant", "Status", "OK/Req",
+            "TTFT s (mean ± sd)", "TTFT p90 s", "Decode tok/s (mean ± sd)", "Prefill tok/s p50", "Total tok/s",
+            "System tok/s", "Req/s", "Load s");
+
+    /**
+     * A model's measured streamed calls, one per entry: the draft figures its server reported and the usage check
+     * of its answer.
+     */
+    private static ModelSummary summary(ModelInfo model, int parallel, List<DraftStats> drafts,
+                                        List<UsageCheck.Verdict> verdicts) {
+        BenchmarkSettings settings = BenchmarkSettings.defaults().withRuns(Math.max(1, verdicts.size()))
+                .withWarmupRuns(0).withParallel(parallel).withNonStreaming(false);
+        List<RequestResult> requests = new ArrayList<>();
+        for (int i = 0; i < verdicts.size(); i++) {
+            long[] tokens = {100 * MS, 150 * MS, 200 * MS, 250 * MS};
+            RequestTimings t = new RequestTimings(i * 1000 * MS, MS, 2 * MS, 100 * MS, 100 * MS, 250 * MS,
+                    260 * MS, tokens);
+            ServerStats stats = new ServerStats(40, 0.09, 0.15, "eosFound", "lmstudio.api.v1.chat.stats")
+                    .withDraft(i < drafts.size() ? drafts.get(i) : DraftStats.NONE);
+            UsageCheck check = verdicts.get(i) == UsageCheck.Verdict.NOT_CHECKED ? UsageCheck.NOT_CHECKED
+                    : new UsageCheck(verdicts.get(i), 4, verdicts.get(i) == UsageCheck.Verdict.AGREE ? 4 : 3);
+            requests.add(new RequestResult(model.id(), 4096, parallel, i, false, RunMode.STREAM, T0, t,
+                    TokenUsage.reported(20, 4, 0, 0), "length", "", stats, ErrorType.NONE, -1, check));
+        }
+        return ModelSummary.of(model, settings, requests, RunStatus.COMPLETED, "", 1.5, T0, T0.plusSeconds(5));
+    }
+
+    private static ModelSummary plain() {
+        return summary(PLAIN, 1, List.of(), List.of(UsageCheck.Verdict.AGREE, UsageCheck.Verdict.AGREE));
+    }
+
+    private static String print(ModelSummary... models) {
+        StringWriter out = new StringWriter();
+        RunReports.printSummaryTable(Arrays.asList(models), new PrintWriter(out, true));
+        return out.toString();
+    }
+
+    private static List<String> lines(String text) {
+        return text.lines().toList();
+    }
+
+    /** The header row of the printed table, split into its column names. */
+    private static List<String> header(String text) {
+        String line = lines(text).stream().filter(l -> l.startsWith(PLAIN_HEADER_START)).findFirst().orElseThrow();
+        return Arrays.stream(line.split(" {2,}")).toList();
+    }
+
+    /** The table row of one model. */
+    private static String row(String text, String model) {
+        return lines(text).stream().filter(l -> l.startsWith(model + " ")).findFirst().orElseThrow();
+    }
+
+    private static DraftStats draft(int total, int accepted) {
+        return new DraftStats("draft-0.5b", total, accepted, total - accepted, 0);
+    }
+
+    @Test
+    void addsADraftAcceptanceColumnWithTheMedianAsAPercentageWhenAnyModelHasDraftFigures() {
+        ModelSummary drafted = summary(DRAFTED, 1, List.of(draft(8, 4), draft(8, 6), draft(10, 8)),
+                List.of(UsageCheck.Verdict.AGREE, UsageCheck.Verdict.AGREE, UsageCheck.Verdict.AGREE));
+        assertThat(drafted.draftAcceptance().p50()).isEqualTo(0.75);
+
+        String text = print(drafted, plain());
+
+        List<String> expected = new ArrayList<>(BASE_COLUMNS);
+        expected.add("Draft acc.");
+        assertThat(header(text)).containsExactlyElementsOf(expected);
+        assertThat(row(text, "sim/x")).endsWith("  75.0%");
+        assertThat(row(text, "sim/plain")).endsWith("  -");
+        // the column is as wide as its header and right-aligned like every numeric column
+        String headerLine = lines(text).stream().filter(l -> l.startsWith(PLAIN_HEADER_START)).findFirst()
+                .orElseThrow();
+        assertThat(headerLine).endsWith("Draft acc.");
+        assertThat(row(text, "sim/x")).hasSameSizeAs(headerLine);
+        assertThat(row(text, "sim/plain")).hasSameSizeAs(headerLine);
+    }
+
+    @Test
+    void leavesTheDraftColumnOutWhenNoModelHasDraftFigures() {
+        String text = print(plain(), summary(DRAFTED, 1, List.of(), List.of(UsageCheck.Verdict.AGREE)));
+
+        assertThat(header(text)).containsExactlyElementsOf(BASE_COLUMNS);
+        assertThat(text).doesNotContain("Draft acc.").doesNotContain("%");
+    }
+
+    @Test
+    void saysUnderTheTableHowManyStreamedAnswersHadTheOffByOneOrAnotherMismatch() {
+        ModelSummary corrected = summary(DRAFTED, 1, List.of(), List.of(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE,
+                UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, UsageCheck.Verdict.CORRECTED_OFF_BY_ONE,
+                UsageCheck.Verdict.MISMATCH, UsageCheck.Verdict.AGREE));
+        assertThat(corrected.usageCorrected()).isEqualTo(3);
+        assertThat(corrected.usageMismatched()).isEqualTo(1);
+
+        List<String> lines = lines(print(corrected, plain()));
+
+        assertThat(lines).contains(
+                "sim/x: 3 streamed answers reported max_tokens-1 completion tokens (LM Studio's off-by-one,"
+                        + " corrected)",
+                "sim/x: 1 streamed answer reported completion tokens that disagree with the streamed chunks (the"
+                        + " server's count kept)");
+        assertThat(lines).noneMatch(l -> l.startsWith("sim/plain:"));
+    }
+
+    @Test
+    void saysWhenTheServerLoadedDuplicateInstancesWhileTheModelWasMeasured() {
+        ModelSummary duplicated = plain().withLoadDetails(LoadDetails.UNKNOWN
+                .withDuplicateInstances(List.of("sim/plain:2", "sim/plain:3")));
+        ModelSummary once = summary(DRAFTED, 1, List.of(), List.of(UsageCheck.Verdict.AGREE))
+                .withLoadDetails(LoadDetails.UNKNOWN.withDuplicateInstances(List.of("sim/x:2")));
+
+        List<String> lines = lines(print(duplicated, once));
+
+        assertThat(lines).contains("sim/plain: the server loaded 2 more instances of the model while it was"
+                + " measured (sim/plain:2, sim/plain:3); requests that went to them did not run on the instance"
+                + " loaded for the benchmark",
+                "sim/x: the server loaded 1 more instance of the model while it was measured (sim/x:2); requests"
+                        + " that went to it did not run on the instance loaded for the benchmark");
+    }
+
+    @Test
+    void saysWhenTheLoadedInstanceHasFewerParallelSlotsThanNParallelAskedFor() {
+        LoadDetails twoSlots = new LoadDetails("rest", "sim/x", 4096, 2, Double.NaN, -1, List.of(), List.of());
+        ModelSummary fewer = summary(DRAFTED, 4, List.of(), List.of(UsageCheck.Verdict.AGREE))
+                .withLoadDetails(twoSlots);
+        ModelSummary enough = summary(PLAIN, 2, List.of(), List.of(UsageCheck.Verdict.AGREE))
+                .withLoadDetails(twoSlots);
+        ModelSummary unknown = summary(ModelInfo.named("sim/unknown"), 4, List.of(),
+                List.of(UsageCheck.Verdict.AGREE));
+
+        List<String> lines = lines(print(fewer, enough, unknown));
+
+        assertThat(lines).contains("sim/x: the loaded instance has 2 parallel slots but --n-parallel sent 4"
+                + " requests at once; the server queued the rest");
+        assertThat(lines).noneMatch(l -> l.startsWith("sim/plain:")).noneMatch(l -> l.startsWith("sim/unknown:"));
+        ModelSummary one = summary(DRAFTED, 3, List.of(), List.of(UsageCheck.Verdict.AGREE)).withLoadDetails(
+                new LoadDetails("lms", "", -1, 1, Double.NaN, -1, List.of(), List.of()));
+        assertThat(RunReports.notes(one)).containsExactly("sim/x: the loaded instance has 1 parallel slot but"
+                + " --n-parallel sent 3 requests at once; the server queued the rest");
+    }
+
+    @Test
+    void printsNoNoteForAModelWithoutCorrectionsDuplicatesOrMissingSlots() {
+        String text = print(plain());
+
+        assertThat(RunReports.notes(plain())).isEmpty();
+        assertThat(lines(text)).hasSize(4).noneMatch(l -> l.startsWith("sim/plain:"));
+    }
+
+    @Test
+    void removesEscapeSequencesAServerPutInADuplicateInstanceIdFromItsNote() {
+        ModelSummary evil = plain().withLoadDetails(LoadDetails.UNKNOWN
+                .withDuplicateInstances(List.of("sim/plain:2\u001b[2J\u0007")));
+
+        String text = print(evil);
+
+        assertThat(text).doesNotContain("\u001b", "\u0007").contains("(sim/plain:2);");
+    }
+
+    @Test
+    void writesAShareAsAPercentageWithOneDecimalAndADashWhenUndefined() {
+        assertThat(RunReports.percent(0.725)).isEqualTo("72.5%");
+        assertThat(RunReports.percent(1.0)).isEqualTo("100.0%");
+        assertThat(RunReports.percent(Double.NaN)).isEqualTo("-");
+    }
+}
