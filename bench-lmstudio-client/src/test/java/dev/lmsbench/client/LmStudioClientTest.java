@@ -143,7 +143,11 @@ class LmStudioClientTest {
 
         LoadOutcome outcome = client().load(ModelInfo.named(MODEL), config, (fraction, status) -> progress.add(fraction));
 
-        assertThat(outcome).isEqualTo(LoadOutcome.loaded(4.217));
+        assertThat(outcome.seconds()).isEqualTo(4.217);
+        assertThat(outcome.details().method()).isEqualTo("rest");
+        assertThat(outcome.details().instanceId()).isEqualTo(MODEL);
+        assertThat(outcome.details().notes()).containsExactly("n_gpu_layers, use_mmap not applied: neither LM Studio's"
+                + " REST load nor lms load can set them; set them in LM Studio's per-model defaults");
         assertThat(progress).containsExactly(0.0, 1.0);
         SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
     }
