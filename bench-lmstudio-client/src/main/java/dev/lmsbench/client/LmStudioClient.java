@@ -140,8 +140,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     /** {@code lms}, or {@code null} when the builder was given none. */
     private final LmsCli lms;
-    /** Whether {@code lms runtime ls} was asked already (once per client). Guarded by itself. */
-    private final AtomicReference<Boolean> lmsRuntimeAsked = new AtomicReference<>(false);
+    /** Whether {@code lms runtime ls} was asked already (once per client); also the lock of asking. */
+    private final java.util.concurrent.atomic.AtomicBoolean lmsRuntimeAsked =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, LoadConfig> lastLoadConfig = new ConcurrentHashMap<>();
     private final AtomicInteger reloads = new AtomicInteger();
     /** The runtime the last {@code /api/v0} answer named ({@code runtime.name} and {@code version}), or {@code ""}. */

@@ -44,9 +44,9 @@ import java.util.regex.Pattern;
  * print a "Waking up" line before the JSON, which is skipped).
  *
  * <p>Every command runs with its standard input closed, a deadline (killed after it), and its output (standard error
- * merged) bounded: {@value #MAX_OUTPUT_BYTES} bytes, of which only the last {@value #TAIL_BYTES} are kept beyond
- * that. A non-zero exit is a {@link BackendException} whose message is the command line and the last meaningful line
- * it printed, sanitized. Nothing is printed; output is logged at debug. Thread-safe; each call runs a process.
+ * merged) bounded: 8 MiB, of which only the last 16 KiB are kept beyond that. A non-zero exit is a
+ * {@link BackendException} whose message is the command line and the last meaningful line it printed, sanitized.
+ * Nothing is printed; output is logged at debug. Thread-safe; each call runs a process.
  */
 public final class LmsCli implements ModelCatalog {
 

@@ -78,6 +78,8 @@ class LmStudioClientTest {
         assertThat(qwen.vision()).isFalse();
         assertThat(qwen.loaded()).isTrue();
         assertThat(qwen.loadedInstanceIds()).containsExactly(MODEL, MODEL + ":2");
+        assertThat(qwen.loadedInstances()).containsExactly(new LmStudioModel.LoadedInstance(MODEL, 8192, -1),
+                new LmStudioModel.LoadedInstance(MODEL + ":2", 4096, -1));
         assertThat(models.get(1).loaded()).isFalse();
         assertThat(models.get(2).params()).isEmpty();
     }
