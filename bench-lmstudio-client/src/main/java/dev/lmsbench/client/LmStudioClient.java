@@ -29,14 +29,17 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Client for LM Studio's native REST API, beside its OpenAI-compatible one: the rich model list, explicit load and
@@ -141,8 +144,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     /** {@code lms}, or {@code null} when the builder was given none. */
     private final LmsCli lms;
     /** Whether {@code lms runtime ls} was asked already (once per client); also the lock of asking. */
-    private final java.util.concurrent.atomic.AtomicBoolean lmsRuntimeAsked =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean lmsRuntimeAsked = new AtomicBoolean();
     private final Map<String, LoadConfig> lastLoadConfig = new ConcurrentHashMap<>();
     private final AtomicInteger reloads = new AtomicInteger();
     /** The runtime the last {@code /api/v0} answer named ({@code runtime.name} and {@code version}), or {@code ""}. */
@@ -229,7 +231,12 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
          * LoadProgressListener)}), and {@code lms runtime ls} for the runtime in {@link LmStudioClient#server()}.
          * Without it such settings are loaded through REST, with notes saying what was not applied.
          *
-         * @param cli the {@code lms} to run, e.g. {@code LmsCli.locate().orElse(null)} checked for null
+         * <pre>{@code
+         * LmStudioClient.Builder builder = LmStudioClient.builder(config);
+         * LmsCli.locate().ifPresent(builder::lms);
+         * }</pre>
+         *
+         * @param cli the {@code lms} to run
          * @return this builder
          */
         public Builder lms(LmsCli cli) {
@@ -583,7 +590,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(java.util.Locale.ROOT);
+        String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1")
                 || h.equals("[0:0:0:0:0:0:0:1]");
     }
@@ -771,7 +778,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     /** Unloads each instance; on a failure hands the ones not unloaded to {@code restore} and rethrows. */
-    private void unloadAll(String key, List<String> ids, java.util.function.Consumer<List<String>> restore)
+    private void unloadAll(String key, List<String> ids, Consumer<List<String>> restore)
             throws BackendException {
         for (int i = 0; i < ids.size(); i++) {
             try {
