@@ -3,6 +3,8 @@ package dev.lmsbench.client;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadDetails;
 import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.spi.InferenceRequest;
+import dev.lmsbench.sim.LoadedModel;
 import dev.lmsbench.sim.SimConfig;
 import dev.lmsbench.sim.SimServer;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +18,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +81,26 @@ class LmsSimLoadTest {
             assertThat(details.notes()).containsExactly("parallel 1 not applied: LM Studio's REST load cannot set it"
                     + " and lms is not installed; the instance has 4 slots");
             client.unload(ModelInfo.named(MODEL));
+        }
+    }
+
+    @Test
+    void sendsMeasuredRequestsToItsOwnInstanceWhenTheUserHadTheModelLoaded() throws Exception {
+        FakeLms lms = FakeLms.create(dir);
+        try (LmStudioClient user = LmStudioClient.create(sim.baseUrl());
+             LmStudioClient client = LmStudioClient.builder(ClientConfig.of(sim.baseUrl())).lms(lms.cli()).build()) {
+            user.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT);
+
+            LoadDetails details = client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT.withParallel(2)).details();
+            client.infer(new InferenceRequest(MODEL, "Say hello", 8, 0.0, false, Duration.ofSeconds(30)));
+            client.unload(ModelInfo.named(MODEL));
+
+            assertThat(details.instanceId()).isEqualTo(MODEL + ":2");
+            assertThat(details.parallel()).isEqualTo(2);
+            // LmStudioLoadPathTest checks that the request names MODEL:2; here the simulator answers it
+            assertThat(sim.sendLog()).hasSize(1);
+            assertThat(sim.loadedModels()).extracting(LoadedModel::instanceId).as("the user's instance is left")
+                    .containsExactly(MODEL);
         }
     }
 
