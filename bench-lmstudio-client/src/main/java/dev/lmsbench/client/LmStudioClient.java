@@ -2,6 +2,7 @@ package dev.lmsbench.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lmsbench.core.model.LoadConfig;
+import dev.lmsbench.core.model.LoadDetails;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RequestTimings;
@@ -13,6 +14,7 @@ import dev.lmsbench.core.spi.InferenceBackend;
 import dev.lmsbench.core.spi.InferenceRequest;
 import dev.lmsbench.core.spi.InferenceResult;
 import dev.lmsbench.core.spi.ModelCatalog;
+import dev.lmsbench.core.text.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +24,22 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Client for LM Studio's native REST API, beside its OpenAI-compatible one: the rich model list, explicit load and
@@ -54,7 +63,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@link #nativeModels()}: {@code GET /api/v1/models} (LM Studio 0.4), falling back to
  *       {@code GET /api/v0/models} when that answers 404; the version that answered is remembered.</li>
- *   <li>{@link #load}: {@code POST /api/v1/models/load}; {@link #unload}: {@code POST /api/v1/models/unload}.</li>
+ *   <li>{@link #load}: {@code POST /api/v1/models/load}, or {@code lms load} for parallel slots, GPU offload and TTL
+ *       (with {@link Builder#lms(LmsCli)}), then the model list to read the instance back; {@link #unload} and the
+ *       duplicates {@link #duplicateInstances} found: {@code POST /api/v1/models/unload}.</li>
  *   <li>{@link #download}: {@code POST /api/v1/models/download}, then
  *       {@code GET /api/v1/models/download/status/{job_id}}.</li>
  *   <li>{@link #infer}: {@code POST /api/v0/chat/completions}, whose answers carry {@code stats}; when that answers
@@ -124,6 +135,16 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     private final AtomicReference<Boolean> v0Chat = new AtomicReference<>();
     /** Model key to the instance ids this client loaded, in load order. Guarded by itself. */
     private final Map<String, List<String>> loadedByUs = new LinkedHashMap<>();
+    /** Model key to the instances listed before this client's first load of it: the user's. Guarded by loadedByUs. */
+    private final Map<String, Set<String>> foreignInstances = new HashMap<>();
+    /** Model key to the duplicate instances found, unloaded with this client's own. Guarded by loadedByUs. */
+    private final Map<String, Set<String>> duplicates = new HashMap<>();
+    /** Model key to this client's instance of it, when that instance is not named after the key. */
+    private final Map<String, String> routes = new ConcurrentHashMap<>();
+    /** {@code lms}, or {@code null} when the builder was given none. */
+    private final LmsCli lms;
+    /** Whether {@code lms runtime ls} was asked already (once per client); also the lock of asking. */
+    private final AtomicBoolean lmsRuntimeAsked = new AtomicBoolean();
     private final Map<String, LoadConfig> lastLoadConfig = new ConcurrentHashMap<>();
     private final AtomicInteger reloads = new AtomicInteger();
     /** The runtime the last {@code /api/v0} answer named ({@code runtime.name} and {@code version}), or {@code ""}. */
@@ -138,6 +159,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         this.cacheForMeasuredRuns = builder.cacheForMeasuredRuns;
         this.loadTimeout = builder.loadTimeout;
         this.pollInterval = builder.pollInterval;
+        this.lms = builder.lms;
     }
 
     /**
@@ -177,6 +199,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         private boolean cacheForMeasuredRuns;
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private LmsCli lms;
 
         private Builder(ClientConfig config) {
             this.config = config;
@@ -199,6 +222,25 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         /** @param timeout the deadline of one {@link LmStudioClient#load}, positive @return this builder */
         public Builder loadTimeout(Duration timeout) {
             this.loadTimeout = positive(timeout, "loadTimeout");
+            return this;
+        }
+
+        /**
+         * Lets the client use LM Studio's CLI: {@code lms load} for the load settings the REST API cannot set
+         * (parallel slots, GPU offload, TTL; see {@link LmStudioClient#load(ModelInfo, LoadConfig,
+         * LoadProgressListener)}), and {@code lms runtime ls} for the runtime in {@link LmStudioClient#server()}.
+         * Without it such settings are loaded through REST, with notes saying what was not applied.
+         *
+         * <pre>{@code
+         * LmStudioClient.Builder builder = LmStudioClient.builder(config);
+         * LmsCli.locate().ifPresent(builder::lms);
+         * }</pre>
+         *
+         * @param cli the {@code lms} to run
+         * @return this builder
+         */
+        public Builder lms(LmsCli cli) {
+            this.lms = Objects.requireNonNull(cli, "cli");
             return this;
         }
 
@@ -297,8 +339,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     // ---- load and unload ----
 
     /**
-     * Loads a model with {@code POST /api/v1/models/load}; see {@link #load(ModelInfo, LoadConfig,
-     * LoadProgressListener)}.
+     * Loads a model; see {@link #load(ModelInfo, LoadConfig, LoadProgressListener)}.
      */
     @Override
     public LoadOutcome load(ModelInfo model, LoadConfig config) throws BackendException {
@@ -306,19 +347,48 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     /**
-     * Loads a model with {@code POST /api/v1/models/load} (https://lmstudio.ai/docs/developer/rest/load), within the
-     * builder's load timeout. Sent are {@code context_length} (when not 0), {@code eval_batch_size} ({@code nBatch}),
-     * {@code flash_attention}, {@code num_experts} and {@code offload_kv_cache_to_gpu} when set: the load fields the
-     * documentation lists that the core's {@link LoadConfig} has. The other set fields (GPU layers, threads, RoPE, mmap, mlock, KV cache quantization,
-     * TTL) have no documented field on this endpoint and are not sent; a warning names them. The instance id the
-     * server answers is remembered for {@link #unload} and the configuration for reloads after "Model unloaded".
+     * Loads a model, within the builder's load timeout, and reads the loaded instance back.
+     *
+     * <h4>Which path</h4>
+     * <ul>
+     *   <li><b>REST</b>, {@code POST /api/v1/models/load} (https://lmstudio.ai/docs/developer/rest/load), for every
+     *       configuration that sets nothing but what that endpoint documents: {@code context_length} (when not 0),
+     *       {@code eval_batch_size} ({@code nBatch}), {@code flash_attention}, {@code num_experts} and
+     *       {@code offload_kv_cache_to_gpu}. No other key is ever sent: LM Studio rejects the request then
+     *       (lmstudio-bug-tracker #2024).</li>
+     *   <li><b>lms</b>, {@code lms load} ({@link LmsCli#load}), when the configuration sets what the REST load cannot:
+     *       parallel slots ({@code --parallel}; a REST or just-in-time load gets LM Studio's default of 4,
+     *       lmstudio-bug-tracker #2061), GPU offload ({@code --gpu}) or a TTL ({@code --ttl}), and the builder was
+     *       given an {@link Builder#lms(LmsCli) lms}. Host and port come from the base URL: {@code --port} always,
+     *       {@code --host} only for a host that is not this machine (lms connects to any {@code --host} as an
+     *       unprivileged remote client). The REST-only settings above have no lms flag and are not applied then.</li>
+     *   <li>When lms is absent, cannot reach the server (a base URL with a path prefix, an IPv6 host), fails, or loads
+     *       another model than asked (lms matches the key fuzzily; the stray instance is unloaded again), the model is
+     *       loaded through REST instead, and {@link LoadDetails#notes()} say which setting was not applied and why,
+     *       with the slots the instance really has. A cancelled or timed-out lms load is not retried: the instances
+     *       of the model that appeared meanwhile are remembered as this client's, so {@link #unload} removes them.</li>
+     * </ul>
+     *
+     * <h4>Reading the instance back</h4>
+     * Before and after the load the model list is read ({@link #nativeModels()}). This client's instance is the one
+     * the REST answer names ({@code instance_id}), or the one {@code lms load} printed, or the instance that was not
+     * there before; its {@code config.context_length} and {@code config.parallel} become
+     * {@link LoadDetails#contextLength()} and {@link LoadDetails#parallel()} ({@code loaded_context_length} on servers
+     * before 0.4, which list no instances and no slots). When they differ from what was asked, a note says so. The
+     * instances listed before the first load are the user's: {@link #duplicateInstances} and {@link #unload} never
+     * count or touch them. When this client's instance is not named after the key (the user had the model loaded
+     * already, so LM Studio named ours {@code key:2}), measured requests ({@link #infer}) name that instance.
+     *
+     * <p>The instance id is remembered for {@link #unload} and the configuration for reloads after "Model unloaded".
+     * Load settings that neither path can set (GPU layers, threads, RoPE, mmap, mlock, KV cache quantization) are never
+     * sent; a note names them.
      *
      * @param model    the model ({@link ModelInfo#id()} is the key)
      * @param config   the load configuration, {@code null} for the defaults
-     * @param progress receives 0 before and 1 after the load (the endpoint reports nothing in between), or
+     * @param progress receives 0 before and 1 after the load (neither path reports anything in between), or
      *                 {@code null}
-     * @return {@link LoadOutcome#loaded} with the server's {@code load_time_seconds}, or the time measured here when
-     *         the server gives none
+     * @return {@link LoadOutcome#loaded} with the server's {@code load_time_seconds} (REST), or the time measured here
+     *         (lms, which includes lms's own start; REST when the server gives none), and the {@link LoadDetails}
      * @throws BackendException when loading failed ({@link LmStudioException} with
      *                          {@link LmStudioException.Reason#INSUFFICIENT_MEMORY} when LM Studio refused for memory)
      */
@@ -326,49 +396,349 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             throws BackendException {
         Objects.requireNonNull(model, "model");
         LoadConfig effective = Objects.requireNonNullElse(config, LoadConfig.DEFAULT);
-        List<String> unsupported = LmStudioJson.unsupportedLoadFields(effective);
-        if (!unsupported.isEmpty()) {
-            LOG.warn("loading {}: {} not sent, LM Studio's load endpoint documents no such field; set them in"
-                    + " LM Studio's per-model defaults instead", model.id(), String.join(", ", unsupported));
+        String key = model.id();
+        Listing before = listing(key);
+        synchronized (loadedByUs) {
+            if (before.known() && !foreignInstances.containsKey(key)) {
+                Set<String> foreign = new LinkedHashSet<>(before.ids());
+                loadedByUs.getOrDefault(key, List.of()).forEach(foreign::remove);
+                foreignInstances.put(key, foreign);
+            }
         }
-        byte[] body = lmJson.loadRequest(model.id(), effective);
         if (progress != null) {
             progress.onProgress(0.0, "loading");
         }
-        long start = System.nanoTime();
-        LmStudioJson.Loaded loaded = core.withDeadline(loadTimeout, call -> {
-            ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(LOAD), body, ClientCore.JSON);
-            byte[] answer = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
-            return parse(opened.uri(), "load answer", () -> lmJson.parseLoaded(answer));
-        });
-        double measured = (System.nanoTime() - start) / 1e9;
-        String instanceId = loaded.instanceId().isEmpty() ? model.id() : loaded.instanceId();
-        if (loaded.instanceId().isEmpty()) {
-            LOG.debug("load answer for {} has no instance_id; assuming the instance is named after the model",
-                    model.id());
-        }
-        synchronized (loadedByUs) {
-            List<String> ids = loadedByUs.computeIfAbsent(model.id(), key -> new ArrayList<>());
-            if (!ids.contains(instanceId)) {
-                ids.add(instanceId);
+        List<String> notes = new ArrayList<>();
+        Loaded loaded = null;
+        String whyRest = "";
+        if (needsLms(effective)) {
+            whyRest = lmsUnusable();
+            if (whyRest.isEmpty()) {
+                try {
+                    loaded = loadWithLms(key, effective, before, notes);
+                    if (loaded == null) {
+                        whyRest = "lms load did not load it";
+                    }
+                } catch (BackendException e) {
+                    if (e.kind() == Kind.CANCELLED || e.kind() == Kind.TIMEOUT) {
+                        adoptNewInstances(key, before);
+                        throw e;
+                    }
+                    LOG.debug("lms load of {} failed; loading it through the REST API", key, e);
+                    notes.add("loaded through LM Studio's REST API instead: " + e.getMessage());
+                    whyRest = "lms load failed";
+                }
             }
         }
-        lastLoadConfig.put(model.id(), effective);
-        if (!loaded.loadConfig().isEmpty()) {
-            LOG.debug("loaded {} as instance {}; configuration applied: {}", model.id(), instanceId,
-                    loaded.loadConfig());
+        if (loaded == null) {
+            loaded = loadWithRest(key, effective);
+        }
+        int contextLength = loaded.after().contextLength(loaded.instanceId());
+        int parallel = loaded.after().parallel(loaded.instanceId());
+        notes.addAll(notes(effective, loaded.method(), whyRest, contextLength, parallel));
+        synchronized (loadedByUs) {
+            List<String> ids = loadedByUs.computeIfAbsent(key, k -> new ArrayList<>());
+            if (!ids.contains(loaded.instanceId())) {
+                ids.add(loaded.instanceId());
+            }
+        }
+        if (loaded.instanceId().equals(key)) {
+            routes.remove(key);
+        } else {
+            routes.put(key, loaded.instanceId());
+            LOG.debug("this client's instance of {} is {}; measured requests name it", key, loaded.instanceId());
+        }
+        lastLoadConfig.put(key, effective);
+        List<String> safeNotes = notes.stream().map(n -> SafeText.oneLine(n, SafeText.MAX_MESSAGE_CHARS)).toList();
+        for (String note : safeNotes) {
+            LOG.debug("loading {}: {}", key, note);
         }
         if (progress != null) {
             progress.onProgress(1.0, "loaded");
         }
-        return LoadOutcome.loaded(Double.isNaN(loaded.loadSeconds()) ? measured : loaded.loadSeconds());
+        LoadDetails details = new LoadDetails(loaded.method(), loaded.instanceId(), contextLength, parallel,
+                effective.gpuOffload() == null ? Double.NaN : effective.gpuOffload(),
+                effective.ttlSeconds() == null ? -1 : effective.ttlSeconds(), safeNotes, List.of());
+        return LoadOutcome.loaded(loaded.seconds()).withDetails(details);
     }
 
     /**
-     * Unloads the instances of {@code model} that this client loaded, one {@code POST /api/v1/models/unload} each
-     * (https://lmstudio.ai/docs/developer/rest/unload). Instances the user or another program loaded are never
-     * touched; when this client loaded none, nothing is sent. An instance the server no longer has (404) counts as
-     * unloaded.
+     * How a load went.
+     *
+     * @param method     {@code rest} or {@code lms}
+     * @param instanceId this client's instance
+     * @param seconds    the load time
+     * @param after      the model list read after the load
+     */
+    private record Loaded(String method, String instanceId, double seconds, Listing after) {
+    }
+
+    /** {@code POST /api/v1/models/load}, then the list read back. */
+    private Loaded loadWithRest(String key, LoadConfig config) throws BackendException {
+        byte[] body = lmJson.loadRequest(key, config);
+        long start = System.nanoTime();
+        LmStudioJson.Loaded answer = core.withDeadline(loadTimeout, call -> {
+            ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(LOAD), body, ClientCore.JSON);
+            byte[] bytes = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
+            return parse(opened.uri(), "load answer", () -> lmJson.parseLoaded(bytes));
+        });
+        double measured = (System.nanoTime() - start) / 1e9;
+        String instanceId = answer.instanceId().isEmpty() ? key : answer.instanceId();
+        if (answer.instanceId().isEmpty()) {
+            LOG.debug("load answer for {} has no instance_id; assuming the instance is named after the model", key);
+        }
+        if (!answer.loadConfig().isEmpty()) {
+            LOG.debug("loaded {} as instance {}; configuration applied: {}", key, instanceId, answer.loadConfig());
+        }
+        return new Loaded("rest", instanceId, Double.isNaN(answer.loadSeconds()) ? measured : answer.loadSeconds(),
+                listing(key));
+    }
+
+    /**
+     * {@code lms load}, then the list read back; {@code null} (with a note) when lms loaded no instance of the model.
+     */
+    private Loaded loadWithLms(String key, LoadConfig config, Listing before, List<String> notes)
+            throws BackendException {
+        long start = System.nanoTime();
+        String printed = lms.load(key, LmsLoad.of(config).withServer(lmsHost(), lmsPort()), loadTimeout);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Listing after = listing(key);
+        if (!after.known() || !after.instancesListed()) {
+            // nothing to check it against: a list that could not be read, or a server before 0.4 (no instances)
+            return new Loaded("lms", printed.isEmpty() ? key : printed, seconds, after);
+        }
+        if (!printed.isEmpty() && !after.ids().contains(printed)) {
+            notes.add("lms load " + key + " loaded " + printed + " instead (lms matches the key fuzzily); "
+                    + unloadStray(printed));
+            return null;
+        }
+        if (!printed.isEmpty()) {
+            return new Loaded("lms", printed, seconds, after);
+        }
+        List<String> fresh = new ArrayList<>(after.ids());
+        fresh.removeAll(before.known() ? before.ids() : loadedByUs(key));
+        if (fresh.isEmpty()) {
+            notes.add("lms load " + key + " reported success, but no new instance of the model is listed");
+            return null;
+        }
+        // LM Studio lists a model's instances in load order: the newest is the last
+        return new Loaded("lms", fresh.getLast(), seconds, after);
+    }
+
+    /** Unloads what lms loaded by mistake; says what happened, for the note. */
+    private String unloadStray(String instanceId) {
+        try {
+            unloadInstance(instanceId);
+            return "it was unloaded again";
+        } catch (BackendException e) {
+            LOG.debug("could not unload {}", instanceId, e);
+            return "unloading it failed: " + e.getMessage();
+        }
+    }
+
+    /** After a cancelled or timed-out lms load: the instances that appeared since are this client's to unload. */
+    private void adoptNewInstances(String key, Listing before) {
+        Listing now = listing(key);
+        if (!now.known() || !before.known()) {
+            return;
+        }
+        List<String> fresh = new ArrayList<>(now.ids());
+        fresh.removeAll(before.ids());
+        if (!fresh.isEmpty()) {
+            synchronized (loadedByUs) {
+                List<String> ids = loadedByUs.computeIfAbsent(key, k -> new ArrayList<>());
+                fresh.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
+            }
+            LOG.debug("the interrupted lms load of {} left {} loaded; unload removes it", key, fresh);
+        }
+    }
+
+    /** Whether the configuration sets what only {@code lms load} can: parallel slots, GPU offload or a TTL. */
+    private static boolean needsLms(LoadConfig config) {
+        return config.parallel() != null || config.gpuOffload() != null || config.ttlSeconds() != null;
+    }
+
+    /** Why lms cannot load for this client, or {@code ""} when it can. */
+    private String lmsUnusable() {
+        if (lms == null) {
+            return "lms is not installed";
+        }
+        URI api = endpoints.nativeUri("/api");
+        if (!"/api".equals(api.getRawPath())) {
+            return "lms cannot reach a server behind a path prefix";
+        }
+        String host = api.getHost();
+        if (!isLoopback(host) && host.contains(":")) {
+            return "lms cannot reach an IPv6 address";
+        }
+        return "";
+    }
+
+    /** {@code --host} for lms: {@code ""} for this machine (lms's own default, the privileged local client). */
+    private String lmsHost() {
+        String host = URI.create(endpoint()).getHost();
+        return isLoopback(host) ? "" : host;
+    }
+
+    /** {@code --port} for lms: the base URL's port, or its scheme's default. */
+    private int lmsPort() {
+        URI uri = URI.create(endpoint());
+        if (uri.getPort() > 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1")
+                || h.equals("[0:0:0:0:0:0:0:1]");
+    }
+
+    /** What the load could not do as asked, one line each. */
+    private static List<String> notes(LoadConfig config, String method, String whyRest, int contextLength,
+                                      int parallel) {
+        List<String> notes = new ArrayList<>();
+        List<String> unsupported = LmStudioJson.unsupportedLoadFields(config);
+        if (!unsupported.isEmpty()) {
+            notes.add(String.join(", ", unsupported) + " not applied: neither LM Studio's REST load nor lms load can"
+                    + " set " + (unsupported.size() == 1 ? "it" : "them") + "; set "
+                    + (unsupported.size() == 1 ? "it" : "them") + " in LM Studio's per-model defaults");
+        }
+        if ("lms".equals(method)) {
+            List<String> restOnly = LmStudioJson.restOnlyLoadFields(config);
+            if (!restOnly.isEmpty()) {
+                notes.add(String.join(", ", restOnly) + " not applied: lms load has no flag for "
+                        + (restOnly.size() == 1 ? "it" : "them"));
+            }
+            if (config.parallel() != null && parallel > 0 && parallel != config.parallel()) {
+                notes.add("parallel " + config.parallel() + " asked, the instance has " + slots(parallel));
+            }
+        } else if (needsLms(config)) {
+            String because = " not applied: LM Studio's REST load cannot set it and " + whyRest;
+            if (config.parallel() != null) {
+                notes.add("parallel " + config.parallel() + because + "; the instance has "
+                        + (parallel > 0 ? slots(parallel) : "an unknown number of slots"));
+            }
+            if (config.gpuOffload() != null) {
+                notes.add("GPU offload " + LmsLoad.gpu(config.gpuOffload()) + because);
+            }
+            if (config.ttlSeconds() != null) {
+                notes.add("TTL " + config.ttlSeconds() + " s" + because);
+            }
+        }
+        if (config.contextLength() > 0 && contextLength > 0 && contextLength != config.contextLength()) {
+            notes.add("context length " + config.contextLength() + " asked, the instance has " + contextLength);
+        }
+        return notes;
+    }
+
+    private static String slots(int n) {
+        return n + (n == 1 ? " slot" : " slots");
+    }
+
+    /**
+     * The instances of one model as the model list shows them now.
+     *
+     * @param known           whether the list could be read
+     * @param instancesListed whether it lists instances ({@code /api/v1/models}; {@code /api/v0/models} does not)
+     * @param model           the model's entry, or {@code null} when it is not listed (or the list could not be read)
+     */
+    private record Listing(boolean known, boolean instancesListed, LmStudioModel model) {
+
+        /** The instance ids, in the server's order; empty when unknown. */
+        List<String> ids() {
+            return model == null ? List.of() : model.loadedInstanceIds();
+        }
+
+        /** The instance's context length, v0's {@code loaded_context_length} when no instances are listed, or -1. */
+        int contextLength(String instanceId) {
+            if (model == null) {
+                return -1;
+            }
+            return model.instance(instanceId).map(LmStudioModel.LoadedInstance::contextLength)
+                    .orElse(model.loadedInstances().isEmpty() ? model.loadedContextLength() : -1);
+        }
+
+        /** The instance's parallel slots, or -1. */
+        int parallel(String instanceId) {
+            return model == null ? -1
+                    : model.instance(instanceId).map(LmStudioModel.LoadedInstance::parallel).orElse(-1);
+        }
+    }
+
+    /** The model's entry in the model list now; never throws (an unreadable list is logged at debug). */
+    private Listing listing(String key) {
+        try {
+            List<LmStudioModel> models = nativeModels();
+            boolean v1 = Boolean.TRUE.equals(v1Models.get());
+            for (LmStudioModel m : models) {
+                if (m.key().equals(key)) {
+                    return new Listing(true, v1, m);
+                }
+            }
+            return new Listing(true, v1, null);
+        } catch (BackendException | RuntimeException e) {
+            LOG.debug("could not list the instances of {}: {}", key, e.getMessage());
+            return new Listing(false, false, null);
+        }
+    }
+
+    private List<String> loadedByUs(String key) {
+        synchronized (loadedByUs) {
+            return List.copyOf(loadedByUs.getOrDefault(key, List.of()));
+        }
+    }
+
+    /**
+     * The instances of {@code model} listed now that were neither there before this client's first {@link #load} of
+     * it nor loaded by this client: LM Studio's just-in-time loads of the model for concurrent requests
+     * (lmstudio-bug-tracker #1751). They are remembered, so {@link #unload} removes them with this client's own, and
+     * logged at WARN once. Empty when this client did not load the model or the list cannot be read (logged at
+     * debug); never throws.
+     *
+     * @param model the model
+     * @return the instance ids, sorted
+     */
+    @Override
+    public List<String> duplicateInstances(ModelInfo model) {
+        try {
+            String key = model.id();
+            Set<String> known;
+            synchronized (loadedByUs) {
+                Set<String> foreign = foreignInstances.get(key);
+                if (foreign == null) {
+                    return List.of();
+                }
+                known = new HashSet<>(foreign);
+                known.addAll(loadedByUs.getOrDefault(key, List.of()));
+            }
+            Listing now = listing(key);
+            List<String> found = now.ids().stream().filter(id -> !known.contains(id)).sorted().toList();
+            if (found.isEmpty()) {
+                return List.of();
+            }
+            boolean fresh;
+            synchronized (loadedByUs) {
+                fresh = duplicates.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(found);
+            }
+            if (fresh) {
+                LOG.warn("{}: LM Studio loaded the model again while it was measured ({}); unloading {} with the"
+                        + " benchmark's own instance", key, String.join(", ", found),
+                        found.size() == 1 ? "it" : "them");
+            }
+            return found;
+        } catch (RuntimeException e) {
+            LOG.debug("could not look for duplicate instances of {}", model == null ? "?" : model.id(), e);
+            return List.of();
+        }
+    }
+
+    /**
+     * Unloads the instances of {@code model} that this client loaded, and the duplicates {@link #duplicateInstances}
+     * found, one {@code POST /api/v1/models/unload} each (https://lmstudio.ai/docs/developer/rest/unload). Instances
+     * the user or another program loaded before are never touched; when this client loaded none, nothing is sent. An
+     * instance the server no longer has (404) counts as unloaded.
      *
      * @param model the model
      * @throws BackendException when an unload failed; the instances not unloaded stay remembered
@@ -376,35 +746,67 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     @Override
     public void unload(ModelInfo model) throws BackendException {
         Objects.requireNonNull(model, "model");
+        String key = model.id();
         List<String> ids;
+        List<String> copies;
         synchronized (loadedByUs) {
-            ids = loadedByUs.remove(model.id());
+            ids = loadedByUs.remove(key);
+            Set<String> found = duplicates.remove(key);
+            copies = found == null ? List.of() : List.copyOf(found);
         }
-        if (ids == null || ids.isEmpty()) {
-            LOG.debug("not unloading {}: this client did not load it", model.id());
+        if ((ids == null || ids.isEmpty()) && copies.isEmpty()) {
+            LOG.debug("not unloading {}: this client did not load it", key);
             return;
         }
+        unloadAll(key, ids == null ? List.of() : ids, rest -> {
+            synchronized (loadedByUs) {
+                loadedByUs.computeIfAbsent(key, k -> new ArrayList<>()).addAll(rest);
+                if (!copies.isEmpty()) {
+                    duplicates.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(copies);
+                }
+            }
+        });
+        unloadAll(key, copies, rest -> {
+            synchronized (loadedByUs) {
+                duplicates.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(rest);
+            }
+        });
+        synchronized (loadedByUs) {
+            foreignInstances.remove(key);
+        }
+        routes.remove(key);
+    }
+
+    /** Unloads each instance; on a failure hands the ones not unloaded to {@code restore} and rethrows. */
+    private void unloadAll(String key, List<String> ids, Consumer<List<String>> restore)
+            throws BackendException {
         for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
             try {
-                core.withDeadline(requestTimeout(), call -> {
-                    ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(UNLOAD),
-                            lmJson.unloadRequest(id), ClientCore.JSON);
-                    core.readPrefix(call, opened, ClientCore.MAX_ERROR_BODY_BYTES);
-                    return null;
-                });
+                unloadInstance(ids.get(i));
             } catch (BackendException e) {
                 if (e.httpStatus() == 404) {
-                    LOG.debug("instance {} of {} was already gone", id, model.id());
+                    LOG.debug("instance {} of {} was already gone", ids.get(i), key);
                     continue;
                 }
-                synchronized (loadedByUs) {
-                    loadedByUs.computeIfAbsent(model.id(), key -> new ArrayList<>()).addAll(ids.subList(i,
-                            ids.size()));
-                }
+                restore.accept(ids.subList(i, ids.size()));
                 throw e;
             }
         }
+    }
+
+    private void unloadInstance(String instanceId) throws BackendException {
+        core.withDeadline(requestTimeout(), call -> {
+            ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(UNLOAD),
+                    lmJson.unloadRequest(instanceId), ClientCore.JSON);
+            core.readPrefix(call, opened, ClientCore.MAX_ERROR_BODY_BYTES);
+            return null;
+        });
+    }
+
+    /** The request sent to this client's instance of its model when that instance is not named after the key. */
+    private InferenceRequest routed(InferenceRequest request) {
+        String instance = routes.get(request.model());
+        return instance == null ? request : request.withModel(instance);
     }
 
     /** {@return the instance ids this client loaded and has not unloaded, in load order} */
@@ -498,7 +900,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                         answer.finishReason(), ServerStats.NONE, true);
             }
         }
-        InferenceResult result = withReloadOnUnload(request.model(), () -> inferOnce(request));
+        InferenceResult result = withReloadOnUnload(request.model(), () -> inferOnce(routed(request)));
         if (key != null) {
             cache.put(key, new ResponseCache.CachedAnswer(result.content(), result.reasoning(), result.finishReason(),
                     result.usage(), ""));
@@ -758,15 +1160,36 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
 
     /**
      * Which server this is: the normalized base URL, kind {@code lmstudio}, no version (LM Studio's REST API does not
-     * report the app's version), and the runtime (engine) the last {@code /api/v0} chat answer named in its
-     * {@code runtime} object, e.g. {@code llama.cpp-linux-x86_64-avx2 1.50.0}, or {@code ""} before the first one.
-     * Sends nothing; never throws.
+     * report the app's version), and the runtime (engine), e.g. {@code llama.cpp-linux-x86_64-avx2 1.50.0}: the one
+     * the last {@code /api/v0} chat answer named in its {@code runtime} object, or else, with an
+     * {@link Builder#lms(LmsCli) lms} that can reach the server, the selected one {@code lms runtime ls} names
+     * ({@link LmsCli#runtime(String, int)}, asked once per client, so the runtime is known before the first chat), or
+     * {@code ""}. Sends no HTTP request; never throws.
      *
      * @return the server's identity
      */
     @Override
     public ServerInfo server() {
+        if (runtime.get().isEmpty() && lms != null) {
+            askLmsForRuntime();
+        }
         return new ServerInfo(Endpoints.normalizedBaseUrl(endpoint()), "lmstudio", "", runtime.get());
+    }
+
+    private void askLmsForRuntime() {
+        synchronized (lmsRuntimeAsked) {
+            if (lmsRuntimeAsked.getAndSet(true) || !lmsUnusable().isEmpty()) {
+                return;
+            }
+            try {
+                String named = lms.runtime(lmsHost(), lmsPort());
+                if (!named.isEmpty() && runtime.compareAndSet("", named)) {
+                    LOG.debug("lms names the selected runtime: {}", named);
+                }
+            } catch (BackendException | RuntimeException e) {
+                LOG.debug("lms could not name the runtime: {}", e.getMessage());
+            }
+        }
     }
 
     // ---- lifecycle ----
@@ -775,6 +1198,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     @Override
     public void cancelInFlight() {
         core.cancelInFlight();
+        if (lms != null) {
+            lms.cancelRunning();
+        }
     }
 
     /** Cancels calls in flight and closes connections; unloads nothing. Idempotent; never throws. */

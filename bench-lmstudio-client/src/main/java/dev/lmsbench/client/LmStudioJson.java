@@ -69,7 +69,8 @@ final class LmStudioJson {
     // ---- models ----
 
     /**
-     * Parses {@code GET /api/v1/models}: {@code {"models":[...]}}.
+     * Parses {@code GET /api/v1/models}: {@code {"models":[...]}}, each loaded instance with its
+     * {@code config.context_length} and {@code config.parallel} (the latter only in newer LM Studio versions).
      *
      * @throws IOException when the body has no {@code models} array
      */
@@ -86,11 +87,13 @@ final class LmStudioJson {
             }
             JsonNode quantization = entry.path("quantization");
             String quantizationName = quantization.isObject() ? text(quantization.path("name")) : text(quantization);
-            List<String> instances = new ArrayList<>();
+            List<LmStudioModel.LoadedInstance> instances = new ArrayList<>();
             for (JsonNode instance : entry.path("loaded_instances")) {
                 String id = modelId(text(instance.path("id")));
                 if (id != null) {
-                    instances.add(id);
+                    JsonNode config = instance.path("config");
+                    instances.add(new LmStudioModel.LoadedInstance(id, nonNegativeInt(config.path("context_length")),
+                            nonNegativeInt(config.path("parallel"))));
                 }
             }
             JsonNode capabilities = entry.path("capabilities");
@@ -100,14 +103,16 @@ final class LmStudioJson {
                     field(quantizationName), field(text(entry.path("format"))), size,
                     nonNegativeInt(entry.path("max_context_length")),
                     field(text(entry.path("params_string"))), capabilities.path("vision").asBoolean(false),
-                    capabilities.path("trained_for_tool_use").asBoolean(false), !instances.isEmpty(), instances));
+                    capabilities.path("trained_for_tool_use").asBoolean(false), !instances.isEmpty(), instances,
+                    -1));
         }
         return List.copyOf(result);
     }
 
     /**
-     * Parses {@code GET /api/v0/models}: {@code {"data":[...]}} with {@code state} and, since LM Studio 0.3.16, a
-     * {@code capabilities} array such as {@code ["tool_use"]} (https://lmstudio.ai/docs/developer/api-changelog).
+     * Parses {@code GET /api/v0/models}: {@code {"data":[...]}} with {@code state}, {@code loaded_context_length} for a
+     * loaded model, and, since LM Studio 0.3.16, a {@code capabilities} array such as {@code ["tool_use"]}
+     * (https://lmstudio.ai/docs/developer/api-changelog).
      *
      * @throws IOException when the body has no {@code data} array
      */
@@ -132,7 +137,8 @@ final class LmStudioJson {
                     field(text(entry.path("arch"))), field(text(entry.path("quantization"))),
                     field(text(entry.path("compatibility_type"))),
                     -1, nonNegativeInt(entry.path("max_context_length")), "", vision, toolUse,
-                    "loaded".equals(text(entry.path("state"))), List.of()));
+                    "loaded".equals(text(entry.path("state"))), List.of(),
+                    nonNegativeInt(entry.path("loaded_context_length"))));
         }
         return List.copyOf(result);
     }
@@ -141,8 +147,10 @@ final class LmStudioJson {
 
     /**
      * The body of {@code POST /api/v1/models/load}: {@code model}, then only the documented fields that are set
-     * ({@code context_length}, {@code eval_batch_size}, {@code flash_attention}), and {@code echo_load_config} so the
-     * applied configuration can be logged.
+     * ({@code context_length}, {@code eval_batch_size}, {@code flash_attention}, {@code num_experts},
+     * {@code offload_kv_cache_to_gpu}), and {@code echo_load_config} so the applied configuration can be logged.
+     * Never any other key, not even for parallel slots, GPU offload or TTL: LM Studio rejects a load request with an
+     * unknown key (https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/2024).
      */
     byte[] loadRequest(String model, LoadConfig config) {
         ObjectNode root = json.object();
@@ -167,8 +175,9 @@ final class LmStudioJson {
     }
 
     /**
-     * The set fields of a load configuration that {@code POST /api/v1/models/load} does not document, by the core's
-     * names; they are not sent.
+     * The set fields of a load configuration that neither {@code POST /api/v1/models/load} documents nor
+     * {@code lms load} has a flag for, by the core's names; they are never sent. (TTL, GPU offload and parallel slots
+     * have no REST field either but {@code lms load} flags: see {@link LmsLoad}.)
      */
     static List<String> unsupportedLoadFields(LoadConfig config) {
         List<String> fields = new ArrayList<>();
@@ -193,8 +202,26 @@ final class LmStudioJson {
         if (config.kvCacheQuant() != null) {
             fields.add("kv_cache_quant");
         }
-        if (config.ttlSeconds() != null) {
-            fields.add("ttl");
+        return fields;
+    }
+
+    /**
+     * The set fields of a load configuration that {@code POST /api/v1/models/load} sends but {@code lms load} has no
+     * flag for, by the endpoint's names.
+     */
+    static List<String> restOnlyLoadFields(LoadConfig config) {
+        List<String> fields = new ArrayList<>();
+        if (config.nBatch() != null) {
+            fields.add("eval_batch_size");
+        }
+        if (config.flashAttention() != null) {
+            fields.add("flash_attention");
+        }
+        if (config.numExperts() != null) {
+            fields.add("num_experts");
+        }
+        if (config.offloadKvCacheToGpu() != null) {
+            fields.add("offload_kv_cache_to_gpu");
         }
         return fields;
     }

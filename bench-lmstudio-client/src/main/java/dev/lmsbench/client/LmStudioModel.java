@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,8 +31,10 @@ import java.util.Set;
  *                          {@code tool_use}
  * @param loaded            at least one instance is loaded (v1 {@code loaded_instances} not empty, v0 {@code state}
  *                          {@code loaded})
- * @param loadedInstanceIds the loaded instances' ids ({@code loaded_instances[].id}, v1 only), the ids
- *                          {@code POST /api/v1/models/unload} takes
+ * @param loadedInstances   the loaded instances with their configuration ({@code loaded_instances}, v1 only), in the
+ *                          server's order
+ * @param loadedContextLength the context length of the loaded model ({@code loaded_context_length}, v0 only, which
+ *                          lists no instances), or {@code -1}
  */
 public record LmStudioModel(
         String key,
@@ -47,7 +50,31 @@ public record LmStudioModel(
         boolean vision,
         boolean toolUse,
         boolean loaded,
-        List<String> loadedInstanceIds) {
+        List<LoadedInstance> loadedInstances,
+        int loadedContextLength) {
+
+    /**
+     * One loaded instance as {@code GET /api/v1/models} lists it in {@code loaded_instances}: its id and the
+     * configuration it was loaded with ({@code config}). LM Studio names a model's first instance after the key and
+     * later ones {@code key:2}, {@code key:3}, ...
+     *
+     * @param id            {@code id}, the id {@code POST /api/v1/models/unload} takes and chat requests may name
+     * @param contextLength {@code config.context_length}, or {@code -1}
+     * @param parallel      {@code config.parallel}, the instance's parallel prediction slots (newer LM Studio versions
+     *                      only), or {@code -1}
+     */
+    public record LoadedInstance(String id, int contextLength, int parallel) {
+
+        /** Validates the id and normalizes unknown numbers to {@code -1}. */
+        public LoadedInstance {
+            Objects.requireNonNull(id, "id");
+            if (id.isBlank()) {
+                throw new IllegalArgumentException("instance id must not be blank");
+            }
+            contextLength = Math.max(-1, contextLength);
+            parallel = parallel < 1 ? -1 : parallel;
+        }
+    }
 
     /** Validates the key and normalizes absent values. */
     public LmStudioModel {
@@ -64,7 +91,23 @@ public record LmStudioModel(
         sizeBytes = Math.max(-1, sizeBytes);
         maxContextLength = Math.max(-1, maxContextLength);
         params = Objects.requireNonNullElse(params, "");
-        loadedInstanceIds = loadedInstanceIds == null ? List.of() : List.copyOf(loadedInstanceIds);
+        loadedInstances = loadedInstances == null ? List.of() : List.copyOf(loadedInstances);
+        loadedContextLength = Math.max(-1, loadedContextLength);
+    }
+
+    /** {@return the loaded instances' ids, in the server's order} */
+    public List<String> loadedInstanceIds() {
+        return loadedInstances.stream().map(LoadedInstance::id).toList();
+    }
+
+    /**
+     * One loaded instance by id.
+     *
+     * @param id the instance id
+     * @return it, or empty when this model has no such instance loaded
+     */
+    public Optional<LoadedInstance> instance(String id) {
+        return loadedInstances.stream().filter(i -> i.id().equals(id)).findFirst();
     }
 
     /**

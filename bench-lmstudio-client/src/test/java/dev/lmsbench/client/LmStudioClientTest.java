@@ -78,6 +78,8 @@ class LmStudioClientTest {
         assertThat(qwen.vision()).isFalse();
         assertThat(qwen.loaded()).isTrue();
         assertThat(qwen.loadedInstanceIds()).containsExactly(MODEL, MODEL + ":2");
+        assertThat(qwen.loadedInstances()).containsExactly(new LmStudioModel.LoadedInstance(MODEL, 8192, -1),
+                new LmStudioModel.LoadedInstance(MODEL + ":2", 4096, -1));
         assertThat(models.get(1).loaded()).isFalse();
         assertThat(models.get(2).params()).isEmpty();
     }
@@ -143,7 +145,11 @@ class LmStudioClientTest {
 
         LoadOutcome outcome = client().load(ModelInfo.named(MODEL), config, (fraction, status) -> progress.add(fraction));
 
-        assertThat(outcome).isEqualTo(LoadOutcome.loaded(4.217));
+        assertThat(outcome.seconds()).isEqualTo(4.217);
+        assertThat(outcome.details().method()).isEqualTo("rest");
+        assertThat(outcome.details().instanceId()).isEqualTo(MODEL);
+        assertThat(outcome.details().notes()).containsExactly("n_gpu_layers, use_mmap not applied: neither LM Studio's"
+                + " REST load nor lms load can set them; set them in LM Studio's per-model defaults");
         assertThat(progress).containsExactly(0.0, 1.0);
         SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
     }
