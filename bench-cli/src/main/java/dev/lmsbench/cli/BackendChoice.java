@@ -2,6 +2,7 @@ package dev.lmsbench.cli;
 
 import dev.lmsbench.client.ClientConfig;
 import dev.lmsbench.client.LmStudioClient;
+import dev.lmsbench.client.LmsCli;
 import dev.lmsbench.client.OllamaClient;
 import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.spi.BackendException;
@@ -47,6 +48,21 @@ final class BackendChoice {
      * @throws CliException a failure (exit 1) when a forced API does not answer
      */
     static InferenceBackend open(ClientConfig clientConfig, String backend, boolean useRestApi) {
+        return open(clientConfig, backend, useRestApi, null);
+    }
+
+    /**
+     * The client for a server; an LM Studio client loads through {@code lms} (when given) the settings LM Studio's
+     * REST load cannot set (parallel slots, GPU offload, TTL).
+     *
+     * @param clientConfig where the server is, with the discovery bounds
+     * @param backend      {@code auto}, {@code lmstudio}, {@code openai}, {@code llamacpp} or {@code ollama}
+     * @param useRestApi   whether {@code auto} may pick LM Studio's native API
+     * @param lms          LM Studio's CLI, or {@code null}
+     * @return the client; the caller closes it
+     * @throws CliException a failure (exit 1) when a forced API does not answer
+     */
+    static InferenceBackend open(ClientConfig clientConfig, String backend, boolean useRestApi, LmsCli lms) {
         String kind = backend == null ? "auto" : backend.strip().toLowerCase(Locale.ROOT);
         String url = clientConfig.baseUrl();
         return switch (kind) {
@@ -74,7 +90,7 @@ final class BackendChoice {
                             + " REST API (" + Main.oneLine(why) + "); " + whatAnswers(clientConfig, kind), null);
                 }
                 LOG.info("--backend lmstudio: using LM Studio's native REST API at {}", url);
-                yield LmStudioClient.create(clientConfig);
+                yield lmStudio(clientConfig, lms);
             }
             case "ollama" -> {
                 if (!OllamaClient.isOllama(clientConfig)) {
@@ -84,20 +100,29 @@ final class BackendChoice {
                 LOG.info("--backend ollama: using Ollama's native API at {}", url);
                 yield OllamaClient.create(clientConfig);
             }
-            case "auto" -> auto(clientConfig, useRestApi);
+            case "auto" -> auto(clientConfig, useRestApi, lms);
             default -> throw CliException.usage("--backend must be one of auto, lmstudio, openai, llamacpp, ollama,"
                     + " got '" + Main.oneLine(backend) + "'");
         };
     }
 
-    private static InferenceBackend auto(ClientConfig clientConfig, boolean useRestApi) {
+    private static LmStudioClient lmStudio(ClientConfig clientConfig, LmsCli lms) {
+        LmStudioClient.Builder builder = LmStudioClient.builder(clientConfig);
+        if (lms != null) {
+            LOG.info("LM Studio's CLI {} loads models whose settings the REST load cannot set", lms.executable());
+            builder.lms(lms);
+        }
+        return builder.build();
+    }
+
+    private static InferenceBackend auto(ClientConfig clientConfig, boolean useRestApi, LmsCli lms) {
         String url = clientConfig.baseUrl();
         boolean answers = true;
         if (useRestApi) {
             BackendException why = lmStudioProbe(clientConfig);
             if (why == null) {
                 LOG.info("{} speaks LM Studio's native REST API: using it", url);
-                return LmStudioClient.create(clientConfig);
+                return lmStudio(clientConfig, lms);
             }
             LOG.info("no LM Studio native API at {} ({})", url, Main.oneLine(why.getMessage()));
             // nothing answered at all: another probe would only wait as long again before the model list says so

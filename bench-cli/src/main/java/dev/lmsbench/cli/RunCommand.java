@@ -379,7 +379,9 @@ final class RunCommand implements Callable<Integer> {
                           String endpoint, String apiToken, boolean useRestApi, String backend, Path dbPath,
                           Path outDir, PrintWriter out, PrintWriter err) {
         ClientConfig clientConfig = ServerDiscovery.clientConfig(baseUrl, apiToken, settings.requestTimeout());
-        try (InferenceBackend client = BackendChoice.open(clientConfig, backend, useRestApi)) {
+        // the simulator's models are virtual: a real lms would load into LM Studio, not into it
+        LmsCli lms = endpoint.startsWith("sim:") ? null : LmsCli.locate().orElse(null);
+        try (InferenceBackend client = BackendChoice.open(clientConfig, backend, useRestApi, lms)) {
             checkLmStudioOnly(settings, client, baseUrl);
             List<ModelInfo> discovered = ServerDiscovery.discover((ModelCatalog) client, baseUrl, filters.models,
                     lmsCatalog);
