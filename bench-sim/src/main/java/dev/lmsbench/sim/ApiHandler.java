@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every request: authentication first (as OpenAI does, even for unknown paths), then Ollama's endpoints
- * ({@link OllamaApi}), then LM Studio's native
+ * ({@link OllamaApi}), then the sim's own {@code /__sim/lms} endpoints ({@link LmsEndpoints}), then LM Studio's native
  * endpoints at the root ({@code /api/v0/...}, {@code /api/v1/...}), then the OpenAI-compatible endpoints under the
- * configured prefix. Handlers only parse and plan; all waiting (token schedules, model loads) happens on the
- * scheduler.
+ * configured prefix; anything else is unknown (404, or 200 under the {@code unknown_endpoint_200} quirk). Handlers
+ * only parse and plan; all waiting (token schedules, model loads, parallel slots) happens on the scheduler.
  */
 final class ApiHandler implements HttpHandler {
 

@@ -171,22 +171,22 @@ class LmsEndpointsTest {
 
     @Test
     void anIdleInstanceIsUnloadedOnceItsTtlPassedButNotWhileARequestIsInFlight() {
-        // 40 tokens at 20 tok/s: the answer takes 2 s, twice the TTL
-        SimModel slow = SimModel.of("sim/slow@q4_k_m", 5, 20, 40).withLoadMs(0);
+        // 60 tokens at 20 tok/s: the answer takes 3 s, longer than the TTL of 2 s
+        SimModel slow = SimModel.of("sim/slow@q4_k_m", 5, 20, 60).withLoadMs(0);
         try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(slow)));
                 TestClient client = new TestClient(sim.baseUrl())) {
-            client.post(LmsEndpoints.LOAD, "{\"model\":\"" + slow.id() + "\",\"ttl\":1}");
+            client.post(LmsEndpoints.LOAD, "{\"model\":\"" + slow.id() + "\",\"ttl\":2}");
 
             TestClient.Reply answer = client.post(CHAT, TestClient.chat(slow.id(), false, ""));
             long answered = System.nanoTime();
 
             assertThat(answer.status()).isEqualTo(200);
-            assertThat(answer.elapsedNanos()).isGreaterThan(1_000_000_000L);
+            assertThat(answer.elapsedNanos()).isGreaterThan(2_000_000_000L);
             assertThat(sim.loadedModels()).as("the request in flight kept it loaded").hasSize(1);
             long gone = awaitUnloaded(sim, slow.id());
             long[] planned = sim.sendLog().getLast().scheduledNanos();
             assertThat(gone - planned[planned.length - 1]).as("idle for the TTL after the answer's end")
-                    .isGreaterThan(1_000_000_000L);
+                    .isGreaterThan(2_000_000_000L);
             assertThat(gone - answered).isLessThan(8_000_000_000L);
             assertThat(sim.memoryUsedBytes()).isZero();
         }

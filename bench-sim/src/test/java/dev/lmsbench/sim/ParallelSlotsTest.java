@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class ParallelSlotsTest {
 
     private static final String CHAT = "/v1/chat/completions";
-    /** 20 tokens at 40 tok/s after 20 ms: each answer holds its slot for about half a second. */
-    private static final SimModel MODEL = SimModel.of("sim/slotted", 20, 40, 20).withLoadMs(0);
+    /** 20 tokens at 20 tok/s after 20 ms: each answer holds its slot for about a second. */
+    private static final SimModel MODEL = SimModel.of("sim/slotted", 20, 20, 20).withLoadMs(0);
 
     private static List<SendLogEntry> concurrently(SimServer sim, TestClient client, int requests) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();

@@ -23,8 +23,8 @@ class QuirksTest {
     private static final SimModel FAST = SimModel.of("sim/fast@q4_k_m", 5, 1_000, 12).withLoadMs(0);
     /** 8 tokens at 500 tok/s, loads instantly: distinguishable from FAST by speed and length. */
     private static final SimModel OTHER = SimModel.of("sim/other@q8_0", 5, 500, 8).withLoadMs(0);
-    /** Loads in 400 ms and takes 1 GB, so requests can arrive during its load. */
-    private static final SimModel SLOW_LOAD = SimModel.of("sim/slow-load", 5, 1_000, 6).withLoadMs(400)
+    /** Loads in a second and takes 1 GB, so requests can arrive during its load. */
+    private static final SimModel SLOW_LOAD = SimModel.of("sim/slow-load", 5, 1_000, 6).withLoadMs(1_000)
             .withMemoryBytes(1_000_000_000L);
 
     private static SimServer start(LmStudioQuirks quirks, SimModel... models) {
