@@ -1,5 +1,6 @@
 package dev.lmsbench.cli;
 
+import dev.lmsbench.sim.LmStudioQuirks;
 import dev.lmsbench.sim.SimConfig;
 import dev.lmsbench.sim.SimModel;
 import dev.lmsbench.sim.SimServer;
@@ -86,8 +87,13 @@ final class SimCommand implements Callable<Integer> {
                 description = "Simulator: JSON file with the simulated models (see docs/simulator.md).")
         Path configFile;
 
+        @Option(names = "--sim-polite", order = 4, description = {
+                "Simulator: the polite simulator that follows LM Studio's documentation, without the quirks of the "
+                        + "real server (all lmstudio_quirks off; see docs/simulator.md)."})
+        boolean polite;
+
         boolean any() {
-            return tokensPerSecond != null || ttftMs != null || configFile != null;
+            return tokensPerSecond != null || ttftMs != null || configFile != null || polite;
         }
 
         SimConfig config(String host, int port, String apiToken) {
@@ -113,6 +119,9 @@ final class SimCommand implements Callable<Integer> {
                     throw CliException.usage("--sim-ttft-ms must be between 0 and 600000, got " + ttftMs);
                 }
                 c = c.withTtftMs(ttftMs);
+            }
+            if (polite) {
+                c = c.withQuirks(LmStudioQuirks.NONE);
             }
             return c.withHost(host).withPort(port).withApiToken(apiToken);
         }

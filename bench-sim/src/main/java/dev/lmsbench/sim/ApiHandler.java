@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,17 +26,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every request: authentication first (as OpenAI does, even for unknown paths), then Ollama's endpoints
- * ({@link OllamaApi}), then LM Studio's native
+ * ({@link OllamaApi}), then the sim's own {@code /__sim/lms} endpoints ({@link LmsEndpoints}), then LM Studio's native
  * endpoints at the root ({@code /api/v0/...}, {@code /api/v1/...}), then the OpenAI-compatible endpoints under the
- * configured prefix. Handlers only parse and plan; all waiting (token schedules, model loads) happens on the
- * scheduler.
+ * configured prefix; anything else is unknown (404, or 200 under the {@code unknown_endpoint_200} quirk). Handlers
+ * only parse and plan; all waiting (token schedules, model loads, parallel slots) happens on the scheduler.
  */
 final class ApiHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-    /** The fault-injection message; clients recognise it by "Model unloaded". */
+    /** The polite fault-injection message; clients recognise it by "Model unloaded". */
     static final String MODEL_UNLOADED = "Model unloaded.";
+    /** LM Studio's own message for a model that went away (lmstudio-bug-tracker #1492). */
+    static final String MODEL_IS_UNLOADED = "Model is unloaded.";
+    /** The keys {@code POST /api/v1/models/load} documents (https://lmstudio.ai/docs/developer/rest/load). */
+    static final Set<String> DOCUMENTED_LOAD_KEYS = Set.of("model", "context_length", "eval_batch_size",
+            "flash_attention", "num_experts", "offload_kv_cache_to_gpu", "echo_load_config", "config");
+    /** The documented keys of a nested {@code config} object. */
+    static final Set<String> DOCUMENTED_LOAD_CONFIG_KEYS = Set.of("context_length", "eval_batch_size",
+            "flash_attention", "num_experts", "offload_kv_cache_to_gpu");
 
     private final SimConfig config;
     private final ScheduledExecutorService scheduler;
@@ -48,6 +57,7 @@ final class ApiHandler implements HttpHandler {
     private final ResponseStore responses = new ResponseStore();
     private final PrefixCache prefixCache = new PrefixCache();
     private final OllamaApi ollama;
+    private final LmsEndpoints lms;
 
     ApiHandler(SimConfig config, ScheduledExecutorService scheduler, SendLog log, long createdEpochSecond,
             ModelStates states) {
@@ -60,6 +70,7 @@ final class ApiHandler implements HttpHandler {
         this.downloads = new Downloads(config);
         this.ollama = new OllamaApi(config, scheduler, log, states, sequence,
                 Instant.ofEpochSecond(createdEpochSecond));
+        this.lms = new LmsEndpoints(config, scheduler, states);
     }
 
     @Override
@@ -80,7 +91,8 @@ final class ApiHandler implements HttpHandler {
 
     private void route(HttpExchange exchange) throws ApiError, IOException {
         String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
+        String requested = exchange.getRequestURI().getPath();
+        String path = requested;
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
@@ -91,6 +103,11 @@ final class ApiHandler implements HttpHandler {
         }
         if (OllamaApi.handles(path)) {
             ollama.handle(exchange, path, body, receivedNanos);
+            return;
+        }
+        if (LmsEndpoints.handles(path)) {
+            requireMethod(exchange, "POST");
+            lms.handle(exchange, path, body, receivedNanos);
             return;
         }
         if ((path.startsWith("/api/v0/") || path.startsWith("/api/v1/"))
@@ -115,6 +132,12 @@ final class ApiHandler implements HttpHandler {
         } else if (path.equals(prefix + "/chat/completions")) {
             requireMethod(exchange, "POST");
             chat(exchange, body, receivedNanos, false);
+        } else if (config.quirks().unknownEndpoint200()) {
+            // lmstudio-bug-tracker #1680, #1879 (still on 0.4.x): LM Studio answers any unknown path with 200 and
+            // this error string
+            ObjectNode answer = OpenAiJson.MAPPER.createObjectNode().put("error", "Unexpected endpoint or method. ("
+                    + method + " " + requested + "). Returning 200 anyway");
+            sendJson(exchange, 200, NativeJson.bytes(answer));
         } else {
             throw new ApiError(404, "Unknown request URL: " + method + " " + path, "invalid_request_error", null,
                     "unknown_url");
@@ -207,49 +230,115 @@ final class ApiHandler implements HttpHandler {
             throws ApiError, IOException {
         ChatRequest request = ChatRequest.parse(body);
         ModelStates.Target target = states.resolve(request.model()).orElseThrow(() -> modelNotFound(request.model()));
-        SimModel model = target.model();
+        SimModel draft = null;
+        if (request.draftModel() != null) {
+            // speculative decoding (LM Studio api-changelog 0.3.10): the draft must be a model the server has
+            draft = config.model(request.draftModel()).orElseThrow(() -> new ApiError(404, "draft model '"
+                    + request.draftModel() + "' not found", "invalid_request_error", "draft_model",
+                    "model_not_found"));
+        }
         List<String> promptTokenList = PromptTokenizer.tokens(request.messages());
         int promptTokens = promptTokenList.size();
+        checkContext(target.model(), promptTokens);
+        if (states.injectModelUnloaded(target.model())) {
+            LOG.debug("injected Model unloaded for {}", target.model().id());
+            // LM Studio answers a request whose model went away with a 400 in OpenAI's shape
+            throw new ApiError(400, modelUnloadedMessage(), "invalid_request_error", "model", null);
+        }
+        ModelStates.Ready ready;
+        try {
+            ready = states.forChat(target, new ModelStates.JitLoad(-1, jitTtl(request.ttlSeconds()), true),
+                    receivedNanos);
+        } catch (LoadRefused e) {
+            throw openAiLoadError(e);
+        }
+        SimModel model = ready.instance().model();
+        if (ready.redirected()) {
+            checkContext(model, promptTokens);
+        }
+        NativeJson.Draft draftInfo = draft == null ? null : new NativeJson.Draft(draft.id(),
+                model.draftAcceptanceRate());
+        SimModel planned = planned(model, ready.instance(), draftInfo);
+        long number = sequence.getAndIncrement();
+        int cached = prefixCache.lookup(model.id(), promptTokenList, request.cachePrompt());
+        ResponsePlan unqueued = ResponsePlan.create(planned, promptTokens, cached, request.maxTokens(), config.seed(),
+                number, 0);
+        ready = ready.queued(states.admit(ready.instance(), receivedNanos, ready.waitNanos(),
+                unqueued.durationNanos()));
+        ResponsePlan plan = unqueued.delayed(ready.delayNanos());
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos(), ready.queueNanos(),
+                target.model().id(), ready.instance().id());
+        String id = "chatcmpl-" + Long.toHexString(ResponsePlan.mix(config.seed(), number, 3));
+        long created = Instant.now().getEpochSecond();
+        // a request naming an instance gets that instance's id back, as LM Studio does ("model:2"); one answered by
+        // another model than it named gets that model's instance id
+        String modelField = ready.redirected() ? ready.instance().id()
+                : target.instanceId() != null ? target.instanceId() : model.id();
+        LmStudioQuirks quirks = config.quirks();
+        ObjectNode extras = null;
+        if (v0) {
+            extras = NativeJson.v0Extras(planned, plan, ready.instance().config().contextLength(),
+                    !(request.stream() && quirks.noV0StreamStats()),
+                    NativeJson.stopReason(plan, number, quirks.stopReasonVariants()), draftInfo);
+        } else if (quirks.emptyOpenAiStats()) {
+            // lmstudio-bug-tracker #601: LM Studio's OpenAI endpoint sends an empty stats object
+            extras = OpenAiJson.MAPPER.createObjectNode();
+            extras.putObject("stats");
+        }
+        LOG.debug("chat {} for {} on {}: v0={}, stream={}, prompt={} tokens ({} cached), completion={} tokens,"
+                + " load wait={} ms, queue={} ms", number, target.model().id(), ready.instance().id(), v0,
+                request.stream(), promptTokens, cached, plan.completionTokens(), ready.waitNanos() / 1_000_000,
+                ready.queueNanos() / 1_000_000);
+        if (request.stream()) {
+            boolean usage = request.includeUsage() && model.sendsUsage();
+            OpenAiJson json = new OpenAiJson(id, created, modelField, usage, extras, quirks.usageOffByOne());
+            new StreamingResponse(exchange, scheduler, log, accepted, new OpenAiStreamFormat(json, plan, usage),
+                    usage).start();
+        } else {
+            OpenAiJson json = new OpenAiJson(id, created, modelField, false, extras, quirks.usageOffByOne());
+            boolean usage = model.sendsUsage();
+            schedule(new CompleteResponse(exchange, log, accepted, () -> json.completion(plan, usage), usage),
+                    accepted, exchange);
+        }
+    }
+
+    private static void checkContext(SimModel model, int promptTokens) throws ApiError {
         if (model.maxContextLength() > 0 && promptTokens > model.maxContextLength()) {
             throw new ApiError(400, "This model's maximum context length is " + model.maxContextLength()
                     + " tokens, but the messages have " + promptTokens + " tokens.", "invalid_request_error",
                     "messages", "context_length_exceeded");
         }
-        if (states.injectModelUnloaded(model)) {
-            LOG.debug("injected Model unloaded for {}", model.id());
-            // LM Studio answers a request whose model went away with a 400 in OpenAI's shape
-            throw new ApiError(400, MODEL_UNLOADED, "invalid_request_error", "model", null);
+    }
+
+    /**
+     * The model as this request's tokens are planned: its decode rate slowed by the instance's partial GPU offload
+     * and, with a draft model, sped up by {@code 1 + acceptance rate}. The same model when neither applies, so the
+     * configured rate is reported exactly.
+     */
+    static SimModel planned(SimModel model, ModelStates.Instance instance, NativeJson.Draft draft) {
+        double rate = instance.decodeRate();
+        if (draft != null) {
+            rate *= 1 + draft.acceptanceRate();
         }
-        ModelStates.Ready ready;
-        try {
-            ready = states.forChat(target, -1, receivedNanos);
-        } catch (LoadRefused e) {
-            throw new ApiError(400, e.getMessage(), "invalid_request_error", "model", loadErrorCode(e));
+        return rate == model.tokensPerSecond() ? model : model.withTokensPerSecond(rate);
+    }
+
+    /** The idle TTL of a model a request loads just in time: its {@code ttl}, else LM Studio's 60 minutes. */
+    private static long jitTtl(long requestTtl) {
+        return requestTtl > 0 ? requestTtl : ModelStates.JIT_DEFAULT_TTL_SECONDS;
+    }
+
+    private String modelUnloadedMessage() {
+        return config.quirks().modelIsUnloadedMessage() ? MODEL_IS_UNLOADED : MODEL_UNLOADED;
+    }
+
+    /** A refused JIT load on the OpenAI and v0 endpoints. */
+    private ApiError openAiLoadError(LoadRefused e) {
+        if (e.reason() == LoadRefused.Reason.NOTHING_LOADED && config.quirks().noModelsLoaded404()) {
+            // lmstudio-ai/lms #107: 404 with JIT off and nothing loaded; the shape is lmstudio-bug-tracker #1730's
+            return new ApiError(404, e.getMessage(), "invalid_request_error", "model", null);
         }
-        long number = sequence.getAndIncrement();
-        int cached = prefixCache.lookup(model.id(), promptTokenList, request.cachePrompt());
-        ResponsePlan plan = ResponsePlan.create(model, promptTokens, cached, request.maxTokens(), config.seed(),
-                number, ready.waitNanos());
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos());
-        String id = "chatcmpl-" + Long.toHexString(ResponsePlan.mix(config.seed(), number, 3));
-        long created = Instant.now().getEpochSecond();
-        // a request naming an instance gets that instance's id back, as LM Studio does ("model:2")
-        String modelField = target.instanceId() != null ? target.instanceId() : model.id();
-        ObjectNode extras = v0 ? NativeJson.v0Extras(model, plan, ready.instance().config().contextLength()) : null;
-        LOG.debug("chat {} for {}: v0={}, stream={}, prompt={} tokens ({} cached), completion={} tokens,"
-                + " load wait={} ms", number, model.id(), v0, request.stream(), promptTokens, cached,
-                plan.completionTokens(), ready.waitNanos() / 1_000_000);
-        if (request.stream()) {
-            boolean usage = request.includeUsage() && model.sendsUsage();
-            OpenAiJson json = new OpenAiJson(id, created, modelField, usage, extras);
-            new StreamingResponse(exchange, scheduler, log, accepted, new OpenAiStreamFormat(json, plan, usage),
-                    usage).start();
-        } else {
-            OpenAiJson json = new OpenAiJson(id, created, modelField, false, extras);
-            boolean usage = model.sendsUsage();
-            schedule(new CompleteResponse(exchange, log, accepted, () -> json.completion(plan, usage), usage),
-                    accepted, exchange);
-        }
+        return new ApiError(400, e.getMessage(), "invalid_request_error", "model", loadErrorCode(e));
     }
 
     /** LM Studio's {@code POST /api/v1/chat} (https://lmstudio.ai/docs/developer/rest/chat). */
@@ -284,30 +373,43 @@ final class ApiHandler implements HttpHandler {
         }
         if (states.injectModelUnloaded(model)) {
             LOG.debug("injected Model unloaded for {}", model.id());
-            throw ApiError.v1(400, "invalid_request", MODEL_UNLOADED, null, "model");
+            throw ApiError.v1(400, "invalid_request", modelUnloadedMessage(), null, "model");
         }
         ModelStates.Ready ready;
         try {
-            ready = states.forChat(target, request.contextLength(), receivedNanos);
+            ready = states.forChat(target, new ModelStates.JitLoad(request.contextLength(),
+                    jitTtl(request.ttlSeconds()), true), receivedNanos);
         } catch (LoadRefused e) {
+            if (e.reason() == LoadRefused.Reason.NOTHING_LOADED && config.quirks().noModelsLoaded404()) {
+                // lmstudio-ai/lms #107's 404; v1's shape is the sim's choice (the issues show the OpenAI endpoint)
+                throw ApiError.v1(404, "invalid_request", e.getMessage(), loadErrorCode(e), "model");
+            }
             throw ApiError.v1(400, "invalid_request", e.getMessage(), loadErrorCode(e), "model");
         }
+        String requestedModel = model.id();
+        model = ready.instance().model();
         // reasoning "off" answers without the reasoning part
-        SimModel planned = request.reasoningOff() && model.reasoningTokens() > 0
+        SimModel thinking = request.reasoningOff() && model.reasoningTokens() > 0
                 ? model.withTokens(0, model.responseTokens() - model.reasoningTokens()) : model;
+        SimModel planned = planned(thinking, ready.instance(), null);
         long number = sequence.getAndIncrement();
-        ResponsePlan plan = ResponsePlan.create(planned, promptTokens, request.maxTokens(), config.seed(), number,
-                ready.waitNanos());
+        ResponsePlan unqueued = ResponsePlan.create(planned, promptTokens, request.maxTokens(), config.seed(), number,
+                0);
+        ready = ready.queued(states.admit(ready.instance(), receivedNanos, ready.waitNanos(),
+                unqueued.durationNanos()));
+        ResponsePlan plan = unqueued.delayed(ready.delayNanos());
         String responseId = null;
         if (request.store()) {
             responseId = "resp_" + hex48(number);
             responses.put(responseId, promptTokens + plan.completionTokens());
         }
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos());
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos(), ready.queueNanos(),
+                requestedModel, ready.instance().id());
         V1ChatFormat format = new V1ChatFormat(planned, plan, ready, responseId);
-        LOG.debug("v1 chat {} for {}: stream={}, input={} tokens, output={} tokens, integrations={}, load wait={} ms",
-                number, model.id(), request.stream(), promptTokens, plan.completionTokens(), request.integrations(),
-                ready.waitNanos() / 1_000_000);
+        LOG.debug("v1 chat {} for {} on {}: stream={}, input={} tokens, output={} tokens, integrations={},"
+                + " load wait={} ms, queue={} ms", number, requestedModel, ready.instance().id(), request.stream(),
+                promptTokens, plan.completionTokens(), request.integrations(), ready.waitNanos() / 1_000_000,
+                ready.queueNanos() / 1_000_000);
         // v1 always reports token counts in stats, so the log records them as sent
         if (request.stream()) {
             new StreamingResponse(exchange, scheduler, log, accepted, format, true).start();
@@ -324,6 +426,14 @@ final class ApiHandler implements HttpHandler {
      */
     private void load(HttpExchange exchange, byte[] body, long receivedNanos) throws ApiError {
         JsonNode root = v1Object(body);
+        boolean strict = config.quirks().loadRejectsUnknownFields();
+        if (strict) {
+            // lmstudio-bug-tracker #2024: the REST load validates its body strictly and refuses undocumented keys
+            rejectUnknownKeys(root, DOCUMENTED_LOAD_KEYS);
+            if (root.path("config").isObject()) {
+                rejectUnknownKeys(root.get("config"), DOCUMENTED_LOAD_CONFIG_KEYS);
+            }
+        }
         String id = requiredText(root, "model");
         SimModel model = config.model(id).orElseThrow(() -> ApiError.v1(404, "model_not_found",
                 "Model '" + id + "' not found.", null, "model"));
@@ -335,9 +445,12 @@ final class ApiHandler implements HttpHandler {
         boolean flash = bool(settings, "flash_attention", defaults.flashAttention());
         boolean offload = bool(settings, "offload_kv_cache_to_gpu", defaults.offloadKvCacheToGpu());
         boolean echo = bool(root, "echo_load_config", false);
+        // the polite sim also takes the parallel slots the page does not document (lms load --parallel does)
+        int parallel = strict ? config.defaultParallel() : positiveInt(settings, "parallel", config.defaultParallel());
         ModelStates.Instance instance;
         try {
-            instance = states.load(model, new LoadConfig(contextLength, batch, flash, offload), false, receivedNanos);
+            instance = states.load(model, new LoadConfig(contextLength, batch, flash, offload), false,
+                    new ModelStates.Placement(parallel, 1.0, -1, null), receivedNanos);
         } catch (LoadRefused e) {
             throw ApiError.v1(400, "invalid_request", e.getMessage(), loadErrorCode(e),
                     e.reason() == LoadRefused.Reason.INVALID_CONFIG ? "context_length" : "model");
@@ -385,9 +498,9 @@ final class ApiHandler implements HttpHandler {
      * Error codes for refused loads. The docs define none; {@code model_load_failed} is what LM Studio's REST load
      * reports for failed loads (lmstudio-bug-tracker issue 2295), {@code model_not_loaded} is the sim's.
      */
-    private static String loadErrorCode(LoadRefused e) {
+    static String loadErrorCode(LoadRefused e) {
         return switch (e.reason()) {
-            case NOT_LOADED -> "model_not_loaded";
+            case NOTHING_LOADED, NOT_LOADED -> "model_not_loaded";
             case INSUFFICIENT_MEMORY -> "model_load_failed";
             case INVALID_CONFIG -> "invalid_load_config";
         };
@@ -419,7 +532,18 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static JsonNode v1Object(byte[] body) throws ApiError {
+    /** Zod's error for an object with keys it does not know, naming the first of them (lmstudio-bug-tracker #2024). */
+    private static void rejectUnknownKeys(JsonNode node, Set<String> known) throws ApiError {
+        for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiError.v1(400, "invalid_request", "Unrecognized key(s) in object: '" + name + "'",
+                        "unrecognized_keys", name);
+            }
+        }
+    }
+
+    static JsonNode v1Object(byte[] body) throws ApiError {
         JsonNode root;
         try {
             root = OpenAiJson.MAPPER.readTree(body);
@@ -436,7 +560,7 @@ final class ApiHandler implements HttpHandler {
         return root;
     }
 
-    private static String requiredText(JsonNode root, String key) throws ApiError {
+    static String requiredText(JsonNode root, String key) throws ApiError {
         JsonNode value = root.get(key);
         if (value == null || !value.isTextual() || value.textValue().isBlank()) {
             throw ApiError.v1(400, "invalid_request", "\"" + key + "\" is required", "missing_required_parameter",
@@ -445,7 +569,7 @@ final class ApiHandler implements HttpHandler {
         return value.textValue();
     }
 
-    private static int positiveInt(JsonNode node, String key, int absent) throws ApiError {
+    static int positiveInt(JsonNode node, String key, int absent) throws ApiError {
         JsonNode value = node.get(key);
         if (value == null || value.isNull()) {
             return absent;
@@ -507,7 +631,7 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static void sendError(HttpExchange exchange, ApiError error) {
+    static void sendError(HttpExchange exchange, ApiError error) {
         try {
             sendJson(exchange, error.status(), error.body());
         } catch (IOException e) {
@@ -516,7 +640,7 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
+    static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -15,9 +15,12 @@ import java.io.IOException;
  * @param includeUsage {@code stream_options.include_usage}
  * @param cachePrompt  llama.cpp's {@code cache_prompt}: reuse the prompt cache; {@code true} when absent, as in
  *                     llama.cpp (https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md)
+ * @param draftModel   LM Studio's {@code draft_model} for speculative decoding (api-changelog 0.3.10), or null
+ * @param ttlSeconds   LM Studio's {@code ttl}: idle seconds before a model this request loads just in time is
+ *                     unloaded (docs ttl-and-auto-evict), or {@code -1} when absent
  */
 record ChatRequest(String model, JsonNode messages, int maxTokens, boolean stream, boolean includeUsage,
-        boolean cachePrompt) {
+        boolean cachePrompt, String draftModel, long ttlSeconds) {
 
     static ChatRequest parse(byte[] body) throws ApiError {
         JsonNode root;
@@ -66,8 +69,28 @@ record ChatRequest(String model, JsonNode messages, int maxTokens, boolean strea
         if (cachePrompt != null && !cachePrompt.isNull() && !cachePrompt.isBoolean()) {
             throw ApiError.invalid("'cache_prompt' must be a boolean", "cache_prompt");
         }
+        JsonNode draft = root.get("draft_model");
+        if (draft != null && !draft.isNull() && (!draft.isTextual() || draft.textValue().isBlank())) {
+            throw ApiError.invalid("'draft_model' must be a model id", "draft_model");
+        }
         return new ChatRequest(model.textValue(), messages, maxTokens, stream, includeUsage,
-                cachePrompt == null || cachePrompt.isNull() || cachePrompt.booleanValue());
+                cachePrompt == null || cachePrompt.isNull() || cachePrompt.booleanValue(),
+                draft == null || draft.isNull() ? null : draft.textValue(), ttl(root));
+    }
+
+    /**
+     * LM Studio's {@code ttl} in seconds, a positive integer, or {@code -1} when absent; accepted on every LM Studio
+     * chat endpoint (https://lmstudio.ai/docs/developer/core/ttl-and-auto-evict).
+     */
+    static long ttl(JsonNode root) throws ApiError {
+        JsonNode value = root.get("ttl");
+        if (value == null || value.isNull()) {
+            return -1;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() <= 0) {
+            throw ApiError.invalid("'ttl' must be a positive integer (seconds), got " + value, "ttl");
+        }
+        return value.longValue();
     }
 
     /** A positive limit, or {@code -1} when absent, null or -1 (LM Studio's "no limit"). */

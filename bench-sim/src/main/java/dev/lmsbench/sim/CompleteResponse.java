@@ -46,9 +46,10 @@ final class CompleteResponse implements Runnable {
                 scheduled[i] += request.receivedNanos();
             }
             // logged before the body so a client holding the response always finds its entry
-            log.add(new SendLogEntry(request.sequence(), request.model().id(), false, request.receivedNanos(), -1,
-                    scheduled, new long[0], System.nanoTime(), plan.promptTokens(), plan.completionTokens(),
-                    plan.reasoningTokens(), plan.finishReason(), sendUsage, true, request.waitNanos()));
+            log.add(new SendLogEntry(request.sequence(), request.requestedModel(), false, request.receivedNanos(),
+                    -1, scheduled, new long[0], System.nanoTime(), plan.promptTokens(), plan.completionTokens(),
+                    plan.reasoningTokens(), plan.finishReason(), sendUsage, true, request.waitNanos(),
+                    request.queueNanos(), request.model().id(), request.instanceId()));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream body = exchange.getResponseBody()) {

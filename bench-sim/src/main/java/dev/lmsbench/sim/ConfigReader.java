@@ -20,11 +20,13 @@ import java.util.Set;
 final class ConfigReader {
 
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "api_token", "path_prefix", "models",
-            "jit_loading", "jit_auto_evict", "memory_bytes", "download_ms", "download_size_bytes", "tokenize_endpoint");
+            "jit_loading", "jit_auto_evict", "memory_bytes", "download_ms", "download_size_bytes", "tokenize_endpoint",
+            "lmstudio_quirks", "default_parallel");
     private static final Set<String> MODEL_KEYS = Set.of("id", "type", "publisher", "architecture", "quantization",
             "size_bytes", "max_context_length", "ttft_ms", "tokens_per_second", "prompt_tokens_per_second", "jitter_fraction",
             "reasoning_tokens", "response_tokens", "sends_usage", "compatibility_type", "format", "params_string",
-            "vision", "trained_for_tool_use", "load_ms", "memory_bytes", "fail_first_requests_with_model_unloaded");
+            "vision", "trained_for_tool_use", "load_ms", "memory_bytes", "fail_first_requests_with_model_unloaded",
+            "cpu_tokens_per_second", "draft_acceptance_rate");
 
     static final double DEFAULT_TTFT_MS = 100.0;
     static final int DEFAULT_RESPONSE_TOKENS = 96;
@@ -61,6 +63,8 @@ final class ConfigReader {
         long downloadSizeBytes = longInteger(root, "download_size_bytes", "download_size_bytes",
                 defaults.downloadSizeBytes());
         boolean tokenizeEndpoint = bool(root, "tokenize_endpoint", "tokenize_endpoint", defaults.tokenizeEndpoint());
+        LmStudioQuirks quirks = quirks(root.get("lmstudio_quirks"), defaults.quirks());
+        int defaultParallel = integer(root, "default_parallel", "default_parallel", defaults.defaultParallel());
         JsonNode modelsNode = root.get("models");
         if (modelsNode == null || modelsNode.isNull()) {
             throw error("models: missing, expected an array of models");
@@ -74,7 +78,7 @@ final class ConfigReader {
         }
         try {
             return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                    downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                    downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
         } catch (IllegalArgumentException e) {
             throw error(snakeLead(e.getMessage()));
         }
@@ -144,15 +148,41 @@ final class ConfigReader {
         long memoryBytes = longInteger(node, "memory_bytes", path + ".memory_bytes", -1L);
         int failFirst = integer(node, "fail_first_requests_with_model_unloaded",
                 path + ".fail_first_requests_with_model_unloaded", 0);
+        double cpuRate = number(node, "cpu_tokens_per_second", path + ".cpu_tokens_per_second", 0.0);
+        if (node.hasNonNull("cpu_tokens_per_second") && !(cpuRate > 0)) {
+            // 0 is the record's "derive it"; in a file the key is either a real rate or absent
+            throw error(path + ".cpu_tokens_per_second must be > 0, got " + cpuRate);
+        }
+        double draftRate = number(node, "draft_acceptance_rate", path + ".draft_acceptance_rate",
+                SimModel.DEFAULT_DRAFT_ACCEPTANCE_RATE);
         try {
             return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                     tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
                     sendsUsage, format, paramsString, vision,
-                    toolUse, loadMs, memoryBytes, failFirst);
+                    toolUse, loadMs, memoryBytes, failFirst, cpuRate, draftRate);
         } catch (IllegalArgumentException e) {
             // the record's message starts with the field name; the model's path makes it a complete key
             throw error(path + "." + snakeLead(e.getMessage()));
         }
+    }
+
+    /** {@code lmstudio_quirks}: true (all on), false (all off) or an object of booleans by quirk name. */
+    private LmStudioQuirks quirks(JsonNode node, LmStudioQuirks absent) {
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue() ? LmStudioQuirks.ALL : LmStudioQuirks.NONE;
+        }
+        if (!node.isObject()) {
+            throw error("lmstudio_quirks: expected true, false or an object of booleans by quirk name, got " + node);
+        }
+        checkKeys(node, Set.copyOf(LmStudioQuirks.NAMES), "lmstudio_quirks.");
+        LmStudioQuirks quirks = LmStudioQuirks.ALL;
+        for (String name : LmStudioQuirks.NAMES) {
+            quirks = quirks.with(name, bool(node, name, "lmstudio_quirks." + name, true));
+        }
+        return quirks;
     }
 
     private void checkKeys(JsonNode node, Set<String> known, String prefix) {

@@ -7,7 +7,9 @@ final class LoadRefused extends Exception {
 
     /** Why. */
     enum Reason {
-        /** JIT loading is off and the model is not loaded. */
+        /** JIT loading is off and nothing at all is loaded. */
+        NOTHING_LOADED,
+        /** JIT loading is off and the model is not loaded (another one is). */
         NOT_LOADED,
         /** The load would exceed the memory budget. */
         INSUFFICIENT_MEMORY,

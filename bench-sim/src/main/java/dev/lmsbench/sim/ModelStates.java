@@ -33,27 +33,177 @@ final class ModelStates {
         }
     }
 
-    /** A loaded or loading instance. Immutable. */
-    record Instance(String id, SimModel model, LoadConfig config, long memoryBytes, boolean jit, long loadNanos,
-            long readyAtNanos) {
+    /** Idle TTL of a model loaded just in time by a request that names none (LM Studio docs, ttl-and-auto-evict). */
+    static final long JIT_DEFAULT_TTL_SECONDS = 60 * 60;
+
+    /**
+     * A loaded or loading instance. Its identity and configuration are fixed; the planned end times of the requests
+     * on its parallel slots change, guarded by the {@link ModelStates} monitor.
+     */
+    static final class Instance {
+        private final String id;
+        private final SimModel model;
+        private final LoadConfig config;
+        private final long memoryBytes;
+        private final boolean jit;
+        private final long loadNanos;
+        private final long readyAtNanos;
+        private final int parallel;
+        private final double gpuOffload;
+        private final long ttlSeconds;
+        /** Per slot, when the last request planned on it ends; {@code readyAtNanos} while it had none. */
+        private final long[] slotFreeAt;
+
+        Instance(String id, SimModel model, LoadConfig config, long memoryBytes, boolean jit, long loadNanos,
+                long readyAtNanos, int parallel, double gpuOffload, long ttlSeconds) {
+            if (parallel < 1) {
+                throw new IllegalArgumentException("parallel must be >= 1, got " + parallel);
+            }
+            this.id = id;
+            this.model = model;
+            this.config = config;
+            this.memoryBytes = memoryBytes;
+            this.jit = jit;
+            this.loadNanos = loadNanos;
+            this.readyAtNanos = readyAtNanos;
+            this.parallel = parallel;
+            this.gpuOffload = gpuOffload;
+            this.ttlSeconds = ttlSeconds;
+            this.slotFreeAt = new long[parallel];
+            java.util.Arrays.fill(slotFreeAt, readyAtNanos);
+        }
+
+        String id() {
+            return id;
+        }
+
+        SimModel model() {
+            return model;
+        }
+
+        LoadConfig config() {
+            return config;
+        }
+
+        long memoryBytes() {
+            return memoryBytes;
+        }
+
+        boolean jit() {
+            return jit;
+        }
+
+        long loadNanos() {
+            return loadNanos;
+        }
+
+        long readyAtNanos() {
+            return readyAtNanos;
+        }
+
+        int parallel() {
+            return parallel;
+        }
+
+        double gpuOffload() {
+            return gpuOffload;
+        }
+
+        /** Idle TTL in seconds, or {@code -1} for none. */
+        long ttlSeconds() {
+            return ttlSeconds;
+        }
+
+        /** The decode rate of this instance: the model's, slowed by the part left on the CPU. */
+        double decodeRate() {
+            return model.decodeRate(gpuOffload);
+        }
 
         boolean loading(long nowNanos) {
             return readyAtNanos - nowNanos > 0;
         }
 
         LoadedModel view(long nowNanos) {
-            return new LoadedModel(id, model.id(), config, memoryBytes, jit, loadNanos / 1_000_000, loading(nowNanos));
+            return new LoadedModel(id, model.id(), config, memoryBytes, jit, loadNanos / 1_000_000, loading(nowNanos),
+                    parallel, gpuOffload, ttlSeconds);
         }
+
+        /** The earliest time a new request could start on a slot (caller holds the monitor). */
+        private long earliestSlot() {
+            long best = slotFreeAt[0];
+            for (long free : slotFreeAt) {
+                if (free - best < 0) {
+                    best = free;
+                }
+            }
+            return best;
+        }
+
+        /** When its last request ends, or its load finished (caller holds the monitor). */
+        private long idleSince() {
+            long since = readyAtNanos;
+            for (long free : slotFreeAt) {
+                if (free - since > 0) {
+                    since = free;
+                }
+            }
+            return since;
+        }
+    }
+
+    /**
+     * How a new instance is placed besides its {@link LoadConfig}.
+     *
+     * @param parallel   parallel prediction slots, {@code >= 1}
+     * @param gpuOffload share of the model on the GPU, in [0, 1]
+     * @param ttlSeconds idle TTL, or {@code -1} for none
+     * @param identifier the instance id wanted ({@code lms load --identifier}), or null for LM Studio's naming
+     */
+    record Placement(int parallel, double gpuOffload, long ttlSeconds, String identifier) {
+        Placement {
+            if (parallel < 1) {
+                throw new IllegalArgumentException("parallel must be >= 1, got " + parallel);
+            }
+            if (!(gpuOffload >= 0 && gpuOffload <= 1)) {
+                throw new IllegalArgumentException("gpu offload must be in [0, 1], got " + gpuOffload);
+            }
+        }
+    }
+
+    /**
+     * What a chat request brings to a just-in-time load.
+     *
+     * @param contextLength context length, or {@code -1} for the model's default
+     * @param ttlSeconds    idle TTL of the loaded instance, or {@code -1} for none
+     * @param lmStudio      whether the request came through one of LM Studio's endpoints (the quirks apply)
+     */
+    record JitLoad(int contextLength, long ttlSeconds, boolean lmStudio) {
     }
 
     /**
      * The instance a chat request runs on.
      *
-     * @param instance  the instance
-     * @param waitNanos how long after the request the instance is ready (its remaining load time), {@code >= 0}
-     * @param loadedNow whether this request started the load (JIT)
+     * @param instance   the instance
+     * @param waitNanos  how long after the request the instance is ready (its remaining load time), {@code >= 0}
+     * @param loadedNow  whether this request started the load (JIT)
+     * @param queueNanos how long the request then waits for a free parallel slot, {@code >= 0}
+     * @param redirected whether the instance is another model's than the request named (the
+     *                   {@code jit_serves_loaded_model} quirk)
      */
-    record Ready(Instance instance, long waitNanos, boolean loadedNow) {
+    record Ready(Instance instance, long waitNanos, boolean loadedNow, long queueNanos, boolean redirected) {
+
+        Ready(Instance instance, long waitNanos, boolean loadedNow) {
+            this(instance, waitNanos, loadedNow, 0, false);
+        }
+
+        /** The delay before the request's prompt processing starts: load wait plus queue wait. */
+        long delayNanos() {
+            return waitNanos + queueNanos;
+        }
+
+        Ready queued(long nanos) {
+            return new Ready(instance, waitNanos, loadedNow, nanos, redirected);
+        }
     }
 
     /** What a request's {@code model} names: a served model, optionally one instance of it. */
@@ -62,6 +212,7 @@ final class ModelStates {
 
     /** Resolves a model id, or an instance id such as {@code model:2}, to what it names. */
     synchronized Optional<Target> resolve(String name) {
+        expire(System.nanoTime());
         Optional<SimModel> model = config.model(name);
         if (model.isPresent()) {
             return Optional.of(new Target(model.get(), null));
@@ -71,18 +222,46 @@ final class ModelStates {
     }
 
     /**
-     * The instance a chat request for {@code target} runs on, loading the model just in time when allowed.
+     * The instance a chat request for {@code target} runs on, loading the model just in time when allowed. The
+     * request still has to take a slot on it: {@link #admit}.
      *
-     * @param contextLength context length for a JIT load, or {@code -1} for the model's default
      * @throws LoadRefused when the model is not loaded and cannot be (JIT off, memory)
      */
-    synchronized Ready forChat(Target target, int contextLength, long nowNanos) throws LoadRefused {
+    synchronized Ready forChat(Target target, JitLoad jitLoad, long nowNanos) throws LoadRefused {
+        expire(nowNanos);
+        LmStudioQuirks quirks = config.quirks();
         Instance chosen = target.instanceId() == null ? null : instances.get(target.instanceId());
+        if (chosen == null && jitLoad.lmStudio() && quirks.jitServesLoadedModel() && instances.size() == 1) {
+            // lmstudio-bug-tracker #619, #1217: with one model loaded (not just in time), LM Studio answers a
+            // request naming another model with the loaded one instead of loading the requested model
+            Instance only = instances.values().iterator().next();
+            if (!only.jit() && !only.loading(System.nanoTime()) && !only.model().id().equals(target.model().id())) {
+                LOG.debug("{} answers a request for {} (jit_serves_loaded_model)", only.id(), target.model().id());
+                return new Ready(only, 0, false, 0, true);
+            }
+        }
         if (chosen == null) {
+            List<Instance> own = new ArrayList<>();
             for (Instance instance : instances.values()) {
-                // the earliest-ready instance of the model, so a request never waits longer than it must
-                if (instance.model().id().equals(target.model().id())
-                        && (chosen == null || instance.readyAtNanos() - chosen.readyAtNanos() < 0)) {
+                if (instance.model().id().equals(target.model().id())) {
+                    own.add(instance);
+                }
+            }
+            // judged by the clock now, not by the request's arrival: a request read just before a load started
+            // (on another handler thread) must not take that load for one in progress
+            long stateNanos = System.nanoTime();
+            boolean duplicate = jitLoad.lmStudio() && quirks.duplicateJitInstances() && !own.isEmpty()
+                    && own.stream().allMatch(i -> i.jit() && i.loading(stateNanos));
+            if (duplicate) {
+                // lmstudio-bug-tracker #1751: a request arriving while its model is still loading just in time
+                // starts another instance instead of waiting for the running load
+                LOG.debug("{} is still loading: starting another instance (duplicate_jit_instances)",
+                        target.model().id());
+                return jitLoad(target.model(), jitLoad, nowNanos);
+            }
+            for (Instance instance : own) {
+                // the instance this request can start on first, so it never waits longer than it must
+                if (chosen == null || startNanos(instance, nowNanos) - startNanos(chosen, nowNanos) < 0) {
                     chosen = instance;
                 }
             }
@@ -91,25 +270,63 @@ final class ModelStates {
             return new Ready(chosen, Math.max(0, chosen.readyAtNanos() - nowNanos), false);
         }
         if (!config.jitLoading()) {
-            throw new LoadRefused(LoadRefused.Reason.NOT_LOADED, instances.isEmpty()
-                    ? "No models loaded. Please load a model in the developer page or use the 'lms load' command."
-                    : "Model '" + target.model().id() + "' is not loaded and JIT loading is off. Load it first.");
+            if (instances.isEmpty()) {
+                throw new LoadRefused(LoadRefused.Reason.NOTHING_LOADED,
+                        "No models loaded. Please load a model in the developer page or use the 'lms load' command.");
+            }
+            throw new LoadRefused(LoadRefused.Reason.NOT_LOADED,
+                    "Model '" + target.model().id() + "' is not loaded and JIT loading is off. Load it first.");
         }
+        return jitLoad(target.model(), jitLoad, nowNanos);
+    }
+
+    private Ready jitLoad(SimModel model, JitLoad jitLoad, long nowNanos) throws LoadRefused {
         if (config.jitAutoEvict()) {
-            // LM Studio's Auto-Evict: at most one JIT-loaded model at a time; explicitly loaded ones stay
+            // LM Studio's Auto-Evict: at most one JIT-loaded model at a time; explicitly loaded ones stay (and so do
+            // the loading instances of this model when a duplicate starts)
             instances.values().removeIf(i -> {
-                if (i.jit()) {
-                    LOG.debug("auto-evicting JIT-loaded {} before loading {}", i.id(), target.model().id());
+                boolean evict = i.jit() && !i.model().id().equals(model.id());
+                if (evict) {
+                    LOG.debug("auto-evicting JIT-loaded {} before loading {}", i.id(), model.id());
                 }
-                return i.jit();
+                return evict;
             });
         }
-        LoadConfig load = LoadConfig.defaultsFor(target.model());
-        if (contextLength > 0) {
-            load = load.withContextLength(contextLength);
+        LoadConfig load = LoadConfig.defaultsFor(model);
+        if (jitLoad.contextLength() > 0) {
+            load = load.withContextLength(jitLoad.contextLength());
         }
-        Instance loaded = load(target.model(), load, true, nowNanos);
+        Instance loaded = load(model, load, true,
+                new Placement(config.defaultParallel(), 1.0, jitLoad.ttlSeconds(), null), nowNanos);
         return new Ready(loaded, loaded.loadNanos(), true);
+    }
+
+    /** When a request arriving now could start on the instance: once it is loaded and a slot is free. */
+    private static long startNanos(Instance instance, long nowNanos) {
+        long start = instance.earliestSlot();
+        return start - nowNanos > 0 ? start : nowNanos;
+    }
+
+    /**
+     * Takes the parallel slot of {@code instance} that frees first for a request that arrived at
+     * {@code receivedNanos}, could start {@code waitNanos} later (when the instance is loaded) and then runs for
+     * {@code durationNanos} (prompt processing and decoding, as planned). Requests take slots in arrival order,
+     * so a request beyond the slots waits for the earliest planned end (FIFO).
+     *
+     * @return how long the request waits for the slot, {@code >= 0}
+     */
+    synchronized long admit(Instance instance, long receivedNanos, long waitNanos, long durationNanos) {
+        long ready = receivedNanos + waitNanos;
+        int slot = 0;
+        for (int i = 1; i < instance.slotFreeAt.length; i++) {
+            if (instance.slotFreeAt[i] - instance.slotFreeAt[slot] < 0) {
+                slot = i;
+            }
+        }
+        long free = instance.slotFreeAt[slot];
+        long start = free - ready > 0 ? free : ready;
+        instance.slotFreeAt[slot] = start + durationNanos;
+        return start - ready;
     }
 
     /**
@@ -118,7 +335,9 @@ final class ModelStates {
      *
      * @throws LoadRefused when the context length exceeds the model's or the memory budget would be exceeded
      */
-    synchronized Instance load(SimModel model, LoadConfig load, boolean jit, long nowNanos) throws LoadRefused {
+    synchronized Instance load(SimModel model, LoadConfig load, boolean jit, Placement placement, long nowNanos)
+            throws LoadRefused {
+        expire(nowNanos);
         if (model.maxContextLength() > 0 && load.contextLength() > model.maxContextLength()) {
             throw new LoadRefused(LoadRefused.Reason.INVALID_CONFIG, "context_length " + load.contextLength()
                     + " exceeds the maximum context length of " + model.id() + " (" + model.maxContextLength() + ")");
@@ -133,24 +352,50 @@ final class ModelStates {
                             + "likely overload your system and cause it to freeze. (simulator: %.2f GB of %.2f GB "
                             + "already in use)", need / 1e9, used / 1e9, config.memoryBytes() / 1e9));
         }
-        String id = model.id();
-        for (int n = 2; instances.containsKey(id); n++) {
-            id = model.id() + ":" + n;
+        String id = placement.identifier();
+        if (id == null || instances.containsKey(id)
+                || (!id.equals(model.id()) && config.model(id).isPresent())) {
+            // no identifier, or one already taken (by an instance, or by another model's id): LM Studio's names
+            id = model.id();
+            for (int n = 2; instances.containsKey(id); n++) {
+                id = model.id() + ":" + n;
+            }
         }
         long loadNanos = model.loadMs() * 1_000_000;
-        Instance instance = new Instance(id, model, load, need, jit, loadNanos, nowNanos + loadNanos);
+        Instance instance = new Instance(id, model, load, need, jit, loadNanos, nowNanos + loadNanos,
+                placement.parallel(), placement.gpuOffload(), placement.ttlSeconds());
         instances.put(id, instance);
-        LOG.debug("loading {} ({} ms, {} bytes, jit={})", id, model.loadMs(), need, jit);
+        LOG.debug("loading {} ({} ms, {} bytes, jit={}, parallel={}, gpu={}, ttl={} s)", id, model.loadMs(), need,
+                jit, placement.parallel(), placement.gpuOffload(), placement.ttlSeconds());
         return instance;
+    }
+
+    /**
+     * Unloads the instances whose idle TTL has passed: no request in flight, and the last one ended (or the load
+     * finished) more than the TTL ago. Lazy, on every state access, so no timer is needed (caller holds the monitor).
+     */
+    private void expire(long nowNanos) {
+        for (Iterator<Instance> it = instances.values().iterator(); it.hasNext(); ) {
+            Instance instance = it.next();
+            if (instance.ttlSeconds() < 0 || instance.loading(nowNanos)) {
+                continue;
+            }
+            if (nowNanos - instance.idleSince() > instance.ttlSeconds() * 1_000_000_000L) {
+                LOG.debug("unloading {}: idle for more than its TTL of {} s", instance.id(), instance.ttlSeconds());
+                it.remove();
+            }
+        }
     }
 
     /** Unloads one instance. @return it, or empty when no instance has that id */
     synchronized Optional<Instance> unload(String instanceId) {
+        expire(System.nanoTime());
         return Optional.ofNullable(instances.remove(instanceId));
     }
 
     /** Whether that instance (still) exists. */
     synchronized boolean contains(String instanceId) {
+        expire(System.nanoTime());
         return instances.containsKey(instanceId);
     }
 
@@ -187,11 +432,13 @@ final class ModelStates {
 
     /** Every instance, loaded or loading, in load order. */
     synchronized List<Instance> instances() {
+        expire(System.nanoTime());
         return List.copyOf(instances.values());
     }
 
     /** The instances of one model, in load order. */
     synchronized List<Instance> instancesOf(String modelId) {
+        expire(System.nanoTime());
         List<Instance> result = new ArrayList<>();
         for (Instance instance : instances.values()) {
             if (instance.model().id().equals(modelId)) {
@@ -203,6 +450,7 @@ final class ModelStates {
 
     /** Memory held by loaded and loading instances. */
     synchronized long usedBytes() {
+        expire(System.nanoTime());
         long used = 0;
         for (Instance instance : instances.values()) {
             used += instance.memoryBytes();

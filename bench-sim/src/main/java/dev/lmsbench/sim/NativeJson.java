@@ -35,9 +35,9 @@ final class NativeJson {
         SimModel model = models.getFirst();
         ResponsePlan plan = ResponsePlan.create(model.withTokens(0, 4), 8, 4, 0, 0);
         ModelStates.Instance instance = new ModelStates.Instance(model.id(), model, LoadConfig.defaultsFor(model),
-                0, true, 1, 1);
+                0, true, 1, 1, 1, 1.0, -1);
         v0ModelList(List.of(v0Model(model, 4096)));
-        v0Extras(model, plan, 4096);
+        v0Extras(model, plan, 4096, true, stopReason(plan, 1, true), new Draft(model.id(), 0.5));
         v1ModelList(List.of(v1Model(model, List.of(instance))));
         v1Loaded(instance, true);
         v1Error("invalid_request", "warm", null, null);
@@ -87,25 +87,62 @@ final class NativeJson {
     }
 
     /**
+     * A draft model for speculative decoding (LM Studio 0.3.10's {@code draft_model}): its id and the share of its
+     * tokens the main model accepts.
+     */
+    record Draft(String model, double acceptanceRate) {
+
+        /** Draft tokens proposed for an answer: one per completion token after the first (which the main model
+         * decodes alone), as LM Studio's counts run. */
+        static int total(int completionTokens) {
+            return Math.max(0, completionTokens - 1);
+        }
+
+        int accepted(int completionTokens) {
+            return (int) Math.round(total(completionTokens) * acceptanceRate);
+        }
+    }
+
+    /**
      * The fields {@code POST /api/v0/chat/completions} adds to an OpenAI answer: {@code stats} (tokens_per_second,
      * time_to_first_token, generation_time, stop_reason), {@code model_info} (arch, quant, format, context_length) and
      * {@code runtime} (name, version, supported_formats), per https://lmstudio.ai/docs/developer/rest/endpoints.
      * The page shows only the non-streaming answer; in a stream the sim puts them on the chunk with
-     * {@code finish_reason}, the first point where all are known to a real server.
+     * {@code finish_reason}, the first point where all are known to a real server (and, under the
+     * {@code no_v0_stream_stats} quirk, leaves {@code stats} out as LM Studio does: lmstudio-bug-tracker #676, #713,
+     * lmstudio-js #320). With a draft model {@code stats} also carry draft_model, total_draft_tokens_count,
+     * accepted_draft_tokens_count, rejected_draft_tokens_count and ignored_draft_tokens_count (LM Studio
+     * api-changelog 0.3.10).
      *
-     * <p>Every figure is the sim's configured truth, not a measurement: the model's decode rate, the TTFT it
-     * scheduled (prompt processing included, model load excluded: v1 reports that apart), and the decode time of
+     * <p>Every figure is the sim's configured truth, not a measurement: the decode rate the answer was planned
+     * at (the model's, slowed by a partial GPU offload, sped up by a draft model), the TTFT it scheduled (prompt
+     * processing included, model load and queueing excluded: v1 reports the load apart), and the decode time of
      * the answer at that rate.
+     *
+     * @param model      the model as planned: its {@code tokensPerSecond} is the effective rate
+     * @param withStats  whether to send {@code stats}
+     * @param stopReason {@code stats.stop_reason} ({@link #stopReason})
+     * @param draft      the draft model, or null
      */
-    static ObjectNode v0Extras(SimModel model, ResponsePlan plan, int contextLength) {
+    static ObjectNode v0Extras(SimModel model, ResponsePlan plan, int contextLength, boolean withStats,
+            String stopReason, Draft draft) {
         ObjectNode extras = OpenAiJson.MAPPER.createObjectNode();
-        ObjectNode stats = extras.putObject("stats");
-        stats.put("tokens_per_second", model.tokensPerSecond());
-        stats.put("time_to_first_token", ttftSeconds(model, plan));
-        stats.put("generation_time", plan.completionTokens() / model.tokensPerSecond());
-        // the two stop reasons the page shows, for natural ends and max_tokens cuts
-        stats.put("stop_reason", ResponsePlan.LENGTH.equals(plan.finishReason())
-                ? "maxPredictedTokensReached" : "eosFound");
+        if (withStats) {
+            ObjectNode stats = extras.putObject("stats");
+            stats.put("tokens_per_second", model.tokensPerSecond());
+            stats.put("time_to_first_token", ttftSeconds(model, plan));
+            stats.put("generation_time", plan.completionTokens() / model.tokensPerSecond());
+            stats.put("stop_reason", stopReason);
+            if (draft != null) {
+                int total = Draft.total(plan.completionTokens());
+                int accepted = draft.accepted(plan.completionTokens());
+                stats.put("draft_model", draft.model());
+                stats.put("total_draft_tokens_count", total);
+                stats.put("accepted_draft_tokens_count", accepted);
+                stats.put("rejected_draft_tokens_count", total - accepted);
+                stats.put("ignored_draft_tokens_count", 0);
+            }
+        }
         ObjectNode info = extras.putObject("model_info");
         info.put("arch", model.architecture());
         info.put("quant", model.quantization());
@@ -120,6 +157,18 @@ final class NativeJson {
         return extras;
     }
 
+    /**
+     * v0 {@code stats.stop_reason}: {@code maxPredictedTokensReached} when {@code max_tokens} cut the answer, else
+     * {@code eosFound} (the two the page shows); under the {@code stop_reason_variants} quirk a natural end of an
+     * odd-numbered request reads {@code stop}, as LM Studio sometimes sends it (lmstudio-bug-tracker #601).
+     */
+    static String stopReason(ResponsePlan plan, long sequence, boolean variants) {
+        if (ResponsePlan.LENGTH.equals(plan.finishReason())) {
+            return "maxPredictedTokensReached";
+        }
+        return variants && sequence % 2 == 1 ? "stop" : "eosFound";
+    }
+
     /** The scheduled time to first token in seconds, without any model load. */
     static double ttftSeconds(SimModel model, ResponsePlan plan) {
         return model.ttftMs(plan.promptTokens() - plan.cachedTokens()) / 1000.0;
@@ -132,7 +181,8 @@ final class NativeJson {
      * {@code embedding}; a v0 {@code vlm} is an {@code llm} with the vision capability), publisher, key,
      * display_name, architecture, quantization {name, bits_per_weight}, size_bytes, params_string,
      * loaded_instances [{id, config}], max_context_length, format, capabilities {vision, trained_for_tool_use},
-     * description. Architecture, capabilities and description are absent for embedding models, as documented.
+     * description. Each instance's {@code config} also carries its {@code parallel} slots (LM Studio 0.4 gives API and
+     * JIT loads 4: lmstudio-bug-tracker #2061). Architecture, capabilities and description are absent for embedding models, as documented.
      */
     static ObjectNode v1Model(SimModel model, List<ModelStates.Instance> ready) {
         boolean embedding = isEmbedding(model);
@@ -159,7 +209,7 @@ final class NativeJson {
         for (ModelStates.Instance instance : ready) {
             ObjectNode entry = instances.addObject();
             entry.put("id", instance.id());
-            entry.set("config", loadConfig(instance.config(), embedding));
+            entry.set("config", loadConfig(instance.config(), embedding).put("parallel", instance.parallel()));
         }
         if (model.maxContextLength() > 0) {
             node.put("max_context_length", model.maxContextLength());
@@ -210,7 +260,8 @@ final class NativeJson {
         root.put("load_time_seconds", instance.loadNanos() / 1e9);
         root.put("status", "loaded");
         if (echoLoadConfig) {
-            root.set("load_config", loadConfig(instance.config(), isEmbedding(instance.model())));
+            root.set("load_config", loadConfig(instance.config(), isEmbedding(instance.model()))
+                    .put("parallel", instance.parallel()));
         }
         return bytes(root);
     }

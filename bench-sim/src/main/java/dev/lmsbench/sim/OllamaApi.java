@@ -166,11 +166,16 @@ final class OllamaApi {
         int numPredict = integer(options, "num_predict");
         int promptTokens = PromptTokenizer.countMessages(messages);
         ModelStates.Ready ready = ready(model, numCtx(options), receivedNanos);
+        SimModel planned = ApiHandler.planned(model, ready.instance(), null);
         long number = sequence.getAndIncrement();
-        ResponsePlan plan = ResponsePlan.create(model, promptTokens, numPredict > 0 ? numPredict : -1, config.seed(),
-                number, ready.waitNanos());
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos());
-        OllamaJson.Truth truth = OllamaJson.Truth.of(model, plan, ready.waitNanos());
+        ResponsePlan unqueued = ResponsePlan.create(planned, promptTokens, numPredict > 0 ? numPredict : -1,
+                config.seed(), number, 0);
+        ready = ready.queued(states.admit(ready.instance(), receivedNanos, ready.waitNanos(),
+                unqueued.durationNanos()));
+        ResponsePlan plan = unqueued.delayed(ready.delayNanos());
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos(), ready.queueNanos(),
+                model.id(), ready.instance().id());
+        OllamaJson.Truth truth = OllamaJson.Truth.of(planned, plan, ready.waitNanos(), ready.queueNanos());
         Instant createdAt = Instant.now();
         LOG.debug("ollama chat {} for {}: stream={}, prompt={} tokens, eval={} tokens, load wait={} ms", number,
                 model.id(), stream, promptTokens, plan.completionTokens(), ready.waitNanos() / 1_000_000);
@@ -208,7 +213,9 @@ final class OllamaApi {
             load = load.withContextLength(numCtx);
         }
         try {
-            ModelStates.Instance instance = states.load(model, load, false, receivedNanos);
+            // Ollama's keep_alive is not simulated: its loads have no TTL
+            ModelStates.Instance instance = states.load(model, load, false,
+                    new ModelStates.Placement(config.defaultParallel(), 1.0, -1, null), receivedNanos);
             return new ModelStates.Ready(instance, instance.loadNanos(), true);
         } catch (LoadRefused e) {
             throw refused(model, numCtx, e);
@@ -218,7 +225,9 @@ final class OllamaApi {
     /** The instance a request runs on, loading the model when it is not loaded (as Ollama does). */
     private ModelStates.Ready ready(SimModel model, int numCtx, long receivedNanos) throws Failure {
         try {
-            return states.forChat(new ModelStates.Target(model, null), numCtx, receivedNanos);
+            // LM Studio's quirks are not Ollama's; and Ollama's loads never expire here
+            return states.forChat(new ModelStates.Target(model, null), new ModelStates.JitLoad(numCtx, -1, false),
+                    receivedNanos);
         } catch (LoadRefused e) {
             throw refused(model, numCtx, e);
         }

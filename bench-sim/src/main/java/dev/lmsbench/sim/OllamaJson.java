@@ -34,16 +34,21 @@ final class OllamaJson {
      * @param promptTokens    {@code prompt_eval_count}
      * @param evalTokens      {@code eval_count}
      */
-    record Truth(long loadNanos, long promptEvalNanos, long evalNanos, int promptTokens, int evalTokens) {
+    record Truth(long loadNanos, long queueNanos, long promptEvalNanos, long evalNanos, int promptTokens,
+            int evalTokens) {
 
-        static Truth of(SimModel model, ResponsePlan plan, long waitNanos) {
-            return new Truth(waitNanos, Math.round(model.ttftMs(plan.promptTokens()) * 1e6),
+        /**
+         * @param model      the model as planned (its rate is the instance's effective decode rate)
+         * @param queueNanos time spent waiting for a parallel slot: part of {@code total_duration} only
+         */
+        static Truth of(SimModel model, ResponsePlan plan, long waitNanos, long queueNanos) {
+            return new Truth(waitNanos, queueNanos, Math.round(model.ttftMs(plan.promptTokens()) * 1e6),
                     Math.round(plan.completionTokens() * 1e9 / model.tokensPerSecond()), plan.promptTokens(),
                     plan.completionTokens());
         }
 
         long totalNanos() {
-            return loadNanos + promptEvalNanos + evalNanos;
+            return loadNanos + queueNanos + promptEvalNanos + evalNanos;
         }
     }
 
@@ -119,7 +124,8 @@ final class OllamaJson {
             entry.put("digest", digest(model.id()));
             entry.set("details", details(model));
             entry.put("expires_at", now.plus(Duration.ofMinutes(5)).toString());
-            entry.put("size_vram", instance.memoryBytes());
+            // the part of its memory on the GPU: all of it unless an lms load offloaded less
+            entry.put("size_vram", Math.round(instance.memoryBytes() * instance.gpuOffload()));
             entry.put("context_length", instance.config().contextLength());
         }
         return bytes(root);

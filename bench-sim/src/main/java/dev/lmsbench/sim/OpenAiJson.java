@@ -26,6 +26,7 @@ final class OpenAiJson {
     private final String model;
     private final boolean usageNullInChunks;
     private final ObjectNode extras;
+    private final boolean usageOffByOne;
     private final byte[][] tokenChunkHalves = new byte[4][];
 
     /**
@@ -40,7 +41,17 @@ final class OpenAiJson {
      *               {@code model_info}, {@code runtime}), or null for plain OpenAI
      */
     OpenAiJson(String id, long created, String model, boolean usageNullInChunks, ObjectNode extras) {
+        this(id, created, model, usageNullInChunks, extras, false);
+    }
+
+    /**
+     * @param usageOffByOne LM Studio's {@code usage_off_by_one} quirk (lmstudio-bug-tracker #2335): an answer cut at
+     *                      {@code max_tokens} reports one completion token less than it sent
+     */
+    OpenAiJson(String id, long created, String model, boolean usageNullInChunks, ObjectNode extras,
+            boolean usageOffByOne) {
         this.id = id;
+        this.usageOffByOne = usageOffByOne;
         this.created = created;
         this.model = model;
         this.usageNullInChunks = usageNullInChunks;
@@ -64,7 +75,7 @@ final class OpenAiJson {
     static void warmUp(List<SimModel> models) {
         SimModel model = models.getFirst();
         ResponsePlan plan = ResponsePlan.create(model, 8, 4, 0, 0);
-        OpenAiJson json = new OpenAiJson("chatcmpl-warmup", 0, model.id(), true);
+        OpenAiJson json = new OpenAiJson("chatcmpl-warmup", 0, model.id(), true, null, true);
         json.roleChunk();
         json.tokenChunk("warm", false);
         json.tokenChunk("warm", true);
@@ -191,11 +202,15 @@ final class OpenAiJson {
         return node;
     }
 
-    private static ObjectNode usage(ResponsePlan plan) {
+    private ObjectNode usage(ResponsePlan plan) {
         ObjectNode usage = MAPPER.createObjectNode();
+        // lmstudio-bug-tracker #2335: at the max_tokens limit LM Studio counts max_tokens - 1 completion tokens while
+        // it streams max_tokens of them
+        int completion = usageOffByOne && ResponsePlan.LENGTH.equals(plan.finishReason())
+                ? plan.completionTokens() - 1 : plan.completionTokens();
         usage.put("prompt_tokens", plan.promptTokens());
-        usage.put("completion_tokens", plan.completionTokens());
-        usage.put("total_tokens", plan.promptTokens() + plan.completionTokens());
+        usage.put("completion_tokens", completion);
+        usage.put("total_tokens", plan.promptTokens() + completion);
         // as OpenAI and llama.cpp report it: the prompt tokens the sim's prefix cache held
         usage.putObject("prompt_tokens_details").put("cached_tokens", plan.cachedTokens());
         usage.putObject("completion_tokens_details").put("reasoning_tokens", plan.reasoningTokens());

@@ -100,6 +100,20 @@ record ResponsePlan(int promptTokens, int cachedTokens, int reasoningTokens, Lis
         return pieces.size();
     }
 
+    /** When the last piece is due, after the request was read: how long the answer occupies its slot. */
+    long durationNanos() {
+        return offsetsNanos[offsetsNanos.length - 1];
+    }
+
+    /** This plan started {@code nanos} later (waiting for a load or a parallel slot): every piece moves by it. */
+    ResponsePlan delayed(long nanos) {
+        long[] offsets = offsetsNanos.clone();
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] += nanos;
+        }
+        return new ResponsePlan(promptTokens, cachedTokens, reasoningTokens, pieces, offsets, finishReason);
+    }
+
     /** SplitMix64 over the inputs, so neighbouring sequences and salts give unrelated streams. */
     static long mix(long seed, long sequence, long salt) {
         long z = seed + sequence * 0x9E3779B97F4A7C15L + salt * 0xD1B54A32D192ED03L;

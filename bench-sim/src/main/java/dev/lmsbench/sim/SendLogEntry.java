@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param sequence         0-based number of the chat request among those this server accepted; with the seed it
  *                         determines the jitter and the generated text
- * @param model            the model id
+ * @param model            the model id the request named (see {@code answeredBy})
  * @param stream           whether the response streamed
  * @param receivedNanos    when the request body had been read; the schedule counts from here
  * @param roleChunkNanos   when the role-only first chunk was written and flushed, or {@code -1} without streaming
@@ -30,6 +30,12 @@ import java.util.Objects;
  *                         without streaming, where nothing is written before the whole answer
  * @param modelLoadNanos   how long the request waited for its model to load (JIT loading, or a load in progress);
  *                         already part of {@code scheduledNanos}, 0 when the model was ready
+ * @param queueNanos       how long it then waited for a free parallel slot of its instance (all slots busy);
+ *                         already part of {@code scheduledNanos}, 0 when a slot was free
+ * @param answeredBy       the model that actually answered: {@code model}, except under the
+ *                         {@code jit_serves_loaded_model} quirk, where the one loaded model answers for another
+ * @param instanceId       the model instance that answered ({@code model}, {@code model:2}, an {@code lms load}
+ *                         identifier, ...)
  */
 public record SendLogEntry(
         long sequence,
@@ -46,7 +52,10 @@ public record SendLogEntry(
         String finishReason,
         boolean usageSent,
         boolean completed,
-        long modelLoadNanos) {
+        long modelLoadNanos,
+        long queueNanos,
+        String answeredBy,
+        String instanceId) {
 
     /** Copies the arrays so an entry never changes. */
     public SendLogEntry {
@@ -63,6 +72,19 @@ public record SendLogEntry(
         if (modelLoadNanos < 0) {
             throw new IllegalArgumentException("modelLoadNanos must be >= 0");
         }
+        if (queueNanos < 0) {
+            throw new IllegalArgumentException("queueNanos must be >= 0");
+        }
+        answeredBy = answeredBy == null ? model : answeredBy;
+        instanceId = instanceId == null ? answeredBy : instanceId;
+    }
+
+    /** An entry of a request answered, without queueing, by the model it named (on the instance of its id). */
+    public SendLogEntry(long sequence, String model, boolean stream, long receivedNanos, long roleChunkNanos,
+            long[] scheduledNanos, long[] tokenNanos, long endNanos, int promptTokens, int completionTokens,
+            int reasoningTokens, String finishReason, boolean usageSent, boolean completed, long modelLoadNanos) {
+        this(sequence, model, stream, receivedNanos, roleChunkNanos, scheduledNanos, tokenNanos, endNanos, promptTokens,
+                completionTokens, reasoningTokens, finishReason, usageSent, completed, modelLoadNanos, 0, model, model);
     }
 
     /** The planned write times (a copy). */
@@ -86,7 +108,8 @@ public record SendLogEntry(
     }
 
     /**
-     * The planned time to first token in nanoseconds, from {@code receivedNanos}; includes {@link #modelLoadNanos()}.
+     * The planned time to first token in nanoseconds, from {@code receivedNanos}; includes {@link #modelLoadNanos()}
+     * and {@link #queueNanos()}.
      */
     public long scheduledTtftNanos() {
         return scheduledNanos[0] - receivedNanos;

@@ -31,10 +31,16 @@ import java.util.Set;
  * @param downloadSizeBytes the size such a download reports
  * @param tokenizeEndpoint whether the sim also serves llama.cpp's and vLLM's {@code POST /tokenize} (at the root),
  *                         counting with its own {@link PromptTokenizer}; off by default, as LM Studio has none
+ * @param quirks           which of LM Studio's real deviations from its documentation the sim reproduces;
+ *                         {@link LmStudioQuirks#ALL} when null (the default), {@link LmStudioQuirks#NONE} for the
+ *                         polite simulator
+ * @param defaultParallel  parallel prediction slots of an instance loaded through {@code /api/v1/models/load}, just
+ *                         in time, or through Ollama's API, {@code >= 1}; LM Studio gives API and JIT loads 4
+ *                         (lmstudio-bug-tracker #2061)
  */
 public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
         boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes,
-        boolean tokenizeEndpoint) {
+        boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel) {
 
     /** The default bind address: loopback only, never exposed by accident. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -48,6 +54,8 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     public static final long DEFAULT_DOWNLOAD_MS = 2_000;
     /** The default size of a simulated download: a 7B model at Q4_K_M. */
     public static final long DEFAULT_DOWNLOAD_SIZE_BYTES = 4_368_438_944L;
+    /** Parallel slots of API and JIT loads, as LM Studio gives them (lmstudio-bug-tracker #2061). */
+    public static final int DEFAULT_PARALLEL = 4;
 
     /** Validates and normalizes absent values. */
     public SimConfig {
@@ -81,28 +89,47 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         if (downloadSizeBytes <= 0) {
             throw new IllegalArgumentException("downloadSizeBytes must be > 0, got " + downloadSizeBytes);
         }
+        quirks = quirks == null ? LmStudioQuirks.ALL : quirks;
+        if (defaultParallel < 1) {
+            throw new IllegalArgumentException("defaultParallel must be >= 1, got " + defaultParallel);
+        }
+    }
+
+    /**
+     * A configuration with all LM Studio quirks on and {@link #DEFAULT_PARALLEL} slots per instance.
+     *
+     * @see #SimConfig(String, int, List, long, String, String, boolean, boolean, long, long, long, boolean,
+     *      LmStudioQuirks, int)
+     */
+    public SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
+                     boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs,
+                     long downloadSizeBytes, boolean tokenizeEndpoint) {
+        this(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes, downloadMs,
+                downloadSizeBytes, tokenizeEndpoint, LmStudioQuirks.ALL, DEFAULT_PARALLEL);
     }
 
     /**
      * A configuration without a {@code /tokenize} endpoint.
      *
-     * @see #SimConfig(String, int, List, long, String, String, boolean, boolean, long, long, long, boolean)
+     * @see #SimConfig(String, int, List, long, String, String, boolean, boolean, long, long, long, boolean,
+     *      LmStudioQuirks, int)
      */
     public SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
                      boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs,
                      long downloadSizeBytes) {
         this(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes, downloadMs,
-                downloadSizeBytes, false);
+                downloadSizeBytes, false, LmStudioQuirks.ALL, DEFAULT_PARALLEL);
     }
 
     /** This configuration with or without the {@code POST /tokenize} endpoint. */
     public SimConfig withTokenizeEndpoint(boolean value) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, value);
+                downloadMs, downloadSizeBytes, value, quirks, defaultParallel);
     }
 
     /**
-     * A configuration with the LM Studio state defaults: JIT loading and Auto-Evict on, a
+     * A configuration with the LM Studio state defaults: all quirks on, 4 parallel slots per instance, JIT loading
+     * and Auto-Evict on, a
      * {@link #DEFAULT_MEMORY_BYTES} budget, {@link #DEFAULT_DOWNLOAD_MS} downloads of
      * {@link #DEFAULT_DOWNLOAD_SIZE_BYTES}.
      */
@@ -151,6 +178,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *   "host": "127.0.0.1", "port": 1234, "seed": 7, "api_token": "", "path_prefix": "/v1",
      *   "jit_loading": true, "jit_auto_evict": true, "memory_bytes": 25769803776,
      *   "download_ms": 2000, "download_size_bytes": 4368438944, "tokenize_endpoint": false,
+     *   "lmstudio_quirks": {"usage_off_by_one": false}, "default_parallel": 4,
      *   "models": [
      *     { "id": "sim/my-model@q4_k_m", "tokens_per_second": 80,
      *       "ttft_ms": 90, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.05,
@@ -158,7 +186,8 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *       "type": "llm", "publisher": "me", "architecture": "llama", "quantization": "Q4_K_M",
      *       "size_bytes": 4200000000, "max_context_length": 8192,
      *       "format": "gguf", "params_string": "7B", "vision": false, "trained_for_tool_use": true,
-     *       "load_ms": 1050, "memory_bytes": 5000000000, "fail_first_requests_with_model_unloaded": 0 }
+     *       "load_ms": 1050, "memory_bytes": 5000000000, "fail_first_requests_with_model_unloaded": 0,
+     *       "cpu_tokens_per_second": 16, "draft_acceptance_rate": 0.75 }
      *   ]
      * }
      * }</pre>
@@ -168,8 +197,10 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      * {@code ""}, {@code size_bytes} and {@code max_context_length} -1, {@code format} (or
      * {@code compatibility_type}) gguf, {@code vision} true for type vlm, {@code trained_for_tool_use} false,
      * {@code load_ms} one second per 4 GB of {@code size_bytes} (at most 10 s), {@code memory_bytes} the estimate of
-     * {@link SimModel#memoryBytes(int)}, {@code fail_first_requests_with_model_unloaded} 0. JSON {@code null} counts
-     * as absent.
+     * {@link SimModel#memoryBytes(int)}, {@code fail_first_requests_with_model_unloaded} 0,
+     * {@code cpu_tokens_per_second} a fifth of {@code tokens_per_second}, {@code draft_acceptance_rate} 0.75.
+     * {@code lmstudio_quirks} is {@code true} (all on, the default), {@code false} (all off) or an object of booleans
+     * by quirk name ({@link LmStudioQuirks#NAMES}; absent names stay on). JSON {@code null} counts as absent.
      *
      * @throws IllegalArgumentException with a one-line message naming the file and the key, when the file cannot be
      *                                  read, is not JSON, or holds a bad value
@@ -206,7 +237,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration serving other models. */
     public SimConfig withModels(List<SimModel> newModels) {
         return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** Like the generated one, but the token is masked so logging a configuration never leaks it. */
@@ -215,65 +246,81 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         return "SimConfig[host=" + host + ", port=" + port + ", models=" + models + ", seed=" + seed
                 + ", apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", pathPrefix=" + pathPrefix
                 + ", jitLoading=" + jitLoading + ", jitAutoEvict=" + jitAutoEvict + ", memoryBytes=" + memoryBytes
-                + ", downloadMs=" + downloadMs + ", downloadSizeBytes=" + downloadSizeBytes + "]";
+                + ", downloadMs=" + downloadMs + ", downloadSizeBytes=" + downloadSizeBytes + ", tokenizeEndpoint="
+                + tokenizeEndpoint + ", quirks=" + quirks + ", defaultParallel=" + defaultParallel + "]";
     }
 
     /** This configuration on another bind address. */
     public SimConfig withHost(String newHost) {
         return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration on another port ({@code 0} for any free port). */
     public SimConfig withPort(int newPort) {
         return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration with another seed. */
     public SimConfig withSeed(long newSeed) {
         return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration requiring that bearer token ({@code ""} or null for none). */
     public SimConfig withApiToken(String newApiToken) {
         return new SimConfig(host, port, models, seed, newApiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration serving under another prefix ({@code ""} for the root). */
     public SimConfig withPathPrefix(String newPathPrefix) {
         return new SimConfig(host, port, models, seed, apiToken, newPathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration with JIT loading on or off. */
     public SimConfig withJitLoading(boolean newJitLoading) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, newJitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration with Auto-Evict of JIT-loaded models on or off. */
     public SimConfig withJitAutoEvict(boolean newJitAutoEvict) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, newJitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration with another memory budget for loaded models. */
     public SimConfig withMemoryBytes(long newMemoryBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint);
+                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** This configuration with simulated downloads of {@code sizeBytes} taking {@code durationMs}. */
     public SimConfig withDownloads(long durationMs, long sizeBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                durationMs, sizeBytes, tokenizeEndpoint);
+                durationMs, sizeBytes, tokenizeEndpoint, quirks, defaultParallel);
     }
 
     /** Every model answering its first {@code count} chat requests with {@code Model unloaded}. */
     public SimConfig withFailFirstRequestsWithModelUnloaded(int count) {
         return withModels(models.stream().map(m -> m.withFailFirstRequestsWithModelUnloaded(count)).toList());
+    }
+
+    /**
+     * This configuration with other LM Studio quirks: {@link LmStudioQuirks#ALL} (the default) for LM Studio as it
+     * really is, {@link LmStudioQuirks#NONE} for the polite simulator.
+     */
+    public SimConfig withQuirks(LmStudioQuirks newQuirks) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, newQuirks, defaultParallel);
+    }
+
+    /** This configuration giving API, JIT and Ollama loads {@code slots} parallel prediction slots. */
+    public SimConfig withDefaultParallel(int slots) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, slots);
     }
 }

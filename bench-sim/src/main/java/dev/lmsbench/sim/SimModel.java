@@ -45,6 +45,10 @@ import java.util.Set;
  *                              estimate {@link #memoryBytes(int)} makes from the size and the context length
  * @param failFirstRequestsWithModelUnloaded fault injection: the first this many chat requests for this model fail
  *                              with {@code Model unloaded} and leave it not loaded, {@code >= 0}
+ * @param cpuTokensPerSecond    decode rate of the layers left on the CPU by a partial GPU offload, {@code > 0}, or
+ *                              {@code 0} for a fifth of {@code tokensPerSecond} ({@link #cpuDecodeRate()})
+ * @param draftAcceptanceRate   with a draft model (speculative decoding), the share of draft tokens this model
+ *                              accepts, in [0, 1]; decoding is then {@code 1 + rate} times faster
  */
 public record SimModel(
         String id,
@@ -67,7 +71,9 @@ public record SimModel(
         boolean trainedForToolUse,
         long loadMs,
         long memoryBytes,
-        int failFirstRequestsWithModelUnloaded) {
+        int failFirstRequestsWithModelUnloaded,
+        double cpuTokensPerSecond,
+        double draftAcceptanceRate) {
 
     /** LM Studio's usual default context length for a load that names none. */
     public static final int DEFAULT_LOAD_CONTEXT_LENGTH = 4_096;
@@ -78,6 +84,10 @@ public record SimModel(
     public static final long KV_CACHE_BYTES_PER_TOKEN = 128L * 1024;
     /** Upper bound of the default load time. */
     public static final long MAX_DEFAULT_LOAD_MS = 10_000;
+    /** The share of draft tokens a model accepts when none is configured. */
+    public static final double DEFAULT_DRAFT_ACCEPTANCE_RATE = 0.75;
+    /** How much slower the CPU decodes than the GPU when no CPU rate is configured. */
+    public static final double DEFAULT_CPU_SLOWDOWN = 5.0;
 
     /** Validates every figure; the messages name the offending field. */
     public SimModel {
@@ -128,6 +138,28 @@ public record SimModel(
             throw new IllegalArgumentException("failFirstRequestsWithModelUnloaded must be >= 0, got "
                     + failFirstRequestsWithModelUnloaded);
         }
+        if (!Double.isFinite(cpuTokensPerSecond) || cpuTokensPerSecond < 0) {
+            throw new IllegalArgumentException("cpuTokensPerSecond must be a finite number > 0 (or 0 for the default),"
+                    + " got " + cpuTokensPerSecond);
+        }
+        if (!(draftAcceptanceRate >= 0 && draftAcceptanceRate <= 1)) {
+            throw new IllegalArgumentException("draftAcceptanceRate must be in [0, 1], got " + draftAcceptanceRate);
+        }
+    }
+
+    /**
+     * A model with the default CPU decode rate (a fifth of the GPU's) and draft acceptance rate
+     * ({@value #DEFAULT_DRAFT_ACCEPTANCE_RATE}).
+     */
+    public SimModel(String id, String type, String publisher, String architecture, String quantization,
+            long sizeBytes, int maxContextLength, double ttftMs, double tokensPerSecond, double promptTokensPerSecond,
+            double jitterFraction, int reasoningTokens, int responseTokens, boolean sendsUsage, String format,
+            String paramsString, boolean vision, boolean trainedForToolUse, long loadMs, long memoryBytes,
+            int failFirstRequestsWithModelUnloaded) {
+        this(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs, tokensPerSecond,
+                promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage, format,
+                paramsString, vision, trainedForToolUse, loadMs, memoryBytes, failFirstRequestsWithModelUnloaded, 0,
+                DEFAULT_DRAFT_ACCEPTANCE_RATE);
     }
 
     /**
@@ -197,7 +229,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 newTokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model with a fixed TTFT: the prompt-processing term is dropped so TTFT is exactly {@code newTtftMs}. */
@@ -205,7 +238,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, newTtftMs,
                 tokensPerSecond, 0.0, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model with another jitter fraction ({@code 0} for an exact schedule). */
@@ -213,7 +247,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, newJitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model with another natural length and reasoning length. */
@@ -221,7 +256,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, newReasoningTokens, newResponseTokens,
                 sendsUsage, format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model with usage reporting switched on or off. */
@@ -229,7 +265,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
                 newSendsUsage, format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model taking {@code newLoadMs} milliseconds to load ({@code 0}: instantly). */
@@ -237,7 +274,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, newLoadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model taking exactly {@code newMemoryBytes} per loaded instance ({@code -1}: the estimate). */
@@ -245,14 +283,16 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, newMemoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model answering its first {@code count} chat requests with {@code Model unloaded}. */
     public SimModel withFailFirstRequestsWithModelUnloaded(int count) {
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
-                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes, count);
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes, count, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** This model with other native-API metadata: format, parameter count and capabilities. */
@@ -261,7 +301,8 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 newFormat, newParamsString, newVision, newTrainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
+                draftAcceptanceRate);
     }
 
     /** What the model can do beyond text chat, as LM Studio would report it. */
@@ -283,5 +324,43 @@ public record SimModel(
     public ModelInfo toModelInfo() {
         return new ModelInfo(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength,
                 paramsString, capabilities());
+    }
+
+    /** The CPU decode rate: {@link #cpuTokensPerSecond()} when configured, else a fifth of the GPU rate. */
+    public double cpuDecodeRate() {
+        return cpuTokensPerSecond > 0 ? cpuTokensPerSecond : tokensPerSecond / DEFAULT_CPU_SLOWDOWN;
+    }
+
+    /**
+     * The decode rate of an instance with {@code gpuOffload} of its layers on the GPU: each token takes
+     * {@code r / tokensPerSecond + (1 - r) / cpuDecodeRate()} seconds. Exactly {@link #tokensPerSecond()} at
+     * {@code r = 1} and {@link #cpuDecodeRate()} at {@code r = 0}.
+     *
+     * @param gpuOffload the share of the model on the GPU, in [0, 1]
+     */
+    public double decodeRate(double gpuOffload) {
+        if (gpuOffload >= 1) {
+            return tokensPerSecond;
+        }
+        if (gpuOffload <= 0) {
+            return cpuDecodeRate();
+        }
+        return 1 / (gpuOffload / tokensPerSecond + (1 - gpuOffload) / cpuDecodeRate());
+    }
+
+    /** This model with another CPU decode rate ({@code 0}: a fifth of the GPU rate). */
+    public SimModel withCpuTokensPerSecond(double newCpuTokensPerSecond) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded, newCpuTokensPerSecond, draftAcceptanceRate);
+    }
+
+    /** This model accepting that share of a draft model's tokens. */
+    public SimModel withDraftAcceptanceRate(double newDraftAcceptanceRate) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond, newDraftAcceptanceRate);
     }
 }

@@ -36,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/v1/models/load}, {@code POST /api/v1/models/unload}, {@code POST /api/v1/models/download},
  * {@code GET /api/v1/models/download/status[/{job_id}]} and {@code POST /api/v1/chat}; and Ollama's native API:
  * {@code GET /api/version}, {@code GET /api/tags}, {@code POST /api/show}, {@code GET /api/ps},
- * {@code POST /api/generate} (load and unload) and {@code POST /api/chat} (NDJSON). The server tracks which
- * models are loaded ({@link #loadedModels()}) within a memory budget, loads models just in time, and can inject
- * {@code Model unloaded} faults. Tokens of all streams are written by one small scheduler pool at their absolute due
- * times; no thread waits for a stream or a load.
+ * {@code POST /api/generate} (load and unload) and {@code POST /api/chat} (NDJSON); and the simulator's own backend
+ * for a fake {@code lms} ({@code POST /__sim/lms/load}, {@code POST /__sim/lms/unload}). The server tracks which
+ * models are loaded ({@link #loadedModels()}) within a memory budget, with parallel slots, GPU offload and idle TTLs,
+ * loads models just in time, and can inject {@code Model unloaded} faults. By default it reproduces LM Studio's real
+ * quirks ({@link SimConfig#quirks()}, {@link LmStudioQuirks}). Tokens of all streams are written by one small
+ * scheduler pool at their absolute due times; no thread waits for a stream or a load.
  *
  * <p>Thread-safe. {@link #close()} stops the server at once: streams in flight are cut and not logged.
  *

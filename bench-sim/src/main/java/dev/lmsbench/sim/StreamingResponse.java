@@ -142,9 +142,9 @@ final class StreamingResponse implements Runnable {
 
     private SendLogEntry entry(boolean completed, long endNanos) {
         ResponsePlan plan = request.plan();
-        return new SendLogEntry(request.sequence(), request.model().id(), true, request.receivedNanos(),
+        return new SendLogEntry(request.sequence(), request.requestedModel(), true, request.receivedNanos(),
                 roleChunkNanos, due, Arrays.copyOf(written, next), endNanos, plan.promptTokens(),
                 plan.completionTokens(), plan.reasoningTokens(), plan.finishReason(), sendUsage, completed,
-                request.waitNanos());
+                request.waitNanos(), request.queueNanos(), request.model().id(), request.instanceId());
     }
 }

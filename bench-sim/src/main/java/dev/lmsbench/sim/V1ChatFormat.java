@@ -100,7 +100,8 @@ final class V1ChatFormat implements StreamFormat {
     @Override
     public List<Milestone> milestones() {
         List<Milestone> list = new ArrayList<>();
-        long wait = ready.waitNanos();
+        // prompt processing starts once the model is loaded and a parallel slot is free
+        long wait = ready.delayNanos();
         if (ready.loadedNow()) {
             long load = ready.instance().loadNanos();
             for (int step = 1; step <= LOAD_PROGRESS_STEPS; step++) {

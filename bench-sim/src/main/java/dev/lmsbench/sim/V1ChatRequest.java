@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The parts of an LM Studio {@code POST /api/v1/chat} request the sim acts on
  * (https://lmstudio.ai/docs/developer/rest/chat): model, input (a string, or message and image items), system_prompt,
- * integrations, stream, max_output_tokens, reasoning, context_length, store, previous_response_id. Sampling fields
+ * integrations, stream, max_output_tokens, reasoning, context_length, store, previous_response_id, ttl. Sampling fields
  * (temperature, top_p, top_k, min_p, repeat_penalty) are accepted and ignored, as is everything else.
  *
  * <p>Integrations (plugin ids, {@code plugin} and {@code ephemeral_mcp} objects) are checked for their documented
@@ -25,9 +25,11 @@ import java.util.Set;
  * @param contextLength      {@code context_length}, or {@code -1}
  * @param store              {@code store} (default true)
  * @param previousResponseId {@code previous_response_id}, or null
+ * @param ttlSeconds         {@code ttl}: idle seconds before a model this request loads just in time is unloaded,
+ *                           or {@code -1} (https://lmstudio.ai/docs/developer/core/ttl-and-auto-evict)
  */
 record V1ChatRequest(String model, int inputTokens, int images, int integrations, boolean stream, int maxTokens,
-        boolean reasoningOff, int contextLength, boolean store, String previousResponseId) {
+        boolean reasoningOff, int contextLength, boolean store, String previousResponseId, long ttlSeconds) {
 
     /** Prompt tokens the sim counts for one image (no real vision encoder to ask). */
     static final int TOKENS_PER_IMAGE = 256;
@@ -107,8 +109,17 @@ record V1ChatRequest(String model, int inputTokens, int images, int integrations
             }
             previous = prev.textValue();
         }
+        long ttl;
+        JsonNode ttlNode = root.get("ttl");
+        if (ttlNode == null || ttlNode.isNull()) {
+            ttl = -1;
+        } else if (ttlNode.isIntegralNumber() && ttlNode.canConvertToLong() && ttlNode.longValue() > 0) {
+            ttl = ttlNode.longValue();
+        } else {
+            throw invalid("\"ttl\" must be a positive integer (seconds)", "ttl", "invalid_type");
+        }
         return new V1ChatRequest(model.textValue(), tokens, images, integrations, stream, maxTokens, reasoningOff,
-                contextLength, store, previous);
+                contextLength, store, previous, ttl);
     }
 
     /** Checks the documented integration shapes; returns how many there are. */

@@ -111,7 +111,9 @@ class NativeApiTest {
 
     @Test
     void v0StreamCarriesTheStatsOnTheFinishChunk() {
-        try (SimServer sim = start(); TestClient client = new TestClient(sim.baseUrl())) {
+        // polite: LM Studio streams no stats on v0 (no_v0_stream_stats, QuirksTest)
+        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(FAST, EYE, THINKER))
+                .withQuirks(LmStudioQuirks.NONE)); TestClient client = new TestClient(sim.baseUrl())) {
             TestClient.Stream stream = client.stream("/api/v0/chat/completions", v0Chat(FAST.id(), true, ""));
 
             assertThat(stream.status()).isEqualTo(200);
@@ -242,8 +244,9 @@ class NativeApiTest {
 
     @Test
     void withoutJitLoadingAChatForAModelThatIsNotLoadedFailsUntilItIsLoaded() {
-        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(FAST)).withJitLoading(false));
-                TestClient client = new TestClient(sim.baseUrl())) {
+        // polite: LM Studio answers 404 here (no_models_loaded_404, QuirksTest)
+        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(FAST)).withJitLoading(false)
+                .withQuirks(LmStudioQuirks.NONE)); TestClient client = new TestClient(sim.baseUrl())) {
             TestClient.Reply refused = client.post("/v1/chat/completions", TestClient.chat(FAST.id(), false, ""));
 
             assertThat(refused.status()).isEqualTo(400);
@@ -276,7 +279,9 @@ class NativeApiTest {
     void aLoadThatWouldExceedTheMemoryBudgetIsRefusedWithTheGuardrailError() {
         SimModel big = FAST.withMemoryBytes(10_000_000_000L).withLoadMs(0);
         SimModel other = EYE.withMemoryBytes(10_000_000_000L);
-        SimConfig config = SimConfig.defaults().withModels(List.of(big, other)).withMemoryBytes(15_000_000_000L);
+        // polite: LM Studio would answer the JIT request below with the loaded model (jit_serves_loaded_model)
+        SimConfig config = SimConfig.defaults().withModels(List.of(big, other)).withMemoryBytes(15_000_000_000L)
+                .withQuirks(LmStudioQuirks.NONE);
         try (SimServer sim = SimServer.start(config); TestClient client = new TestClient(sim.baseUrl())) {
             assertThat(client.post("/api/v1/models/load", "{\"model\":\"" + big.id() + "\"}").status())
                     .isEqualTo(200);
@@ -459,8 +464,9 @@ class NativeApiTest {
     @Test
     void modelUnloadedIsInjectedExactlyNTimesOnAnyChatEndpointThenRequestsSucceed() {
         SimModel flaky = FAST.withFailFirstRequestsWithModelUnloaded(2).withLoadMs(0);
-        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(flaky)));
-                TestClient client = new TestClient(sim.baseUrl())) {
+        // polite message; LM Studio's own is "Model is unloaded." (model_is_unloaded_message, QuirksTest)
+        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(flaky))
+                .withQuirks(LmStudioQuirks.NONE)); TestClient client = new TestClient(sim.baseUrl())) {
             client.post("/api/v1/models/load", "{\"model\":\"" + flaky.id() + "\"}");
             assertThat(sim.loadedModels()).hasSize(1);
 

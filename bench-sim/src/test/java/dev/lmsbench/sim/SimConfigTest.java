@@ -239,4 +239,83 @@ class SimConfigTest {
         assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(budget))
                 .withMessageContaining(": memory_bytes must be > 0");
     }
+
+    // ---------------------------------------------------------------- quirks, slots, offload, draft
+
+    private static final String ONE_MODEL = "\"models\": [{\"id\": \"sim/x\", \"tokens_per_second\": 50}]";
+
+    @Test
+    void lmStudioQuirksAreAllOnUnlessTheFileSwitchesThemOffAllOrByName() throws IOException {
+        assertThat(SimConfig.fromJson(write("{" + ONE_MODEL + "}")).quirks()).isEqualTo(LmStudioQuirks.ALL);
+        assertThat(SimConfig.fromJson(write("{\"lmstudio_quirks\": true, " + ONE_MODEL + "}")).quirks())
+                .isEqualTo(LmStudioQuirks.ALL);
+        assertThat(SimConfig.fromJson(write("{\"lmstudio_quirks\": false, " + ONE_MODEL + "}")).quirks())
+                .isEqualTo(LmStudioQuirks.NONE);
+
+        LmStudioQuirks some = SimConfig.fromJson(write("""
+                {"lmstudio_quirks": {"usage_off_by_one": false, "unknown_endpoint_200": false,
+                                     "no_v0_stream_stats": true}, %s}
+                """.formatted(ONE_MODEL))).quirks();
+
+        assertThat(some).isEqualTo(LmStudioQuirks.ALL.with("usage_off_by_one", false)
+                .with("unknown_endpoint_200", false));
+        assertThat(SimConfig.defaults().withQuirks(LmStudioQuirks.NONE).quirks()).isEqualTo(LmStudioQuirks.NONE);
+        assertThat(new SimConfig("h", 0, SimConfig.defaultModels(), 1, "", "/v1", true, true, 1, 0, 1, false, null, 4)
+                .quirks()).as("null is the default").isEqualTo(LmStudioQuirks.ALL);
+    }
+
+    @Test
+    void anUnknownQuirkAValueThatIsNoBooleanAndAWrongTypeAreConfigErrorsNamingTheKey() throws IOException {
+        Path unknown = write("{\"lmstudio_quirks\": {\"usage_of_by_one\": false}, " + ONE_MODEL + "}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(unknown))
+                .withMessageStartingWith("sim config " + unknown + ": lmstudio_quirks.usage_of_by_one: unknown key")
+                .withMessageContaining("usage_off_by_one");
+        Path notBoolean = write("{\"lmstudio_quirks\": {\"usage_off_by_one\": \"no\"}, " + ONE_MODEL + "}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(notBoolean))
+                .withMessage("sim config " + notBoolean + ": lmstudio_quirks.usage_off_by_one: expected true or false,"
+                        + " got \"no\"");
+        Path wrongType = write("{\"lmstudio_quirks\": \"all\", " + ONE_MODEL + "}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(wrongType))
+                .withMessageStartingWith("sim config " + wrongType + ": lmstudio_quirks: expected true, false or an"
+                        + " object");
+        Path list = write("{\"lmstudio_quirks\": [\"usage_off_by_one\"], " + ONE_MODEL + "}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(list))
+                .withMessageContaining(": lmstudio_quirks: expected");
+    }
+
+    @Test
+    void readsDefaultParallelAndTheModelsCpuRateAndDraftAcceptance() throws IOException {
+        SimConfig config = SimConfig.fromJson(write("""
+                {"default_parallel": 8,
+                 "models": [{"id": "sim/a", "tokens_per_second": 50, "cpu_tokens_per_second": 7,
+                             "draft_acceptance_rate": 0.5},
+                            {"id": "sim/b", "tokens_per_second": 50}]}
+                """));
+
+        assertThat(config.defaultParallel()).isEqualTo(8);
+        assertThat(SimConfig.defaults().defaultParallel()).isEqualTo(SimConfig.DEFAULT_PARALLEL).isEqualTo(4);
+        SimModel a = config.models().get(0);
+        assertThat(a.cpuDecodeRate()).isEqualTo(7.0);
+        assertThat(a.draftAcceptanceRate()).isEqualTo(0.5);
+        SimModel b = config.models().get(1);
+        assertThat(b.cpuDecodeRate()).isEqualTo(10.0);
+        assertThat(b.draftAcceptanceRate()).isEqualTo(SimModel.DEFAULT_DRAFT_ACCEPTANCE_RATE);
+    }
+
+    @Test
+    void rejectsNoParallelSlotsAZeroCpuRateAndAnAcceptanceRateAboveOne() throws IOException {
+        Path slots = write("{\"default_parallel\": 0, " + ONE_MODEL + "}");
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(slots))
+                .withMessage("sim config " + slots + ": default_parallel must be >= 1, got 0");
+        Path cpu = write("""
+                {"models": [{"id": "sim/x", "tokens_per_second": 50, "cpu_tokens_per_second": 0}]}
+                """);
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(cpu))
+                .withMessageContaining(": models[0].cpu_tokens_per_second must be > 0");
+        Path rate = write("""
+                {"models": [{"id": "sim/x", "tokens_per_second": 50, "draft_acceptance_rate": 1.5}]}
+                """);
+        assertThatIllegalArgumentException().isThrownBy(() -> SimConfig.fromJson(rate))
+                .withMessageContaining(": models[0].draft_acceptance_rate must be in [0, 1]");
+    }
 }

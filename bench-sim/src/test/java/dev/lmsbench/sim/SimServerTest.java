@@ -66,8 +66,9 @@ class SimServerTest {
         // 300 ms to the first token, then 29 more at 25 tok/s: each stream lasts about 1.5 s, so they overlap
         SimModel model = SimModel.of("sim/crowd", 300, 25, 30);
         int streams = 200;
-        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(model)));
-                TestClient client = new TestClient(sim.baseUrl())) {
+        // a slot per stream: this is about the scheduler, not LM Studio's 4 parallel slots, which would queue them
+        try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(model))
+                .withDefaultParallel(streams)); TestClient client = new TestClient(sim.baseUrl())) {
             List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
             for (int i = 0; i < streams; i++) {
                 replies.add(client.http().sendAsync(client.chatRequest(CHAT, TestClient.chat(model.id(), true, "")),
@@ -89,6 +90,7 @@ class SimServerTest {
                 assertThat(entry.completed()).isTrue();
                 assertThat(entry.completionTokens()).isEqualTo(30);
                 assertThat(entry.tokensWritten()).isEqualTo(30);
+                assertThat(entry.queueNanos()).as("no stream waited for a slot").isZero();
             });
             assertThat(log).extracting(SendLogEntry::sequence).doesNotHaveDuplicates();
             assertThat(peakConcurrency(log)).as("streams in flight at once").isGreaterThan(streams / 2);
