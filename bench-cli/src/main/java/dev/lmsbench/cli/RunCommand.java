@@ -160,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
         BenchmarkSettings settings = settings(config);
         tokenizerJson = loadTokenizer(config.get(ConfigKeys.TOKENIZER_FILE));
         if (sim.any() && !sim.enabled) {
-            throw CliException.usage("--sim-tokens-per-second, --sim-ttft-ms and --sim-config need --sim");
+            throw CliException.usage("--sim-tokens-per-second, --sim-ttft-ms, --sim-config and --sim-polite need --sim");
         }
         ModelSelector selector;
         ModelFilter filter;

@@ -1,5 +1,6 @@
 package dev.lmsbench.client;
 
+import dev.lmsbench.sim.FakeLms;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.lmsbench.core.model.LoadConfig;
@@ -334,7 +335,7 @@ class LmStudioLoadPathTest {
     void passesTheHostOfAServerOnAnotherMachineToLms() throws Exception {
         // nothing answers there: only the command line matters
         FakeLms lms = FakeLms.create(dir).runtimeOutput("[]", "");
-        LmStudioClient client = track(LmStudioClient.builder(ClientConfig.of("http://192.0.2.10:1234")).lms(lms.cli())
+        LmStudioClient client = track(LmStudioClient.builder(ClientConfig.of("http://192.0.2.10:1234")).lms(TestLms.cli(lms))
                 .build());
 
         assertThat(client.server().runtime()).isEmpty();
@@ -348,7 +349,7 @@ class LmStudioLoadPathTest {
     }
 
     private LmStudioClient client(FakeLms lms) {
-        return track(LmStudioClient.builder(ClientConfig.of(SERVER.baseUrl())).lms(lms.cli())
+        return track(LmStudioClient.builder(ClientConfig.of(SERVER.baseUrl())).lms(TestLms.cli(lms))
                 .loadTimeout(Duration.ofSeconds(30)).build());
     }
 

@@ -1,5 +1,6 @@
 package dev.lmsbench.client;
 
+import dev.lmsbench.sim.FakeLms;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadDetails;
 import dev.lmsbench.core.model.ModelInfo;
@@ -55,7 +56,7 @@ class LmsSimLoadTest {
     @Test
     void loadsParallelSlotsThroughLmsIntoTheSimulatorAndReadsTheSlotsBackFromIt() throws Exception {
         FakeLms lms = FakeLms.create(dir);
-        try (LmStudioClient client = LmStudioClient.builder(ClientConfig.of(sim.baseUrl())).lms(lms.cli()).build()) {
+        try (LmStudioClient client = LmStudioClient.builder(ClientConfig.of(sim.baseUrl())).lms(TestLms.cli(lms)).build()) {
             LoadDetails details = client.load(ModelInfo.named(MODEL), LoadConfig.ofContext(4096).withParallel(4))
                     .details();
 
@@ -88,7 +89,7 @@ class LmsSimLoadTest {
     void sendsMeasuredRequestsToItsOwnInstanceWhenTheUserHadTheModelLoaded() throws Exception {
         FakeLms lms = FakeLms.create(dir);
         try (LmStudioClient user = LmStudioClient.create(sim.baseUrl());
-             LmStudioClient client = LmStudioClient.builder(ClientConfig.of(sim.baseUrl())).lms(lms.cli()).build()) {
+             LmStudioClient client = LmStudioClient.builder(ClientConfig.of(sim.baseUrl())).lms(TestLms.cli(lms)).build()) {
             user.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT);
 
             LoadDetails details = client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT.withParallel(2)).details();

@@ -1,4 +1,4 @@
-package dev.lmsbench.client;
+package dev.lmsbench.sim;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A stand-in for LM Studio's {@code lms}, written by a test into a temporary directory: a bash script (needs only
@@ -21,11 +20,12 @@ import java.util.Map;
  *       answered. A status other than 200 is an {@code Error:} line and exit code 1.</li>
  *   <li>{@code runtime ...}: prints the text the test gave ({@link #runtimeOutput}).</li>
  * </ul>
- * Until bench-sim serves {@code /__sim/lms/load}, the tests answer it with a WireMock stub in the shape the simulator
- * will answer: {@code {"identifier", "load_time_seconds", "config": {"context_length", "parallel", "gpu_offload",
- * "ttl_seconds"}}}.
+ * Pointed at a {@link SimServer}, {@code load} loads into the simulator ({@code POST /__sim/lms/load} answers
+ * {@code {"identifier", "load_time_seconds", "config": {"context_length", "parallel", "gpu_offload",
+ * "ttl_seconds"}}}); tests of other servers answer that path with a stub in the same shape. Test tooling, shipped
+ * with the simulator so every module's tests drive the same fake: it is never used by lmsbench itself.
  */
-final class FakeLms {
+public final class FakeLms {
 
     /** {@code load}: the request to {@code /__sim/lms/load}, then what lms prints after a load. */
     private static final String LOAD_THROUGH_SIM = """
@@ -72,21 +72,21 @@ final class FakeLms {
     }
 
     /** An lms that loads through {@code POST /__sim/lms/load} and has no runtime output. */
-    static FakeLms create(Path dir) {
+    public static FakeLms create(Path dir) {
         FakeLms lms = new FakeLms(dir);
         lms.write();
         return lms;
     }
 
     /** Every {@code load} fails: prints {@code message}, exit code 1. @return this */
-    FakeLms failingLoads(String message) {
+    public FakeLms failingLoads(String message) {
         load = "printf '%s\\n' " + quoted(message) + "\nexit 1\n";
         write();
         return this;
     }
 
     /** Every {@code load} loads through the endpoint, then hangs until killed. @return this */
-    FakeLms hangingAfterLoad() {
+    public FakeLms hangingAfterLoad() {
         load = LOAD_THROUGH_SIM.replace("%AFTER%\n", "exec sleep 60\n");
         write();
         return this;
@@ -98,7 +98,7 @@ final class FakeLms {
      *
      * @return this
      */
-    FakeLms runtimeOutput(String json, String table) {
+    public FakeLms runtimeOutput(String json, String table) {
         runtime = "if [ \"$3\" = \"--json\" ]; then\n"
                 + (json == null ? "  echo \"error: unknown option '--json'\"; exit 1\n"
                 : "  cat <<'JSON'\n" + json + "\nJSON\n")
@@ -108,17 +108,17 @@ final class FakeLms {
     }
 
     /** {@return the script} */
-    Path executable() {
+    public Path executable() {
         return script;
     }
 
-    /** {@return an LmsCli running the script, found on the PATH} */
-    LmsCli cli() {
-        return LmsCli.locate(Map.of("PATH", script.getParent().toString()), dir.resolve("home")).orElseThrow();
+    /** {@return a home directory without an LM Studio install, for looking the script up on a PATH of its own} */
+    public Path home() {
+        return dir.resolve("home");
     }
 
     /** {@return every call's arguments, one line each, in call order} */
-    List<String> calls() {
+    public List<String> calls() {
         try {
             return Files.exists(callLog) ? Files.readAllLines(callLog, StandardCharsets.UTF_8) : List.of();
         } catch (IOException e) {
