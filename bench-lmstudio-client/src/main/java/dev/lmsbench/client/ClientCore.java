@@ -59,9 +59,16 @@ final class ClientCore implements AutoCloseable {
          */
         BackendException create(Kind kind, String message, URI uri, int httpStatus, ChatJson.ServerError error);
 
-        /** Plain {@link BackendException}s, as the OpenAI-compatible client reports them. */
-        ServerFailures PLAIN = (kind, message, uri, status, error) ->
-                new BackendException(kind, message, uri.toString(), status, null);
+        /**
+         * Plain {@link BackendException}s, as the OpenAI-compatible client reports them; LM Studio's "No models
+         * loaded" (which it also sends on its OpenAI-compatible endpoints) is {@link Kind#MODEL_NOT_LOADED} with
+         * what to do, as {@link LmStudioException} has it.
+         */
+        ServerFailures PLAIN = (kind, message, uri, status, error) -> LmStudioException.saysNotLoaded(error.message())
+                ? new BackendException(Kind.MODEL_NOT_LOADED,
+                        LmStudioException.withHint(message, LmStudioException.NOT_LOADED_HINT), uri.toString(), status,
+                        null)
+                : new BackendException(kind, message, uri.toString(), status, null);
     }
 
     /** The body of a call, run with its {@link InFlight} registered and its deadline armed. */

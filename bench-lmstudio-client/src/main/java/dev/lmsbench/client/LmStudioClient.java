@@ -523,8 +523,10 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                     return recorder.result(request.messageText());
                 }
                 BackendException failure = core.httpStatus(call, opened);
+                // LM Studio's own answers about the model, not a missing endpoint: the OpenAI endpoint would say the same
                 boolean modelMissing = failure instanceof LmStudioException e
-                        && e.reason() == LmStudioException.Reason.MODEL_NOT_FOUND;
+                        && (e.reason() == LmStudioException.Reason.MODEL_NOT_FOUND
+                        || e.reason() == LmStudioException.Reason.MODEL_NOT_LOADED);
                 if (status != 404 || native0 != null || modelMissing) {
                     throw failure;
                 }
@@ -788,7 +790,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     /** Builds the exception for a failure LM Studio reported: always an {@link LmStudioException}. */
     private static BackendException serverFailure(Kind kind, String message, URI uri, int status,
                                                   ChatJson.ServerError error) {
-        return new LmStudioException(kind, message, uri.toString(), status, error.type(), error.code(),
+        return LmStudioException.fromServer(kind, message, uri.toString(), status, error.type(), error.code(),
                 error.message());
     }
 

@@ -339,6 +339,37 @@ class LmStudioClientTest {
         SERVER.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }
 
+    @Test
+    void reportsNoModelsLoadedAsModelNotLoadedWithoutFallingBackOrReloading() {
+        LmStudioStubs.register(SERVER, "error-no-models-loaded.json");
+        LmStudioClient client = client();
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client.infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.errorType()).isEqualTo(dev.lmsbench.core.model.ErrorType.MODEL_NOT_LOADED);
+        assertThat(e.reason()).isEqualTo(LmStudioException.Reason.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(404);
+        assertThat(e.getMessage()).contains("No models loaded").contains("turn on JIT loading")
+                .contains("lms load");
+        assertThat(client.reloadsAfterUnload()).isZero();
+        SERVER.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+        SERVER.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
+    }
+
+    @Test
+    void reportsTheSimulatorsPoliteNotLoadedAnswerAsModelNotLoaded() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"Model 'qwen/qwen3-8b' is not loaded and JIT loading is off."
+                        + " Load it first.\",\"type\":\"invalid_request_error\",\"param\":\"model\",\"code\":null}}")));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(400);
+    }
+
     // ---- model unloaded ----
 
     @Test

@@ -440,6 +440,17 @@ class OpenAiClientTest {
         return SERVER.baseUrl();
     }
 
+    @Test
+    void reportsLmStudiosNoModelsLoadedAsModelNotLoaded() {
+        LmStudioStubs.register(SERVER, "error-no-models-loaded.json");
+
+        BackendException e = failure(() -> client(v1()).infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(404);
+        assertThat(e.getMessage()).contains("No models loaded").endsWith(LmStudioException.NOT_LOADED_HINT);
+    }
+
     private static String v1() {
         return SERVER.baseUrl() + "/v1";
     }
