@@ -78,9 +78,23 @@ final class ChatJson {
      * @param finishReason {@code choices[0].finish_reason}
      * @param usage        the {@code usage} object, or {@code null}
      * @param error        the message of an {@code error} object, or {@code null} when the chunk is no error
+     * @param stats        LM Studio's {@code stats}/{@code model_info}/{@code runtime}, or {@code null}
+     * @param timings      llama.cpp's {@code timings}, or {@code null}
+     * @param model        the {@code model} the chunk names (sanitized, see {@link #answeredModel}), or {@code ""}
      */
     record Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
-                 NativeStats stats, Timings timings) {
+                 NativeStats stats, Timings timings, String model) {
+
+        /** Normalizes an absent model to {@code ""}. */
+        Chunk {
+            model = model == null ? "" : model;
+        }
+
+        /** A chunk that names no model. */
+        Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
+              NativeStats stats, Timings timings) {
+            this(content, reasoning, finishReason, usage, error, stats, timings, "");
+        }
 
         /** A chunk without llama.cpp timings. */
         Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
@@ -108,9 +122,21 @@ final class ChatJson {
      * @param usage        the {@code usage} object, or {@code null}
      * @param stats        LM Studio's {@code stats}/{@code model_info}/{@code runtime}, or {@code null}
      * @param timings      llama.cpp's {@code timings}, or {@code null}
+     * @param model        the {@code model} the answer names (sanitized, see {@link #answeredModel}), or {@code ""}
      */
     record Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats,
-                      Timings timings) {
+                      Timings timings, String model) {
+
+        /** Normalizes an absent model to {@code ""}. */
+        Completion {
+            model = model == null ? "" : model;
+        }
+
+        /** A completion that names no model. */
+        Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats,
+                   Timings timings) {
+            this(content, reasoning, finishReason, usage, stats, timings, "");
+        }
 
         /** A completion without llama.cpp timings. */
         Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats) {
@@ -181,8 +207,19 @@ final class ChatJson {
      * @param models  the models
      * @param ownedBy the first non-empty {@code owned_by} (llama.cpp says {@code llamacpp}, vLLM {@code vllm}, Ollama
      *                {@code library}), sanitized, or {@code ""}
+     * @param names   every id and every alias the entries carry (llama.cpp's {@code aliases}), sanitized
      */
-    record ModelList(List<ModelInfo> models, String ownedBy) {
+    record ModelList(List<ModelInfo> models, String ownedBy, java.util.Set<String> names) {
+
+        /** Copies the names. */
+        ModelList {
+            names = names == null ? java.util.Set.of() : java.util.Set.copyOf(names);
+        }
+
+        /** A list without aliases: the names are the ids. */
+        ModelList(List<ModelInfo> models, String ownedBy) {
+            this(models, ownedBy, models.stream().map(ModelInfo::id).collect(java.util.stream.Collectors.toSet()));
+        }
     }
 
     /** The body of {@code POST /chat/completions} for a request: the OpenAI fields, temperature the only sampler. */
@@ -296,7 +333,7 @@ final class ChatJson {
         JsonNode delta = expect(choice, "delta", JsonNode::isObject, "an object");
         return new Chunk(string(delta, "content"), reasoning(delta), string(choice, "finish_reason"),
                 usage(expect(root, "usage", JsonNode::isObject, "an object")), null, nativeStats(root),
-                timings(root));
+                timings(root), answeredModel(root.path("model")));
     }
 
     /**
@@ -317,7 +354,8 @@ final class ChatJson {
         }
         JsonNode message = expect(choice, "message", JsonNode::isObject, "an object");
         return new Completion(string(message, "content"), reasoning(message), string(choice, "finish_reason"),
-                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root), timings(root));
+                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root), timings(root),
+                answeredModel(root.path("model")));
     }
 
     /**
@@ -359,11 +397,19 @@ final class ChatJson {
             throw new IOException("no \"data\" array in the model list");
         }
         List<ModelInfo> models = new ArrayList<>(data.size());
+        java.util.Set<String> names = new java.util.HashSet<>();
         String ownedBy = "";
         for (JsonNode entry : data) {
             String id = modelId(text(entry.path("id")));
             if (id == null) {
                 continue;
+            }
+            names.add(id);
+            for (JsonNode alias : entry.path("aliases")) {
+                String name = modelId(text(alias));
+                if (name != null) {
+                    names.add(name);
+                }
             }
             if (ownedBy.isEmpty()) {
                 ownedBy = field(text(entry.path("owned_by")));
@@ -380,7 +426,7 @@ final class ChatJson {
                     field(text(entry.path("arch"))), field(text(entry.path("quantization"))), size, maxContext,
                     paramCount(meta.path("n_params")), java.util.Set.of()));
         }
-        return new ModelList(List.copyOf(models), ownedBy);
+        return new ModelList(List.copyOf(models), ownedBy, names);
     }
 
     /**
@@ -405,6 +451,19 @@ final class ChatJson {
             LOG.debug("model id '{}' had control or formatting characters; they were removed", id);
         }
         return id;
+    }
+
+    /**
+     * The model an answer names ({@code model}, {@code model_instance_id}), made safe: {@code ""} when it is absent,
+     * not a string or empty once sanitized (it cannot be checked then); an id longer than
+     * {@value #MAX_MODEL_ID_CHARS} characters is cut, which can only make it differ from the one asked for.
+     *
+     * @param node the field
+     * @return the model, or {@code ""}
+     */
+    static String answeredModel(JsonNode node) {
+        String raw = text(node);
+        return raw.isBlank() ? "" : SafeText.oneLine(raw, MAX_MODEL_ID_CHARS + 3);
     }
 
     /** Model metadata (type, publisher, ...) made safe and cut to {@value #MAX_FIELD_CHARS} characters. */

@@ -411,6 +411,7 @@ final class ClientCore implements AutoCloseable {
             throws BackendException {
         ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(), stream,
                 statsSource);
+        recorder.uri(opened.uri());
         if (stream) {
             requireEventStream(call, opened);
             int[] events = {0};

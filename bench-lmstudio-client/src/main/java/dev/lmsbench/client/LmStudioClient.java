@@ -518,6 +518,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                     v0Chat.compareAndSet(null, true);
                     ResponseRecorder recorder = core.readChat(call, opened, request.messageText(),
                             request.stream(), V0_STATS);
+                    requireModel(request.model(), recorder);
+                    recorder.correctLmStudioOffByOne(request.maxTokens());
                     noteRuntime(recorder.nativeStats());
                     logNativeInfo(request.model(), recorder.nativeStats());
                     return recorder.result(request.messageText());
@@ -535,8 +537,22 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 v0Chat.set(false);
             }
             ClientCore.Opened opened = core.open(call, endpoints, OPENAI_CHAT, body, accept);
-            return core.readChatResult(call, opened, request.messageText(), request.stream(), null);
+            ResponseRecorder recorder = core.readChat(call, opened, request.messageText(), request.stream(), null);
+            requireModel(request.model(), recorder);
+            recorder.correctLmStudioOffByOne(request.maxTokens());
+            return recorder.result(request.messageText());
         });
+    }
+
+    /**
+     * Fails with {@link Kind#WRONG_MODEL} ({@link LmStudioException.Reason#WRONG_MODEL}) when another model answered:
+     * LM Studio with JIT loading off answers with the model it has loaded, whatever the request names
+     * (lmstudio-bug-tracker #619). Instance ids ({@code key:2}) and ids without the publisher are the same model; see
+     * {@link ModelCheck}.
+     */
+    private static void requireModel(String asked, ResponseRecorder recorder) throws BackendException {
+        ModelCheck.require(asked, recorder.answeredModels(), ModelCheck.LM_STUDIO, null, recorder.uri(),
+                ModelCheck.lmStudioHint(asked), LmStudioException::wrongModel);
     }
 
     /** Remembers the runtime an {@code /api/v0} answer named, for {@link #server()}. */
@@ -635,6 +651,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                     options.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
             boolean events = options.stream();
             ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(), events);
+            recorder.uri(opened.uri());
             LmStudioJson.ChatResult result;
             if (events) {
                 core.requireEventStream(call, opened);
@@ -665,6 +682,10 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             if (result != null && result.usage() != null) {
                 recorder.usage(result.usage());
             }
+            if (result != null) {
+                recorder.model(result.modelInstanceId());
+            }
+            requireModel(model, recorder);
             ClientCore.requireTokens(recorder, opened.uri());
             InferenceResult measured = recorder.result(input);
             if (result == null) {
@@ -682,6 +703,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             throws BackendException {
         JsonNode data = parse(uri, "chat event", () -> lmJson.parseEvent(event.data()));
         String type = ChatJson.text(data.path("type"));
+        // chat.start and the model_load.* events name the instance that answers; chat.end's result names it again
+        recorder.model(ChatJson.answeredModel(data.path("model_instance_id")));
         switch (type) {
             case "message.delta" -> recorder.chunk(
                     new ChatJson.Chunk(ChatJson.text(data.path("content")), "", "", null, null), event.nanos());

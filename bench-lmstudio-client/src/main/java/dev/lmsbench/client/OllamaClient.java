@@ -127,6 +127,8 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(OllamaClient.class);
     private static final Duration DRAIN_BUDGET = Duration.ofMillis(250);
     private static final int READ_BUFFER_BYTES = 8192;
+    private static final String WRONG_MODEL_HINT = "Ollama answered with another model; name one that ollama list"
+            + " shows";
 
     private final ChatJson json = new ChatJson();
     private final OllamaJson ollamaJson = new OllamaJson(json);
@@ -137,6 +139,7 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     /** The load options of each model, repeated in its chat requests. */
     private final Map<String, ObjectNode> loadOptions = new ConcurrentHashMap<>();
     private final AtomicReference<ServerInfo> server = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draftWarned = new java.util.concurrent.atomic.AtomicBoolean();
 
     private OllamaClient(ClientConfig config) {
         this.core = new ClientCore(config, json, ClientCore.ServerFailures.PLAIN);
@@ -410,6 +413,10 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         Objects.requireNonNull(request, "request");
+        if (!request.draftModel().isEmpty() && draftWarned.compareAndSet(false, true)) {
+            LOG.warn("{}: Ollama's API has no draft model; '{}' is not sent (only LM Studio's client sends"
+                    + " draft_model)", endpoint(), ModelCheck.quote(request.draftModel()));
+        }
         byte[] body = ollamaJson.chatRequest(request, loadOptions.getOrDefault(request.model(), json.object()),
                 KEEP_ALIVE);
         return core.withDeadline(request.timeout(), call -> {
@@ -417,6 +424,7 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
                     request.stream() ? NDJSON : ClientCore.JSON);
             ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(),
                     request.stream(), CHAT_STATS);
+            recorder.uri(opened.uri());
             if (request.stream()) {
                 requireNdjson(call, opened);
                 readStream(call, opened, recorder);
@@ -431,6 +439,9 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
                 }
                 recorder.completion(frame.completion());
             }
+            // Ollama names the model it answered with in every object; llama3.2 is llama3.2:latest
+            ModelCheck.require(request.model(), recorder.answeredModels(), ModelCheck.OLLAMA, null, opened.uri(),
+                    WRONG_MODEL_HINT, ModelCheck.Failure.PLAIN);
             ClientCore.requireTokens(recorder, opened.uri());
             return recorder.result(request.messageText());
         });

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -123,6 +126,9 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private static final String CHAT_COMPLETIONS = "/chat/completions";
     private static final String MODELS = "/models";
     private static final int MAX_VERSION_CHARS = 64;
+    private static final String WRONG_MODEL_HINT = "the server answered with another model; name one its model list"
+            + " has (LM Studio with JIT loading off answers with the model it has loaded: load it or turn on JIT"
+            + " loading)";
 
     private final Endpoints endpoints;
     private final ChatJson json = new ChatJson();
@@ -131,6 +137,13 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private final AtomicReference<String> ownedBy = new AtomicReference<>();
     private final AtomicReference<ServerInfo> server = new AtomicReference<>();
     private final ServerTokenizer tokenizer;
+    /** The last model list read, {@code null} before one was read. */
+    private final AtomicReference<ChatJson.ModelList> modelList = new AtomicReference<>();
+    /** Whether a model list was read to check an answering model (done once). */
+    private final AtomicBoolean listedForModelCheck = new AtomicBoolean();
+    private final AtomicBoolean draftWarned = new AtomicBoolean();
+    /** The names asked for that llama.cpp answered with its one model (logged once each). */
+    private final Set<String> servedNoted = ConcurrentHashMap.newKeySet();
 
     private OpenAiClient(ClientConfig config) {
         this.endpoints = new Endpoints(config.baseUrl());
@@ -203,6 +216,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
                         + ClientCore.excerptOf(body), opened.uri(), e);
             }
         });
+        modelList.set(list);
         ownedBy.set(list.ownedBy());
         return list.models();
     }
@@ -301,12 +315,55 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         Objects.requireNonNull(request, "request");
+        if (!request.draftModel().isEmpty() && draftWarned.compareAndSet(false, true)) {
+            LOG.warn("{}: the OpenAI-compatible API has no draft model; '{}' is not sent (only LM Studio's client"
+                    + " sends draft_model)", endpoint(), ModelCheck.quote(request.draftModel()));
+        }
         byte[] body = json.chatRequest(request, false, isLlamaCpp());
-        return core.withDeadline(request.timeout(), call -> {
+        ResponseRecorder answer = core.withDeadline(request.timeout(), call -> {
             ClientCore.Opened opened = core.open(call, endpoints, CHAT_COMPLETIONS, body,
                     request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
-            return core.readChatResult(call, opened, request.messageText(), request.stream(), null);
+            return core.readChat(call, opened, request.messageText(), request.stream(), null);
         });
+        checkModel(request.model(), answer);
+        return answer.result(request.messageText());
+    }
+
+    /**
+     * Fails with {@link Kind#WRONG_MODEL} when the answer came from another model ({@link ModelCheck}, every rule of
+     * {@link ModelCheck#OPENAI_COMPATIBLE}). llama.cpp serves one model and answers every request with it, whatever
+     * its name: when the model list says llama.cpp and lists one model, that model (its id or an alias) is the same.
+     * When no model list was read yet, one is read (once) before a mismatch is reported, to know.
+     */
+    private void checkModel(String asked, ResponseRecorder answer) throws BackendException {
+        List<String> answered = answer.answeredModels();
+        if (ModelCheck.otherModel(asked, answered, ModelCheck.OPENAI_COMPATIBLE, null) == null) {
+            return;
+        }
+        if (ownedBy.get() == null && listedForModelCheck.compareAndSet(false, true)) {
+            try {
+                listModels();
+            } catch (BackendException e) {
+                LOG.debug("no model list from {} to check the answering model against: {}", endpoint(),
+                        e.getMessage());
+            }
+        }
+        ModelCheck.require(asked, answered, ModelCheck.OPENAI_COMPATIBLE, name -> servedByLlamaCpp(asked, name),
+                answer.uri(), WRONG_MODEL_HINT, ModelCheck.Failure.PLAIN);
+    }
+
+    /** Whether llama.cpp's model list names one model and {@code name} is it (its id or an alias). */
+    private boolean servedByLlamaCpp(String asked, String name) {
+        ChatJson.ModelList list = modelList.get();
+        if (list == null || !"llama.cpp".equals(kindOf(list.ownedBy())) || list.models().size() != 1
+                || list.names().stream().noneMatch(n -> n.equalsIgnoreCase(name))) {
+            return false;
+        }
+        if (servedNoted.add(asked)) {
+            LOG.info("llama.cpp at {} serves one model, '{}'; it answered the request for '{}' with it", endpoint(),
+                    ModelCheck.quote(name), ModelCheck.quote(asked));
+        }
+        return true;
     }
 
 

@@ -197,6 +197,44 @@ class LmStudioChatTest {
                 .withRequestBody(matchingJsonPath("$.integrations")));
     }
 
+    @Test
+    void failsWithWrongModelWhenAnotherInstanceAnswersTheChat() {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1")
+                .replace("\"model_instance_id\":\"qwen/qwen3-8b\"", "\"model_instance_id\":\"google/gemma-3-4b\""))));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().chat(MODEL, "Hi"));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).isEqualTo("asked for 'qwen/qwen3-8b' but 'google/gemma-3-4b' answered ("
+                + SERVER.baseUrl() + CHAT + "): LM Studio answered with the model it has loaded; load"
+                + " 'qwen/qwen3-8b' or turn on JIT loading");
+    }
+
+    @Test
+    void checksTheInstanceTheStreamStartsWith() {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("event: chat.start\ndata: {\"type\":\"chat.start\",\"model_instance_id\":\"sim/a\"}\n\n"
+                        + "event: message.delta\ndata: {\"type\":\"message.delta\",\"content\":\"Hi\"}\n\n"
+                        + "event: chat.end\ndata: {\"type\":\"chat.end\",\"result\":{\"output\":[{\"type\":"
+                        + "\"message\",\"content\":\"Hi\"}]}}\n\n")));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class,
+                () -> client().session(ChatOptions.defaults().withStream(true)).chat("sim/b", "Hi"));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).startsWith("asked for 'sim/b' but 'sim/a' answered");
+    }
+
+    @Test
+    void acceptsAnInstanceIdOfTheModelAskedFor() throws BackendException {
+        // LM Studio names a second instance of a model <key>:2
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1")
+                .replace("\"model_instance_id\":\"qwen/qwen3-8b\"", "\"model_instance_id\":\"qwen/qwen3-8b:2\""))));
+
+        assertThat(client().chat(MODEL, "Hi").modelInstanceId()).isEqualTo(MODEL + ":2");
+    }
+
     private static String answer(String text, String responseId) {
         return "{\"model_instance_id\":\"qwen/qwen3-8b\",\"output\":[{\"type\":\"message\",\"content\":\"" + text
                 + "\"}],\"stats\":{\"input_tokens\":10,\"total_output_tokens\":3,\"reasoning_output_tokens\":0,"

@@ -9,6 +9,7 @@ import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.BackendException.Kind;
 import dev.lmsbench.core.spi.InferenceRequest;
@@ -370,6 +371,127 @@ class LmStudioClientTest {
         assertThat(e.httpStatus()).isEqualTo(400);
     }
 
+    // ---- usage against the stream ----
+
+    @Test
+    void correctsLmStudiosOffByOneOnTheNativeAndTheFallbackEndpoint() throws BackendException {
+        // LM Studio stopped at max_tokens reports one completion token less than it streamed:
+        // https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/2335
+        String stream = "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                + "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n"
+                + "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+                + "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,"
+                + "\"completion_tokens\":1,\"total_tokens\":12}}\n\ndata: [DONE]\n\n";
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(stream)));
+        InferenceRequest atTheLimit = new InferenceRequest(MODEL, "Say hello", 2, SAMPLING, true, TIMEOUT);
+
+        InferenceResult v0 = client().infer(atTheLimit);
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(stream)));
+        InferenceResult fallback = client().infer(atTheLimit);
+
+        for (InferenceResult r : List.of(v0, fallback)) {
+            assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, 2, 1));
+            assertThat(r.usage()).isEqualTo(TokenUsage.reported(11, 2, 0));
+        }
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void recordsAnyOtherDisagreementAndKeepsTheServersCount() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                        + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":5}}\n\n")));
+
+        InferenceResult r = client().infer(request(true));
+
+        assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.MISMATCH, 1, 5));
+        assertThat(r.usage().completionTokens()).isEqualTo(5);
+    }
+
+    // ---- wrong model ----
+
+    @Test
+    void failsWithWrongModelWhenLmStudioAnswersWithTheModelItHasLoaded() {
+        // LM Studio with one model loaded and JIT loading off answers any request with that model:
+        // https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/619
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\"", "\"model\":\"google/gemma-3-4b\""))));
+        ResponseCache cache = ResponseCache.inMemory();
+        LmStudioClient client = track(LmStudioClient.builder(config()).responseCache(cache, false).build());
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client.infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.errorType()).isEqualTo(dev.lmsbench.core.model.ErrorType.WRONG_MODEL);
+        assertThat(e.reason()).isEqualTo(LmStudioException.Reason.WRONG_MODEL);
+        assertThat(e.getMessage()).isEqualTo("asked for 'qwen/qwen3-8b' but 'google/gemma-3-4b' answered ("
+                + SERVER.baseUrl() + "/api/v0/chat/completions): LM Studio answered with the model it has loaded;"
+                + " load 'qwen/qwen3-8b' or turn on JIT loading");
+        assertThat(cache.size()).as("never stored as an answer of the model asked for").isZero();
+        assertThat(client.reloadsAfterUnload()).isZero();
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    @Test
+    void checksEveryModelAStreamNamesNotOnlyTheFirst() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+                        + "data: {\"model\":\"google/gemma-3-4b\",\"choices\":[{\"delta\":{\"content\":\"!\"}}]}\n\n"
+                        + "data: [DONE]\n\n")));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).startsWith("asked for 'qwen/qwen3-8b' but 'google/gemma-3-4b' answered");
+    }
+
+    @Test
+    void acceptsAnInstanceOfTheModelAskedForAndTheKeyForAnInstance() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\"", "\"model\":\"qwen/qwen3-8b:2\""))));
+        LmStudioClient client = client();
+
+        assertThat(client.infer(request(false)).content()).isEqualTo("Hello there!");
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer())));
+        assertThat(client.infer(request(false).withModel(MODEL + ":2")).content()).isEqualTo("Hello there!");
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\"", "\"model\":\"qwen/qwen3-8b:3\""))));
+        LmStudioException e = catchThrowableOfType(LmStudioException.class,
+                () -> client.infer(request(false).withModel(MODEL + ":2")));
+        assertThat(e.kind()).as("another instance").isEqualTo(Kind.WRONG_MODEL);
+    }
+
+    @Test
+    void acceptsAnAnswerThatNamesNoModel() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\",", ""))));
+
+        assertThat(client().infer(request(false)).content()).isEqualTo("Hello there!");
+    }
+
+    @Test
+    void checksTheModelOnTheOpenAiFallbackToo() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json").replace("\"model\": \"qwen3-8b\"", "\"model\": \"sim/a\""))));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).contains("/v1/chat/completions").contains("but 'sim/a' answered");
+    }
+
     // ---- model unloaded ----
 
     @Test
@@ -500,6 +622,11 @@ class LmStudioClientTest {
         assertThat(cached.timings().firstTokenNanos()).isEqualTo(-1);
         assertThat(cached.timings().e2eSeconds()).isCloseTo(0.0, within(1.0));
         SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    /** The documented non-streamed v0 answer (chat-completions-v0.json), as one line of JSON. */
+    private static String v0Answer() {
+        return LmStudioStubs.mappings("chat-completions-v0.json").get(0).path("response").path("jsonBody").toString();
     }
 
     private InferenceRequest request(boolean stream) {

@@ -264,6 +264,30 @@ class OllamaClientTest {
     }
 
     @Test
+    void failsWithWrongModelWhenAnotherModelAnswers() {
+        chatAnswers("application/x-ndjson", "{\"model\":\"llama3.2:1b\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi\"},\"done\":false}\n{\"model\":\"llama3.2:1b\",\"done\":true,"
+                + "\"done_reason\":\"stop\"}\n");
+
+        BackendException e = catchThrowableOfType(BackendException.class, () -> client().infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).isEqualTo("asked for 'codellama:13b' but 'llama3.2:1b' answered ("
+                + SERVER.baseUrl() + "/api/chat): Ollama answered with another model; name one that ollama list"
+                + " shows");
+    }
+
+    @Test
+    void acceptsOllamasImplicitLatestTag() throws BackendException {
+        chatAnswers("application/json", "{\"model\":\"codellama:latest\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi\"},\"done\":true,\"done_reason\":\"stop\"}");
+
+        InferenceResult r = client().infer(new InferenceRequest("codellama", "hi", 8, SAMPLING, false, TIMEOUT));
+
+        assertThat(r.content()).isEqualTo("Hi");
+    }
+
+    @Test
     void aStreamWithoutCountsIsEstimatedAndFlaggedSo() throws BackendException {
         chatAnswers("application/x-ndjson", "{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n"
                 + "{\"message\":{\"role\":\"assistant\",\"content\":\" there\"},\"done\":false}\n"

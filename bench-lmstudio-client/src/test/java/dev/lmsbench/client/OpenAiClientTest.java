@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.BackendException.Kind;
 import dev.lmsbench.core.spi.InferenceRequest;
@@ -449,6 +450,58 @@ class OpenAiClientTest {
         assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
         assertThat(e.httpStatus()).isEqualTo(404);
         assertThat(e.getMessage()).contains("No models loaded").endsWith(LmStudioException.NOT_LOADED_HINT);
+    }
+
+    @Test
+    void failsWithWrongModelWhenAnotherModelAnswers() {
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"model\":\"qwen3-8b\"", "\"model\":\"gemma-3-1b-it-qat:2\""))));
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(json(200, "models-openai.json")));
+
+        BackendException e = failure(() -> client(v1()).infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e).isNotInstanceOf(LmStudioException.class);
+        assertThat(e.getMessage()).startsWith("asked for 'qwen3-8b' but 'gemma-3-1b-it-qat:2' answered (" + v1()
+                + "/chat/completions): the server answered with another model");
+        assertThat(e.getMessage()).contains("turn on JIT loading");
+    }
+
+    @Test
+    void acceptsADatedSnapshotAnsweringForItsAliasAsOpenAiDoes() throws BackendException {
+        // the documented example: asked for gpt-4.1, answered by gpt-4.1-2025-04-14
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Contracts.text("chat-completion.json")
+                        .replace("\"model\": \"qwen3-8b\"", "\"model\": \"gpt-4.1-2025-04-14\""))));
+
+        InferenceResult r = client(v1()).infer(new InferenceRequest("gpt-4.1", "Say hello", 64, 0.1, false,
+                TIMEOUT));
+
+        assertThat(r.content()).isEqualTo("Hello! How can I assist you today?");
+    }
+
+    @Test
+    void comparesStreamedUsageWithTheTokenChunksButCorrectsNothing() throws BackendException {
+        // the basic stream: two token chunks, usage completion_tokens 2
+        stubStream(CHAT, "chat-stream-basic.sse");
+        assertThat(client(v1()).infer(request(true)).usageCheck())
+                .isEqualTo(new UsageCheck(UsageCheck.Verdict.AGREE, 2, 2));
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"length\"")
+                        .replace("\"completion_tokens\":2", "\"completion_tokens\":1"))));
+        InferenceResult offByOne = client(v1()).infer(new InferenceRequest("qwen3-8b", "Say hello", 2, 0.1, true,
+                TIMEOUT));
+        assertThat(offByOne.usageCheck()).as("LM Studio's bug is corrected by LM Studio's client only")
+                .isEqualTo(new UsageCheck(UsageCheck.Verdict.MISMATCH, 2, 1));
+        assertThat(offByOne.usage().completionTokens()).isEqualTo(1);
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(json(200, "chat-completion.json")));
+        assertThat(client(v1()).infer(request(false)).usageCheck()).as("not streamed")
+                .isEqualTo(UsageCheck.NOT_CHECKED);
     }
 
     private static String v1() {
