@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.spi.InferenceRequest;
@@ -160,9 +161,31 @@ final class ChatJson {
      * @param stopReason       {@code stats.stop_reason}
      * @param modelInfo        the {@code model_info} object as JSON text, or {@code ""}
      * @param runtime          the {@code runtime} object as JSON text, or {@code ""}
+     * @param draft            the speculative decoding figures of {@code stats} ({@code draft_model},
+     *                         {@code total_draft_tokens_count}, {@code accepted_draft_tokens_count},
+     *                         {@code rejected_draft_tokens_count}, {@code ignored_draft_tokens_count}: LM Studio
+     *                         api-changelog 0.3.10, lmstudio-js {@code LLMPredictionStats.ts}), or
+     *                         {@link DraftStats#NONE}
      */
     record NativeStats(double tokensPerSecond, double timeToFirstToken, double generationTime, String stopReason,
-                       String modelInfo, String runtime) {
+                       String modelInfo, String runtime, DraftStats draft) {
+
+        /** Normalizes absent draft figures. */
+        NativeStats {
+            draft = draft == null ? DraftStats.NONE : draft;
+        }
+
+        /** Statistics without draft figures. */
+        NativeStats(double tokensPerSecond, double timeToFirstToken, double generationTime, String stopReason,
+                    String modelInfo, String runtime) {
+            this(tokensPerSecond, timeToFirstToken, generationTime, stopReason, modelInfo, runtime, DraftStats.NONE);
+        }
+
+        /** {@return whether the figures say anything: a speed, a time, a stop reason or a draft figure} */
+        boolean saysAnything() {
+            return !Double.isNaN(tokensPerSecond) || !Double.isNaN(timeToFirstToken) || !Double.isNaN(generationTime)
+                    || !stopReason.isEmpty() || draft.present();
+        }
     }
 
     /**
@@ -544,7 +567,21 @@ final class ChatJson {
         return new NativeStats(number(stats.path("tokens_per_second")), number(stats.path("time_to_first_token")),
                 number(stats.path("generation_time")), field(text(stats.path("stop_reason"))),
                 modelInfo.isObject() ? SafeText.oneLine(modelInfo.toString(), 1024) : "",
-                runtime.isObject() ? SafeText.oneLine(runtime.toString(), 1024) : "");
+                runtime.isObject() ? SafeText.oneLine(runtime.toString(), 1024) : "", draft(stats));
+    }
+
+    /**
+     * The draft figures of LM Studio's {@code stats} after speculative decoding (api-changelog 0.3.10):
+     * {@code draft_model} and the four {@code *_draft_tokens_count}; {@link DraftStats#NONE} when none is given.
+     */
+    static DraftStats draft(JsonNode stats) {
+        String model = answeredModel(stats.path("draft_model"));
+        DraftStats draft = new DraftStats(model, nonNegativeInt(stats.path("total_draft_tokens_count")),
+                nonNegativeInt(stats.path("accepted_draft_tokens_count")),
+                nonNegativeInt(stats.path("rejected_draft_tokens_count")),
+                nonNegativeInt(stats.path("ignored_draft_tokens_count")));
+        return draft.present() || draft.rejectedTokens() >= 0 || draft.ignoredTokens() >= 0 ? draft
+                : DraftStats.NONE;
     }
 
     /** A parameter count as the model filters read it ({@code 4.6B}, {@code 596M}), or {@code ""} when unknown. */

@@ -650,6 +650,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(V1_CHAT), body,
                     options.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
             boolean events = options.stream();
+            PromptProcessing promptNanos = new PromptProcessing();
             ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(), events);
             recorder.uri(opened.uri());
             LmStudioJson.ChatResult result;
@@ -659,7 +660,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 int[] count = {0};
                 long endNanos = core.readSse(call, opened, recorder, event -> {
                     count[0]++;
-                    return chatEvent(event, opened.uri(), recorder, end, options.loadProgress());
+                    return chatEvent(event, opened.uri(), recorder, end, options.loadProgress(), promptNanos);
                 });
                 recorder.end(endNanos);
                 ClientCore.requireEvents(count[0], opened.uri());
@@ -688,19 +689,20 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             requireModel(model, recorder);
             ClientCore.requireTokens(recorder, opened.uri());
             InferenceResult measured = recorder.result(input);
+            double promptSeconds = promptNanos.seconds();
             if (result == null) {
                 return new ChatReply("", measured.content(), measured.reasoning(), ServerStats.NONE,
-                        measured.timings(), measured.usage(), "", false);
+                        measured.timings(), measured.usage(), "", false, promptSeconds);
             }
             return new ChatReply(result.responseId(), result.text(), result.reasoning(), result.stats(),
-                    measured.timings(), measured.usage(), result.modelInstanceId(), false);
+                    measured.timings(), measured.usage(), result.modelInstanceId(), false, promptSeconds);
         });
     }
 
     /** Handles one {@code /api/v1/chat} stream event; {@code true} at {@code chat.end}. */
     private boolean chatEvent(SseParser.Event event, URI uri, ResponseRecorder recorder,
-                              AtomicReference<LmStudioJson.ChatResult> end, LoadProgressListener progress)
-            throws BackendException {
+                              AtomicReference<LmStudioJson.ChatResult> end, LoadProgressListener progress,
+                              PromptProcessing promptNanos) throws BackendException {
         JsonNode data = parse(uri, "chat event", () -> lmJson.parseEvent(event.data()));
         String type = ChatJson.text(data.path("type"));
         // chat.start and the model_load.* events name the instance that answers; chat.end's result names it again
@@ -714,6 +716,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             case "model_load.progress" -> notify(progress, Math.clamp(ChatJson.number(data.path("progress")), 0.0,
                     1.0), "loading");
             case "model_load.end" -> notify(progress, 1.0, "loaded");
+            case "prompt_processing.start" -> promptNanos.start(event.nanos());
+            case "prompt_processing.end" -> promptNanos.end(event.nanos());
             case "error" -> {
                 JsonNode error = data.path("error");
                 String message = error.isObject() ? ChatJson.text(error.path("message")) : ChatJson.text(error);
@@ -725,10 +729,40 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 return true;
             }
             default -> {
-                // chat.start, prompt_processing.*, tool_call.*, *.start/*.end markers: nothing to measure.
+                // chat.start, prompt_processing.progress, tool_call.*, *.start/*.end markers: nothing to measure.
             }
         }
         return false;
+    }
+
+    /**
+     * When the client saw {@code prompt_processing.start} and {@code .end} of a {@code /api/v1/chat} stream: the
+     * {@link System#nanoTime()} of the reads that completed them, the first of each.
+     */
+    private static final class PromptProcessing {
+        private long start;
+        private long end;
+        private boolean started;
+        private boolean ended;
+
+        void start(long nanos) {
+            if (!started) {
+                start = nanos;
+                started = true;
+            }
+        }
+
+        void end(long nanos) {
+            if (!ended) {
+                end = nanos;
+                ended = true;
+            }
+        }
+
+        /** {@return the seconds from start to end, or {@code NaN} when either did not come} */
+        double seconds() {
+            return started && ended && end - start >= 0 ? (end - start) / 1e9 : Double.NaN;
+        }
     }
 
     private static void notify(LoadProgressListener progress, double fraction, String status) {

@@ -53,7 +53,8 @@ final class LmStudioJson {
      * @param text            the {@code message} items' content, joined
      * @param reasoning       the {@code reasoning} items' content, joined
      * @param usage           token counts from {@code stats}, or {@code null}
-     * @param stats           the server's speed figures, or {@link ServerStats#NONE}
+     * @param stats           the server's speed figures ({@code tokens_per_second}, {@code time_to_first_token_seconds},
+     *                        {@code model_load_time_seconds} after a just-in-time load), or {@link ServerStats#NONE}
      * @param responseId      {@code response_id}, or {@code ""}
      */
     record ChatResult(String modelInstanceId, String text, String reasoning, ChatJson.Usage usage,
@@ -330,8 +331,10 @@ final class LmStudioJson {
             if (input >= 0 && total >= 0) {
                 usage = new ChatJson.Usage(input, total, nonNegativeInt(stats.path("reasoning_output_tokens")));
             }
+            double load = number(stats.path("model_load_time_seconds"));
             serverStats = new ServerStats(number(stats.path("tokens_per_second")),
-                    number(stats.path("time_to_first_token_seconds")), Double.NaN, "", V1_CHAT_STATS);
+                    number(stats.path("time_to_first_token_seconds")), Double.NaN, "", V1_CHAT_STATS)
+                    .withModelLoadSeconds(load >= 0 ? load : Double.NaN);
         }
         String instance = modelId(text(root.path("model_instance_id")));
         return new ChatResult(instance == null ? "" : instance, text.toString(), reasoning.toString(), usage,

@@ -254,13 +254,13 @@ final class ResponseRecorder {
     }
 
     /**
-     * LM Studio's {@code stats} when this endpoint documents them and they say anything; else llama.cpp's
+     * LM Studio's {@code stats} (with their draft figures, as sent) when this endpoint documents them and they say
+     * anything ({@code "stats": {}} says nothing); else llama.cpp's
      * {@code timings} when the answer carried them (source {@link ServerStats#LLAMA_CPP_TIMINGS}); else none.
      */
     private ServerStats serverStats() {
-        if (statsSource == null || nativeStats == null || (Double.isNaN(nativeStats.tokensPerSecond())
-                && Double.isNaN(nativeStats.timeToFirstToken()) && Double.isNaN(nativeStats.generationTime())
-                && nativeStats.stopReason().isEmpty())) {
+        if (statsSource == null || nativeStats == null || !nativeStats.saysAnything()) {
+            // nothing is filled from elsewhere: a v0 stream without stats (as LM Studio sends it) has none
             return timings == null ? ServerStats.NONE : llamaCppStats(timings);
         }
         String stop = SafeText.oneLine(nativeStats.stopReason(), MAX_REASON_CHARS);
@@ -271,7 +271,7 @@ final class ResponseRecorder {
                     timings.promptMs() / 1000.0, timings.promptN(), timings.cacheN(), timings.predictedN());
         }
         return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
-                nativeStats.generationTime(), stop, statsSource);
+                nativeStats.generationTime(), stop, statsSource).withDraft(nativeStats.draft());
     }
 
     /** llama.cpp's timings as server statistics: seconds from milliseconds, counts as sent. */

@@ -64,6 +64,8 @@ class LmStudioChatTest {
         assertThat(reply.usage()).isEqualTo(TokenUsage.reported(21, 12, 5));
         assertThat(reply.serverStats()).isEqualTo(new ServerStats(39.5, 0.412, Double.NaN, "",
                 "lmstudio.api.v1.chat.stats"));
+        assertThat(reply.modelLoadSeconds()).as("no load in this answer").isNaN();
+        assertThat(reply.promptProcessingSeconds()).as("not streamed").isNaN();
         assertThat(reply.cached()).isFalse();
         assertThat(reply.timings().e2eSeconds()).isGreaterThanOrEqualTo(0);
     }
@@ -82,6 +84,10 @@ class LmStudioChatTest {
         assertThat(reply.responseId()).isEqualTo("resp_0a1b2c3d4e5f");
         assertThat(reply.usage()).isEqualTo(TokenUsage.reported(21, 12, 5));
         assertThat(reply.serverStats().tokensPerSecond()).isEqualTo(39.5);
+        assertThat(reply.modelLoadSeconds()).isEqualTo(3.2);
+        assertThat(reply.serverStats().modelLoadSeconds()).isEqualTo(3.2);
+        assertThat(reply.promptProcessingSeconds()).as("prompt_processing.start to .end as seen here")
+                .isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(reply.timings().e2eSeconds());
         assertThat(progress).containsExactly("0.0 loading", "0.5 loading", "1.0 loaded");
         assertThat(reply.timings().tokenChunkCount()).as("two reasoning and two message deltas").isEqualTo(4);
         assertThat(reply.timings().firstTokenNanos()).isEqualTo(reply.timings().tokenNanos()[0]);
@@ -233,6 +239,19 @@ class LmStudioChatTest {
                 .replace("\"model_instance_id\":\"qwen/qwen3-8b\"", "\"model_instance_id\":\"qwen/qwen3-8b:2\""))));
 
         assertThat(client().chat(MODEL, "Hi").modelInstanceId()).isEqualTo(MODEL + ":2");
+    }
+
+    @Test
+    void hasNoPromptProcessingTimeWhenTheStreamSendsNoSuchEvents() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("event: prompt_processing.start\ndata: {\"type\":\"prompt_processing.start\"}\n\n"
+                        + "event: message.delta\ndata: {\"type\":\"message.delta\",\"content\":\"Hi\"}\n\n"
+                        + "event: chat.end\ndata: {\"type\":\"chat.end\",\"result\":" + answer("Hi", "r") + "}\n\n")));
+
+        ChatReply reply = client().session(ChatOptions.defaults().withStream(true)).chat(MODEL, "Hi");
+
+        assertThat(reply.promptProcessingSeconds()).as("no prompt_processing.end").isNaN();
     }
 
     private static String answer(String text, String responseId) {

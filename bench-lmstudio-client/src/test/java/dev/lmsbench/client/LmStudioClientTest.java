@@ -3,6 +3,7 @@ package dev.lmsbench.client;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
@@ -308,6 +309,40 @@ class LmStudioClientTest {
         assertThat(result.serverStats().timeToFirstTokenSeconds()).isEqualTo(0.2);
         assertThat(result.serverStats().generationTimeSeconds()).isNaN();
         assertThat(result.serverStats().source()).isEqualTo(LmStudioClient.V0_STATS);
+    }
+
+    @Test
+    void readsTheDraftFiguresOfSpeculativeDecodingAndKeepsTheStopReasonAsSent() throws BackendException {
+        // stats after speculative decoding: LM Studio api-changelog 0.3.10, lmstudio-js LLMPredictionStats.ts
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer().replace(
+                "\"stop_reason\":\"eosFound\"", "\"stop_reason\":\"maxPredictedTokensReached\","
+                        + "\"draft_model\":\"qwen/qwen3-0.6b\",\"total_draft_tokens_count\":20,"
+                        + "\"accepted_draft_tokens_count\":15,\"rejected_draft_tokens_count\":4,"
+                        + "\"ignored_draft_tokens_count\":1"))));
+
+        ServerStats stats = client().infer(request(false)).serverStats();
+
+        assertThat(stats.stopReason()).isEqualTo("maxPredictedTokensReached");
+        assertThat(stats.draft()).isEqualTo(new DraftStats("qwen/qwen3-0.6b", 20, 15, 4, 1));
+        assertThat(stats.draft().acceptanceRate()).isEqualTo(0.75);
+        assertThat(stats.tokensPerSecond()).isEqualTo(48.25);
+    }
+
+    @Test
+    void hasNoDraftFiguresWhenTheStatsGiveNone() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+
+        assertThat(client().infer(request(false)).serverStats().draft()).isEqualTo(DraftStats.NONE);
+    }
+
+    @Test
+    void anEmptyStatsObjectInAStreamIsNoStats() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"stats\":{}}\n\n"
+                        + "data: {\"choices\":[],\"stats\":{}}\n\ndata: [DONE]\n\n")));
+
+        assertThat(client().infer(request(true)).serverStats()).isEqualTo(ServerStats.NONE);
     }
 
     @Test

@@ -504,6 +504,17 @@ class OpenAiClientTest {
                 .isEqualTo(UsageCheck.NOT_CHECKED);
     }
 
+    @Test
+    void ignoresStatsTheOpenAiEndpointDoesNotDocument() throws BackendException {
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"stats\":{}}\n\n"
+                        + "data: {\"choices\":[],\"stats\":{\"tokens_per_second\":30.5}}\n\ndata: [DONE]\n\n")));
+
+        assertThat(client(v1()).infer(request(true)).serverStats())
+                .isEqualTo(dev.lmsbench.core.model.ServerStats.NONE);
+    }
+
     private static String v1() {
         return SERVER.baseUrl() + "/v1";
     }

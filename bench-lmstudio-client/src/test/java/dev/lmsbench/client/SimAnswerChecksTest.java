@@ -93,6 +93,32 @@ class SimAnswerChecksTest {
         assertThat(unstreamed.usageCheck()).isEqualTo(UsageCheck.NOT_CHECKED);
     }
 
+    @Test
+    void seesTheServersPromptProcessingLastAboutItsConfiguredTimeToFirstToken() throws BackendException {
+        // the sim sends prompt_processing.start when the model is ready and .end with the first token, which it
+        // schedules exactly ttft_ms after reading the request
+        SimModel slow = SimModel.of("sim/slow", 300, 2000, 4);
+        SimServer sim = sim(SimConfig.defaults().withModels(List.of(slow)));
+        LmStudioClient client = lmStudio(sim);
+        client.load(ModelInfo.named("sim/slow"), LoadConfig.DEFAULT);
+
+        ChatReply reply = client.session(ChatOptions.defaults().withStream(true)).chat("sim/slow", "Hi");
+
+        assertThat(reply.promptProcessingSeconds()).isCloseTo(0.300, org.assertj.core.data.Offset.offset(0.100));
+        assertThat(reply.promptProcessingSeconds()).isLessThanOrEqualTo(reply.timings().ttftSeconds());
+    }
+
+    @Test
+    void readsTheModelLoadTimeOfAJustInTimeLoad() throws BackendException {
+        SimServer sim = sim(SimConfig.defaults().withModels(List.of(A.withLoadMs(150))));
+
+        ChatReply jit = lmStudio(sim).session(ChatOptions.defaults().withStream(true)).chat("sim/a", "Hi");
+        ChatReply loaded = lmStudio(sim).chat("sim/a", "Hi");
+
+        assertThat(jit.modelLoadSeconds()).isEqualTo(0.150);
+        assertThat(loaded.modelLoadSeconds()).as("already loaded").isNaN();
+    }
+
     private SimServer sim(SimConfig config) {
         SimServer sim = SimServer.start(config);
         resources.add(sim);
