@@ -268,6 +268,14 @@ final class ChatJson {
      *                    ("Unrecognized request argument supplied"), and strict servers may too
      */
     byte[] chatRequest(InferenceRequest request, boolean allSamplers, boolean cacheSwitch) {
+        return write(chatRequestTree(request, allSamplers, cacheSwitch));
+    }
+
+    /**
+     * The body of {@link #chatRequest(InferenceRequest, boolean, boolean)} as a tree, for a client that adds fields
+     * of its server (LM Studio's {@code ttl} and {@code draft_model}).
+     */
+    ObjectNode chatRequestTree(InferenceRequest request, boolean allSamplers, boolean cacheSwitch) {
         ObjectNode root = mapper.createObjectNode();
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
@@ -285,7 +293,7 @@ final class ChatJson {
         if (cacheSwitch && request.defeatsPromptCache()) {
             root.put("cache_prompt", false);
         }
-        return write(root);
+        return root;
     }
 
     /** Puts the set samplers other than the temperature under LM Studio's names; {@code null} ones are left out. */

@@ -117,6 +117,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     private final boolean cacheForMeasuredRuns;
     private final Duration loadTimeout;
     private final Duration pollInterval;
+    /** The idle TTL chat requests send when the model's last load set none, or {@code null}. */
+    private final Integer defaultTtlSeconds;
 
     /** {@code null} until known, then whether {@code /api/v1/models} exists. */
     private final AtomicReference<Boolean> v1Models = new AtomicReference<>();
@@ -138,6 +140,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         this.cacheForMeasuredRuns = builder.cacheForMeasuredRuns;
         this.loadTimeout = builder.loadTimeout;
         this.pollInterval = builder.pollInterval;
+        this.defaultTtlSeconds = builder.defaultTtlSeconds;
     }
 
     /**
@@ -177,6 +180,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         private boolean cacheForMeasuredRuns;
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Integer defaultTtlSeconds;
 
         private Builder(ClientConfig config) {
             this.config = config;
@@ -205,6 +209,22 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         /** @param interval the pause between download status polls, positive @return this builder */
         public Builder downloadPollInterval(Duration interval) {
             this.pollInterval = positive(interval, "downloadPollInterval");
+            return this;
+        }
+
+        /**
+         * The idle TTL every chat request sends ({@code "ttl"}: LM Studio unloads the model after this many idle
+         * seconds, https://lmstudio.ai/docs/api/ttl-and-auto-evict) when this client's last load of the model
+         * set none.
+         *
+         * @param seconds the TTL, at least 1, or {@code null} to send none (the default)
+         * @return this builder
+         */
+        public Builder defaultTtlSeconds(Integer seconds) {
+            if (seconds != null && seconds < 1) {
+                throw new IllegalArgumentException("ttl must be >= 1 s, got " + seconds);
+            }
+            this.defaultTtlSeconds = seconds;
             return this;
         }
 
@@ -507,7 +527,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     private InferenceResult inferOnce(InferenceRequest request) throws BackendException {
-        byte[] body = json.chatRequest(request, true);
+        byte[] body = chatBody(request);
         String accept = request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON;
         return core.withDeadline(request.timeout(), call -> {
             Boolean native0 = v0Chat.get();
@@ -555,6 +575,36 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 ModelCheck.lmStudioHint(asked), LmStudioException::wrongModel);
     }
 
+    /**
+     * The body of {@code /api/v0/chat/completions} and of the OpenAI-compatible fallback: the OpenAI fields, every set
+     * sampler, and LM Studio's {@code ttl} ({@link #ttlFor}) and {@code draft_model} (the request's, when it names one;
+     * https://lmstudio.ai/docs/developer/api-changelog 0.3.10).
+     */
+    private byte[] chatBody(InferenceRequest request) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = json.chatRequestTree(request, true, false);
+        Integer ttl = ttlFor(request.model());
+        if (ttl != null) {
+            root.put("ttl", ttl);
+        }
+        if (!request.draftModel().isEmpty()) {
+            root.put("draft_model", request.draftModel());
+        }
+        return json.write(root);
+    }
+
+    /**
+     * The idle TTL a chat request for {@code model} sends (https://lmstudio.ai/docs/api/ttl-and-auto-evict):
+     * the {@link LoadConfig#ttlSeconds()} of this client's last load of the model (for an instance id
+     * {@code key:2}, of its key), else the builder's {@link Builder#defaultTtlSeconds default}, else none.
+     */
+    private Integer ttlFor(String model) {
+        LoadConfig loaded = lastLoadConfig.get(model);
+        if (loaded == null) {
+            loaded = lastLoadConfig.get(model.replaceFirst(":\\d+$", ""));
+        }
+        return loaded != null && loaded.ttlSeconds() != null ? loaded.ttlSeconds() : defaultTtlSeconds;
+    }
+
     /** Remembers the runtime an {@code /api/v0} answer named, for {@link #server()}. */
     private void noteRuntime(ChatJson.NativeStats stats) {
         if (stats == null || stats.runtime().isEmpty()) {
@@ -593,7 +643,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     /**
-     * One chat turn with the default options: {@code session(ChatOptions.defaults()).chat(model, input)}.
+     * One chat turn with the default options, kept nowhere ({@code "store": false}: a one-shot question has no next
+     * turn): {@code session(ChatOptions.defaults().withStore(false)).chat(model, input)}.
      *
      * @param model the model key
      * @param input the user message
@@ -601,7 +652,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
      * @throws BackendException when the request failed
      */
     public ChatReply chat(String model, String input) throws BackendException {
-        return session(ChatOptions.defaults()).chat(model, input);
+        return session(ChatOptions.defaults().withStore(false)).chat(model, input);
     }
 
     /** One turn of a {@link ChatSession}: cache, reload-on-unload, request. */
@@ -614,8 +665,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         if (key != null) {
             long start = System.nanoTime();
             Optional<ResponseCache.CachedAnswer> hit = cache.get(key);
-            // Only an answer that has a response id can be continued by the next turn.
-            if (hit.isPresent() && !hit.get().responseId().isEmpty()) {
+            // Only an answer that has a response id can be continued by the next turn; a turn kept nowhere needs none.
+            if (hit.isPresent() && (!hit.get().responseId().isEmpty() || !options.storeOr(false))) {
                 LOG.debug("response cache hit for a chat with {} (key {}); not sending the request", model, key);
                 ResponseCache.CachedAnswer answer = hit.get();
                 return new ChatReply(answer.responseId(), answer.content(), answer.reasoning(), ServerStats.NONE,
@@ -623,7 +674,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             }
         }
         ChatReply reply = withReloadOnUnload(model, () -> chatOnce(model, input, previousResponseId, options));
-        if (key != null && !reply.responseId().isEmpty()) {
+        if (key != null && (!reply.responseId().isEmpty() || !options.storeOr(false))) {
             cache.put(key, new ResponseCache.CachedAnswer(reply.text(), reply.reasoning(), "", reply.usage(),
                     reply.responseId()));
         }
@@ -645,7 +696,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
 
     private ChatReply chatOnce(String model, String input, String previousResponseId, ChatOptions options)
             throws BackendException {
-        byte[] body = lmJson.chatRequest(model, input, previousResponseId, options);
+        byte[] body = lmJson.chatRequest(model, input, previousResponseId, options, ttlFor(model));
         return core.withDeadline(options.timeout(), call -> {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(V1_CHAT), body,
                     options.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);

@@ -252,8 +252,20 @@ final class LmStudioJson {
 
     // ---- chat ----
 
-    /** The body of {@code POST /api/v1/chat}; only what is set is sent, integrations verbatim. */
+    /** {@link #chatRequest(String, String, String, ChatOptions, Integer)} without a TTL. */
     byte[] chatRequest(String model, String input, String previousResponseId, ChatOptions options) {
+        return chatRequest(model, input, previousResponseId, options, null);
+    }
+
+    /**
+     * The body of {@code POST /api/v1/chat}; only what is set is sent, integrations verbatim; {@code store} always
+     * ({@link ChatOptions#store()}, {@code false} when unset), {@code ttl} when given
+     * (https://lmstudio.ai/docs/api/ttl-and-auto-evict).
+     *
+     * @param ttlSeconds the idle TTL of the model, or {@code null} to send none
+     */
+    byte[] chatRequest(String model, String input, String previousResponseId, ChatOptions options,
+                       Integer ttlSeconds) {
         ObjectNode root = json.object();
         root.put("model", model);
         root.put("input", input);
@@ -279,6 +291,10 @@ final class LmStudioJson {
         }
         if (previousResponseId != null && !previousResponseId.isEmpty()) {
             root.put("previous_response_id", previousResponseId);
+        }
+        root.put("store", options.storeOr(false));
+        if (ttlSeconds != null) {
+            root.put("ttl", ttlSeconds);
         }
         return json.write(root);
     }

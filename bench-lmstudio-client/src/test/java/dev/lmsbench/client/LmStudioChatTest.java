@@ -112,13 +112,14 @@ class LmStudioChatTest {
         assertThat(second.text()).isEqualTo("Blue.");
         assertThat(session.lastResponseId()).isEqualTo("resp_3");
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
-                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"My favourite colour is blue.\",\"stream\":false}")));
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"My favourite colour is blue.\",\"stream\":false,"
+                        + "\"store\":true}")));
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
                 "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Which colour?\",\"stream\":false,"
-                        + "\"previous_response_id\":\"resp_1\"}")));
+                        + "\"previous_response_id\":\"resp_1\",\"store\":true}")));
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
                 "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Sure?\",\"stream\":false,"
-                        + "\"previous_response_id\":\"resp_2\"}")));
+                        + "\"previous_response_id\":\"resp_2\",\"store\":true}")));
     }
 
     @Test
@@ -136,7 +137,7 @@ class LmStudioChatTest {
                 .chat(MODEL, "Find the top model");
 
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson("""
-                {"model":"qwen/qwen3-8b","input":"Find the top model","stream":false,"context_length":8000,
+                {"model":"qwen/qwen3-8b","input":"Find the top model","stream":false,"context_length":8000,"store":true,
                  "integrations":["mcp/playwright",
                    {"type":"plugin","id":"mcp/filesystem","allowed_tools":["read_file"]},
                    {"type":"ephemeral_mcp","server_label":"huggingface","server_url":"https://huggingface.co/mcp",
@@ -252,6 +253,47 @@ class LmStudioChatTest {
         ChatReply reply = client().session(ChatOptions.defaults().withStream(true)).chat(MODEL, "Hi");
 
         assertThat(reply.promptProcessingSeconds()).as("no prompt_processing.end").isNaN();
+    }
+
+    @Test
+    void aOneShotChatAsksTheServerToKeepNothing() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1"))));
+
+        client().chat(MODEL, "Hi");
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Hi\",\"stream\":false,\"store\":false}")));
+    }
+
+    @Test
+    void aSessionToldToStoreNothingSendsStoreFalseAndStartsOverOnEveryTurn() throws BackendException {
+        // store false: the server keeps nothing and returns no response_id
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1")
+                .replace(",\"response_id\":\"resp_1\"", ""))));
+        ChatSession session = client().session(ChatOptions.defaults().withStore(false));
+
+        session.chat(MODEL, "Hi");
+        session.send("Again");
+
+        assertThat(session.options().store()).isFalse();
+        SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Again\",\"stream\":false,\"store\":false}")));
+    }
+
+    @Test
+    void sendsTheTtlOfTheModelsLastLoadOnEveryTurn() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1"))));
+        LmStudioClient client = client();
+        client.load(dev.lmsbench.core.model.ModelInfo.named(MODEL),
+                dev.lmsbench.core.model.LoadConfig.DEFAULT.withTtlSeconds(300));
+
+        client.chat(MODEL, "Hi");
+
+        // the ttl field of the request payload: https://lmstudio.ai/docs/api/ttl-and-auto-evict
+        SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Hi\",\"stream\":false,\"store\":false,\"ttl\":300}")));
     }
 
     private static String answer(String text, String responseId) {

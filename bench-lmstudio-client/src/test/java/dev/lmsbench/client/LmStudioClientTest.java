@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -404,6 +406,65 @@ class LmStudioClientTest {
 
         assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
         assertThat(e.httpStatus()).isEqualTo(400);
+    }
+
+    // ---- ttl and draft model ----
+
+    @Test
+    void sendsTheTtlOfTheLastLoadAndTheDraftModelAndReadsTheDraftFigures() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        LmStudioClient client = client();
+        client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT.withTtlSeconds(300));
+
+        // the stub matches only the body with ttl 300 and draft_model: chat-completions-v0.json, third mapping
+        InferenceResult r = client.infer(request(false).withDraftModel("qwen/qwen3-0.6b"));
+
+        assertThat(r.serverStats().draft()).isEqualTo(new DraftStats("qwen/qwen3-0.6b", 20, 15, 4, 1));
+    }
+
+    @Test
+    void sendsTheTtlOfAnInstancesKeyAndTheClientsDefaultOtherwise() throws BackendException {
+        // an answer naming no model, so that it answers for both models asked for
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\",", ""))));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        LmStudioClient client = track(LmStudioClient.builder(config()).defaultTtlSeconds(600).build());
+
+        client.infer(request(false).withModel("other/model"));
+        client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT.withTtlSeconds(120));
+        client.infer(request(false).withModel(MODEL + ":2"));
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v0/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("other/model")))
+                .withRequestBody(matchingJsonPath("$.ttl", equalTo("600"))));
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v0/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(MODEL + ":2")))
+                .withRequestBody(matchingJsonPath("$.ttl", equalTo("120"))));
+    }
+
+    @Test
+    void sendsTtlAndDraftModelOnTheOpenAiFallbackToo() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json"))));
+        LmStudioClient client = track(LmStudioClient.builder(config()).defaultTtlSeconds(60).build());
+
+        client.infer(request(false).withDraftModel("qwen/qwen3-0.6b"));
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/v1/chat/completions")).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+                        + "\"max_tokens\":64,\"temperature\":0.2,\"top_k\":40,\"top_p\":0.95,\"min_p\":0.05,"
+                        + "\"repeat_penalty\":1.1,\"stream\":false,\"ttl\":60,\"draft_model\":\"qwen/qwen3-0.6b\"}")));
+    }
+
+    @Test
+    void refusesATtlBelowOneSecond() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                () -> LmStudioClient.builder(config()).defaultTtlSeconds(0)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---- usage against the stream ----

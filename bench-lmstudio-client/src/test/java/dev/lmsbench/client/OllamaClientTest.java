@@ -288,6 +288,17 @@ class OllamaClientTest {
     }
 
     @Test
+    void sendsNoDraftModelOllamasApiDoesNotHave() throws BackendException {
+        stubs("chat.json");
+
+        // chat.json's non-streamed mapping matches any body with stream false: check the body here
+        client().infer(request(false).withDraftModel("llama3.2:1b"));
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/chat"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("draft")));
+    }
+
+    @Test
     void aStreamWithoutCountsIsEstimatedAndFlaggedSo() throws BackendException {
         chatAnswers("application/x-ndjson", "{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n"
                 + "{\"message\":{\"role\":\"assistant\",\"content\":\" there\"},\"done\":false}\n"

@@ -515,6 +515,16 @@ class OpenAiClientTest {
                 .isEqualTo(dev.lmsbench.core.model.ServerStats.NONE);
     }
 
+    @Test
+    void sendsNoDraftModelTheOpenAiApiDoesNotHave() throws BackendException {
+        stubStream(CHAT, "chat-stream-basic.sse");
+
+        client(v1()).infer(request(true).withDraftModel("qwen3-0.6b"));
+
+        SERVER.verify(postRequestedFor(urlEqualTo(CHAT))
+                .withRequestBody(equalToJson(Contracts.text("chat-request-stream.json"))));
+    }
+
     private static String v1() {
         return SERVER.baseUrl() + "/v1";
     }
