@@ -534,15 +534,31 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             if (!Boolean.FALSE.equals(native0)) {
                 ClientCore.Opened opened = core.send(call, endpoints.nativeUri(V0_CHAT), body, accept);
                 int status = opened.response().status();
+                ClientCore.UnknownEndpoint notThere = null;
                 if (status < 400) {
-                    v0Chat.compareAndSet(null, true);
-                    ResponseRecorder recorder = core.readChat(call, opened, request.messageText(),
-                            request.stream(), V0_STATS);
-                    requireModel(request.model(), recorder);
-                    recorder.correctLmStudioOffByOne(request.maxTokens());
-                    noteRuntime(recorder.nativeStats());
-                    logNativeInfo(request.model(), recorder.nativeStats());
-                    return recorder.result(request.messageText());
+                    try {
+                        ResponseRecorder recorder = core.readChat(call, opened, request.messageText(),
+                                request.stream(), V0_STATS);
+                        v0Chat.compareAndSet(null, true);
+                        requireModel(request.model(), recorder);
+                        recorder.correctLmStudioOffByOne(request.maxTokens());
+                        noteRuntime(recorder.nativeStats());
+                        logNativeInfo(request.model(), recorder.nativeStats());
+                        return recorder.result(request.messageText());
+                    } catch (ClientCore.UnknownEndpoint e) {
+                        // LM Studio answers a path it does not serve with 200 and "Unexpected endpoint": not there
+                        if (native0 != null) {
+                            throw e;
+                        }
+                        notThere = e;
+                        call.release();
+                    }
+                }
+                if (notThere != null) {
+                    LOG.info("{} is not there ({}); using the OpenAI-compatible endpoint, without server statistics",
+                            opened.uri(), notThere.getMessage());
+                    v0Chat.set(false);
+                    return fallback(call, request, body, accept);
                 }
                 BackendException failure = core.httpStatus(call, opened);
                 // LM Studio's own answers about the model, not a missing endpoint: the OpenAI endpoint would say the same
@@ -556,12 +572,18 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                         + " without server statistics", opened.uri());
                 v0Chat.set(false);
             }
-            ClientCore.Opened opened = core.open(call, endpoints, OPENAI_CHAT, body, accept);
-            ResponseRecorder recorder = core.readChat(call, opened, request.messageText(), request.stream(), null);
-            requireModel(request.model(), recorder);
-            recorder.correctLmStudioOffByOne(request.maxTokens());
-            return recorder.result(request.messageText());
+            return fallback(call, request, body, accept);
         });
+    }
+
+    /** The OpenAI-compatible chat completion, without server statistics, checked as the native one is. */
+    private InferenceResult fallback(InFlight call, InferenceRequest request, byte[] body, String accept)
+            throws BackendException {
+        ResponseRecorder recorder = core.exchange(call, endpoints, OPENAI_CHAT, body, accept,
+                opened -> core.readChat(call, opened, request.messageText(), request.stream(), null));
+        requireModel(request.model(), recorder);
+        recorder.correctLmStudioOffByOne(request.maxTokens());
+        return recorder.result(request.messageText());
     }
 
     /**
@@ -726,6 +748,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 JsonNode root = parse(opened.uri(), "chat answer", () -> lmJson.parseEvent(
                         new String(answer, StandardCharsets.UTF_8)));
                 if (root.has("error") && !root.has("output")) {
+                    // LM Studio before 0.4 has no /api/v1/chat: it answers 200 with "Unexpected endpoint"
+                    core.failIfUnknownEndpoint(opened.uri(), answer);
                     throw core.serverError(opened.uri(), json.serverError(answer));
                 }
                 result = parse(opened.uri(), "chat answer", () -> LmStudioJson.chatResult(root));
@@ -902,7 +926,10 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 error.message());
     }
 
-    /** LM Studio before 0.4 answers unknown paths with {@code {"error":"Unexpected endpoint or method. (...)"}}. */
+    /**
+     * LM Studio answers a path it does not serve with status 200 and {@code {"error":"Unexpected endpoint or method.
+     * (GET /x). Returning 200 anyway"}}, on 0.4 as before it (lmstudio-bug-tracker #1680, #1879).
+     */
     private boolean isUnknownEndpoint(byte[] body) {
         return json.errorMessage(body).toLowerCase(java.util.Locale.ROOT).contains(UNKNOWN_ENDPOINT);
     }

@@ -169,7 +169,8 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     /**
      * Whether Ollama answers at the configuration's base URL: one {@code GET /api/version}, within the
      * configuration's {@linkplain ClientConfig#requestTimeout() request timeout} (connects within its connect
-     * timeout), answered with a JSON object whose {@code version} is a string. Never throws.
+     * timeout), answered with a JSON object whose {@code version} is a string (LM Studio answers this path, which it
+     * does not serve, with status 200 and an "Unexpected endpoint" error object: not Ollama). Never throws.
      *
      * @param config where to ask
      * @return {@code true} when the answer is Ollama's
@@ -560,6 +561,7 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(VERSION), null, ClientCore.JSON);
             byte[] body = core.readFully(call, opened, ClientCore.MAX_ERROR_BODY_BYTES, null);
             try {
+                // LM Studio's status-200 "Unexpected endpoint" object has no version: not Ollama
                 JsonNode version = json.readObject(body).path("version");
                 return version.isTextual() ? SafeText.oneLine(version.textValue(), 64) : null;
             } catch (IOException e) {

@@ -206,16 +206,17 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
      */
     @Override
     public List<ModelInfo> listModels() throws BackendException {
-        ChatJson.ModelList list = core.withDeadline(core.config().requestTimeout(), call -> {
-            ClientCore.Opened opened = core.open(call, endpoints, MODELS, null, ClientCore.JSON);
-            byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
-            try {
-                return json.parseModelList(body);
-            } catch (IOException e) {
-                throw ClientCore.invalid("invalid model list from " + opened.uri() + ": " + e.getMessage()
-                        + ClientCore.excerptOf(body), opened.uri(), e);
-            }
-        });
+        ChatJson.ModelList list = core.withDeadline(core.config().requestTimeout(), call ->
+                core.exchange(call, endpoints, MODELS, null, ClientCore.JSON, opened -> {
+                    byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
+                    try {
+                        return json.parseModelList(body);
+                    } catch (IOException e) {
+                        core.failIfUnknownEndpoint(opened.uri(), body);
+                        throw ClientCore.invalid("invalid model list from " + opened.uri() + ": " + e.getMessage()
+                                + ClientCore.excerptOf(body), opened.uri(), e);
+                    }
+                }));
         modelList.set(list);
         ownedBy.set(list.ownedBy());
         return list.models();
@@ -290,6 +291,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
                 ClientCore.Opened opened = core.openOk(call, uri, null, ClientCore.JSON);
                 byte[] body = core.readFully(call, opened, ClientCore.MAX_ERROR_BODY_BYTES, null);
                 try {
+                    // LM Studio's 200 "Unexpected endpoint" object has no such field: no version, as for a 404
                     JsonNode root = json.readObject(body);
                     return SafeText.oneLine(ChatJson.text(root.path(field)), MAX_VERSION_CHARS);
                 } catch (IOException e) {
@@ -320,11 +322,9 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
                     + " sends draft_model)", endpoint(), ModelCheck.quote(request.draftModel()));
         }
         byte[] body = json.chatRequest(request, false, isLlamaCpp());
-        ResponseRecorder answer = core.withDeadline(request.timeout(), call -> {
-            ClientCore.Opened opened = core.open(call, endpoints, CHAT_COMPLETIONS, body,
-                    request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
-            return core.readChat(call, opened, request.messageText(), request.stream(), null);
-        });
+        ResponseRecorder answer = core.withDeadline(request.timeout(), call -> core.exchange(call, endpoints,
+                CHAT_COMPLETIONS, body, request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON,
+                opened -> core.readChat(call, opened, request.messageText(), request.stream(), null)));
         checkModel(request.model(), answer);
         return answer.result(request.messageText());
     }

@@ -296,6 +296,21 @@ class LmStudioChatTest {
                 "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Hi\",\"stream\":false,\"store\":false,\"ttl\":300}")));
     }
 
+    @Test
+    void saysTheChatEndpointIsNotServedWhereAnOlderLmStudioAnswersUnexpectedEndpoint() {
+        // LM Studio before 0.4 has no /api/v1/chat and answers it with status 200 and an error object
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+
+        for (boolean stream : new boolean[] {false, true}) {
+            BackendException e = catchThrowableOfType(BackendException.class,
+                    () -> client().session(ChatOptions.defaults().withStream(stream)).chat(MODEL, "Hi"));
+
+            assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
+            assertThat(e.getMessage()).startsWith(SERVER.baseUrl() + CHAT + " is not served there: it answered HTTP"
+                    + " 200 with 'Unexpected endpoint or method. (POST /api/v1/chat)");
+        }
+    }
+
     private static String answer(String text, String responseId) {
         return "{\"model_instance_id\":\"qwen/qwen3-8b\",\"output\":[{\"type\":\"message\",\"content\":\"" + text
                 + "\"}],\"stats\":{\"input_tokens\":10,\"total_output_tokens\":3,\"reasoning_output_tokens\":0,"

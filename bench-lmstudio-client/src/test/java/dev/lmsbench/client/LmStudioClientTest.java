@@ -364,6 +364,32 @@ class LmStudioClientTest {
     }
 
     @Test
+    void fallsBackToTheOpenAiEndpointWhenV0AnswersUnexpectedEndpointWithStatus200() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"model\":\"qwen3-8b\"", "\"model\":\"qwen/qwen3-8b\""))));
+        LmStudioClient client = client();
+
+        InferenceResult streamed = client.infer(request(true));
+        InferenceResult again = client.infer(request(true));
+
+        assertThat(streamed.content()).isEqualTo("Hello world");
+        assertThat(again.content()).isEqualTo("Hello world");
+        assertThat(streamed.serverStats()).isEqualTo(ServerStats.NONE);
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    @Test
+    void fallsBackOnANonStreamedUnexpectedEndpointAnswerToo() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json"))));
+
+        assertThat(client().infer(request(false)).content()).isEqualTo("Hello! How can I assist you today?");
+    }
+
+    @Test
     void doesNotFallBackWhenV0SaysTheModelDoesNotExist() {
         SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json")

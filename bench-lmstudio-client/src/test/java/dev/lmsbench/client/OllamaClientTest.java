@@ -29,6 +29,7 @@ import java.util.List;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -296,6 +297,16 @@ class OllamaClientTest {
 
         SERVER.verify(postRequestedFor(urlPathEqualTo("/api/chat"))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("draft")));
+    }
+
+    @Test
+    void lmStudiosStatus200UnexpectedEndpointAnswerIsNotOllama() {
+        // LM Studio answers GET /api/version, which it does not serve, with 200 and an error object
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+
+        assertThat(OllamaClient.isOllama(ClientConfig.of(SERVER.baseUrl()))).isFalse();
+        assertThat(client().server().version()).isEmpty();
+        SERVER.verify(2, getRequestedFor(urlPathEqualTo("/api/version")));
     }
 
     @Test

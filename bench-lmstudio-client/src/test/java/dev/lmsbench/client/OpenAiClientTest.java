@@ -525,6 +525,68 @@ class OpenAiClientTest {
                 .withRequestBody(equalToJson(Contracts.text("chat-request-stream.json"))));
     }
 
+    @Test
+    void triesTheRootWhenV1AnswersLmStudiosStatus200UnexpectedEndpointAndRemembersIt() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(get(urlEqualTo("/models")).willReturn(json(200, "models-openai.json")));
+        SERVER.stubFor(post(urlEqualTo("/chat/completions")).willReturn(stream("chat-stream-basic.sse")));
+        OpenAiClient client = client(root());
+
+        assertThat(client.listModels()).extracting(ModelInfo::id).contains("qwen3-8b");
+        assertThat(client.infer(request(true)).content()).isEqualTo("Hello world");
+
+        SERVER.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
+        SERVER.verify(0, postRequestedFor(urlEqualTo(CHAT)));
+    }
+
+    @Test
+    void triesTheRootWhenAStreamedChatIsAnsweredWithUnexpectedEndpoint() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(post(urlEqualTo("/chat/completions")).willReturn(stream("chat-stream-basic.sse")));
+
+        assertThat(client(root()).infer(request(true)).content()).isEqualTo("Hello world");
+    }
+
+    @Test
+    void reportsTheFirst404WhenTheRootAnswersUnexpectedEndpoint() {
+        // LM Studio with JIT loading off: /v1 says "No models loaded"; the root path is not served (status 200)
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        LmStudioStubs.register(SERVER, "error-no-models-loaded.json");
+
+        BackendException e = failure(() -> client(root()).infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void aFixedPathAnsweredWithUnexpectedEndpointIsNotThere() {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+
+        BackendException models = failure(() -> client(v1()).listModels());
+        BackendException chat = failure(() -> client(v1()).infer(request(false)));
+
+        assertThat(List.of(models, chat)).allSatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
+            assertThat(e.getMessage()).contains("is not served there: it answered HTTP 200 with 'Unexpected"
+                    + " endpoint or method.");
+        });
+        assertThat(chat.getMessage()).contains("(POST /v1/chat/completions)");
+    }
+
+    @Test
+    void learnsNoVersionFromAStatus200UnexpectedEndpointAnswer() {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Contracts.text("llamacpp-models.json"))));
+
+        dev.lmsbench.core.model.ServerInfo info = client(v1()).server();
+
+        assertThat(info.kind()).isEqualTo("llama.cpp");
+        assertThat(info.version()).as("/props is not served").isEmpty();
+        assertThat(info.runtime()).isEmpty();
+    }
+
     private static String v1() {
         return SERVER.baseUrl() + "/v1";
     }
