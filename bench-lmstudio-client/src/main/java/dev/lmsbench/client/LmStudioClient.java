@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@link #download}: {@code POST /api/v1/models/download}, then
  *       {@code GET /api/v1/models/download/status/{job_id}}.</li>
  *   <li>{@link #infer}: {@code POST /api/v0/chat/completions}, whose answers carry {@code stats}; when that answers
- *       404 (not a "model not found"), the OpenAI-compatible {@code /v1/chat/completions}, without server stats.</li>
+ *       404 (not a "model not found" or "No models loaded"), or status 200 with LM Studio's "Unexpected endpoint"
+ *       error, the OpenAI-compatible {@code /v1/chat/completions}, without server stats.</li>
  *   <li>{@link #session}/{@link #chat}: {@code POST /api/v1/chat}.</li>
  * </ul>
  *
@@ -67,6 +68,37 @@ import java.util.concurrent.atomic.AtomicReference;
  * each timestamp is); the server's {@code stats} go to {@link InferenceResult#serverStats()} with source
  * {@value #V0_STATS} and never replace a client-side figure. {@code model_info} and {@code runtime} are logged at
  * debug.
+ *
+ * <h2>What every answer is checked for</h2>
+ * <ul>
+ *   <li>The answering model ({@code model}, {@code /api/v1/chat}'s {@code model_instance_id}) must be the one asked
+ *       for, an instance of it ({@code key:2}; the key for an instance) or the id without its publisher; else
+ *       {@link Kind#WRONG_MODEL} ({@link LmStudioException.Reason#WRONG_MODEL}), e.g. {@code asked for 'sim/b' but
+ *       'sim/a' answered (http://...): LM Studio answered with the model it has loaded; load 'sim/b' or turn on JIT
+ *       loading}: LM Studio with one model loaded and JIT loading off answers any request with it
+ *       (lmstudio-bug-tracker #619). An answer naming no model is accepted.</li>
+ *   <li>Streamed usage against the token chunks ({@link InferenceResult#usageCheck()}); LM Studio's off-by-one at the
+ *       limit (lmstudio-bug-tracker #2335: {@code finish_reason} {@code length}, {@code completion_tokens == chunks - 1},
+ *       {@code chunks == max_tokens}) is corrected to the chunks, {@code CORRECTED_OFF_BY_ONE}, on the native and the
+ *       fallback endpoint; any other disagreement is {@code MISMATCH}, the server's count kept.</li>
+ *   <li>Server figures are taken as sent and never filled in: a streamed v0 answer without {@code stats} (what LM
+ *       Studio sends) has {@link ServerStats#NONE}, and so has {@code "stats": {}}; {@code stop_reason} as sent
+ *       ({@code eosFound}, {@code maxPredictedTokensReached}, {@code stop}); the draft figures of speculative decoding
+ *       become {@link ServerStats#draft()}; {@code /api/v1/chat}'s {@code model_load_time_seconds}
+ *       {@link ServerStats#modelLoadSeconds()}.</li>
+ * </ul>
+ * "No models loaded" (404 in OpenAI's shape, lmstudio-bug-tracker #1730) and "... is not loaded and JIT loading is off"
+ * are {@link Kind#MODEL_NOT_LOADED} ({@link LmStudioException.Reason#MODEL_NOT_LOADED}), never a reason to fall back
+ * or reload. LM Studio answers paths it does not serve with status 200 and {@code {"error":"Unexpected endpoint or
+ * method. ..."}} (lmstudio-bug-tracker #1680, #1879, on 0.4 too): such an answer counts as "not there" wherever a
+ * path is probed.
+ *
+ * <h2>What requests send besides the OpenAI fields</h2>
+ * Every set sampler; {@code ttl} (https://lmstudio.ai/docs/api/ttl-and-auto-evict) on v0, OpenAI-fallback and
+ * {@code /api/v1/chat} requests when this client's last load of the model set {@link LoadConfig#ttlSeconds()}, else
+ * the builder's {@link Builder#defaultTtlSeconds}; {@code draft_model} on v0 and fallback requests when
+ * {@link InferenceRequest#draftModel()} names one; {@code store} on {@code /api/v1/chat} requests
+ * ({@link ChatOptions#store()}: {@code false} for a one-shot {@link #chat}, {@code true} for a session's turns).
  *
  * <h2>Model unloaded</h2>
  * When a chat request fails because LM Studio unloaded its model meanwhile ({@link LmStudioException#isModelUnloaded()}:

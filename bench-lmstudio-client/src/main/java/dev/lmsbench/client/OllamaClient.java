@@ -77,6 +77,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code prompt_eval_duration}, prompt and generated tokens = {@code prompt_eval_count} and {@code eval_count}
  * (cached tokens unknown: Ollama does not say). They never replace a client-side figure.
  *
+ * <h2>Checks</h2>
+ * The {@code model} every object of the answer names must be the model asked for, or it with Ollama's implicit
+ * {@code :latest} ({@code llama3.2} and {@code llama3.2:latest}), else {@link Kind#WRONG_MODEL} naming both; an object
+ * naming none is accepted. A streamed answer's {@code eval_count} is compared with its token-carrying lines
+ * ({@link InferenceResult#usageCheck()}: {@code AGREE} or {@code MISMATCH}, nothing corrected). Ollama's API has no
+ * draft model: {@link InferenceRequest#draftModel()} is not sent, with a warning logged once.
+ *
  * <h2>Load time</h2>
  * {@link LoadOutcome#seconds()} is the wall time of the load request measured here; the server's
  * {@code load_duration}, when its answer carries one, is logged beside it at INFO. {@code size} and

@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * which hands out bytes as soon as any arrive). Each SSE event gets the time of the read that completed
  * it. A chunk carries a token when its {@code content} or its {@code reasoning_content} (or {@code reasoning}) is
  * non-empty, so TTFT counts reasoning tokens and a role-only first chunk is not a token. A non-streamed answer has no
- * token times. When a path-less base URL is probed ({@code /v1} answered 404, see {@link ClientConfig}), the timings
- * are those of the attempt that answered; the probe itself is not measured.
+ * token times. When a path-less base URL is probed ({@code /v1} answered 404, or status 200 with LM Studio's
+ * "Unexpected endpoint or method" error object, which it sends for paths it does not serve; see {@link ClientConfig}),
+ * the timings are those of the attempt that answered; the probe itself is not measured.
  *
  * <h2>Token counts</h2>
  * When the server sends a {@code usage} object with {@code prompt_tokens} and {@code completion_tokens}, the counts
@@ -65,7 +66,23 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>reasoning tokens, streaming = the number of chunks carrying reasoning; non-streaming =
  *       {@code ceil(reasoning characters / 4)}.</li>
  * </ul>
- * Characters are Unicode code points.
+ * Characters are Unicode code points. A streamed answer's reported completion tokens are compared with its
+ * token-carrying chunks ({@link InferenceResult#usageCheck()}: {@code AGREE}, or {@code MISMATCH} with the server's count
+ * kept, since a server may pack several tokens into a chunk); a non-streamed one, or one without usage, is not checked.
+ *
+ * <h2>Answering model</h2>
+ * Every answer's {@code model} (in a stream: every chunk that names one) must name the model asked for, else the request
+ * fails with {@link Kind#WRONG_MODEL} naming both: it is never a measurement of the model asked for. The same model is,
+ * case aside, the same name; an LM Studio instance of it ({@code key:2}) or its key for an instance; the id with the
+ * publisher on one side only; Ollama's implicit {@code :latest}; OpenAI's dated snapshot of an alias
+ * ({@code gpt-4.1-2025-04-14} for {@code gpt-4.1}); and, when the model list says llama.cpp and lists one model, that
+ * model (llama.cpp answers every request with the model it serves, whatever the request names; logged at INFO once per
+ * name). A mismatch before any model list was read first reads one, once, to know. An answer that names no model cannot
+ * be checked and is accepted (logged at debug). See {@link ModelCheck}.
+ *
+ * <h2>Draft model</h2>
+ * The OpenAI-compatible API has no draft model: {@link InferenceRequest#draftModel()} is not sent, with a warning logged
+ * once per client (LM Studio's client sends it).
  *
  * <h2>Failures</h2>
  * Every failure is a {@link BackendException} with a one-line message naming the URL, made of sanitized text only
@@ -84,6 +101,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code text/event-stream} (a response without {@code Content-Type} is read as one), a non-streamed one
  *       without JSON, invalid JSON, fields of the wrong type, no event, no choice, no token;</li>
  *   <li>{@link Kind#SERVER_ERROR}: an {@code error} object inside a 2xx answer or stream;</li>
+ *   <li>{@link Kind#WRONG_MODEL}: another model answered (see above);</li>
+ *   <li>{@link Kind#MODEL_NOT_LOADED}: LM Studio's "No models loaded" (JIT loading off), with what to do;</li>
  *   <li>{@link Kind#TOO_LARGE}: one of the input limits was passed (headers, header count, chunk-size line, SSE line
  *       and event, body, JSON depth and lengths; see {@link ClientCore}, {@link SseParser}, {@link ChatJson});</li>
  *   <li>{@link Kind#TIMEOUT} when {@link InferenceRequest#timeout()} (the whole request, body included) passes,
