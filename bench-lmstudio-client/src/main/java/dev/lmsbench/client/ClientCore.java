@@ -73,8 +73,9 @@ final class ClientCore implements AutoCloseable {
 
     /**
      * A 2xx answer that is LM Studio's {@code {"error":"Unexpected endpoint or method. (GET /x). Returning 200
-     * anyway"}} (lmstudio-bug-tracker #1680, #1879; 0.3.x and 0.4.x): the path is not served. {@link Kind#INVALID_RESPONSE};
-     * where there is another URL to try ({@link #exchange}, LM Studio's v0 chat fallback) it counts as not there.
+     * anyway"}} (lmstudio-bug-tracker #1680, #1879; 0.3.x and 0.4.x): the path is not served.
+     * {@link Kind#INVALID_RESPONSE}; where there is another URL to try ({@link #exchange}, LM Studio's v0 chat
+     * fallback) it counts as not there.
      */
     static final class UnknownEndpoint extends BackendException {
 

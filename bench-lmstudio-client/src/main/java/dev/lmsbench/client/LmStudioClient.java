@@ -78,9 +78,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       loading}: LM Studio with one model loaded and JIT loading off answers any request with it
  *       (lmstudio-bug-tracker #619). An answer naming no model is accepted.</li>
  *   <li>Streamed usage against the token chunks ({@link InferenceResult#usageCheck()}); LM Studio's off-by-one at the
- *       limit (lmstudio-bug-tracker #2335: {@code finish_reason} {@code length}, {@code completion_tokens == chunks - 1},
- *       {@code chunks == max_tokens}) is corrected to the chunks, {@code CORRECTED_OFF_BY_ONE}, on the native and the
- *       fallback endpoint; any other disagreement is {@code MISMATCH}, the server's count kept.</li>
+ *       limit (lmstudio-bug-tracker #2335: {@code finish_reason} {@code length},
+ *       {@code completion_tokens == chunks - 1}, {@code chunks == max_tokens}) is corrected to the chunks,
+ *       {@code CORRECTED_OFF_BY_ONE}, on the native and the fallback endpoint; any other disagreement is
+ *       {@code MISMATCH}, the server's count kept.</li>
  *   <li>Server figures are taken as sent and never filled in: a streamed v0 answer without {@code stats} (what LM
  *       Studio sends) has {@link ServerStats#NONE}, and so has {@code "stats": {}}; {@code stop_reason} as sent
  *       ({@code eosFound}, {@code maxPredictedTokensReached}, {@code stop}); the draft figures of speculative decoding
@@ -566,34 +567,34 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             if (!Boolean.FALSE.equals(native0)) {
                 ClientCore.Opened opened = core.send(call, endpoints.nativeUri(V0_CHAT), body, accept);
                 int status = opened.response().status();
-                ClientCore.UnknownEndpoint notThere = null;
                 if (status < 400) {
+                    ResponseRecorder recorder;
                     try {
-                        ResponseRecorder recorder = core.readChat(call, opened, request.messageText(),
-                                request.stream(), V0_STATS);
-                        v0Chat.compareAndSet(null, true);
-                        requireModel(request.model(), recorder);
-                        recorder.correctLmStudioOffByOne(request.maxTokens());
-                        noteRuntime(recorder.nativeStats());
-                        logNativeInfo(request.model(), recorder.nativeStats());
-                        return recorder.result(request.messageText());
+                        recorder = core.readChat(call, opened, request.messageText(), request.stream(), V0_STATS);
                     } catch (ClientCore.UnknownEndpoint e) {
                         // LM Studio answers a path it does not serve with 200 and "Unexpected endpoint": not there
                         if (native0 != null) {
                             throw e;
                         }
-                        notThere = e;
                         call.release();
+                        LOG.info("{} is not there ({}); using the OpenAI-compatible endpoint, without server"
+                                + " statistics", opened.uri(), e.getMessage());
+                        v0Chat.set(false);
+                        return fallback(call, request, body, accept);
+                    } catch (BackendException e) {
+                        // an answer, if a failed one: the endpoint is there
+                        v0Chat.compareAndSet(null, true);
+                        throw e;
                     }
-                }
-                if (notThere != null) {
-                    LOG.info("{} is not there ({}); using the OpenAI-compatible endpoint, without server statistics",
-                            opened.uri(), notThere.getMessage());
-                    v0Chat.set(false);
-                    return fallback(call, request, body, accept);
+                    v0Chat.compareAndSet(null, true);
+                    requireModel(request.model(), recorder);
+                    recorder.correctLmStudioOffByOne(request.maxTokens());
+                    noteRuntime(recorder.nativeStats());
+                    logNativeInfo(request.model(), recorder.nativeStats());
+                    return recorder.result(request.messageText());
                 }
                 BackendException failure = core.httpStatus(call, opened);
-                // LM Studio's own answers about the model, not a missing endpoint: the OpenAI endpoint would say the same
+                // LM Studio's own words about the model, not a missing endpoint: the OpenAI one would say the same
                 boolean modelMissing = failure instanceof LmStudioException e
                         && (e.reason() == LmStudioException.Reason.MODEL_NOT_FOUND
                         || e.reason() == LmStudioException.Reason.MODEL_NOT_LOADED);

@@ -47,9 +47,10 @@ public final class LmStudioException extends BackendException {
         /**
          * The model is not loaded and LM Studio would not load it on demand (JIT loading off): "No models loaded.
          * Please load a model in the developer page or use the 'lms load' command." (HTTP 404 in OpenAI's error shape,
-         * https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/1730, https://github.com/lmstudio-ai/lms/issues/107;
-         * HTTP 400 from the simulator), or "... is not loaded and JIT loading is off". The exception's kind is then
-         * {@link Kind#MODEL_NOT_LOADED}. Not retried: loading is the user's decision.
+         * https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/1730,
+         * https://github.com/lmstudio-ai/lms/issues/107; HTTP 400 from the simulator), or "... is not loaded and JIT
+         * loading is off". The exception's kind is then {@link Kind#MODEL_NOT_LOADED}. Not retried: loading is the
+         * user's decision.
          */
         MODEL_NOT_LOADED,
         /**

@@ -53,7 +53,7 @@ final class LmStudioJson {
      * @param text            the {@code message} items' content, joined
      * @param reasoning       the {@code reasoning} items' content, joined
      * @param usage           token counts from {@code stats}, or {@code null}
-     * @param stats           the server's speed figures ({@code tokens_per_second}, {@code time_to_first_token_seconds},
+     * @param stats           the server's figures ({@code tokens_per_second}, {@code time_to_first_token_seconds},
      *                        {@code model_load_time_seconds} after a just-in-time load), or {@link ServerStats#NONE}
      * @param responseId      {@code response_id}, or {@code ""}
      */

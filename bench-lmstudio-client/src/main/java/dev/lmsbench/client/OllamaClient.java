@@ -146,7 +146,8 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     /** The load options of each model, repeated in its chat requests. */
     private final Map<String, ObjectNode> loadOptions = new ConcurrentHashMap<>();
     private final AtomicReference<ServerInfo> server = new AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicBoolean draftWarned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean draftWarned =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private OllamaClient(ClientConfig config) {
         this.core = new ClientCore(config, json, ClientCore.ServerFailures.PLAIN);

@@ -67,22 +67,23 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code ceil(reasoning characters / 4)}.</li>
  * </ul>
  * Characters are Unicode code points. A streamed answer's reported completion tokens are compared with its
- * token-carrying chunks ({@link InferenceResult#usageCheck()}: {@code AGREE}, or {@code MISMATCH} with the server's count
- * kept, since a server may pack several tokens into a chunk); a non-streamed one, or one without usage, is not checked.
+ * token-carrying chunks ({@link InferenceResult#usageCheck()}: {@code AGREE}, or {@code MISMATCH} with the server's
+ * count kept, since a server may pack several tokens into a chunk); a non-streamed one, or one without usage, is not
+ * checked.
  *
  * <h2>Answering model</h2>
- * Every answer's {@code model} (in a stream: every chunk that names one) must name the model asked for, else the request
- * fails with {@link Kind#WRONG_MODEL} naming both: it is never a measurement of the model asked for. The same model is,
- * case aside, the same name; an LM Studio instance of it ({@code key:2}) or its key for an instance; the id with the
- * publisher on one side only; Ollama's implicit {@code :latest}; OpenAI's dated snapshot of an alias
- * ({@code gpt-4.1-2025-04-14} for {@code gpt-4.1}); and, when the model list says llama.cpp and lists one model, that
- * model (llama.cpp answers every request with the model it serves, whatever the request names; logged at INFO once per
- * name). A mismatch before any model list was read first reads one, once, to know. An answer that names no model cannot
- * be checked and is accepted (logged at debug). See {@link ModelCheck}.
+ * Every answer's {@code model} (in a stream: every chunk that names one) must name the model asked for, else the
+ * request fails with {@link Kind#WRONG_MODEL} naming both: it is never a measurement of the model asked for. The same
+ * model is, case aside, the same name; an LM Studio instance of it ({@code key:2}) or its key for an instance; the id
+ * with the publisher on one side only; Ollama's implicit {@code :latest}; OpenAI's dated snapshot of an alias
+ * ({@code gpt-4.1-2025-04-14} for {@code gpt-4.1}); and, when the model list says llama.cpp and lists one model,
+ * that model (llama.cpp answers every request with the model it serves, whatever the request names; logged at INFO
+ * once per name). A mismatch before any model list was read first reads one, once, to know. An answer that names no
+ * model cannot be checked and is accepted (logged at debug). See {@link ModelCheck}.
  *
  * <h2>Draft model</h2>
- * The OpenAI-compatible API has no draft model: {@link InferenceRequest#draftModel()} is not sent, with a warning logged
- * once per client (LM Studio's client sends it).
+ * The OpenAI-compatible API has no draft model: {@link InferenceRequest#draftModel()} is not sent, with a warning
+ * logged once per client (LM Studio's client sends it).
  *
  * <h2>Failures</h2>
  * Every failure is a {@link BackendException} with a one-line message naming the URL, made of sanitized text only
