@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.spi.InferenceRequest;
@@ -78,9 +79,23 @@ final class ChatJson {
      * @param finishReason {@code choices[0].finish_reason}
      * @param usage        the {@code usage} object, or {@code null}
      * @param error        the message of an {@code error} object, or {@code null} when the chunk is no error
+     * @param stats        LM Studio's {@code stats}/{@code model_info}/{@code runtime}, or {@code null}
+     * @param timings      llama.cpp's {@code timings}, or {@code null}
+     * @param model        the {@code model} the chunk names (sanitized, see {@link #answeredModel}), or {@code ""}
      */
     record Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
-                 NativeStats stats, Timings timings) {
+                 NativeStats stats, Timings timings, String model) {
+
+        /** Normalizes an absent model to {@code ""}. */
+        Chunk {
+            model = model == null ? "" : model;
+        }
+
+        /** A chunk that names no model. */
+        Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
+              NativeStats stats, Timings timings) {
+            this(content, reasoning, finishReason, usage, error, stats, timings, "");
+        }
 
         /** A chunk without llama.cpp timings. */
         Chunk(String content, String reasoning, String finishReason, Usage usage, String error,
@@ -108,9 +123,21 @@ final class ChatJson {
      * @param usage        the {@code usage} object, or {@code null}
      * @param stats        LM Studio's {@code stats}/{@code model_info}/{@code runtime}, or {@code null}
      * @param timings      llama.cpp's {@code timings}, or {@code null}
+     * @param model        the {@code model} the answer names (sanitized, see {@link #answeredModel}), or {@code ""}
      */
     record Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats,
-                      Timings timings) {
+                      Timings timings, String model) {
+
+        /** Normalizes an absent model to {@code ""}. */
+        Completion {
+            model = model == null ? "" : model;
+        }
+
+        /** A completion that names no model. */
+        Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats,
+                   Timings timings) {
+            this(content, reasoning, finishReason, usage, stats, timings, "");
+        }
 
         /** A completion without llama.cpp timings. */
         Completion(String content, String reasoning, String finishReason, Usage usage, NativeStats stats) {
@@ -134,9 +161,31 @@ final class ChatJson {
      * @param stopReason       {@code stats.stop_reason}
      * @param modelInfo        the {@code model_info} object as JSON text, or {@code ""}
      * @param runtime          the {@code runtime} object as JSON text, or {@code ""}
+     * @param draft            the speculative decoding figures of {@code stats} ({@code draft_model},
+     *                         {@code total_draft_tokens_count}, {@code accepted_draft_tokens_count},
+     *                         {@code rejected_draft_tokens_count}, {@code ignored_draft_tokens_count}: LM Studio
+     *                         api-changelog 0.3.10, lmstudio-js {@code LLMPredictionStats.ts}), or
+     *                         {@link DraftStats#NONE}
      */
     record NativeStats(double tokensPerSecond, double timeToFirstToken, double generationTime, String stopReason,
-                       String modelInfo, String runtime) {
+                       String modelInfo, String runtime, DraftStats draft) {
+
+        /** Normalizes absent draft figures. */
+        NativeStats {
+            draft = draft == null ? DraftStats.NONE : draft;
+        }
+
+        /** Statistics without draft figures. */
+        NativeStats(double tokensPerSecond, double timeToFirstToken, double generationTime, String stopReason,
+                    String modelInfo, String runtime) {
+            this(tokensPerSecond, timeToFirstToken, generationTime, stopReason, modelInfo, runtime, DraftStats.NONE);
+        }
+
+        /** {@return whether the figures say anything: a speed, a time, a stop reason or a draft figure} */
+        boolean saysAnything() {
+            return !Double.isNaN(tokensPerSecond) || !Double.isNaN(timeToFirstToken) || !Double.isNaN(generationTime)
+                    || !stopReason.isEmpty() || draft.present();
+        }
     }
 
     /**
@@ -181,8 +230,19 @@ final class ChatJson {
      * @param models  the models
      * @param ownedBy the first non-empty {@code owned_by} (llama.cpp says {@code llamacpp}, vLLM {@code vllm}, Ollama
      *                {@code library}), sanitized, or {@code ""}
+     * @param names   every id and every alias the entries carry (llama.cpp's {@code aliases}), sanitized
      */
-    record ModelList(List<ModelInfo> models, String ownedBy) {
+    record ModelList(List<ModelInfo> models, String ownedBy, java.util.Set<String> names) {
+
+        /** Copies the names. */
+        ModelList {
+            names = names == null ? java.util.Set.of() : java.util.Set.copyOf(names);
+        }
+
+        /** A list without aliases: the names are the ids. */
+        ModelList(List<ModelInfo> models, String ownedBy) {
+            this(models, ownedBy, models.stream().map(ModelInfo::id).collect(java.util.stream.Collectors.toSet()));
+        }
     }
 
     /** The body of {@code POST /chat/completions} for a request: the OpenAI fields, temperature the only sampler. */
@@ -208,6 +268,14 @@ final class ChatJson {
      *                    ("Unrecognized request argument supplied"), and strict servers may too
      */
     byte[] chatRequest(InferenceRequest request, boolean allSamplers, boolean cacheSwitch) {
+        return write(chatRequestTree(request, allSamplers, cacheSwitch));
+    }
+
+    /**
+     * The body of {@link #chatRequest(InferenceRequest, boolean, boolean)} as a tree, for a client that adds fields
+     * of its server (LM Studio's {@code ttl} and {@code draft_model}).
+     */
+    ObjectNode chatRequestTree(InferenceRequest request, boolean allSamplers, boolean cacheSwitch) {
         ObjectNode root = mapper.createObjectNode();
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
@@ -225,7 +293,7 @@ final class ChatJson {
         if (cacheSwitch && request.defeatsPromptCache()) {
             root.put("cache_prompt", false);
         }
-        return write(root);
+        return root;
     }
 
     /** Puts the set samplers other than the temperature under LM Studio's names; {@code null} ones are left out. */
@@ -296,7 +364,7 @@ final class ChatJson {
         JsonNode delta = expect(choice, "delta", JsonNode::isObject, "an object");
         return new Chunk(string(delta, "content"), reasoning(delta), string(choice, "finish_reason"),
                 usage(expect(root, "usage", JsonNode::isObject, "an object")), null, nativeStats(root),
-                timings(root));
+                timings(root), answeredModel(root.path("model")));
     }
 
     /**
@@ -317,7 +385,8 @@ final class ChatJson {
         }
         JsonNode message = expect(choice, "message", JsonNode::isObject, "an object");
         return new Completion(string(message, "content"), reasoning(message), string(choice, "finish_reason"),
-                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root), timings(root));
+                usage(expect(root, "usage", JsonNode::isObject, "an object")), nativeStats(root), timings(root),
+                answeredModel(root.path("model")));
     }
 
     /**
@@ -359,11 +428,19 @@ final class ChatJson {
             throw new IOException("no \"data\" array in the model list");
         }
         List<ModelInfo> models = new ArrayList<>(data.size());
+        java.util.Set<String> names = new java.util.HashSet<>();
         String ownedBy = "";
         for (JsonNode entry : data) {
             String id = modelId(text(entry.path("id")));
             if (id == null) {
                 continue;
+            }
+            names.add(id);
+            for (JsonNode alias : entry.path("aliases")) {
+                String name = modelId(text(alias));
+                if (name != null) {
+                    names.add(name);
+                }
             }
             if (ownedBy.isEmpty()) {
                 ownedBy = field(text(entry.path("owned_by")));
@@ -380,7 +457,7 @@ final class ChatJson {
                     field(text(entry.path("arch"))), field(text(entry.path("quantization"))), size, maxContext,
                     paramCount(meta.path("n_params")), java.util.Set.of()));
         }
-        return new ModelList(List.copyOf(models), ownedBy);
+        return new ModelList(List.copyOf(models), ownedBy, names);
     }
 
     /**
@@ -405,6 +482,19 @@ final class ChatJson {
             LOG.debug("model id '{}' had control or formatting characters; they were removed", id);
         }
         return id;
+    }
+
+    /**
+     * The model an answer names ({@code model}, {@code model_instance_id}), made safe: {@code ""} when it is absent,
+     * not a string or empty once sanitized (it cannot be checked then); an id longer than
+     * {@value #MAX_MODEL_ID_CHARS} characters is cut, which can only make it differ from the one asked for.
+     *
+     * @param node the field
+     * @return the model, or {@code ""}
+     */
+    static String answeredModel(JsonNode node) {
+        String raw = text(node);
+        return raw.isBlank() ? "" : SafeText.oneLine(raw, MAX_MODEL_ID_CHARS + 3);
     }
 
     /** Model metadata (type, publisher, ...) made safe and cut to {@value #MAX_FIELD_CHARS} characters. */
@@ -485,7 +575,21 @@ final class ChatJson {
         return new NativeStats(number(stats.path("tokens_per_second")), number(stats.path("time_to_first_token")),
                 number(stats.path("generation_time")), field(text(stats.path("stop_reason"))),
                 modelInfo.isObject() ? SafeText.oneLine(modelInfo.toString(), 1024) : "",
-                runtime.isObject() ? SafeText.oneLine(runtime.toString(), 1024) : "");
+                runtime.isObject() ? SafeText.oneLine(runtime.toString(), 1024) : "", draft(stats));
+    }
+
+    /**
+     * The draft figures of LM Studio's {@code stats} after speculative decoding (api-changelog 0.3.10):
+     * {@code draft_model} and the four {@code *_draft_tokens_count}; {@link DraftStats#NONE} when none is given.
+     */
+    static DraftStats draft(JsonNode stats) {
+        String model = answeredModel(stats.path("draft_model"));
+        DraftStats draft = new DraftStats(model, nonNegativeInt(stats.path("total_draft_tokens_count")),
+                nonNegativeInt(stats.path("accepted_draft_tokens_count")),
+                nonNegativeInt(stats.path("rejected_draft_tokens_count")),
+                nonNegativeInt(stats.path("ignored_draft_tokens_count")));
+        return draft.present() || draft.rejectedTokens() >= 0 || draft.ignoredTokens() >= 0 ? draft
+                : DraftStats.NONE;
     }
 
     /** A parameter count as the model filters read it ({@code 4.6B}, {@code 596M}), or {@code ""} when unknown. */

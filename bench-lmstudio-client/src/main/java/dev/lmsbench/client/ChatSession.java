@@ -15,6 +15,9 @@ import java.util.Objects;
  * ChatReply second = session.send("Which colour did I mention?");   // previous_response_id = first.responseId()
  * }</pre>
  *
+ * <p>Every turn asks LM Studio to keep the conversation ({@code "store": true}) unless the options say
+ * {@link ChatOptions#withStore(Boolean) store false}: then nothing is kept and each {@link #send} starts over.
+ *
  * <p>Thread-safe: turns are serialized, since each one depends on the one before.
  */
 public final class ChatSession {
@@ -26,7 +29,8 @@ public final class ChatSession {
 
     ChatSession(LmStudioClient client, ChatOptions options) {
         this.client = client;
-        this.options = Objects.requireNonNull(options, "options");
+        // a session continues its conversation: keep it on the server unless told otherwise
+        this.options = Objects.requireNonNull(options, "options").store() == null ? options.withStore(true) : options;
     }
 
     /**

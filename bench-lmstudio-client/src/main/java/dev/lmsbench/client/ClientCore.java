@@ -59,9 +59,41 @@ final class ClientCore implements AutoCloseable {
          */
         BackendException create(Kind kind, String message, URI uri, int httpStatus, ChatJson.ServerError error);
 
-        /** Plain {@link BackendException}s, as the OpenAI-compatible client reports them. */
-        ServerFailures PLAIN = (kind, message, uri, status, error) ->
-                new BackendException(kind, message, uri.toString(), status, null);
+        /**
+         * Plain {@link BackendException}s, as the OpenAI-compatible client reports them; LM Studio's "No models
+         * loaded" (which it also sends on its OpenAI-compatible endpoints) is {@link Kind#MODEL_NOT_LOADED} with
+         * what to do, as {@link LmStudioException} has it.
+         */
+        ServerFailures PLAIN = (kind, message, uri, status, error) -> LmStudioException.saysNotLoaded(error.message())
+                ? new BackendException(Kind.MODEL_NOT_LOADED,
+                        LmStudioException.withHint(message, LmStudioException.NOT_LOADED_HINT), uri.toString(), status,
+                        null)
+                : new BackendException(kind, message, uri.toString(), status, null);
+    }
+
+    /**
+     * A 2xx answer that is LM Studio's {@code {"error":"Unexpected endpoint or method. (GET /x). Returning 200
+     * anyway"}} (lmstudio-bug-tracker #1680, #1879; 0.3.x and 0.4.x): the path is not served.
+     * {@link Kind#INVALID_RESPONSE}; where there is another URL to try ({@link #exchange}, LM Studio's v0 chat
+     * fallback) it counts as not there.
+     */
+    static final class UnknownEndpoint extends BackendException {
+
+        private static final long serialVersionUID = 1L;
+
+        UnknownEndpoint(URI uri, String serverMessage) {
+            super(Kind.INVALID_RESPONSE, oneLine(uri + " is not served there: it answered HTTP 200 with '"
+                    + SafeText.oneLine(serverMessage, MAX_EXCERPT_CHARS) + "'"), uri.toString(), -1, null);
+        }
+    }
+
+    /** Reads the body of a 2xx answer of {@link #exchange}. */
+    @FunctionalInterface
+    interface Reader<T> {
+        /**
+         * @throws UnknownEndpoint when the answer says the path is not served, so the next URL is tried
+         */
+        T read(Opened opened) throws BackendException;
     }
 
     /** The body of a call, run with its {@link InFlight} registered and its deadline armed. */
@@ -121,6 +153,8 @@ final class ClientCore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
     private static final String DONE = "[DONE]";
+    /** What LM Studio's answer for a path it does not serve says (lower case). */
+    private static final String UNKNOWN_ENDPOINT = "unexpected endpoint";
     private static final int READ_BUFFER_BYTES = 8192;
     /** How long to wait for the end of a body after its end marker so its connection can be reused. */
     private static final Duration DRAIN_BUDGET = Duration.ofMillis(250);
@@ -210,26 +244,41 @@ final class ClientCore implements AutoCloseable {
     // ---- sending ----
 
     /**
-     * Sends to the endpoint's target URLs in turn; see {@link Endpoints} for when a second one is tried.
+     * Sends to the endpoint's target URLs in turn and reads the first usable answer; see {@link Endpoints} for when a
+     * second URL is tried: after a 404, or after a 2xx answer that is LM Studio's "Unexpected endpoint" error
+     * ({@link UnknownEndpoint}: that server answers unknown paths with status 200). The prefix of the target that
+     * answered is remembered only once its answer was read.
      *
-     * @return a 2xx response
-     * @throws BackendException for a status of 400 or more (after the fallback), a redirect not followed, or when
-     *                          nothing answered
+     * @return what {@code reader} read
+     * @throws BackendException for a status of 400 or more (after the fallback; when every URL failed, the first 404
+     *                          is reported, as the answer of the real API, e.g. "model not found"), a redirect not
+     *                          followed, when nothing answered, or what {@code reader} throws
      */
-    Opened open(InFlight call, Endpoints endpoints, String endpoint, byte[] body, String accept)
+    <T> T exchange(InFlight call, Endpoints endpoints, String endpoint, byte[] body, String accept, Reader<T> reader)
             throws BackendException {
         List<Endpoints.Target> targets = endpoints.targets(endpoint);
         BackendException firstNotFound = null;
         for (int i = 0; ; i++) {
             Endpoints.Target target = targets.get(i);
+            boolean last = i + 1 == targets.size();
             Opened opened = send(call, target.uri(), body, accept);
             int status = opened.response().status();
             if (status < 400) {
-                endpoints.succeeded(target);
-                return opened;
+                try {
+                    T answer = reader.read(opened);
+                    endpoints.succeeded(target);
+                    return answer;
+                } catch (UnknownEndpoint e) {
+                    call.release();
+                    if (last) {
+                        throw firstNotFound != null ? firstNotFound : e;
+                    }
+                    LOG.debug("{} does not serve this path ({}); trying {}", target.uri(), e.getMessage(),
+                            targets.get(i + 1).uri());
+                    continue;
+                }
             }
             BackendException failure = httpStatus(call, opened);
-            boolean last = i + 1 == targets.size();
             if (status == 404 && !last) {
                 LOG.debug("{} answered 404; trying {}", target.uri(), targets.get(i + 1).uri());
                 firstNotFound = failure;
@@ -237,6 +286,28 @@ final class ClientCore implements AutoCloseable {
             }
             // Both prefixes 404: the first answer (under /v1) is the one from the real API, e.g. "model not found".
             throw status == 404 && firstNotFound != null ? firstNotFound : failure;
+        }
+    }
+
+    /**
+     * Whether a server's error message is LM Studio's answer for a path it does not serve ("Unexpected endpoint or
+     * method. (GET /x). Returning 200 anyway").
+     */
+    static boolean isUnknownEndpoint(String serverMessage) {
+        return serverMessage != null && serverMessage.toLowerCase(Locale.ROOT).contains(UNKNOWN_ENDPOINT);
+    }
+
+    /**
+     * {@link UnknownEndpoint} when a 2xx body is LM Studio's "Unexpected endpoint" error object, else nothing.
+     *
+     * @param body the body, or its start
+     */
+    void failIfUnknownEndpoint(URI uri, byte[] body) throws UnknownEndpoint {
+        if (json.isErrorObject(body)) {
+            String message = json.errorMessage(body);
+            if (isUnknownEndpoint(message)) {
+                throw new UnknownEndpoint(uri, message);
+            }
         }
     }
 
@@ -397,13 +468,15 @@ final class ClientCore implements AutoCloseable {
      * @param statsSource the label for LM Studio's {@code stats}, or {@code null} to ignore them
      * @return the result and what the recorder saw
      * @throws BackendException {@link Kind#INVALID_RESPONSE} for a wrong content type, invalid JSON, wrong field
-     *                          types, no event or no token; {@link Kind#SERVER_ERROR} for an error object;
+     *                          types, no event or no token ({@link UnknownEndpoint} for LM Studio's "Unexpected
+     *                          endpoint" error object); {@link Kind#SERVER_ERROR} for another error object;
      *                          {@link Kind#TOO_LARGE} for a breached limit; or the reading failure
      */
     ResponseRecorder readChat(InFlight call, Opened opened, String prompt, boolean stream, String statsSource)
             throws BackendException {
         ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(), stream,
                 statsSource);
+        recorder.uri(opened.uri());
         if (stream) {
             requireEventStream(call, opened);
             int[] events = {0};
@@ -425,6 +498,7 @@ final class ClientCore implements AutoCloseable {
                 completion = json.parseCompletion(body);
             } catch (IOException e) {
                 if (json.isErrorObject(body)) {
+                    failIfUnknownEndpoint(opened.uri(), body);
                     // An error object where the completion should be: the server's words, through the failures, so
                     // a client can recognize them (LM Studio's "Model unloaded").
                     throw serverError(opened.uri(), json.serverError(body));
@@ -436,12 +510,6 @@ final class ClientCore implements AutoCloseable {
         }
         requireTokens(recorder, opened.uri());
         return recorder;
-    }
-
-    /** {@link #readChat} returning only the result. */
-    InferenceResult readChatResult(InFlight call, Opened opened, String prompt, boolean stream, String statsSource)
-            throws BackendException {
-        return readChat(call, opened, prompt, stream, statsSource).result(prompt);
     }
 
     /**
@@ -463,6 +531,7 @@ final class ClientCore implements AutoCloseable {
         if (contentType.contains("json")) {
             byte[] body = readPrefix(call, opened, MAX_ERROR_BODY_BYTES);
             if (json.isErrorObject(body)) {
+                failIfUnknownEndpoint(uri, body);
                 throw serverError(uri, json.serverError(body));
             }
             throw invalid(uri + " answered a streaming request with " + SafeText.oneLine(contentType, 60)

@@ -69,7 +69,8 @@ import java.util.function.Consumer;
  *   <li>{@link #download}: {@code POST /api/v1/models/download}, then
  *       {@code GET /api/v1/models/download/status/{job_id}}.</li>
  *   <li>{@link #infer}: {@code POST /api/v0/chat/completions}, whose answers carry {@code stats}; when that answers
- *       404 (not a "model not found"), the OpenAI-compatible {@code /v1/chat/completions}, without server stats.</li>
+ *       404 (not a "model not found" or "No models loaded"), or status 200 with LM Studio's "Unexpected endpoint"
+ *       error, the OpenAI-compatible {@code /v1/chat/completions}, without server stats.</li>
  *   <li>{@link #session}/{@link #chat}: {@code POST /api/v1/chat}.</li>
  * </ul>
  *
@@ -78,6 +79,38 @@ import java.util.function.Consumer;
  * each timestamp is); the server's {@code stats} go to {@link InferenceResult#serverStats()} with source
  * {@value #V0_STATS} and never replace a client-side figure. {@code model_info} and {@code runtime} are logged at
  * debug.
+ *
+ * <h2>What every answer is checked for</h2>
+ * <ul>
+ *   <li>The answering model ({@code model}, {@code /api/v1/chat}'s {@code model_instance_id}) must be the one asked
+ *       for, an instance of it ({@code key:2}; the key for an instance) or the id without its publisher; else
+ *       {@link Kind#WRONG_MODEL} ({@link LmStudioException.Reason#WRONG_MODEL}), e.g. {@code asked for 'sim/b' but
+ *       'sim/a' answered (http://...): LM Studio answered with the model it has loaded; load 'sim/b' or turn on JIT
+ *       loading}: LM Studio with one model loaded and JIT loading off answers any request with it
+ *       (lmstudio-bug-tracker #619). An answer naming no model is accepted.</li>
+ *   <li>Streamed usage against the token chunks ({@link InferenceResult#usageCheck()}); LM Studio's off-by-one at the
+ *       limit (lmstudio-bug-tracker #2335: {@code finish_reason} {@code length},
+ *       {@code completion_tokens == chunks - 1}, {@code chunks == max_tokens}) is corrected to the chunks,
+ *       {@code CORRECTED_OFF_BY_ONE}, on the native and the fallback endpoint; any other disagreement is
+ *       {@code MISMATCH}, the server's count kept.</li>
+ *   <li>Server figures are taken as sent and never filled in: a streamed v0 answer without {@code stats} (what LM
+ *       Studio sends) has {@link ServerStats#NONE}, and so has {@code "stats": {}}; {@code stop_reason} as sent
+ *       ({@code eosFound}, {@code maxPredictedTokensReached}, {@code stop}); the draft figures of speculative decoding
+ *       become {@link ServerStats#draft()}; {@code /api/v1/chat}'s {@code model_load_time_seconds}
+ *       {@link ServerStats#modelLoadSeconds()}.</li>
+ * </ul>
+ * "No models loaded" (404 in OpenAI's shape, lmstudio-bug-tracker #1730) and "... is not loaded and JIT loading is off"
+ * are {@link Kind#MODEL_NOT_LOADED} ({@link LmStudioException.Reason#MODEL_NOT_LOADED}), never a reason to fall back
+ * or reload. LM Studio answers paths it does not serve with status 200 and {@code {"error":"Unexpected endpoint or
+ * method. ..."}} (lmstudio-bug-tracker #1680, #1879, on 0.4 too): such an answer counts as "not there" wherever a
+ * path is probed.
+ *
+ * <h2>What requests send besides the OpenAI fields</h2>
+ * Every set sampler; {@code ttl} (https://lmstudio.ai/docs/api/ttl-and-auto-evict) on v0, OpenAI-fallback and
+ * {@code /api/v1/chat} requests when this client's last load of the model set {@link LoadConfig#ttlSeconds()}, else
+ * the builder's {@link Builder#defaultTtlSeconds}; {@code draft_model} on v0 and fallback requests when
+ * {@link InferenceRequest#draftModel()} names one; {@code store} on {@code /api/v1/chat} requests
+ * ({@link ChatOptions#store()}: {@code false} for a one-shot {@link #chat}, {@code true} for a session's turns).
  *
  * <h2>Model unloaded</h2>
  * When a chat request fails because LM Studio unloaded its model meanwhile ({@link LmStudioException#isModelUnloaded()}:
@@ -128,6 +161,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     private final boolean cacheForMeasuredRuns;
     private final Duration loadTimeout;
     private final Duration pollInterval;
+    /** The idle TTL chat requests send when the model's last load set none, or {@code null}. */
+    private final Integer defaultTtlSeconds;
 
     /** {@code null} until known, then whether {@code /api/v1/models} exists. */
     private final AtomicReference<Boolean> v1Models = new AtomicReference<>();
@@ -160,6 +195,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         this.loadTimeout = builder.loadTimeout;
         this.pollInterval = builder.pollInterval;
         this.lms = builder.lms;
+        this.defaultTtlSeconds = builder.defaultTtlSeconds;
     }
 
     /**
@@ -200,6 +236,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private LmsCli lms;
+        private Integer defaultTtlSeconds;
 
         private Builder(ClientConfig config) {
             this.config = config;
@@ -247,6 +284,22 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         /** @param interval the pause between download status polls, positive @return this builder */
         public Builder downloadPollInterval(Duration interval) {
             this.pollInterval = positive(interval, "downloadPollInterval");
+            return this;
+        }
+
+        /**
+         * The idle TTL every chat request sends ({@code "ttl"}: LM Studio unloads the model after this many idle
+         * seconds, https://lmstudio.ai/docs/api/ttl-and-auto-evict) when this client's last load of the model
+         * set none.
+         *
+         * @param seconds the TTL, at least 1, or {@code null} to send none (the default)
+         * @return this builder
+         */
+        public Builder defaultTtlSeconds(Integer seconds) {
+            if (seconds != null && seconds < 1) {
+                throw new IllegalArgumentException("ttl must be >= 1 s, got " + seconds);
+            }
+            this.defaultTtlSeconds = seconds;
             return this;
         }
 
@@ -909,7 +962,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     private InferenceResult inferOnce(InferenceRequest request) throws BackendException {
-        byte[] body = json.chatRequest(request, true);
+        byte[] body = chatBody(request);
         String accept = request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON;
         return core.withDeadline(request.timeout(), call -> {
             Boolean native0 = v0Chat.get();
@@ -917,16 +970,36 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 ClientCore.Opened opened = core.send(call, endpoints.nativeUri(V0_CHAT), body, accept);
                 int status = opened.response().status();
                 if (status < 400) {
+                    ResponseRecorder recorder;
+                    try {
+                        recorder = core.readChat(call, opened, request.messageText(), request.stream(), V0_STATS);
+                    } catch (ClientCore.UnknownEndpoint e) {
+                        // LM Studio answers a path it does not serve with 200 and "Unexpected endpoint": not there
+                        if (native0 != null) {
+                            throw e;
+                        }
+                        call.release();
+                        LOG.info("{} is not there ({}); using the OpenAI-compatible endpoint, without server"
+                                + " statistics", opened.uri(), e.getMessage());
+                        v0Chat.set(false);
+                        return fallback(call, request, body, accept);
+                    } catch (BackendException e) {
+                        // an answer, if a failed one: the endpoint is there
+                        v0Chat.compareAndSet(null, true);
+                        throw e;
+                    }
                     v0Chat.compareAndSet(null, true);
-                    ResponseRecorder recorder = core.readChat(call, opened, request.messageText(),
-                            request.stream(), V0_STATS);
+                    requireModel(request.model(), recorder);
+                    recorder.correctLmStudioOffByOne(request.maxTokens());
                     noteRuntime(recorder.nativeStats());
                     logNativeInfo(request.model(), recorder.nativeStats());
                     return recorder.result(request.messageText());
                 }
                 BackendException failure = core.httpStatus(call, opened);
+                // LM Studio's own words about the model, not a missing endpoint: the OpenAI one would say the same
                 boolean modelMissing = failure instanceof LmStudioException e
-                        && e.reason() == LmStudioException.Reason.MODEL_NOT_FOUND;
+                        && (e.reason() == LmStudioException.Reason.MODEL_NOT_FOUND
+                        || e.reason() == LmStudioException.Reason.MODEL_NOT_LOADED);
                 if (status != 404 || native0 != null || modelMissing) {
                     throw failure;
                 }
@@ -934,9 +1007,59 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                         + " without server statistics", opened.uri());
                 v0Chat.set(false);
             }
-            ClientCore.Opened opened = core.open(call, endpoints, OPENAI_CHAT, body, accept);
-            return core.readChatResult(call, opened, request.messageText(), request.stream(), null);
+            return fallback(call, request, body, accept);
         });
+    }
+
+    /** The OpenAI-compatible chat completion, without server statistics, checked as the native one is. */
+    private InferenceResult fallback(InFlight call, InferenceRequest request, byte[] body, String accept)
+            throws BackendException {
+        ResponseRecorder recorder = core.exchange(call, endpoints, OPENAI_CHAT, body, accept,
+                opened -> core.readChat(call, opened, request.messageText(), request.stream(), null));
+        requireModel(request.model(), recorder);
+        recorder.correctLmStudioOffByOne(request.maxTokens());
+        return recorder.result(request.messageText());
+    }
+
+    /**
+     * Fails with {@link Kind#WRONG_MODEL} ({@link LmStudioException.Reason#WRONG_MODEL}) when another model answered:
+     * LM Studio with JIT loading off answers with the model it has loaded, whatever the request names
+     * (lmstudio-bug-tracker #619). Instance ids ({@code key:2}) and ids without the publisher are the same model; see
+     * {@link ModelCheck}.
+     */
+    private static void requireModel(String asked, ResponseRecorder recorder) throws BackendException {
+        ModelCheck.require(asked, recorder.answeredModels(), ModelCheck.LM_STUDIO, null, recorder.uri(),
+                ModelCheck.lmStudioHint(asked), LmStudioException::wrongModel);
+    }
+
+    /**
+     * The body of {@code /api/v0/chat/completions} and of the OpenAI-compatible fallback: the OpenAI fields, every set
+     * sampler, and LM Studio's {@code ttl} ({@link #ttlFor}) and {@code draft_model} (the request's, when it names one;
+     * https://lmstudio.ai/docs/developer/api-changelog 0.3.10).
+     */
+    private byte[] chatBody(InferenceRequest request) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = json.chatRequestTree(request, true, false);
+        Integer ttl = ttlFor(request.model());
+        if (ttl != null) {
+            root.put("ttl", ttl);
+        }
+        if (!request.draftModel().isEmpty()) {
+            root.put("draft_model", request.draftModel());
+        }
+        return json.write(root);
+    }
+
+    /**
+     * The idle TTL a chat request for {@code model} sends (https://lmstudio.ai/docs/api/ttl-and-auto-evict):
+     * the {@link LoadConfig#ttlSeconds()} of this client's last load of the model (for an instance id
+     * {@code key:2}, of its key), else the builder's {@link Builder#defaultTtlSeconds default}, else none.
+     */
+    private Integer ttlFor(String model) {
+        LoadConfig loaded = lastLoadConfig.get(model);
+        if (loaded == null) {
+            loaded = lastLoadConfig.get(model.replaceFirst(":\\d+$", ""));
+        }
+        return loaded != null && loaded.ttlSeconds() != null ? loaded.ttlSeconds() : defaultTtlSeconds;
     }
 
     /** Remembers the runtime an {@code /api/v0} answer named, for {@link #server()}. */
@@ -977,7 +1100,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     /**
-     * One chat turn with the default options: {@code session(ChatOptions.defaults()).chat(model, input)}.
+     * One chat turn with the default options, kept nowhere ({@code "store": false}: a one-shot question has no next
+     * turn): {@code session(ChatOptions.defaults().withStore(false)).chat(model, input)}.
      *
      * @param model the model key
      * @param input the user message
@@ -985,7 +1109,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
      * @throws BackendException when the request failed
      */
     public ChatReply chat(String model, String input) throws BackendException {
-        return session(ChatOptions.defaults()).chat(model, input);
+        return session(ChatOptions.defaults().withStore(false)).chat(model, input);
     }
 
     /** One turn of a {@link ChatSession}: cache, reload-on-unload, request. */
@@ -998,8 +1122,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         if (key != null) {
             long start = System.nanoTime();
             Optional<ResponseCache.CachedAnswer> hit = cache.get(key);
-            // Only an answer that has a response id can be continued by the next turn.
-            if (hit.isPresent() && !hit.get().responseId().isEmpty()) {
+            // Only an answer that has a response id can be continued by the next turn; a turn kept nowhere needs none.
+            if (hit.isPresent() && (!hit.get().responseId().isEmpty() || !options.storeOr(false))) {
                 LOG.debug("response cache hit for a chat with {} (key {}); not sending the request", model, key);
                 ResponseCache.CachedAnswer answer = hit.get();
                 return new ChatReply(answer.responseId(), answer.content(), answer.reasoning(), ServerStats.NONE,
@@ -1007,7 +1131,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             }
         }
         ChatReply reply = withReloadOnUnload(model, () -> chatOnce(model, input, previousResponseId, options));
-        if (key != null && !reply.responseId().isEmpty()) {
+        if (key != null && (!reply.responseId().isEmpty() || !options.storeOr(false))) {
             cache.put(key, new ResponseCache.CachedAnswer(reply.text(), reply.reasoning(), "", reply.usage(),
                     reply.responseId()));
         }
@@ -1029,12 +1153,14 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
 
     private ChatReply chatOnce(String model, String input, String previousResponseId, ChatOptions options)
             throws BackendException {
-        byte[] body = lmJson.chatRequest(model, input, previousResponseId, options);
+        byte[] body = lmJson.chatRequest(model, input, previousResponseId, options, ttlFor(model));
         return core.withDeadline(options.timeout(), call -> {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(V1_CHAT), body,
                     options.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
             boolean events = options.stream();
+            PromptProcessing promptNanos = new PromptProcessing();
             ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(), events);
+            recorder.uri(opened.uri());
             LmStudioJson.ChatResult result;
             if (events) {
                 core.requireEventStream(call, opened);
@@ -1042,7 +1168,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 int[] count = {0};
                 long endNanos = core.readSse(call, opened, recorder, event -> {
                     count[0]++;
-                    return chatEvent(event, opened.uri(), recorder, end, options.loadProgress());
+                    return chatEvent(event, opened.uri(), recorder, end, options.loadProgress(), promptNanos);
                 });
                 recorder.end(endNanos);
                 ClientCore.requireEvents(count[0], opened.uri());
@@ -1057,6 +1183,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 JsonNode root = parse(opened.uri(), "chat answer", () -> lmJson.parseEvent(
                         new String(answer, StandardCharsets.UTF_8)));
                 if (root.has("error") && !root.has("output")) {
+                    // LM Studio before 0.4 has no /api/v1/chat: it answers 200 with "Unexpected endpoint"
+                    core.failIfUnknownEndpoint(opened.uri(), answer);
                     throw core.serverError(opened.uri(), json.serverError(answer));
                 }
                 result = parse(opened.uri(), "chat answer", () -> LmStudioJson.chatResult(root));
@@ -1065,23 +1193,30 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             if (result != null && result.usage() != null) {
                 recorder.usage(result.usage());
             }
+            if (result != null) {
+                recorder.model(result.modelInstanceId());
+            }
+            requireModel(model, recorder);
             ClientCore.requireTokens(recorder, opened.uri());
             InferenceResult measured = recorder.result(input);
+            double promptSeconds = promptNanos.seconds();
             if (result == null) {
                 return new ChatReply("", measured.content(), measured.reasoning(), ServerStats.NONE,
-                        measured.timings(), measured.usage(), "", false);
+                        measured.timings(), measured.usage(), "", false, promptSeconds);
             }
             return new ChatReply(result.responseId(), result.text(), result.reasoning(), result.stats(),
-                    measured.timings(), measured.usage(), result.modelInstanceId(), false);
+                    measured.timings(), measured.usage(), result.modelInstanceId(), false, promptSeconds);
         });
     }
 
     /** Handles one {@code /api/v1/chat} stream event; {@code true} at {@code chat.end}. */
     private boolean chatEvent(SseParser.Event event, URI uri, ResponseRecorder recorder,
-                              AtomicReference<LmStudioJson.ChatResult> end, LoadProgressListener progress)
-            throws BackendException {
+                              AtomicReference<LmStudioJson.ChatResult> end, LoadProgressListener progress,
+                              PromptProcessing promptNanos) throws BackendException {
         JsonNode data = parse(uri, "chat event", () -> lmJson.parseEvent(event.data()));
         String type = ChatJson.text(data.path("type"));
+        // chat.start and the model_load.* events name the instance that answers; chat.end's result names it again
+        recorder.model(ChatJson.answeredModel(data.path("model_instance_id")));
         switch (type) {
             case "message.delta" -> recorder.chunk(
                     new ChatJson.Chunk(ChatJson.text(data.path("content")), "", "", null, null), event.nanos());
@@ -1091,6 +1226,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
             case "model_load.progress" -> notify(progress, Math.clamp(ChatJson.number(data.path("progress")), 0.0,
                     1.0), "loading");
             case "model_load.end" -> notify(progress, 1.0, "loaded");
+            case "prompt_processing.start" -> promptNanos.start(event.nanos());
+            case "prompt_processing.end" -> promptNanos.end(event.nanos());
             case "error" -> {
                 JsonNode error = data.path("error");
                 String message = error.isObject() ? ChatJson.text(error.path("message")) : ChatJson.text(error);
@@ -1102,10 +1239,40 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 return true;
             }
             default -> {
-                // chat.start, prompt_processing.*, tool_call.*, *.start/*.end markers: nothing to measure.
+                // chat.start, prompt_processing.progress, tool_call.*, *.start/*.end markers: nothing to measure.
             }
         }
         return false;
+    }
+
+    /**
+     * When the client saw {@code prompt_processing.start} and {@code .end} of a {@code /api/v1/chat} stream: the
+     * {@link System#nanoTime()} of the reads that completed them, the first of each.
+     */
+    private static final class PromptProcessing {
+        private long start;
+        private long end;
+        private boolean started;
+        private boolean ended;
+
+        void start(long nanos) {
+            if (!started) {
+                start = nanos;
+                started = true;
+            }
+        }
+
+        void end(long nanos) {
+            if (!ended) {
+                end = nanos;
+                ended = true;
+            }
+        }
+
+        /** {@return the seconds from start to end, or {@code NaN} when either did not come} */
+        double seconds() {
+            return started && ended && end - start >= 0 ? (end - start) / 1e9 : Double.NaN;
+        }
     }
 
     private static void notify(LoadProgressListener progress, double fraction, String status) {
@@ -1214,11 +1381,14 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     /** Builds the exception for a failure LM Studio reported: always an {@link LmStudioException}. */
     private static BackendException serverFailure(Kind kind, String message, URI uri, int status,
                                                   ChatJson.ServerError error) {
-        return new LmStudioException(kind, message, uri.toString(), status, error.type(), error.code(),
+        return LmStudioException.fromServer(kind, message, uri.toString(), status, error.type(), error.code(),
                 error.message());
     }
 
-    /** LM Studio before 0.4 answers unknown paths with {@code {"error":"Unexpected endpoint or method. (...)"}}. */
+    /**
+     * LM Studio answers a path it does not serve with status 200 and {@code {"error":"Unexpected endpoint or method.
+     * (GET /x). Returning 200 anyway"}}, on 0.4 as before it (lmstudio-bug-tracker #1680, #1879).
+     */
     private boolean isUnknownEndpoint(byte[] body) {
         return json.errorMessage(body).toLowerCase(java.util.Locale.ROOT).contains(UNKNOWN_ENDPOINT);
     }

@@ -53,7 +53,8 @@ final class LmStudioJson {
      * @param text            the {@code message} items' content, joined
      * @param reasoning       the {@code reasoning} items' content, joined
      * @param usage           token counts from {@code stats}, or {@code null}
-     * @param stats           the server's speed figures, or {@link ServerStats#NONE}
+     * @param stats           the server's figures ({@code tokens_per_second}, {@code time_to_first_token_seconds},
+     *                        {@code model_load_time_seconds} after a just-in-time load), or {@link ServerStats#NONE}
      * @param responseId      {@code response_id}, or {@code ""}
      */
     record ChatResult(String modelInstanceId, String text, String reasoning, ChatJson.Usage usage,
@@ -278,8 +279,20 @@ final class LmStudioJson {
 
     // ---- chat ----
 
-    /** The body of {@code POST /api/v1/chat}; only what is set is sent, integrations verbatim. */
+    /** {@link #chatRequest(String, String, String, ChatOptions, Integer)} without a TTL. */
     byte[] chatRequest(String model, String input, String previousResponseId, ChatOptions options) {
+        return chatRequest(model, input, previousResponseId, options, null);
+    }
+
+    /**
+     * The body of {@code POST /api/v1/chat}; only what is set is sent, integrations verbatim; {@code store} always
+     * ({@link ChatOptions#store()}, {@code false} when unset), {@code ttl} when given
+     * (https://lmstudio.ai/docs/api/ttl-and-auto-evict).
+     *
+     * @param ttlSeconds the idle TTL of the model, or {@code null} to send none
+     */
+    byte[] chatRequest(String model, String input, String previousResponseId, ChatOptions options,
+                       Integer ttlSeconds) {
         ObjectNode root = json.object();
         root.put("model", model);
         root.put("input", input);
@@ -305,6 +318,10 @@ final class LmStudioJson {
         }
         if (previousResponseId != null && !previousResponseId.isEmpty()) {
             root.put("previous_response_id", previousResponseId);
+        }
+        root.put("store", options.storeOr(false));
+        if (ttlSeconds != null) {
+            root.put("ttl", ttlSeconds);
         }
         return json.write(root);
     }
@@ -357,8 +374,10 @@ final class LmStudioJson {
             if (input >= 0 && total >= 0) {
                 usage = new ChatJson.Usage(input, total, nonNegativeInt(stats.path("reasoning_output_tokens")));
             }
+            double load = number(stats.path("model_load_time_seconds"));
             serverStats = new ServerStats(number(stats.path("tokens_per_second")),
-                    number(stats.path("time_to_first_token_seconds")), Double.NaN, "", V1_CHAT_STATS);
+                    number(stats.path("time_to_first_token_seconds")), Double.NaN, "", V1_CHAT_STATS)
+                    .withModelLoadSeconds(load >= 0 ? load : Double.NaN);
         }
         String instance = modelId(text(root.path("model_instance_id")));
         return new ChatResult(instance == null ? "" : instance, text.toString(), reasoning.toString(), usage,

@@ -77,6 +77,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code prompt_eval_duration}, prompt and generated tokens = {@code prompt_eval_count} and {@code eval_count}
  * (cached tokens unknown: Ollama does not say). They never replace a client-side figure.
  *
+ * <h2>Checks</h2>
+ * The {@code model} every object of the answer names must be the model asked for, or it with Ollama's implicit
+ * {@code :latest} ({@code llama3.2} and {@code llama3.2:latest}), else {@link Kind#WRONG_MODEL} naming both; an object
+ * naming none is accepted. A streamed answer's {@code eval_count} is compared with its token-carrying lines
+ * ({@link InferenceResult#usageCheck()}: {@code AGREE} or {@code MISMATCH}, nothing corrected). Ollama's API has no
+ * draft model: {@link InferenceRequest#draftModel()} is not sent, with a warning logged once.
+ *
  * <h2>Load time</h2>
  * {@link LoadOutcome#seconds()} is the wall time of the load request measured here; the server's
  * {@code load_duration}, when its answer carries one, is logged beside it at INFO. {@code size} and
@@ -127,6 +134,8 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(OllamaClient.class);
     private static final Duration DRAIN_BUDGET = Duration.ofMillis(250);
     private static final int READ_BUFFER_BYTES = 8192;
+    private static final String WRONG_MODEL_HINT = "Ollama answered with another model; name one that ollama list"
+            + " shows";
 
     private final ChatJson json = new ChatJson();
     private final OllamaJson ollamaJson = new OllamaJson(json);
@@ -137,6 +146,8 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     /** The load options of each model, repeated in its chat requests. */
     private final Map<String, ObjectNode> loadOptions = new ConcurrentHashMap<>();
     private final AtomicReference<ServerInfo> server = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draftWarned =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private OllamaClient(ClientConfig config) {
         this.core = new ClientCore(config, json, ClientCore.ServerFailures.PLAIN);
@@ -166,7 +177,8 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     /**
      * Whether Ollama answers at the configuration's base URL: one {@code GET /api/version}, within the
      * configuration's {@linkplain ClientConfig#requestTimeout() request timeout} (connects within its connect
-     * timeout), answered with a JSON object whose {@code version} is a string. Never throws.
+     * timeout), answered with a JSON object whose {@code version} is a string (LM Studio answers this path, which it
+     * does not serve, with status 200 and an "Unexpected endpoint" error object: not Ollama). Never throws.
      *
      * @param config where to ask
      * @return {@code true} when the answer is Ollama's
@@ -410,6 +422,10 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         Objects.requireNonNull(request, "request");
+        if (!request.draftModel().isEmpty() && draftWarned.compareAndSet(false, true)) {
+            LOG.warn("{}: Ollama's API has no draft model; '{}' is not sent (only LM Studio's client sends"
+                    + " draft_model)", endpoint(), ModelCheck.quote(request.draftModel()));
+        }
         byte[] body = ollamaJson.chatRequest(request, loadOptions.getOrDefault(request.model(), json.object()),
                 KEEP_ALIVE);
         return core.withDeadline(request.timeout(), call -> {
@@ -417,6 +433,7 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
                     request.stream() ? NDJSON : ClientCore.JSON);
             ResponseRecorder recorder = new ResponseRecorder(opened.sentNanos(), opened.headersNanos(),
                     request.stream(), CHAT_STATS);
+            recorder.uri(opened.uri());
             if (request.stream()) {
                 requireNdjson(call, opened);
                 readStream(call, opened, recorder);
@@ -431,6 +448,9 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
                 }
                 recorder.completion(frame.completion());
             }
+            // Ollama names the model it answered with in every object; llama3.2 is llama3.2:latest
+            ModelCheck.require(request.model(), recorder.answeredModels(), ModelCheck.OLLAMA, null, opened.uri(),
+                    WRONG_MODEL_HINT, ModelCheck.Failure.PLAIN);
             ClientCore.requireTokens(recorder, opened.uri());
             return recorder.result(request.messageText());
         });
@@ -549,6 +569,7 @@ public final class OllamaClient implements InferenceBackend, ModelCatalog {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(VERSION), null, ClientCore.JSON);
             byte[] body = core.readFully(call, opened, ClientCore.MAX_ERROR_BODY_BYTES, null);
             try {
+                // LM Studio's status-200 "Unexpected endpoint" object has no version: not Ollama
                 JsonNode version = json.readObject(body).path("version");
                 return version.isTextual() ? SafeText.oneLine(version.textValue(), 64) : null;
             } catch (IOException e) {

@@ -53,24 +53,36 @@ final class OllamaJson {
      * @param timings    the prompt and generation figures in llama.cpp's shape ({@code prompt_eval_count} and
      *                   {@code prompt_eval_duration}, {@code eval_count} and {@code eval_duration}; no cache count),
      *                   or {@code null} when the object carries no {@code prompt_eval_duration}
+     * @param model      {@code model}, sanitized, or {@code ""}
      */
     record Frame(String content, String thinking, boolean done, String doneReason, ChatJson.Usage usage,
-                 ChatJson.NativeStats stats, String error, ChatJson.Timings timings) {
+                 ChatJson.NativeStats stats, String error, ChatJson.Timings timings, String model) {
+
+        /** Normalizes an absent model to {@code ""}. */
+        Frame {
+            model = model == null ? "" : model;
+        }
+
+        /** A frame that names no model. */
+        Frame(String content, String thinking, boolean done, String doneReason, ChatJson.Usage usage,
+              ChatJson.NativeStats stats, String error, ChatJson.Timings timings) {
+            this(content, thinking, done, doneReason, usage, stats, error, timings, "");
+        }
 
         /** A frame without prompt figures. */
         Frame(String content, String thinking, boolean done, String doneReason, ChatJson.Usage usage,
               ChatJson.NativeStats stats, String error) {
-            this(content, thinking, done, doneReason, usage, stats, error, null);
+            this(content, thinking, done, doneReason, usage, stats, error, null, "");
         }
 
         /** This frame as a chunk for the {@link ResponseRecorder}. */
         ChatJson.Chunk chunk() {
-            return new ChatJson.Chunk(content, thinking, doneReason, usage, null, stats, timings);
+            return new ChatJson.Chunk(content, thinking, doneReason, usage, null, stats, timings, model);
         }
 
         /** This frame as a non-streamed completion for the {@link ResponseRecorder}. */
         ChatJson.Completion completion() {
-            return new ChatJson.Completion(content, thinking, doneReason, usage, stats, timings);
+            return new ChatJson.Completion(content, thinking, doneReason, usage, stats, timings, model);
         }
     }
 
@@ -300,7 +312,7 @@ final class OllamaJson {
         int eval = ChatJson.nonNegativeInt(root.path("eval_count"));
         ChatJson.Usage usage = prompt >= 0 && eval >= 0 ? new ChatJson.Usage(prompt, eval, -1) : null;
         return new Frame(content, thinking, done.asBoolean(false), doneReason, usage, stats(root, doneReason), null,
-                timings(root, prompt, eval));
+                timings(root, prompt, eval), ChatJson.answeredModel(root.path("model")));
     }
 
     /**

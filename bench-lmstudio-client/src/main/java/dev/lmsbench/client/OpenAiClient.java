@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -45,8 +48,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * which hands out bytes as soon as any arrive). Each SSE event gets the time of the read that completed
  * it. A chunk carries a token when its {@code content} or its {@code reasoning_content} (or {@code reasoning}) is
  * non-empty, so TTFT counts reasoning tokens and a role-only first chunk is not a token. A non-streamed answer has no
- * token times. When a path-less base URL is probed ({@code /v1} answered 404, see {@link ClientConfig}), the timings
- * are those of the attempt that answered; the probe itself is not measured.
+ * token times. When a path-less base URL is probed ({@code /v1} answered 404, or status 200 with LM Studio's
+ * "Unexpected endpoint or method" error object, which it sends for paths it does not serve; see {@link ClientConfig}),
+ * the timings are those of the attempt that answered; the probe itself is not measured.
  *
  * <h2>Token counts</h2>
  * When the server sends a {@code usage} object with {@code prompt_tokens} and {@code completion_tokens}, the counts
@@ -62,7 +66,24 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>reasoning tokens, streaming = the number of chunks carrying reasoning; non-streaming =
  *       {@code ceil(reasoning characters / 4)}.</li>
  * </ul>
- * Characters are Unicode code points.
+ * Characters are Unicode code points. A streamed answer's reported completion tokens are compared with its
+ * token-carrying chunks ({@link InferenceResult#usageCheck()}: {@code AGREE}, or {@code MISMATCH} with the server's
+ * count kept, since a server may pack several tokens into a chunk); a non-streamed one, or one without usage, is not
+ * checked.
+ *
+ * <h2>Answering model</h2>
+ * Every answer's {@code model} (in a stream: every chunk that names one) must name the model asked for, else the
+ * request fails with {@link Kind#WRONG_MODEL} naming both: it is never a measurement of the model asked for. The same
+ * model is, case aside, the same name; an LM Studio instance of it ({@code key:2}) or its key for an instance; the id
+ * with the publisher on one side only; Ollama's implicit {@code :latest}; OpenAI's dated snapshot of an alias
+ * ({@code gpt-4.1-2025-04-14} for {@code gpt-4.1}); and, when the model list says llama.cpp and lists one model,
+ * that model (llama.cpp answers every request with the model it serves, whatever the request names; logged at INFO
+ * once per name). A mismatch before any model list was read first reads one, once, to know. An answer that names no
+ * model cannot be checked and is accepted (logged at debug). See {@link ModelCheck}.
+ *
+ * <h2>Draft model</h2>
+ * The OpenAI-compatible API has no draft model: {@link InferenceRequest#draftModel()} is not sent, with a warning
+ * logged once per client (LM Studio's client sends it).
  *
  * <h2>Failures</h2>
  * Every failure is a {@link BackendException} with a one-line message naming the URL, made of sanitized text only
@@ -81,6 +102,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code text/event-stream} (a response without {@code Content-Type} is read as one), a non-streamed one
  *       without JSON, invalid JSON, fields of the wrong type, no event, no choice, no token;</li>
  *   <li>{@link Kind#SERVER_ERROR}: an {@code error} object inside a 2xx answer or stream;</li>
+ *   <li>{@link Kind#WRONG_MODEL}: another model answered (see above);</li>
+ *   <li>{@link Kind#MODEL_NOT_LOADED}: LM Studio's "No models loaded" (JIT loading off), with what to do;</li>
  *   <li>{@link Kind#TOO_LARGE}: one of the input limits was passed (headers, header count, chunk-size line, SSE line
  *       and event, body, JSON depth and lengths; see {@link ClientCore}, {@link SseParser}, {@link ChatJson});</li>
  *   <li>{@link Kind#TIMEOUT} when {@link InferenceRequest#timeout()} (the whole request, body included) passes,
@@ -123,6 +146,9 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private static final String CHAT_COMPLETIONS = "/chat/completions";
     private static final String MODELS = "/models";
     private static final int MAX_VERSION_CHARS = 64;
+    private static final String WRONG_MODEL_HINT = "the server answered with another model; name one its model list"
+            + " has (LM Studio with JIT loading off answers with the model it has loaded: load it or turn on JIT"
+            + " loading)";
 
     private final Endpoints endpoints;
     private final ChatJson json = new ChatJson();
@@ -131,6 +157,13 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private final AtomicReference<String> ownedBy = new AtomicReference<>();
     private final AtomicReference<ServerInfo> server = new AtomicReference<>();
     private final ServerTokenizer tokenizer;
+    /** The last model list read, {@code null} before one was read. */
+    private final AtomicReference<ChatJson.ModelList> modelList = new AtomicReference<>();
+    /** Whether a model list was read to check an answering model (done once). */
+    private final AtomicBoolean listedForModelCheck = new AtomicBoolean();
+    private final AtomicBoolean draftWarned = new AtomicBoolean();
+    /** The names asked for that llama.cpp answered with its one model (logged once each). */
+    private final Set<String> servedNoted = ConcurrentHashMap.newKeySet();
 
     private OpenAiClient(ClientConfig config) {
         this.endpoints = new Endpoints(config.baseUrl());
@@ -193,16 +226,18 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
      */
     @Override
     public List<ModelInfo> listModels() throws BackendException {
-        ChatJson.ModelList list = core.withDeadline(core.config().requestTimeout(), call -> {
-            ClientCore.Opened opened = core.open(call, endpoints, MODELS, null, ClientCore.JSON);
-            byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
-            try {
-                return json.parseModelList(body);
-            } catch (IOException e) {
-                throw ClientCore.invalid("invalid model list from " + opened.uri() + ": " + e.getMessage()
-                        + ClientCore.excerptOf(body), opened.uri(), e);
-            }
-        });
+        ChatJson.ModelList list = core.withDeadline(core.config().requestTimeout(), call ->
+                core.exchange(call, endpoints, MODELS, null, ClientCore.JSON, opened -> {
+                    byte[] body = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
+                    try {
+                        return json.parseModelList(body);
+                    } catch (IOException e) {
+                        core.failIfUnknownEndpoint(opened.uri(), body);
+                        throw ClientCore.invalid("invalid model list from " + opened.uri() + ": " + e.getMessage()
+                                + ClientCore.excerptOf(body), opened.uri(), e);
+                    }
+                }));
+        modelList.set(list);
         ownedBy.set(list.ownedBy());
         return list.models();
     }
@@ -276,6 +311,7 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
                 ClientCore.Opened opened = core.openOk(call, uri, null, ClientCore.JSON);
                 byte[] body = core.readFully(call, opened, ClientCore.MAX_ERROR_BODY_BYTES, null);
                 try {
+                    // LM Studio's 200 "Unexpected endpoint" object has no such field: no version, as for a 404
                     JsonNode root = json.readObject(body);
                     return SafeText.oneLine(ChatJson.text(root.path(field)), MAX_VERSION_CHARS);
                 } catch (IOException e) {
@@ -301,12 +337,53 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
         Objects.requireNonNull(request, "request");
+        if (!request.draftModel().isEmpty() && draftWarned.compareAndSet(false, true)) {
+            LOG.warn("{}: the OpenAI-compatible API has no draft model; '{}' is not sent (only LM Studio's client"
+                    + " sends draft_model)", endpoint(), ModelCheck.quote(request.draftModel()));
+        }
         byte[] body = json.chatRequest(request, false, isLlamaCpp());
-        return core.withDeadline(request.timeout(), call -> {
-            ClientCore.Opened opened = core.open(call, endpoints, CHAT_COMPLETIONS, body,
-                    request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON);
-            return core.readChatResult(call, opened, request.messageText(), request.stream(), null);
-        });
+        ResponseRecorder answer = core.withDeadline(request.timeout(), call -> core.exchange(call, endpoints,
+                CHAT_COMPLETIONS, body, request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON,
+                opened -> core.readChat(call, opened, request.messageText(), request.stream(), null)));
+        checkModel(request.model(), answer);
+        return answer.result(request.messageText());
+    }
+
+    /**
+     * Fails with {@link Kind#WRONG_MODEL} when the answer came from another model ({@link ModelCheck}, every rule of
+     * {@link ModelCheck#OPENAI_COMPATIBLE}). llama.cpp serves one model and answers every request with it, whatever
+     * its name: when the model list says llama.cpp and lists one model, that model (its id or an alias) is the same.
+     * When no model list was read yet, one is read (once) before a mismatch is reported, to know.
+     */
+    private void checkModel(String asked, ResponseRecorder answer) throws BackendException {
+        List<String> answered = answer.answeredModels();
+        if (ModelCheck.otherModel(asked, answered, ModelCheck.OPENAI_COMPATIBLE, null) == null) {
+            return;
+        }
+        if (ownedBy.get() == null && listedForModelCheck.compareAndSet(false, true)) {
+            try {
+                listModels();
+            } catch (BackendException e) {
+                LOG.debug("no model list from {} to check the answering model against: {}", endpoint(),
+                        e.getMessage());
+            }
+        }
+        ModelCheck.require(asked, answered, ModelCheck.OPENAI_COMPATIBLE, name -> servedByLlamaCpp(asked, name),
+                answer.uri(), WRONG_MODEL_HINT, ModelCheck.Failure.PLAIN);
+    }
+
+    /** Whether llama.cpp's model list names one model and {@code name} is it (its id or an alias). */
+    private boolean servedByLlamaCpp(String asked, String name) {
+        ChatJson.ModelList list = modelList.get();
+        if (list == null || !"llama.cpp".equals(kindOf(list.ownedBy())) || list.models().size() != 1
+                || list.names().stream().noneMatch(n -> n.equalsIgnoreCase(name))) {
+            return false;
+        }
+        if (servedNoted.add(asked)) {
+            LOG.info("llama.cpp at {} serves one model, '{}'; it answered the request for '{}' with it", endpoint(),
+                    ModelCheck.quote(name), ModelCheck.quote(asked));
+        }
+        return true;
     }
 
 

@@ -3,10 +3,16 @@ package dev.lmsbench.client;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.InferenceResult;
 import dev.lmsbench.core.text.SafeText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Collects what one response delivered, with the arrival time of each part, and turns it into an
@@ -17,13 +23,18 @@ import java.util.Arrays;
  * reasoning is non-empty; a role-only or empty chunk is not a token. Usage estimation follows the rules in
  * {@link OpenAiClient}'s class documentation.
  *
+ * <p>Usage is cross-checked against the stream: see {@link #usageCheck()}.
+ *
  * <p>Not thread-safe: one recorder per request, used by the thread that reads the body.
  */
 final class ResponseRecorder {
 
+    /** The most distinct model names kept per answer: enough to see that a stream changed models. */
+    static final int MAX_MODELS = 4;
     /** The longest finish or stop reason recorded (characters, after {@link SafeText}). */
     static final int MAX_REASON_CHARS = 64;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseRecorder.class);
     private static final int CHARS_PER_TOKEN = 4;
     private static final long ABSENT = RequestTimings.ABSENT;
 
@@ -41,6 +52,13 @@ final class ResponseRecorder {
     private final String statsSource;
     private ChatJson.NativeStats nativeStats;
     private ChatJson.Timings timings;
+
+    /** The distinct model names the answer carried, in order, at most {@value #MAX_MODELS}. */
+    private final List<String> models = new ArrayList<>(1);
+    private URI uri;
+
+    /** {@code max_tokens} of the request when LM Studio's off-by-one may be corrected, else {@code -1}. */
+    private int offByOneMaxTokens = -1;
 
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
@@ -79,6 +97,7 @@ final class ResponseRecorder {
 
     /** Records one streamed chunk that arrived (was completed by a read) at {@code nanos}. */
     void chunk(ChatJson.Chunk chunk, long nanos) {
+        model(chunk.model());
         content.append(chunk.content());
         reasoning.append(chunk.reasoning());
         if (!chunk.finishReason().isEmpty()) {
@@ -114,12 +133,38 @@ final class ResponseRecorder {
 
     /** Records a complete non-streamed answer. */
     void completion(ChatJson.Completion completion) {
+        model(completion.model());
         content.append(completion.content());
         reasoning.append(completion.reasoning());
         finishReason = SafeText.oneLine(completion.finishReason(), MAX_REASON_CHARS);
         usage = completion.usage();
         nativeStats = completion.stats();
         timings = completion.timings();
+    }
+
+    /**
+     * Records a model the answer names ({@code model}, LM Studio's {@code model_instance_id}); empty names are
+     * skipped, each distinct one is kept once.
+     */
+    void model(String name) {
+        if (name != null && !name.isEmpty() && !models.contains(name) && models.size() < MAX_MODELS) {
+            models.add(name);
+        }
+    }
+
+    /** {@return the distinct model names the answer carried, in the order they came; empty when it named none} */
+    List<String> answeredModels() {
+        return List.copyOf(models);
+    }
+
+    /** Records the URL that answered, for messages. */
+    void uri(URI value) {
+        this.uri = value;
+    }
+
+    /** {@return the URL that answered, or {@code null} when not recorded} */
+    URI uri() {
+        return uri;
     }
 
     /** Records token counts the server reported outside a {@code usage} object (LM Studio's v1 {@code stats}). */
@@ -147,7 +192,45 @@ final class ResponseRecorder {
     }
 
     /**
-     * Builds the result.
+     * Lets {@link #result} correct LM Studio's known off-by-one (lmstudio-bug-tracker #2335): a stream stopped at the
+     * limit ({@code finish_reason} {@code length}) of {@code max_tokens} token-carrying chunks whose usage reports
+     * {@code max_tokens - 1} completion tokens. Only LM Studio's client asks for it.
+     *
+     * @param maxTokens the request's {@code max_tokens}
+     */
+    void correctLmStudioOffByOne(int maxTokens) {
+        this.offByOneMaxTokens = maxTokens;
+    }
+
+    /**
+     * Compares the reported completion tokens of a streamed answer with its token-carrying chunks (one token per
+     * chunk is what LM Studio, llama.cpp, Ollama and the simulator send): equal is {@code AGREE}; LM Studio's
+     * off-by-one, when {@link #correctLmStudioOffByOne} allows it, is {@code CORRECTED_OFF_BY_ONE}; anything else
+     * {@code MISMATCH} (logged at debug; the server's count is kept: a server may pack several tokens into a chunk).
+     * A non-streamed answer, or one without usage, is not checked.
+     */
+    UsageCheck usageCheck() {
+        if (!streamed || usage == null) {
+            return UsageCheck.NOT_CHECKED;
+        }
+        int reported = usage.completion();
+        UsageCheck.Verdict verdict;
+        if (reported == tokenChunks) {
+            verdict = UsageCheck.Verdict.AGREE;
+        } else if (offByOneMaxTokens > 0 && "length".equals(finishReason) && reported == tokenChunks - 1
+                && tokenChunks == offByOneMaxTokens) {
+            verdict = UsageCheck.Verdict.CORRECTED_OFF_BY_ONE;
+        } else {
+            verdict = UsageCheck.Verdict.MISMATCH;
+            LOG.debug("{}: usage reports {} completion tokens, the stream carried {} token chunks (finish reason"
+                    + " '{}'); keeping the server's count", uri, reported, tokenChunks, finishReason);
+        }
+        return new UsageCheck(verdict, tokenChunks, reported);
+    }
+
+    /**
+     * Builds the result, with the {@link #usageCheck()}; after {@code CORRECTED_OFF_BY_ONE} the completion tokens are
+     * the chunks counted.
      *
      * @param prompt the prompt sent, for the prompt token estimate when the server reports no usage
      */
@@ -158,18 +241,26 @@ final class ResponseRecorder {
         }
         RequestTimings timings = new RequestTimings(sentNanos, offset(headersNanos), offset(firstByteNanos),
                 offset(firstTokenNanos), offset(firstContentNanos), offset(lastTokenNanos), offset(endNanos), offsets);
-        return new InferenceResult(timings, usage(prompt), content.toString(), reasoning.toString(), finishReason,
-                serverStats(), false);
+        UsageCheck check = usageCheck();
+        ChatJson.Usage reported = usage;
+        if (check.verdict() == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE) {
+            LOG.debug("{}: usage reports {} completion tokens for {} streamed at the limit; corrected to {}"
+                    + " (LM Studio's off-by-one, lmstudio-bug-tracker #2335)", uri, usage.completion(), tokenChunks,
+                    tokenChunks);
+            reported = new ChatJson.Usage(usage.prompt(), tokenChunks, usage.reasoning(), usage.cached());
+        }
+        return new InferenceResult(timings, usage(prompt, reported), content.toString(), reasoning.toString(),
+                finishReason, serverStats(), false, check);
     }
 
     /**
-     * LM Studio's {@code stats} when this endpoint documents them and they say anything; else llama.cpp's
+     * LM Studio's {@code stats} (with their draft figures, as sent) when this endpoint documents them and they say
+     * anything ({@code "stats": {}} says nothing); else llama.cpp's
      * {@code timings} when the answer carried them (source {@link ServerStats#LLAMA_CPP_TIMINGS}); else none.
      */
     private ServerStats serverStats() {
-        if (statsSource == null || nativeStats == null || (Double.isNaN(nativeStats.tokensPerSecond())
-                && Double.isNaN(nativeStats.timeToFirstToken()) && Double.isNaN(nativeStats.generationTime())
-                && nativeStats.stopReason().isEmpty())) {
+        if (statsSource == null || nativeStats == null || !nativeStats.saysAnything()) {
+            // nothing is filled from elsewhere: a v0 stream without stats (as LM Studio sends it) has none
             return timings == null ? ServerStats.NONE : llamaCppStats(timings);
         }
         String stop = SafeText.oneLine(nativeStats.stopReason(), MAX_REASON_CHARS);
@@ -180,7 +271,7 @@ final class ResponseRecorder {
                     timings.promptMs() / 1000.0, timings.promptN(), timings.cacheN(), timings.predictedN());
         }
         return new ServerStats(nativeStats.tokensPerSecond(), nativeStats.timeToFirstToken(),
-                nativeStats.generationTime(), stop, statsSource);
+                nativeStats.generationTime(), stop, statsSource).withDraft(nativeStats.draft());
     }
 
     /** llama.cpp's timings as server statistics: seconds from milliseconds, counts as sent. */
@@ -190,7 +281,7 @@ final class ResponseRecorder {
                 t.predictedN());
     }
 
-    private TokenUsage usage(String prompt) {
+    private TokenUsage usage(String prompt, ChatJson.Usage usage) {
         int reasoningEstimate = streamed ? reasoningChunks : estimateTokens(reasoning);
         if (usage != null) {
             int reasoningTokens = usage.reasoning() >= 0 ? usage.reasoning() : reasoningEstimate;

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * both answer {@code {"tokens": [...]}} and the count is that array's length. Special tokens are not added (llama.cpp's
  * {@code add_special} defaults to false). Each call is bounded by the client's request timeout (which the CLI caps at
  * the discovery timeout) and reads at most {@link ClientCore#MAX_API_BODY_BYTES}. After the first failure (no such
- * endpoint, a timeout, an answer without a {@code tokens} array) the endpoint is not asked again: every later count is
- * empty at once. Thread-safe.
+ * endpoint, a timeout, an answer without a {@code tokens} array, LM Studio's status-200 "Unexpected endpoint" answer)
+ * the endpoint is not asked again: every later count is empty at once. Thread-safe.
  */
 final class ServerTokenizer implements TokenCounter {
 
@@ -66,6 +66,8 @@ final class ServerTokenizer implements TokenCounter {
             int n = core.withDeadline(core.config().requestTimeout(), call -> {
                 ClientCore.Opened opened = core.openOk(call, uri, request, ClientCore.JSON);
                 byte[] answer = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);
+                // LM Studio answers a path it does not serve with 200 and an "Unexpected endpoint" error: not there
+                core.failIfUnknownEndpoint(uri, answer);
                 try {
                     JsonNode tokens = json.readObject(answer).get("tokens");
                     if (tokens == null || !tokens.isArray()) {

@@ -146,7 +146,7 @@ class ChatJsonTest {
     void readsANonStreamedCompletion() throws IOException {
         ChatJson.Completion completion = json.parseCompletion(bytes(Contracts.text("chat-completion.json")));
         assertThat(completion).isEqualTo(new ChatJson.Completion("Hello! How can I assist you today?",
-                "The user greets me.", "stop", new ChatJson.Usage(19, 15, 5, 0)));
+                "The user greets me.", "stop", new ChatJson.Usage(19, 15, 5, 0), null, null, "qwen3-8b"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
 import dev.lmsbench.core.spi.BackendException;
+import dev.lmsbench.core.spi.BackendException.Kind;
 import dev.lmsbench.core.spi.InferenceRequest;
 import dev.lmsbench.core.spi.InferenceResult;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import java.util.List;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -77,7 +79,10 @@ class LlamaCppContractTest {
     @Test
     void sendsNoCachePromptFieldToOtherServersNorWhenTheCacheIsReusedOnPurpose() throws BackendException {
         SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(json("models-openai.json")));
-        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(stream("chat-stream-basic.sse")));
+        // the answer names the model asked for, as every server's answer must
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"model\":\"qwen3-8b\"", "\"model\":\"" + MODEL + "\""))));
         OpenAiClient openAi = client();
         openAi.listModels();
         openAi.infer(request(true, NONCE));
@@ -133,6 +138,50 @@ class LlamaCppContractTest {
         SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(body)));
         assertThat(client().infer(request(false, NONCE)).usage().promptCachedTokens()).isEqualTo(12);
+    }
+
+    @Test
+    void acceptsTheOneModelLlamaCppServesForAnyNameAfterReadingItsModelList() throws BackendException {
+        // llama-server answers every request with the model it serves, whatever the request names (seen with
+        // llama.cpp de3ff81): its model list names that one model
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(json("llamacpp-models.json")));
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(stream("llamacpp-chat-stream.sse")));
+        OpenAiClient client = client();
+
+        InferenceResult r = client.infer(new InferenceRequest("whatever-i-call-it", "Say hello", 64, 0.1, true,
+                Duration.ofSeconds(10)));
+
+        assertThat(r.content()).isEqualTo("Hello world");
+        SERVER.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
+        client.infer(new InferenceRequest("whatever-i-call-it", "Say hello", 64, 0.1, true, Duration.ofSeconds(10)));
+        SERVER.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
+    }
+
+    @Test
+    void stillFailsWhenLlamaCppAnswersWithAModelItsListDoesNotName() {
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(json("llamacpp-models.json")));
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("llamacpp-chat-stream.sse")
+                        .replace(MODEL, "other.gguf"))));
+
+        BackendException e = OpenAiClientTest.failure(() -> client().infer(request(true, "")));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).startsWith("asked for '" + MODEL + "' but 'other.gguf' answered");
+    }
+
+    @Test
+    void doesNotAcceptAnyNameWhenLlamaCppServesSeveralModels() {
+        String two = Contracts.text("llamacpp-models.json").replaceFirst("\\{\\s*\"id\"", "{\"id\": \"second.gguf\","
+                + " \"object\": \"model\", \"owned_by\": \"llamacpp\"}, {\"id\"");
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(two)));
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(stream("llamacpp-chat-stream.sse")));
+
+        BackendException e = OpenAiClientTest.failure(() -> client().infer(new InferenceRequest("second.gguf",
+                "Say hello", 64, 0.1, true, Duration.ofSeconds(10))));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
     }
 
     private OpenAiClient client() {

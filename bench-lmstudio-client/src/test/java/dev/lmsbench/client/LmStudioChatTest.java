@@ -64,6 +64,8 @@ class LmStudioChatTest {
         assertThat(reply.usage()).isEqualTo(TokenUsage.reported(21, 12, 5));
         assertThat(reply.serverStats()).isEqualTo(new ServerStats(39.5, 0.412, Double.NaN, "",
                 "lmstudio.api.v1.chat.stats"));
+        assertThat(reply.modelLoadSeconds()).as("no load in this answer").isNaN();
+        assertThat(reply.promptProcessingSeconds()).as("not streamed").isNaN();
         assertThat(reply.cached()).isFalse();
         assertThat(reply.timings().e2eSeconds()).isGreaterThanOrEqualTo(0);
     }
@@ -82,6 +84,10 @@ class LmStudioChatTest {
         assertThat(reply.responseId()).isEqualTo("resp_0a1b2c3d4e5f");
         assertThat(reply.usage()).isEqualTo(TokenUsage.reported(21, 12, 5));
         assertThat(reply.serverStats().tokensPerSecond()).isEqualTo(39.5);
+        assertThat(reply.modelLoadSeconds()).isEqualTo(3.2);
+        assertThat(reply.serverStats().modelLoadSeconds()).isEqualTo(3.2);
+        assertThat(reply.promptProcessingSeconds()).as("prompt_processing.start to .end as seen here")
+                .isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(reply.timings().e2eSeconds());
         assertThat(progress).containsExactly("0.0 loading", "0.5 loading", "1.0 loaded");
         assertThat(reply.timings().tokenChunkCount()).as("two reasoning and two message deltas").isEqualTo(4);
         assertThat(reply.timings().firstTokenNanos()).isEqualTo(reply.timings().tokenNanos()[0]);
@@ -106,13 +112,14 @@ class LmStudioChatTest {
         assertThat(second.text()).isEqualTo("Blue.");
         assertThat(session.lastResponseId()).isEqualTo("resp_3");
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
-                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"My favourite colour is blue.\",\"stream\":false}")));
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"My favourite colour is blue.\",\"stream\":false,"
+                        + "\"store\":true}")));
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
                 "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Which colour?\",\"stream\":false,"
-                        + "\"previous_response_id\":\"resp_1\"}")));
+                        + "\"previous_response_id\":\"resp_1\",\"store\":true}")));
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
                 "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Sure?\",\"stream\":false,"
-                        + "\"previous_response_id\":\"resp_2\"}")));
+                        + "\"previous_response_id\":\"resp_2\",\"store\":true}")));
     }
 
     @Test
@@ -130,7 +137,7 @@ class LmStudioChatTest {
                 .chat(MODEL, "Find the top model");
 
         SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson("""
-                {"model":"qwen/qwen3-8b","input":"Find the top model","stream":false,"context_length":8000,
+                {"model":"qwen/qwen3-8b","input":"Find the top model","stream":false,"context_length":8000,"store":true,
                  "integrations":["mcp/playwright",
                    {"type":"plugin","id":"mcp/filesystem","allowed_tools":["read_file"]},
                    {"type":"ephemeral_mcp","server_label":"huggingface","server_url":"https://huggingface.co/mcp",
@@ -195,6 +202,113 @@ class LmStudioChatTest {
         SERVER.verify(3, postRequestedFor(urlPathEqualTo(CHAT)));
         SERVER.verify(2, postRequestedFor(urlPathEqualTo(CHAT))
                 .withRequestBody(matchingJsonPath("$.integrations")));
+    }
+
+    @Test
+    void failsWithWrongModelWhenAnotherInstanceAnswersTheChat() {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1")
+                .replace("\"model_instance_id\":\"qwen/qwen3-8b\"", "\"model_instance_id\":\"google/gemma-3-4b\""))));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().chat(MODEL, "Hi"));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).isEqualTo("asked for 'qwen/qwen3-8b' but 'google/gemma-3-4b' answered ("
+                + SERVER.baseUrl() + CHAT + "): LM Studio answered with the model it has loaded; load"
+                + " 'qwen/qwen3-8b' or turn on JIT loading");
+    }
+
+    @Test
+    void checksTheInstanceTheStreamStartsWith() {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("event: chat.start\ndata: {\"type\":\"chat.start\",\"model_instance_id\":\"sim/a\"}\n\n"
+                        + "event: message.delta\ndata: {\"type\":\"message.delta\",\"content\":\"Hi\"}\n\n"
+                        + "event: chat.end\ndata: {\"type\":\"chat.end\",\"result\":{\"output\":[{\"type\":"
+                        + "\"message\",\"content\":\"Hi\"}]}}\n\n")));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class,
+                () -> client().session(ChatOptions.defaults().withStream(true)).chat("sim/b", "Hi"));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).startsWith("asked for 'sim/b' but 'sim/a' answered");
+    }
+
+    @Test
+    void acceptsAnInstanceIdOfTheModelAskedFor() throws BackendException {
+        // LM Studio names a second instance of a model <key>:2
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1")
+                .replace("\"model_instance_id\":\"qwen/qwen3-8b\"", "\"model_instance_id\":\"qwen/qwen3-8b:2\""))));
+
+        assertThat(client().chat(MODEL, "Hi").modelInstanceId()).isEqualTo(MODEL + ":2");
+    }
+
+    @Test
+    void hasNoPromptProcessingTimeWhenTheStreamSendsNoSuchEvents() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("event: prompt_processing.start\ndata: {\"type\":\"prompt_processing.start\"}\n\n"
+                        + "event: message.delta\ndata: {\"type\":\"message.delta\",\"content\":\"Hi\"}\n\n"
+                        + "event: chat.end\ndata: {\"type\":\"chat.end\",\"result\":" + answer("Hi", "r") + "}\n\n")));
+
+        ChatReply reply = client().session(ChatOptions.defaults().withStream(true)).chat(MODEL, "Hi");
+
+        assertThat(reply.promptProcessingSeconds()).as("no prompt_processing.end").isNaN();
+    }
+
+    @Test
+    void aOneShotChatAsksTheServerToKeepNothing() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1"))));
+
+        client().chat(MODEL, "Hi");
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Hi\",\"stream\":false,\"store\":false}")));
+    }
+
+    @Test
+    void aSessionToldToStoreNothingSendsStoreFalseAndStartsOverOnEveryTurn() throws BackendException {
+        // store false: the server keeps nothing and returns no response_id
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1")
+                .replace(",\"response_id\":\"resp_1\"", ""))));
+        ChatSession session = client().session(ChatOptions.defaults().withStore(false));
+
+        session.chat(MODEL, "Hi");
+        session.send("Again");
+
+        assertThat(session.options().store()).isFalse();
+        SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Again\",\"stream\":false,\"store\":false}")));
+    }
+
+    @Test
+    void sendsTheTtlOfTheModelsLastLoadOnEveryTurn() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        SERVER.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(answer("Hi.", "resp_1"))));
+        LmStudioClient client = client();
+        client.load(dev.lmsbench.core.model.ModelInfo.named(MODEL),
+                dev.lmsbench.core.model.LoadConfig.DEFAULT.withTtlSeconds(300));
+
+        client.chat(MODEL, "Hi");
+
+        // the ttl field of the request payload: https://lmstudio.ai/docs/api/ttl-and-auto-evict
+        SERVER.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"input\":\"Hi\",\"stream\":false,\"store\":false,\"ttl\":300}")));
+    }
+
+    @Test
+    void saysTheChatEndpointIsNotServedWhereAnOlderLmStudioAnswersUnexpectedEndpoint() {
+        // LM Studio before 0.4 has no /api/v1/chat and answers it with status 200 and an error object
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+
+        for (boolean stream : new boolean[] {false, true}) {
+            BackendException e = catchThrowableOfType(BackendException.class,
+                    () -> client().session(ChatOptions.defaults().withStream(stream)).chat(MODEL, "Hi"));
+
+            assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
+            assertThat(e.getMessage()).startsWith(SERVER.baseUrl() + CHAT + " is not served there: it answered HTTP"
+                    + " 200 with 'Unexpected endpoint or method. (POST /api/v1/chat)");
+        }
     }
 
     private static String answer(String text, String responseId) {

@@ -3,12 +3,14 @@ package dev.lmsbench.client;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.lmsbench.core.model.Capability;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.BackendException.Kind;
 import dev.lmsbench.core.spi.InferenceRequest;
@@ -23,9 +25,11 @@ import java.util.List;
 import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -316,6 +320,40 @@ class LmStudioClientTest {
     }
 
     @Test
+    void readsTheDraftFiguresOfSpeculativeDecodingAndKeepsTheStopReasonAsSent() throws BackendException {
+        // stats after speculative decoding: LM Studio api-changelog 0.3.10, lmstudio-js LLMPredictionStats.ts
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer().replace(
+                "\"stop_reason\":\"eosFound\"", "\"stop_reason\":\"maxPredictedTokensReached\","
+                        + "\"draft_model\":\"qwen/qwen3-0.6b\",\"total_draft_tokens_count\":20,"
+                        + "\"accepted_draft_tokens_count\":15,\"rejected_draft_tokens_count\":4,"
+                        + "\"ignored_draft_tokens_count\":1"))));
+
+        ServerStats stats = client().infer(request(false)).serverStats();
+
+        assertThat(stats.stopReason()).isEqualTo("maxPredictedTokensReached");
+        assertThat(stats.draft()).isEqualTo(new DraftStats("qwen/qwen3-0.6b", 20, 15, 4, 1));
+        assertThat(stats.draft().acceptanceRate()).isEqualTo(0.75);
+        assertThat(stats.tokensPerSecond()).isEqualTo(48.25);
+    }
+
+    @Test
+    void hasNoDraftFiguresWhenTheStatsGiveNone() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+
+        assertThat(client().infer(request(false)).serverStats().draft()).isEqualTo(DraftStats.NONE);
+    }
+
+    @Test
+    void anEmptyStatsObjectInAStreamIsNoStats() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"stats\":{}}\n\n"
+                        + "data: {\"choices\":[],\"stats\":{}}\n\ndata: [DONE]\n\n")));
+
+        assertThat(client().infer(request(true)).serverStats()).isEqualTo(ServerStats.NONE);
+    }
+
+    @Test
     void fallsBackToTheOpenAiEndpointWithoutServerStatsWhenV0Answers404() throws BackendException {
         SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
         SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
@@ -332,6 +370,32 @@ class LmStudioClientTest {
     }
 
     @Test
+    void fallsBackToTheOpenAiEndpointWhenV0AnswersUnexpectedEndpointWithStatus200() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"model\":\"qwen3-8b\"", "\"model\":\"qwen/qwen3-8b\""))));
+        LmStudioClient client = client();
+
+        InferenceResult streamed = client.infer(request(true));
+        InferenceResult again = client.infer(request(true));
+
+        assertThat(streamed.content()).isEqualTo("Hello world");
+        assertThat(again.content()).isEqualTo("Hello world");
+        assertThat(streamed.serverStats()).isEqualTo(ServerStats.NONE);
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    @Test
+    void fallsBackOnANonStreamedUnexpectedEndpointAnswerToo() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json"))));
+
+        assertThat(client().infer(request(false)).content()).isEqualTo("Hello! How can I assist you today?");
+    }
+
+    @Test
     void doesNotFallBackWhenV0SaysTheModelDoesNotExist() {
         SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json")
@@ -343,6 +407,217 @@ class LmStudioClientTest {
         assertThat(e.errorCode()).isEqualTo("model_not_found");
         assertThat(e.serverErrorType()).isEqualTo("invalid_request_error");
         SERVER.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void reportsNoModelsLoadedAsModelNotLoadedWithoutFallingBackOrReloading() {
+        LmStudioStubs.register(SERVER, "error-no-models-loaded.json");
+        LmStudioClient client = client();
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client.infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.errorType()).isEqualTo(dev.lmsbench.core.model.ErrorType.MODEL_NOT_LOADED);
+        assertThat(e.reason()).isEqualTo(LmStudioException.Reason.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(404);
+        assertThat(e.getMessage()).contains("No models loaded").contains("turn on JIT loading")
+                .contains("lms load");
+        assertThat(client.reloadsAfterUnload()).isZero();
+        SERVER.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+        SERVER.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/models/load")));
+    }
+
+    @Test
+    void reportsTheSimulatorsPoliteNotLoadedAnswerAsModelNotLoaded() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"Model 'qwen/qwen3-8b' is not loaded and JIT loading is off."
+                        + " Load it first.\",\"type\":\"invalid_request_error\",\"param\":\"model\",\"code\":null}}")));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(400);
+    }
+
+    // ---- ttl and draft model ----
+
+    @Test
+    void sendsTheTtlOfTheLastLoadAndTheDraftModelAndReadsTheDraftFigures() throws BackendException {
+        LmStudioStubs.register(SERVER, "chat-completions-v0.json");
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        LmStudioClient client = client();
+        client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT.withTtlSeconds(300));
+
+        // the stub matches only the body with ttl 300 and draft_model: chat-completions-v0.json, third mapping
+        InferenceResult r = client.infer(request(false).withDraftModel("qwen/qwen3-0.6b"));
+
+        assertThat(r.serverStats().draft()).isEqualTo(new DraftStats("qwen/qwen3-0.6b", 20, 15, 4, 1));
+    }
+
+    @Test
+    void sendsTheTtlOfAnInstancesKeyAndTheClientsDefaultOtherwise() throws BackendException {
+        // an answer naming no model, so that it answers for both models asked for
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\",", ""))));
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/load"))
+                .willReturn(okJson("{\"type\":\"llm\",\"instance_id\":\"qwen/qwen3-8b\",\"status\":\"loaded\"}")));
+        LmStudioClient client = track(LmStudioClient.builder(config()).defaultTtlSeconds(600).build());
+
+        client.infer(request(false).withModel("other/model"));
+        client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT.withTtlSeconds(120));
+        client.infer(request(false).withModel(MODEL + ":2"));
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v0/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("other/model")))
+                .withRequestBody(matchingJsonPath("$.ttl", equalTo("600"))));
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/v0/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(MODEL + ":2")))
+                .withRequestBody(matchingJsonPath("$.ttl", equalTo("120"))));
+    }
+
+    @Test
+    void sendsTtlAndDraftModelOnTheOpenAiFallbackToo() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json"))));
+        LmStudioClient client = track(LmStudioClient.builder(config()).defaultTtlSeconds(60).build());
+
+        client.infer(request(false).withDraftModel("qwen/qwen3-0.6b"));
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/v1/chat/completions")).withRequestBody(equalToJson(
+                "{\"model\":\"qwen/qwen3-8b\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+                        + "\"max_tokens\":64,\"temperature\":0.2,\"top_k\":40,\"top_p\":0.95,\"min_p\":0.05,"
+                        + "\"repeat_penalty\":1.1,\"stream\":false,\"ttl\":60,\"draft_model\":\"qwen/qwen3-0.6b\"}")));
+    }
+
+    @Test
+    void refusesATtlBelowOneSecond() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                () -> LmStudioClient.builder(config()).defaultTtlSeconds(0)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- usage against the stream ----
+
+    @Test
+    void correctsLmStudiosOffByOneOnTheNativeAndTheFallbackEndpoint() throws BackendException {
+        // LM Studio stopped at max_tokens reports one completion token less than it streamed:
+        // https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/2335
+        String stream = "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                + "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n"
+                + "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+                + "data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,"
+                + "\"completion_tokens\":1,\"total_tokens\":12}}\n\ndata: [DONE]\n\n";
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(stream)));
+        InferenceRequest atTheLimit = new InferenceRequest(MODEL, "Say hello", 2, SAMPLING, true, TIMEOUT);
+
+        InferenceResult v0 = client().infer(atTheLimit);
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(stream)));
+        InferenceResult fallback = client().infer(atTheLimit);
+
+        for (InferenceResult r : List.of(v0, fallback)) {
+            assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, 2, 1));
+            assertThat(r.usage()).isEqualTo(TokenUsage.reported(11, 2, 0));
+        }
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void recordsAnyOtherDisagreementAndKeepsTheServersCount() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                        + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":5}}\n\n")));
+
+        InferenceResult r = client().infer(request(true));
+
+        assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.MISMATCH, 1, 5));
+        assertThat(r.usage().completionTokens()).isEqualTo(5);
+    }
+
+    // ---- wrong model ----
+
+    @Test
+    void failsWithWrongModelWhenLmStudioAnswersWithTheModelItHasLoaded() {
+        // LM Studio with one model loaded and JIT loading off answers any request with that model:
+        // https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/619
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\"", "\"model\":\"google/gemma-3-4b\""))));
+        ResponseCache cache = ResponseCache.inMemory();
+        LmStudioClient client = track(LmStudioClient.builder(config()).responseCache(cache, false).build());
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client.infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.errorType()).isEqualTo(dev.lmsbench.core.model.ErrorType.WRONG_MODEL);
+        assertThat(e.reason()).isEqualTo(LmStudioException.Reason.WRONG_MODEL);
+        assertThat(e.getMessage()).isEqualTo("asked for 'qwen/qwen3-8b' but 'google/gemma-3-4b' answered ("
+                + SERVER.baseUrl() + "/api/v0/chat/completions): LM Studio answered with the model it has loaded;"
+                + " load 'qwen/qwen3-8b' or turn on JIT loading");
+        assertThat(cache.size()).as("never stored as an answer of the model asked for").isZero();
+        assertThat(client.reloadsAfterUnload()).isZero();
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    @Test
+    void checksEveryModelAStreamNamesNotOnlyTheFirst() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"model\":\"qwen/qwen3-8b\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+                        + "data: {\"model\":\"google/gemma-3-4b\",\"choices\":[{\"delta\":{\"content\":\"!\"}}]}\n\n"
+                        + "data: [DONE]\n\n")));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).startsWith("asked for 'qwen/qwen3-8b' but 'google/gemma-3-4b' answered");
+    }
+
+    @Test
+    void acceptsAnInstanceOfTheModelAskedForAndTheKeyForAnInstance() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\"", "\"model\":\"qwen/qwen3-8b:2\""))));
+        LmStudioClient client = client();
+
+        assertThat(client.infer(request(false)).content()).isEqualTo("Hello there!");
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer())));
+        assertThat(client.infer(request(false).withModel(MODEL + ":2")).content()).isEqualTo("Hello there!");
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\"", "\"model\":\"qwen/qwen3-8b:3\""))));
+        LmStudioException e = catchThrowableOfType(LmStudioException.class,
+                () -> client.infer(request(false).withModel(MODEL + ":2")));
+        assertThat(e.kind()).as("another instance").isEqualTo(Kind.WRONG_MODEL);
+    }
+
+    @Test
+    void acceptsAnAnswerThatNamesNoModel() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(okJson(v0Answer()
+                .replace("\"model\":\"qwen/qwen3-8b\",", ""))));
+
+        assertThat(client().infer(request(false)).content()).isEqualTo("Hello there!");
+    }
+
+    @Test
+    void checksTheModelOnTheOpenAiFallbackToo() {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v0/chat/completions")).willReturn(aResponse().withStatus(404)));
+        SERVER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(
+                Contracts.text("chat-completion.json").replace("\"model\": \"qwen3-8b\"", "\"model\": \"sim/a\""))));
+
+        LmStudioException e = catchThrowableOfType(LmStudioException.class, () -> client().infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).contains("/v1/chat/completions").contains("but 'sim/a' answered");
     }
 
     // ---- model unloaded ----
@@ -475,6 +750,11 @@ class LmStudioClientTest {
         assertThat(cached.timings().firstTokenNanos()).isEqualTo(-1);
         assertThat(cached.timings().e2eSeconds()).isCloseTo(0.0, within(1.0));
         SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v0/chat/completions")));
+    }
+
+    /** The documented non-streamed v0 answer (chat-completions-v0.json), as one line of JSON. */
+    private static String v0Answer() {
+        return LmStudioStubs.mappings("chat-completions-v0.json").get(0).path("response").path("jsonBody").toString();
     }
 
     private InferenceRequest request(boolean stream) {

@@ -29,6 +29,7 @@ import java.util.List;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -261,6 +262,51 @@ class OllamaClientTest {
         assertThat(r.serverStats().promptSeconds()).isCloseTo(0.383809, within(1e-12));
         assertThat(r.serverStats().promptTokens()).isEqualTo(26);
         assertThat(r.serverStats().generatedTokens()).isEqualTo(298);
+    }
+
+    @Test
+    void failsWithWrongModelWhenAnotherModelAnswers() {
+        chatAnswers("application/x-ndjson", "{\"model\":\"llama3.2:1b\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi\"},\"done\":false}\n{\"model\":\"llama3.2:1b\",\"done\":true,"
+                + "\"done_reason\":\"stop\"}\n");
+
+        BackendException e = catchThrowableOfType(BackendException.class, () -> client().infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e.getMessage()).isEqualTo("asked for 'codellama:13b' but 'llama3.2:1b' answered ("
+                + SERVER.baseUrl() + "/api/chat): Ollama answered with another model; name one that ollama list"
+                + " shows");
+    }
+
+    @Test
+    void acceptsOllamasImplicitLatestTag() throws BackendException {
+        chatAnswers("application/json", "{\"model\":\"codellama:latest\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi\"},\"done\":true,\"done_reason\":\"stop\"}");
+
+        InferenceResult r = client().infer(new InferenceRequest("codellama", "hi", 8, SAMPLING, false, TIMEOUT));
+
+        assertThat(r.content()).isEqualTo("Hi");
+    }
+
+    @Test
+    void sendsNoDraftModelOllamasApiDoesNotHave() throws BackendException {
+        stubs("chat.json");
+
+        // chat.json's non-streamed mapping matches any body with stream false: check the body here
+        client().infer(request(false).withDraftModel("llama3.2:1b"));
+
+        SERVER.verify(postRequestedFor(urlPathEqualTo("/api/chat"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("draft")));
+    }
+
+    @Test
+    void lmStudiosStatus200UnexpectedEndpointAnswerIsNotOllama() {
+        // LM Studio answers GET /api/version, which it does not serve, with 200 and an error object
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+
+        assertThat(OllamaClient.isOllama(ClientConfig.of(SERVER.baseUrl()))).isFalse();
+        assertThat(client().server().version()).isEmpty();
+        SERVER.verify(2, getRequestedFor(urlPathEqualTo("/api/version")));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.BackendException;
 import dev.lmsbench.core.spi.BackendException.Kind;
 import dev.lmsbench.core.spi.InferenceRequest;
@@ -438,6 +439,152 @@ class OpenAiClientTest {
 
     private static String root() {
         return SERVER.baseUrl();
+    }
+
+    @Test
+    void reportsLmStudiosNoModelsLoadedAsModelNotLoaded() {
+        LmStudioStubs.register(SERVER, "error-no-models-loaded.json");
+
+        BackendException e = failure(() -> client(v1()).infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(404);
+        assertThat(e.getMessage()).contains("No models loaded").endsWith(LmStudioException.NOT_LOADED_HINT);
+    }
+
+    @Test
+    void failsWithWrongModelWhenAnotherModelAnswers() {
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"model\":\"qwen3-8b\"", "\"model\":\"gemma-3-1b-it-qat:2\""))));
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(json(200, "models-openai.json")));
+
+        BackendException e = failure(() -> client(v1()).infer(request(true)));
+
+        assertThat(e.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(e).isNotInstanceOf(LmStudioException.class);
+        assertThat(e.getMessage()).startsWith("asked for 'qwen3-8b' but 'gemma-3-1b-it-qat:2' answered (" + v1()
+                + "/chat/completions): the server answered with another model");
+        assertThat(e.getMessage()).contains("turn on JIT loading");
+    }
+
+    @Test
+    void acceptsADatedSnapshotAnsweringForItsAliasAsOpenAiDoes() throws BackendException {
+        // the documented example: asked for gpt-4.1, answered by gpt-4.1-2025-04-14
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Contracts.text("chat-completion.json")
+                        .replace("\"model\": \"qwen3-8b\"", "\"model\": \"gpt-4.1-2025-04-14\""))));
+
+        InferenceResult r = client(v1()).infer(new InferenceRequest("gpt-4.1", "Say hello", 64, 0.1, false,
+                TIMEOUT));
+
+        assertThat(r.content()).isEqualTo("Hello! How can I assist you today?");
+    }
+
+    @Test
+    void comparesStreamedUsageWithTheTokenChunksButCorrectsNothing() throws BackendException {
+        // the basic stream: two token chunks, usage completion_tokens 2
+        stubStream(CHAT, "chat-stream-basic.sse");
+        assertThat(client(v1()).infer(request(true)).usageCheck())
+                .isEqualTo(new UsageCheck(UsageCheck.Verdict.AGREE, 2, 2));
+
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(Contracts.text("chat-stream-basic.sse")
+                        .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"length\"")
+                        .replace("\"completion_tokens\":2", "\"completion_tokens\":1"))));
+        InferenceResult offByOne = client(v1()).infer(new InferenceRequest("qwen3-8b", "Say hello", 2, 0.1, true,
+                TIMEOUT));
+        assertThat(offByOne.usageCheck()).as("LM Studio's bug is corrected by LM Studio's client only")
+                .isEqualTo(new UsageCheck(UsageCheck.Verdict.MISMATCH, 2, 1));
+        assertThat(offByOne.usage().completionTokens()).isEqualTo(1);
+        SERVER.resetAll();
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(json(200, "chat-completion.json")));
+        assertThat(client(v1()).infer(request(false)).usageCheck()).as("not streamed")
+                .isEqualTo(UsageCheck.NOT_CHECKED);
+    }
+
+    @Test
+    void ignoresStatsTheOpenAiEndpointDoesNotDocument() throws BackendException {
+        SERVER.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"stats\":{}}\n\n"
+                        + "data: {\"choices\":[],\"stats\":{\"tokens_per_second\":30.5}}\n\ndata: [DONE]\n\n")));
+
+        assertThat(client(v1()).infer(request(true)).serverStats())
+                .isEqualTo(dev.lmsbench.core.model.ServerStats.NONE);
+    }
+
+    @Test
+    void sendsNoDraftModelTheOpenAiApiDoesNotHave() throws BackendException {
+        stubStream(CHAT, "chat-stream-basic.sse");
+
+        client(v1()).infer(request(true).withDraftModel("qwen3-0.6b"));
+
+        SERVER.verify(postRequestedFor(urlEqualTo(CHAT))
+                .withRequestBody(equalToJson(Contracts.text("chat-request-stream.json"))));
+    }
+
+    @Test
+    void triesTheRootWhenV1AnswersLmStudiosStatus200UnexpectedEndpointAndRemembersIt() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(get(urlEqualTo("/models")).willReturn(json(200, "models-openai.json")));
+        SERVER.stubFor(post(urlEqualTo("/chat/completions")).willReturn(stream("chat-stream-basic.sse")));
+        OpenAiClient client = client(root());
+
+        assertThat(client.listModels()).extracting(ModelInfo::id).contains("qwen3-8b");
+        assertThat(client.infer(request(true)).content()).isEqualTo("Hello world");
+
+        SERVER.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
+        SERVER.verify(0, postRequestedFor(urlEqualTo(CHAT)));
+    }
+
+    @Test
+    void triesTheRootWhenAStreamedChatIsAnsweredWithUnexpectedEndpoint() throws BackendException {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(post(urlEqualTo("/chat/completions")).willReturn(stream("chat-stream-basic.sse")));
+
+        assertThat(client(root()).infer(request(true)).content()).isEqualTo("Hello world");
+    }
+
+    @Test
+    void reportsTheFirst404WhenTheRootAnswersUnexpectedEndpoint() {
+        // LM Studio with JIT loading off: /v1 says "No models loaded"; the root path is not served (status 200)
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        LmStudioStubs.register(SERVER, "error-no-models-loaded.json");
+
+        BackendException e = failure(() -> client(root()).infer(request(false)));
+
+        assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_LOADED);
+        assertThat(e.httpStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void aFixedPathAnsweredWithUnexpectedEndpointIsNotThere() {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+
+        BackendException models = failure(() -> client(v1()).listModels());
+        BackendException chat = failure(() -> client(v1()).infer(request(false)));
+
+        assertThat(List.of(models, chat)).allSatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(Kind.INVALID_RESPONSE);
+            assertThat(e.getMessage()).contains("is not served there: it answered HTTP 200 with 'Unexpected"
+                    + " endpoint or method.");
+        });
+        assertThat(chat.getMessage()).contains("(POST /v1/chat/completions)");
+    }
+
+    @Test
+    void learnsNoVersionFromAStatus200UnexpectedEndpointAnswer() {
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        SERVER.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Contracts.text("llamacpp-models.json"))));
+
+        dev.lmsbench.core.model.ServerInfo info = client(v1()).server();
+
+        assertThat(info.kind()).isEqualTo("llama.cpp");
+        assertThat(info.version()).as("/props is not served").isEmpty();
+        assertThat(info.runtime()).isEmpty();
     }
 
     private static String v1() {

@@ -2,6 +2,7 @@ package dev.lmsbench.client;
 
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.spi.InferenceResult;
 import org.junit.jupiter.api.Test;
 
@@ -116,5 +117,77 @@ class ResponseRecorderTest {
 
     private static ChatJson.Chunk chunk(String content, String reasoning) {
         return new ChatJson.Chunk(content, reasoning, "", null, null);
+    }
+
+    // ---- usage against the stream ----
+
+    @Test
+    void aStreamWhoseUsageCountsItsTokenChunksAgrees() {
+        InferenceResult r = streamed(3, 3, "stop", -1);
+
+        assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.AGREE, 3, 3));
+        assertThat(r.usage().completionTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void correctsLmStudiosOffByOneAtTheLimitWhenAskedTo() {
+        // lmstudio-bug-tracker #2335: stopped at max_tokens 4 after 4 chunks, usage says 3
+        InferenceResult r = streamed(4, 3, "length", 4);
+
+        assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, 4, 3));
+        assertThat(r.usage().completionTokens()).isEqualTo(4);
+        assertThat(r.usage().estimated()).isFalse();
+    }
+
+    @Test
+    void keepsTheServersCountForAnyOtherDisagreement() {
+        assertThat(streamed(4, 3, "length", -1).usageCheck().verdict()).as("not LM Studio's client")
+                .isEqualTo(UsageCheck.Verdict.MISMATCH);
+        assertThat(streamed(4, 3, "stop", 4).usageCheck().verdict()).as("not stopped at the limit")
+                .isEqualTo(UsageCheck.Verdict.MISMATCH);
+        assertThat(streamed(4, 3, "length", 8).usageCheck().verdict()).as("not at max_tokens")
+                .isEqualTo(UsageCheck.Verdict.MISMATCH);
+        assertThat(streamed(4, 2, "length", 4).usageCheck().verdict()).as("off by two")
+                .isEqualTo(UsageCheck.Verdict.MISMATCH);
+        InferenceResult packed = streamed(3, 6, "stop", 8);
+        assertThat(packed.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.MISMATCH, 3, 6));
+        assertThat(packed.usage().completionTokens()).as("speculative decoding packs tokens").isEqualTo(6);
+    }
+
+    @Test
+    void checksNothingWithoutUsageOrWithoutAStream() {
+        assertThat(streamed(3, -1, "stop", 3).usageCheck()).isEqualTo(UsageCheck.NOT_CHECKED);
+        ResponseRecorder whole = new ResponseRecorder(SENT, SENT, false);
+        whole.completion(new ChatJson.Completion("Hi there", "", "length", new ChatJson.Usage(5, 1, -1)));
+        assertThat(whole.result("p").usageCheck()).isEqualTo(UsageCheck.NOT_CHECKED);
+    }
+
+    @Test
+    void countsReasoningChunksButNotEmptyOnes() {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        recorder.chunk(chunk("", "think"), SENT + 1);
+        recorder.chunk(chunk("", ""), SENT + 2);
+        recorder.chunk(chunk("Hi", ""), SENT + 3);
+        recorder.chunk(new ChatJson.Chunk("", "", "stop", new ChatJson.Usage(5, 2, 1), null), SENT + 4);
+
+        assertThat(recorder.result("p").usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.AGREE, 2, 2));
+    }
+
+    /** A stream of {@code chunks} one-token chunks, then a finish reason and usage ({@code -1}: none). */
+    private static InferenceResult streamed(int chunks, int completionTokens, String finishReason, int offByOneMax) {
+        ResponseRecorder recorder = new ResponseRecorder(SENT, SENT, true);
+        for (int i = 0; i < chunks; i++) {
+            recorder.chunk(chunk("t" + i, ""), SENT + i + 1);
+        }
+        recorder.chunk(new ChatJson.Chunk("", "", finishReason, null, null), SENT + chunks + 1);
+        if (completionTokens >= 0) {
+            recorder.chunk(new ChatJson.Chunk("", "", "", new ChatJson.Usage(7, completionTokens, -1), null),
+                    SENT + chunks + 2);
+        }
+        if (offByOneMax > 0) {
+            recorder.correctLmStudioOffByOne(offByOneMax);
+        }
+        recorder.end(SENT + chunks + 3);
+        return recorder.result("p");
     }
 }

@@ -57,6 +57,19 @@ class ServerTokenizerTest {
     }
 
     @Test
+    void countsNothingWhereLmStudioAnswersThatItDoesNotServeTokenizeWithStatus200() throws BackendException {
+        // LM Studio: status 200, {"error":"Unexpected endpoint or method. (POST /tokenize). Returning 200 anyway"}
+        LmStudioStubs.register(SERVER, "unexpected-endpoint.json");
+        stubModels("llamacpp");
+        try (OpenAiClient client = OpenAiClient.create(SERVER.baseUrl() + "/v1")) {
+            client.listModels();
+            assertThat(client.serverTokenizer().count("m", "Hello world")).isEmpty();
+            assertThat(client.serverTokenizer().count("m", "Hello again")).isEmpty();
+        }
+        SERVER.verify(1, postRequestedFor(urlEqualTo("/tokenize")));
+    }
+
+    @Test
     void afterTheFirstFailureTheServerIsNotAskedAgain() {
         SERVER.stubFor(post(urlEqualTo("/tokenize")).willReturn(aResponse().withStatus(404)
                 .withBody("{\"error\":{\"message\":\"Unknown request URL\"}}")));
