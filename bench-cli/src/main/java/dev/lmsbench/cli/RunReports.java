@@ -126,8 +126,8 @@ final class RunReports {
         String id = s.model().id();
         List<String> notes = new ArrayList<>();
         if (s.usageCorrected() > 0) {
-            notes.add(id + ": " + answers(s.usageCorrected()) + " reported max_tokens-1 completion tokens"
-                    + " (LM Studio's off-by-one, corrected)");
+            notes.add(id + ": " + s.usageCorrected() + " answer" + (s.usageCorrected() == 1 ? "" : "s")
+                    + " cut at max_tokens reported max_tokens-1 completion tokens (LM Studio's off-by-one, corrected)");
         }
         if (s.usageMismatched() > 0) {
             notes.add(id + ": " + answers(s.usageMismatched()) + " reported completion tokens that disagree with"

@@ -129,8 +129,8 @@ class RunReportsTest {
         List<String> lines = lines(print(corrected, plain()));
 
         assertThat(lines).contains(
-                "sim/x: 3 streamed answers reported max_tokens-1 completion tokens (LM Studio's off-by-one,"
-                        + " corrected)",
+                "sim/x: 3 answers cut at max_tokens reported max_tokens-1 completion tokens (LM Studio's"
+                        + " off-by-one, corrected)",
                 "sim/x: 1 streamed answer reported completion tokens that disagree with the streamed chunks (the"
                         + " server's count kept)");
         assertThat(lines).noneMatch(l -> l.startsWith("sim/plain:"));

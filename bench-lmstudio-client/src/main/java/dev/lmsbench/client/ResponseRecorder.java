@@ -192,9 +192,10 @@ final class ResponseRecorder {
     }
 
     /**
-     * Lets {@link #result} correct LM Studio's known off-by-one (lmstudio-bug-tracker #2335): a stream stopped at the
-     * limit ({@code finish_reason} {@code length}) of {@code max_tokens} token-carrying chunks whose usage reports
-     * {@code max_tokens - 1} completion tokens. Only LM Studio's client asks for it.
+     * Lets {@link #result} correct LM Studio's known off-by-one (lmstudio-bug-tracker #2335): an answer stopped at the
+     * limit ({@code finish_reason} {@code length}) whose usage reports {@code max_tokens - 1} completion tokens, after
+     * {@code max_tokens} token-carrying chunks when streamed (a non-streamed answer has no chunks to count, but
+     * {@code length} means {@code max_tokens} were generated). Only LM Studio's client asks for it.
      *
      * @param maxTokens the request's {@code max_tokens}
      */
@@ -210,6 +211,11 @@ final class ResponseRecorder {
      * A non-streamed answer, or one without usage, is not checked.
      */
     UsageCheck usageCheck() {
+        if (!streamed && usage != null && offByOneMaxTokens > 1 && "length".equals(finishReason)
+                && usage.completion() == offByOneMaxTokens - 1) {
+            // finish_reason "length" means generation reached max_tokens: reporting one less is the same known bug
+            return new UsageCheck(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, -1, usage.completion());
+        }
         if (!streamed || usage == null) {
             return UsageCheck.NOT_CHECKED;
         }
@@ -244,10 +250,11 @@ final class ResponseRecorder {
         UsageCheck check = usageCheck();
         ChatJson.Usage reported = usage;
         if (check.verdict() == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE) {
-            LOG.debug("{}: usage reports {} completion tokens for {} streamed at the limit; corrected to {}"
-                    + " (LM Studio's off-by-one, lmstudio-bug-tracker #2335)", uri, usage.completion(), tokenChunks,
-                    tokenChunks);
-            reported = new ChatJson.Usage(usage.prompt(), tokenChunks, usage.reasoning(), usage.cached());
+            LOG.debug("{}: usage reports {} completion tokens for an answer cut at max_tokens {}; corrected to {}"
+                    + " (LM Studio's off-by-one, lmstudio-bug-tracker #2335)", uri, usage.completion(),
+                    offByOneMaxTokens, streamed ? tokenChunks : offByOneMaxTokens);
+            int corrected = streamed ? tokenChunks : offByOneMaxTokens;
+            reported = new ChatJson.Usage(usage.prompt(), corrected, usage.reasoning(), usage.cached());
         }
         return new InferenceResult(timings, usage(prompt, reported), content.toString(), reasoning.toString(),
                 finishReason, serverStats(), false, check);

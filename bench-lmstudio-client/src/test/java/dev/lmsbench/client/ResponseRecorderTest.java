@@ -155,6 +155,22 @@ class ResponseRecorderTest {
     }
 
     @Test
+    void correctsTheOffByOneOfANonStreamedAnswerCutAtTheLimitToo() {
+        // finish_reason length means max_tokens were generated: a report of max_tokens - 1 is the same bug
+        ResponseRecorder whole = new ResponseRecorder(SENT, SENT, false);
+        whole.correctLmStudioOffByOne(4);
+        whole.completion(new ChatJson.Completion("a b c d", "", "length", new ChatJson.Usage(5, 3, -1)));
+        InferenceResult r = whole.result("p");
+
+        assertThat(r.usageCheck()).isEqualTo(new UsageCheck(UsageCheck.Verdict.CORRECTED_OFF_BY_ONE, -1, 3));
+        assertThat(r.usage().completionTokens()).isEqualTo(4);
+        ResponseRecorder natural = new ResponseRecorder(SENT, SENT, false);
+        natural.correctLmStudioOffByOne(4);
+        natural.completion(new ChatJson.Completion("a b c", "", "stop", new ChatJson.Usage(5, 3, -1)));
+        assertThat(natural.result("p").usageCheck()).as("a natural end").isEqualTo(UsageCheck.NOT_CHECKED);
+    }
+
+    @Test
     void checksNothingWithoutUsageOrWithoutAStream() {
         assertThat(streamed(3, -1, "stop", 3).usageCheck()).isEqualTo(UsageCheck.NOT_CHECKED);
         ResponseRecorder whole = new ResponseRecorder(SENT, SENT, false);

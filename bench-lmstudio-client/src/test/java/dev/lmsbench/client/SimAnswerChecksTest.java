@@ -60,8 +60,30 @@ class SimAnswerChecksTest {
     }
 
     @Test
+    void theModelLmStudioHasLoadedAnsweringForAnotherIsAWrongModelFailureNamingBoth() throws BackendException {
+        // LM Studio as it is (jit_serves_loaded_model): one explicitly loaded model answers any name
+        SimServer sim = sim(SimConfig.defaults().withModels(List.of(A, B)));
+        LmStudioClient client = lmStudio(sim);
+        client.load(ModelInfo.named("sim/a"), LoadConfig.DEFAULT);
+
+        for (boolean stream : new boolean[] {true, false}) {
+            LmStudioException wrong = catchThrowableOfType(LmStudioException.class,
+                    () -> client.infer(request("sim/b", stream)));
+            assertThat(wrong.kind()).as("stream=%s", stream).isEqualTo(Kind.WRONG_MODEL);
+            assertThat(wrong.getMessage()).contains("asked for 'sim/b'").contains("'sim/a' answered");
+        }
+        BackendException openAi = catchThrowableOfType(BackendException.class,
+                () -> openAi(sim).infer(request("sim/b", true)));
+        assertThat(openAi.kind()).isEqualTo(Kind.WRONG_MODEL);
+        assertThat(sim.sendLog()).extracting(e -> e.answeredBy()).containsOnly("sim/a");
+    }
+
+    @Test
     void reportsNoModelsLoadedAndAModelNotLoadedWithJitOffAsModelNotLoaded() throws BackendException {
-        SimServer sim = sim(SimConfig.defaults().withModels(List.of(A, B)).withJitLoading(false));
+        // polite: with the jit_serves_loaded_model quirk the loaded sim/a would answer for sim/b (a wrong_model
+        // failure, tested on its own); here the server's refusal is under test
+        SimServer sim = sim(SimConfig.defaults().withModels(List.of(A, B)).withJitLoading(false)
+                .withQuirks(dev.lmsbench.sim.LmStudioQuirks.NONE));
         LmStudioClient client = lmStudio(sim);
 
         LmStudioException none = catchThrowableOfType(LmStudioException.class,

@@ -72,8 +72,8 @@ import java.util.function.ToDoubleFunction;
  * @param draftAcceptance          the share of draft tokens accepted per measured call that reported draft figures
  *                                 (speculative decoding, LM Studio's {@code stats}), streaming and non-streaming;
  *                                 empty when none did
- * @param usageCorrected           measured streamed calls whose {@code completion_tokens} had LM Studio's known
- *                                 off-by-one and were corrected to the streamed chunks
+ * @param usageCorrected           measured calls (streamed or not) whose {@code completion_tokens} had LM Studio's
+ *                                 known off-by-one at the limit and were corrected
  * @param usageMismatched          measured streamed calls whose {@code completion_tokens} disagreed with the streamed
  *                                 chunks otherwise (recorded, the server's count kept)
  */
@@ -436,8 +436,8 @@ public record ModelSummary(
                 dist(stream, r -> r.serverStats().promptSeconds()), LoadMemory.UNKNOWN, LoadDetails.UNKNOWN,
                 Distribution.of(java.util.stream.Stream.concat(stream.stream(), nonStream.stream())
                         .mapToDouble(r -> r.serverStats().draft().acceptanceRate()).toArray()),
-                (int) stream.stream().filter(r -> r.usageCheck().verdict()
-                        == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE).count(),
+                (int) java.util.stream.Stream.concat(stream.stream(), nonStream.stream()).filter(r -> r.usageCheck()
+                        .verdict() == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE).count(),
                 (int) stream.stream().filter(r -> r.usageCheck().verdict() == UsageCheck.Verdict.MISMATCH).count());
     }
 

@@ -33,7 +33,8 @@ public record UsageCheck(Verdict verdict, int streamedChunks, int reportedComple
         AGREE,
         /**
          * LM Studio's known off-by-one (lmstudio-bug-tracker #2335): stopped at the limit, it reports
-         * {@code max_tokens - 1} after streaming {@code max_tokens} tokens; the count was corrected to the chunks.
+         * {@code max_tokens - 1} after generating {@code max_tokens} tokens (streamed: as many chunks); the count was
+         * corrected to {@code max_tokens}. For a non-streamed answer {@code streamedChunks} is {@code -1}.
          */
         CORRECTED_OFF_BY_ONE,
         /** Any other disagreement: recorded, the server's count kept. */
