@@ -114,7 +114,8 @@ final class ProgressPrinter implements BenchmarkListener {
         if (server == null || server.kind().isEmpty()) {
             return "";
         }
-        return " (" + server.kind() + (server.version().isEmpty() ? "" : " " + server.version()) + ")";
+        return " (" + server.kind() + (server.version().isEmpty() ? "" : " " + server.version())
+                + (server.runtime().isEmpty() || server.kind().equals("sim") ? "" : ", " + server.runtime()) + ")";
     }
 
     /** {@code  VRAM 5.2 GB, 212 W}: the figures the sample has, or "" when it has none of them. */

@@ -43,6 +43,14 @@ class ProgressPrinterTest {
     }
 
     @Test
+    void theServerBriefNamesLmStudiosRuntimeWhenItIsKnown() {
+        assertThat(ProgressPrinter.serverBrief(new dev.lmsbench.core.model.ServerInfo("http://h:1234", "lmstudio", "",
+                "llama.cpp-linux-x86_64-avx2 1.50.0"))).isEqualTo(" (lmstudio, llama.cpp-linux-x86_64-avx2 1.50.0)");
+        assertThat(ProgressPrinter.serverBrief(new dev.lmsbench.core.model.ServerInfo("http://h:8080", "llama.cpp",
+                "b4567", ""))).isEqualTo(" (llama.cpp b4567)");
+    }
+
+    @Test
     void plainOutputHasOneLinePerRequestWithRunTokPerSecondAndEta() {
         String out = render(false);
         assertThat(out).doesNotContain("\r").doesNotContain("\033");

@@ -105,14 +105,39 @@ class BenchmarkEngineTest {
         BenchmarkReport report = engine().run(run(s), MODELS);
         assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(backend.calls).containsExactly(
-                "load a", "stream a", "stream a", "nonstream a", "stream a", "nonstream a", "unload a",
-                "load b", "stream b", "stream b", "nonstream b", "stream b", "nonstream b", "unload b");
+                "load a", "stream a", "stream a", "nonstream a", "stream a", "nonstream a", "duplicates a", "unload a",
+                "load b", "stream b", "stream b", "nonstream b", "stream b", "nonstream b", "duplicates b",
+                "unload b");
         assertThat(report.models()).hasSize(2);
         assertThat(report.requests()).hasSize(10);
         assertThat(report.models().get(0).decodeTokensPerSecond().p50()).isEqualTo(2 / 0.09, within());
         assertThat(report.models().get(0).loadSeconds()).isEqualTo(0.25);
         assertThat(report.models().get(0).loadMemory())
                 .isEqualTo(new dev.lmsbench.core.model.LoadMemory(5_000, 4_000));
+    }
+
+    @Test
+    void recordsHowTheModelWasLoadedAndTheInstancesTheServerAddedWhileItWasMeasured() {
+        backend.details = new dev.lmsbench.core.model.LoadDetails("lms", "a:2", 8192, 4, 1.0, 600,
+                List.of("eval_batch_size not applied"), List.of());
+        backend.duplicates = List.of("a:3", "a:4");
+        BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), List.of(MODELS.get(0)));
+
+        dev.lmsbench.core.model.LoadDetails recorded = report.models().get(0).loadDetails();
+        assertThat(recorded.method()).isEqualTo("lms");
+        assertThat(recorded.instanceId()).isEqualTo("a:2");
+        assertThat(recorded.parallel()).isEqualTo(4);
+        assertThat(recorded.notes()).containsExactly("eval_batch_size not applied");
+        assertThat(recorded.duplicateInstances()).containsExactly("a:3", "a:4");
+        // asked after the measured runs, before the unload that removes them
+        assertThat(backend.calls).containsSubsequence("nonstream a", "duplicates a", "unload a");
+    }
+
+    @Test
+    void sendsTheDraftModelWithEveryRequest() {
+        engine().run(run(BenchmarkSettings.defaults().withRuns(1).withDraftModel("tiny-draft")),
+                List.of(MODELS.get(0)));
+        assertThat(backend.requests).isNotEmpty().allSatisfy(r -> assertThat(r.draftModel()).isEqualTo("tiny-draft"));
     }
 
     private static org.assertj.core.data.Offset<Double> within() {
@@ -265,7 +290,7 @@ class BenchmarkEngineTest {
         backend.throwWith = r -> n.incrementAndGet() == 1 ? refused(429, Duration.ofMillis(60)) : null;
         BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(0).withNonStreaming(false);
         BenchmarkReport report = engine().run(run(s), List.of(MODELS.get(0)));
-        assertThat(backend.calls).containsExactly("load a", "stream a", "stream a", "unload a");
+        assertThat(backend.calls).containsExactly("load a", "stream a", "stream a", "duplicates a", "unload a");
         assertThat(report.requests()).singleElement().satisfies(r -> assertThat(r.success()).isTrue());
         assertThat(report.models().getFirst().status()).isEqualTo(RunStatus.COMPLETED);
         long gap = backend.callNanos.get(1) - backend.callNanos.get(0);

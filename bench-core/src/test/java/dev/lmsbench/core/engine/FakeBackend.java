@@ -38,6 +38,10 @@ class FakeBackend implements InferenceBackend {
     volatile boolean cancelLoad;
     /** When set, requests block until cancelInFlight. */
     volatile CountDownLatch block;
+    /** What {@link #duplicateInstances} answers, once per model. */
+    volatile List<String> duplicates = List.of();
+    /** What {@link #load} reports of the loaded instance. */
+    volatile dev.lmsbench.core.model.LoadDetails details = dev.lmsbench.core.model.LoadDetails.UNKNOWN;
     /** Counts down once per request started. */
     volatile CountDownLatch started = new CountDownLatch(0);
 
@@ -56,7 +60,13 @@ class FakeBackend implements InferenceBackend {
         if (failLoad) {
             throw new BackendException(BackendException.Kind.HTTP_STATUS, "not enough memory", "", 500, null);
         }
-        return LoadOutcome.loaded(0.25, new dev.lmsbench.core.model.LoadMemory(5_000, 4_000));
+        return LoadOutcome.loaded(0.25, new dev.lmsbench.core.model.LoadMemory(5_000, 4_000)).withDetails(details);
+    }
+
+    @Override
+    public List<String> duplicateInstances(ModelInfo model) {
+        calls.add("duplicates " + model.id());
+        return duplicates;
     }
 
     @Override
