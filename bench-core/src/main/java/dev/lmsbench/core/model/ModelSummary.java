@@ -156,19 +156,25 @@ public record ModelSummary(
         return copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
     }
 
+    /** A copy with the fields the {@code with*} methods change. */
+    private ModelSummary copy(RunStatus newStatus, List<SideMetric> newSideMetrics, List<HardwareSample> newSamples,
+                              LoadMemory newLoadMemory, LoadDetails newLoadDetails) {
+        return new ModelSummary(model, contextLength, parallel, newStatus, error, requestCount, successCount,
+                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
+                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
+                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
+                serverTokensPerSecond, serverTtft, newSideMetrics, newSamples, errorType, errorsByType,
+                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
+                serverPromptSeconds, newLoadMemory, newLoadDetails, draftAcceptance, usageCorrected, usageMismatched);
+    }
+
     /**
      * This result as reported again from the results database: same figures, status {@link RunStatus#CACHED}.
      *
      * @return the copy
      */
     public ModelSummary asCached() {
-        return new ModelSummary(model, contextLength, parallel, RunStatus.CACHED, error, requestCount, successCount,
-                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
-                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
-                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
+        return copy(RunStatus.CACHED, sideMetrics, hardwareSamples, loadMemory, loadDetails);
     }
 
     /**
@@ -178,13 +184,7 @@ public record ModelSummary(
      * @return the copy
      */
     public ModelSummary withSideMetrics(List<SideMetric> metrics) {
-        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
-                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
-                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
-                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, metrics, hardwareSamples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
+        return copy(status, metrics, hardwareSamples, loadMemory, loadDetails);
     }
 
     /**
@@ -194,13 +194,7 @@ public record ModelSummary(
      * @return the copy
      */
     public ModelSummary withLoadMemory(LoadMemory memory) {
-        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
-                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
-                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
-                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, memory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
+        return copy(status, sideMetrics, hardwareSamples, memory, loadDetails);
     }
 
     /**
@@ -210,13 +204,7 @@ public record ModelSummary(
      * @return the copy
      */
     public ModelSummary withLoadDetails(LoadDetails details) {
-        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
-                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
-                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
-                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics, hardwareSamples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory, details, draftAcceptance, usageCorrected, usageMismatched);
+        return copy(status, sideMetrics, hardwareSamples, loadMemory, details);
     }
 
     /**
@@ -226,13 +214,7 @@ public record ModelSummary(
      * @return the copy
      */
     public ModelSummary withHardwareSamples(List<HardwareSample> samples) {
-        return new ModelSummary(model, contextLength, parallel, status, error, requestCount, successCount,
-                errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
-                e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
-                completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
-                serverTokensPerSecond, serverTtft, sideMetrics, samples, errorType, errorsByType,
-                systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, loadMemory, loadDetails, draftAcceptance, usageCorrected, usageMismatched);
+        return copy(status, sideMetrics, samples, loadMemory, loadDetails);
     }
 
     /**
