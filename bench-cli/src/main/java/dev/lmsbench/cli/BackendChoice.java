@@ -48,7 +48,7 @@ final class BackendChoice {
      * @throws CliException a failure (exit 1) when a forced API does not answer
      */
     static InferenceBackend open(ClientConfig clientConfig, String backend, boolean useRestApi) {
-        return open(clientConfig, backend, useRestApi, null);
+        return open(clientConfig, backend, useRestApi, null, LmStudioClient.ChatApi.V0_COMPLETIONS);
     }
 
     /**
@@ -59,10 +59,12 @@ final class BackendChoice {
      * @param backend      {@code auto}, {@code lmstudio}, {@code openai}, {@code llamacpp} or {@code ollama}
      * @param useRestApi   whether {@code auto} may pick LM Studio's native API
      * @param lms          LM Studio's CLI, or {@code null}
+     * @param chatApi      the LM Studio endpoint measured requests go to
      * @return the client; the caller closes it
      * @throws CliException a failure (exit 1) when a forced API does not answer
      */
-    static InferenceBackend open(ClientConfig clientConfig, String backend, boolean useRestApi, LmsCli lms) {
+    static InferenceBackend open(ClientConfig clientConfig, String backend, boolean useRestApi, LmsCli lms,
+                                 LmStudioClient.ChatApi chatApi) {
         String kind = backend == null ? "auto" : backend.strip().toLowerCase(Locale.ROOT);
         String url = clientConfig.baseUrl();
         return switch (kind) {
@@ -90,7 +92,7 @@ final class BackendChoice {
                             + " REST API (" + Main.oneLine(why) + "); " + whatAnswers(clientConfig, kind), null);
                 }
                 LOG.info("--backend lmstudio: using LM Studio's native REST API at {}", url);
-                yield lmStudio(clientConfig, lms);
+                yield lmStudio(clientConfig, lms, chatApi);
             }
             case "ollama" -> {
                 if (!OllamaClient.isOllama(clientConfig)) {
@@ -100,14 +102,14 @@ final class BackendChoice {
                 LOG.info("--backend ollama: using Ollama's native API at {}", url);
                 yield OllamaClient.create(clientConfig);
             }
-            case "auto" -> auto(clientConfig, useRestApi, lms);
+            case "auto" -> auto(clientConfig, useRestApi, lms, chatApi);
             default -> throw CliException.usage("--backend must be one of auto, lmstudio, openai, llamacpp, ollama,"
                     + " got '" + Main.oneLine(backend) + "'");
         };
     }
 
-    private static LmStudioClient lmStudio(ClientConfig clientConfig, LmsCli lms) {
-        LmStudioClient.Builder builder = LmStudioClient.builder(clientConfig);
+    private static LmStudioClient lmStudio(ClientConfig clientConfig, LmsCli lms, LmStudioClient.ChatApi chatApi) {
+        LmStudioClient.Builder builder = LmStudioClient.builder(clientConfig).chatApi(chatApi);
         if (lms != null) {
             LOG.info("LM Studio's CLI {} loads models whose settings the REST load cannot set", lms.executable());
             builder.lms(lms);
@@ -115,14 +117,15 @@ final class BackendChoice {
         return builder.build();
     }
 
-    private static InferenceBackend auto(ClientConfig clientConfig, boolean useRestApi, LmsCli lms) {
+    private static InferenceBackend auto(ClientConfig clientConfig, boolean useRestApi, LmsCli lms,
+                                         LmStudioClient.ChatApi chatApi) {
         String url = clientConfig.baseUrl();
         boolean answers = true;
         if (useRestApi) {
             BackendException why = lmStudioProbe(clientConfig);
             if (why == null) {
                 LOG.info("{} speaks LM Studio's native REST API: using it", url);
-                return lmStudio(clientConfig, lms);
+                return lmStudio(clientConfig, lms, chatApi);
             }
             LOG.info("no LM Studio native API at {} ({})", url, Main.oneLine(why.getMessage()));
             // nothing answered at all: another probe would only wait as long again before the model list says so

@@ -14,6 +14,7 @@ import dev.lmsbench.cli.RunOptions.Profiling;
 import dev.lmsbench.cli.RunOptions.Server;
 import dev.lmsbench.cli.RunOptions.Sim;
 import dev.lmsbench.client.ClientConfig;
+import dev.lmsbench.client.LmStudioClient;
 import dev.lmsbench.client.LmsCli;
 import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.config.ConfigException;
@@ -209,8 +210,9 @@ final class RunCommand implements Callable<Integer> {
                         e.key() == ConfigKeys.API_TOKEN && e.value() != null ? "<redacted>" : e.value(), e.source());
             }
             return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN),
-                    Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), config.get(ConfigKeys.BACKEND), dbPath,
-                    outDir, out, err);
+                    Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), config.get(ConfigKeys.BACKEND),
+                    "v1".equals(config.get(ConfigKeys.LMSTUDIO_CHAT_API)) ? LmStudioClient.ChatApi.V1_CHAT
+                            : LmStudioClient.ChatApi.V0_COMPLETIONS, dbPath, outDir, out, err);
         } catch (CliException e) {
             if (!benchmarkStarted && createdOutDir) {
                 // nothing was measured: leave no empty results folder behind (the message says what went wrong)
@@ -376,12 +378,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
-                          String endpoint, String apiToken, boolean useRestApi, String backend, Path dbPath,
-                          Path outDir, PrintWriter out, PrintWriter err) {
+                          String endpoint, String apiToken, boolean useRestApi, String backend,
+                          LmStudioClient.ChatApi chatApi, Path dbPath, Path outDir, PrintWriter out, PrintWriter err) {
         ClientConfig clientConfig = ServerDiscovery.clientConfig(baseUrl, apiToken, settings.requestTimeout());
         // the simulator's models are virtual: a real lms would load into LM Studio, not into it
         LmsCli lms = endpoint.startsWith("sim:") ? null : LmsCli.locate().orElse(null);
-        try (InferenceBackend client = BackendChoice.open(clientConfig, backend, useRestApi, lms)) {
+        try (InferenceBackend client = BackendChoice.open(clientConfig, backend, useRestApi, lms, chatApi)) {
             checkLmStudioOnly(settings, client, baseUrl);
             List<ModelInfo> discovered = ServerDiscovery.discover((ModelCatalog) client, baseUrl, filters.models,
                     lmsCatalog);
@@ -503,7 +505,8 @@ final class RunCommand implements Callable<Integer> {
      */
     private ServerInfo serverIdentity(InferenceBackend client, String endpoint) {
         if (endpoint.startsWith("sim:")) {
-            String fingerprint = sim.config("127.0.0.1", 0, null).toString();
+            // the API measured through (LM Studio's v0 or v1 chat, OpenAI's) changes the figures beside the client's
+            String fingerprint = sim.config("127.0.0.1", 0, null).toString() + " via " + describe(client);
             return new ServerInfo("sim:builtin", "sim", VersionProvider.version(), "config " + sha256(fingerprint));
         }
         try {

@@ -298,6 +298,12 @@ final class RunOptions {
                         + "lmstudio, ollama, openai or llamacpp (both OpenAI-compatible)."})
         String backend;
 
+        @Option(names = "--lmstudio-chat", paramLabel = "API", order = 10, description = {
+                "LM Studio endpoint of measured requests: v0 (default) /api/v0/chat/completions; v1 /api/v1/chat, "
+                        + "whose stats come on streamed answers too, with the prompt-processing time (config "
+                        + "lmstudio.chat_api)."})
+        String lmstudioChat;
+
         @Option(names = "--draft-model", paramLabel = "ID", order = 9, description = {
                 "Speculative decoding: every request names this draft model (LM Studio's draft_model); reports "
                         + "show the draft acceptance rate beside tok/s (config draft_model)."})

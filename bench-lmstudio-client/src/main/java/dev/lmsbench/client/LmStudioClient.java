@@ -163,6 +163,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     private final Duration pollInterval;
     /** The idle TTL chat requests send when the model's last load set none, or {@code null}. */
     private final Integer defaultTtlSeconds;
+    private final ChatApi chatApi;
 
     /** {@code null} until known, then whether {@code /api/v1/models} exists. */
     private final AtomicReference<Boolean> v1Models = new AtomicReference<>();
@@ -196,6 +197,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         this.pollInterval = builder.pollInterval;
         this.lms = builder.lms;
         this.defaultTtlSeconds = builder.defaultTtlSeconds;
+        this.chatApi = builder.chatApi;
     }
 
     /**
@@ -228,6 +230,27 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         return new Builder(Objects.requireNonNull(config, "config"));
     }
 
+    /**
+     * The endpoint measured requests go to. Both are measured by the same client code (every timestamp where the
+     * bytes arrive); they differ in what LM Studio reports beside the client's figures.
+     */
+    public enum ChatApi {
+        /**
+         * {@code POST /api/v0/chat/completions} (the default): OpenAI-shaped answers with {@code usage},
+         * {@code finish_reason} and, on non-streamed answers, LM Studio's {@code stats}; real LM Studio sends no
+         * {@code stats} on streamed ones (lmstudio-bug-tracker #676, #713).
+         */
+        V0_COMPLETIONS,
+        /**
+         * {@code POST /api/v1/chat} (LM Studio 0.4+), one-shot ({@code store: false}): its {@code stats} (token counts,
+         * {@code tokens_per_second}, {@code time_to_first_token_seconds}) on streamed and non-streamed answers, and
+         * in streams the {@code prompt_processing.start}/{@code .end} events, whose client-seen interval is recorded as
+         * the server's prompt time ({@link ServerStats#promptSeconds()}). No {@code finish_reason}; requests with a
+         * draft model go to {@code /api/v0} (the chat endpoint documents no {@code draft_model}).
+         */
+        V1_CHAT
+    }
+
     /** Options of an {@link LmStudioClient}. Not thread-safe; build once. */
     public static final class Builder {
         private final ClientConfig config;
@@ -237,6 +260,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private LmsCli lms;
         private Integer defaultTtlSeconds;
+        private ChatApi chatApi = ChatApi.V0_COMPLETIONS;
 
         private Builder(ClientConfig config) {
             this.config = config;
@@ -284,6 +308,17 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         /** @param interval the pause between download status polls, positive @return this builder */
         public Builder downloadPollInterval(Duration interval) {
             this.pollInterval = positive(interval, "downloadPollInterval");
+            return this;
+        }
+
+        /**
+         * Which endpoint measured requests ({@link LmStudioClient#infer}) go to; see {@link ChatApi}.
+         *
+         * @param value the endpoint, {@link ChatApi#V0_COMPLETIONS} by default
+         * @return this builder
+         */
+        public Builder chatApi(ChatApi value) {
+            this.chatApi = Objects.requireNonNull(value, "chatApi");
             return this;
         }
 
@@ -962,6 +997,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     }
 
     private InferenceResult inferOnce(InferenceRequest request) throws BackendException {
+        if (chatApi == ChatApi.V1_CHAT && request.draftModel().isEmpty()) {
+            return inferV1(request);
+        }
         byte[] body = chatBody(request);
         String accept = request.stream() ? ClientCore.EVENT_STREAM : ClientCore.JSON;
         return core.withDeadline(request.timeout(), call -> {
@@ -1209,6 +1247,26 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         });
     }
 
+    /**
+     * One measured request through {@code POST /api/v1/chat}, one-shot ({@code store: false}), as
+     * {@link ChatApi#V1_CHAT} describes: the turn's timings and counts, and its {@code stats} with the client-seen
+     * prompt-processing time as the server's prompt seconds.
+     */
+    private InferenceResult inferV1(InferenceRequest request) throws BackendException {
+        ChatOptions options = ChatOptions.defaults().withSampling(request.sampling())
+                .withMaxOutputTokens(request.maxTokens()).withStream(request.stream()).withTimeout(request.timeout())
+                .withStore(false);
+        ChatReply reply = chatOnce(request.model(), request.messageText(), "", options);
+        ServerStats stats = reply.serverStats();
+        if (stats.present() && !Double.isNaN(reply.promptProcessingSeconds())) {
+            stats = new ServerStats(stats.tokensPerSecond(), stats.timeToFirstTokenSeconds(),
+                    stats.generationTimeSeconds(), stats.stopReason(), stats.source(), stats.promptTokensPerSecond(),
+                    reply.promptProcessingSeconds(), stats.promptTokens(), stats.cachedTokens(),
+                    stats.generatedTokens(), stats.draft(), stats.modelLoadSeconds());
+        }
+        return new InferenceResult(reply.timings(), reply.usage(), reply.text(), reply.reasoning(), "", stats, false);
+    }
+
     /** Handles one {@code /api/v1/chat} stream event; {@code true} at {@code chat.end}. */
     private boolean chatEvent(SseParser.Event event, URI uri, ResponseRecorder recorder,
                               AtomicReference<LmStudioJson.ChatResult> end, LoadProgressListener progress,
@@ -1326,8 +1384,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
     // ---- identity ----
 
     /**
-     * Which server this is: the normalized base URL, kind {@code lmstudio}, no version (LM Studio's REST API does not
-     * report the app's version), and the runtime (engine), e.g. {@code llama.cpp-linux-x86_64-avx2 1.50.0}: the one
+     * Which server this is: the normalized base URL, kind {@code lmstudio} ({@code lmstudio-v1-chat} when measured
+     * through {@link ChatApi#V1_CHAT}), no version (LM Studio's REST API does not report the app's version), and the
+     * runtime (engine), e.g. {@code llama.cpp-linux-x86_64-avx2 1.50.0}: the one
      * the last {@code /api/v0} chat answer named in its {@code runtime} object, or else, with an
      * {@link Builder#lms(LmsCli) lms} that can reach the server, the selected one {@code lms runtime ls} names
      * ({@link LmsCli#runtime(String, int)}, asked once per client, so the runtime is known before the first chat), or
@@ -1340,7 +1399,9 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         if (runtime.get().isEmpty() && lms != null) {
             askLmsForRuntime();
         }
-        return new ServerInfo(Endpoints.normalizedBaseUrl(endpoint()), "lmstudio", "", runtime.get());
+        // measured through another endpoint, the figures beside the client's differ: another identity
+        return new ServerInfo(Endpoints.normalizedBaseUrl(endpoint()),
+                chatApi == ChatApi.V1_CHAT ? "lmstudio-v1-chat" : "lmstudio", "", runtime.get());
     }
 
     private void askLmsForRuntime() {

@@ -117,6 +117,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> OFFLOAD_KV_CACHE = ConfigKey.bool("load.offload_kv_cache_to_gpu", null,
             "--offload-kv-cache", "keep the KV cache in GPU memory on/off; unset = server default");
 
+    /** The LM Studio endpoint measured requests go to. */
+    public static final ConfigKey<String> LMSTUDIO_CHAT_API = ConfigKey.choice("lmstudio.chat_api", "v0",
+            List.of("v0", "v1"), "--lmstudio-chat", "LM Studio endpoint of measured requests: v0 = /api/v0/chat/"
+                    + "completions (usage, finish_reason; stats only on non-streamed answers), v1 = /api/v1/chat"
+                    + " (stats on streamed answers too, prompt-processing time)");
     /** GPU offload ratio. */
     public static final ConfigKey<Double> GPU_OFFLOAD = ConfigKey.number("load.gpu_offload", null, 0, 1,
             "--gpu-offload", "share of the model offloaded to the GPU, 0 (off) to 1 (max); set through lms load;"
@@ -134,7 +139,7 @@ public final class ConfigKeys {
             REQUEST_TIMEOUT_S, PROMPT_CACHE, BACKEND, TOKENIZER_FILE, HOST, PORTS, API_TOKEN, USE_REST_API, TEMPERATURE, TOP_K, TOP_P,
             MIN_P, REPEAT_PENALTY, MAX_TOKENS, N_GPU_LAYERS, N_BATCH, N_THREADS, FLASH_ATTENTION, ROPE_FREQ_BASE,
             ROPE_FREQ_SCALE, USE_MMAP, USE_MLOCK, KV_CACHE_QUANT, NUM_EXPERTS, OFFLOAD_KV_CACHE, GPU_OFFLOAD, TTL_S,
-            DRAFT_MODEL);
+            DRAFT_MODEL, LMSTUDIO_CHAT_API);
 
     private static final Map<String, ConfigKey<?>> BY_PATH;
 
