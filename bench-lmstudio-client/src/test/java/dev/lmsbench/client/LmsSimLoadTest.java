@@ -23,13 +23,11 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The load path against the simulator, the independent witness: a {@link FakeLms} loads through the simulator's
  * private {@code POST /__sim/lms/load}, and the client reads the instance back from the simulator's own
- * {@code GET /api/v1/models}. Runs once bench-sim serves that endpoint (it answers 404 before: the tests are skipped
- * then, see {@link #requireLmsEndpoint}); {@link LmStudioLoadPathTest} covers the same behaviour against WireMock.
+ * {@code GET /api/v1/models}; {@link LmStudioLoadPathTest} covers the same behaviour against WireMock.
  */
 class LmsSimLoadTest {
 
@@ -43,7 +41,6 @@ class LmsSimLoadTest {
     @BeforeEach
     void startSim() throws IOException {
         sim = SimServer.start(SimConfig.defaults());
-        requireLmsEndpoint();
     }
 
     @AfterEach
@@ -86,6 +83,51 @@ class LmsSimLoadTest {
     }
 
     @Test
+    void findsTheInstancesLmStudioLoadedAgainForConcurrentRequestsAndUnloadsThemWithItsOwn() throws Exception {
+        sim.close();
+        // loads take 300 ms, so concurrent requests arrive while the just-in-time load runs (duplicate_jit_instances)
+        sim = SimServer.start(SimConfig.defaults().withModels(SimConfig.defaults().models().stream()
+                .map(m -> m.withLoadMs(300)).toList()));
+        try (LmStudioClient client = LmStudioClient.create(sim.baseUrl())) {
+            client.load(ModelInfo.named(MODEL), LoadConfig.DEFAULT);
+            // the instance goes away (TTL, the user), then three requests come at once
+            post("/api/v1/models/unload", "{\"instance_id\": \"" + MODEL + "\"}");
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<?>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    calls.add(pool.submit(() -> client.infer(new InferenceRequest(MODEL, "Say hello", 8, 0.0, true,
+                            Duration.ofSeconds(30)))));
+                }
+                for (var call : calls) {
+                    call.get();
+                }
+            }
+            assertThat(sim.loadedModels()).hasSize(3);
+
+            List<String> duplicates = client.duplicateInstances(ModelInfo.named(MODEL));
+            // the first just-in-time instance took the name of ours; the two started beside it are duplicates
+            assertThat(duplicates).containsExactly(MODEL + ":2", MODEL + ":3");
+            client.unload(ModelInfo.named(MODEL));
+            assertThat(sim.loadedModels()).as("the duplicates are unloaded with our own").isEmpty();
+        }
+    }
+
+    private void post(String path, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(sim.baseUrl() + path).toURL().openConnection();
+        try {
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(c.getResponseCode()).isEqualTo(200);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    @Test
     void sendsMeasuredRequestsToItsOwnInstanceWhenTheUserHadTheModelLoaded() throws Exception {
         FakeLms lms = FakeLms.create(dir);
         try (LmStudioClient user = LmStudioClient.create(sim.baseUrl());
@@ -98,27 +140,10 @@ class LmsSimLoadTest {
 
             assertThat(details.instanceId()).isEqualTo(MODEL + ":2");
             assertThat(details.parallel()).isEqualTo(2);
-            // LmStudioLoadPathTest checks that the request names MODEL:2; here the simulator answers it
-            assertThat(sim.sendLog()).hasSize(1);
+            // the simulator ran the request on our instance, not the user's
+            assertThat(sim.sendLog()).hasSize(1).allSatisfy(e -> assertThat(e.instanceId()).isEqualTo(MODEL + ":2"));
             assertThat(sim.loadedModels()).extracting(LoadedModel::instanceId).as("the user's instance is left")
                     .containsExactly(MODEL);
-        }
-    }
-
-    /** Skips the test while the simulator has no {@code /__sim/lms/load} (it answers 404 then; 400 to this body). */
-    private void requireLmsEndpoint() throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(sim.baseUrl() + "/__sim/lms/load").toURL()
-                .openConnection();
-        try {
-            c.setRequestMethod("POST");
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream out = c.getOutputStream()) {
-                out.write("{}".getBytes(StandardCharsets.UTF_8));
-            }
-            assumeTrue(c.getResponseCode() != 404, "bench-sim does not serve POST /__sim/lms/load yet");
-        } finally {
-            c.disconnect();
         }
     }
 }
