@@ -922,8 +922,24 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
      * @throws BackendException when the download could not be started
      */
     public DownloadJob download(String model, DownloadProgressListener progress) throws BackendException {
+        return download(model, null, progress);
+    }
+
+    /**
+     * Starts downloading one quantization of a model: {@code POST /api/v1/models/download} with the documented
+     * {@code quantization} (https://lmstudio.ai/docs/developer/rest/download: for Hugging Face links); otherwise as
+     * {@link #download(String, DownloadProgressListener)}.
+     *
+     * @param model        a catalog id or a Hugging Face URL
+     * @param quantization the quantization to download, e.g. {@code Q4_K_M}, or {@code null} for LM Studio's choice
+     * @param progress     receives every status, or {@code null}
+     * @return the job
+     * @throws BackendException when the download could not be started
+     */
+    public DownloadJob download(String model, String quantization, DownloadProgressListener progress)
+            throws BackendException {
         Objects.requireNonNull(model, "model");
-        byte[] body = lmJson.downloadRequest(model);
+        byte[] body = lmJson.downloadRequest(model, quantization);
         DownloadStatus first = core.withDeadline(requestTimeout(), call -> {
             ClientCore.Opened opened = core.openOk(call, endpoints.nativeUri(DOWNLOAD), body, ClientCore.JSON);
             byte[] answer = core.readFully(call, opened, ClientCore.MAX_API_BODY_BYTES, null);

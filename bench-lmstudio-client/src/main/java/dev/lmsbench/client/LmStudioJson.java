@@ -256,8 +256,16 @@ final class LmStudioJson {
 
     /** The body of {@code POST /api/v1/models/download}. */
     byte[] downloadRequest(String model) {
+        return downloadRequest(model, null);
+    }
+
+    /** The body of {@code POST /api/v1/models/download}; {@code quantization} only when given. */
+    byte[] downloadRequest(String model, String quantization) {
         ObjectNode root = json.object();
         root.put("model", model);
+        if (quantization != null && !quantization.isBlank()) {
+            root.put("quantization", quantization.strip());
+        }
         return json.write(root);
     }
 

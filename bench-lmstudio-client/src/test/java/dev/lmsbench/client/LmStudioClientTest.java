@@ -247,6 +247,22 @@ class LmStudioClientTest {
     }
 
     @Test
+    void asksForTheQuantizationToDownloadWhenGivenOne() throws BackendException {
+        SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/download"))
+                .willReturn(okJson("{\"status\":\"already_downloaded\"}")));
+        String url = "https://huggingface.co/lmstudio-community/Qwen3-8B-GGUF";
+
+        client().download(url, "Q4_K_M", null);
+        client().download(url, null, null);
+
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/download")).withRequestBody(
+                equalToJson(
+                        "{\"model\": \"" + url + "\", \"quantization\": \"Q4_K_M\"}")));
+        SERVER.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/models/download")).withRequestBody(
+                equalToJson("{\"model\": \"" + url + "\"}")));
+    }
+
+    @Test
     void needsNoPollingForAModelAlreadyDownloaded() throws BackendException {
         SERVER.stubFor(post(urlPathEqualTo("/api/v1/models/download"))
                 .willReturn(okJson("{\"status\":\"already_downloaded\"}")));
