@@ -22,13 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real clients against a {@link FaultServer} that misbehaves in one way per test. Each test checks the typed
- * {@link Kind}, that the failure comes within the configured timeout plus one second, and (through
+ * {@link Kind}, that the failure comes within the configured timeout plus two seconds, and (through
  * {@link OpenAiClientTest#failure}) that nothing was reported as a success and the message is one clean line.
  */
 class FaultInjectionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration SLACK = Duration.ofSeconds(1);
+    /** Room for a loaded machine: what is checked is that a stall costs the timeout, not the 5-minute one. */
+    private static final Duration SLACK = Duration.ofSeconds(2);
     private static final String SSE_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n";
     private static final String TOKEN = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n";
