@@ -65,7 +65,7 @@ class MarkdownReportWriterTest {
         String md = MarkdownReportWriter.render(SampleReports.completed());
 
         assertThat(md).contains("| mistral-7b-instruct-v0.3 | failed | 0/0 |")
-                .contains("| http_status: " + SampleReports.LOAD_ERROR_SAFE.replace("\"", "\"") + " |");
+                .contains("| http_status: " + SampleReports.LOAD_ERROR_SAFE + " |");
     }
 
     @Test
