@@ -1,6 +1,7 @@
 /**
- * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv} and
- * {@code requests.csv}. Start at {@link dev.lmsbench.report.ReportWriters}.
+ * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv},
+ * {@code requests.csv} and {@code report.md}, and saved answers ({@link dev.lmsbench.report.ResponseFiles}).
+ * Start at {@link dev.lmsbench.report.ReportWriters}.
  */
 module dev.lmsbench.report {
     requires transitive dev.lmsbench.core;

@@ -11,6 +11,7 @@ import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.spi.StoreException;
+import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.report.ReportWriters;
 import org.slf4j.Logger;
@@ -240,7 +241,8 @@ final class ResultCache {
     }
 
     /** {@code --export-only}: reports from the latest stored result per model, context length and parallelism. */
-    static int exportOnly(Path dbPath, BenchmarkSettings settings, Path outDir, PrintWriter out, PrintWriter err) {
+    static int exportOnly(Path dbPath, BenchmarkSettings settings, List<ReportWriter> writers, Path outDir,
+                          PrintWriter out, PrintWriter err) {
         try (SqliteResultStore store = openExisting(dbPath)) {
             LinkedHashMap<String, StoredResult> latest = new LinkedHashMap<>();
             for (StoredResult r : store.list()) {
@@ -268,7 +270,7 @@ final class ResultCache {
                     requests);
             err.println("Exporting the latest stored result of " + summaries.size() + " model"
                     + (summaries.size() == 1 ? "" : "s") + " from " + dbPath);
-            RunReports.write(report, outDir, out, err);
+            RunReports.write(report, writers, outDir, out, err);
             return ExitCodes.OK;
         } catch (StoreException e) {
             throw CliException.failure(e.getMessage(), e);

@@ -34,6 +34,7 @@ import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.spi.InferenceBackend;
 import dev.lmsbench.core.spi.ModelCatalog;
+import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.sim.SimServer;
 import dev.lmsbench.tokenizers.TokenizerJson;
 import org.slf4j.Logger;
@@ -70,8 +71,8 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Benchmarks every model a server offers (or those you select): load, warmup, N measured runs "
                 + "(streaming and non-streaming), unload.",
-                "Results go to the output directory (results.json, summary.csv, requests.csv, lmsbench.log) and "
-                        + "each finished model to the SQLite results database.",
+                "Results go to the output directory (results.json, summary.csv, requests.csv by default; report.md "
+                        + "with --format md; lmsbench.log) and each finished model to the SQLite results database.",
                 "",
                 "Examples:",
                 "  lmsbench run --sim          (the built-in simulator: no GPU or LM Studio needed)",
@@ -153,6 +154,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+        List<ReportWriter> writers = RunReports.writers(output.formats);
         ResolvedConfig config = resolveConfig(paths, presetStore);
         Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
         if (cache.listCache || cache.exportCache != null) {
@@ -184,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
         Logging.logTo(outDir.resolve("lmsbench.log"));
         if (cache.exportOnly) {
             try {
-                return ResultCache.exportOnly(dbPath, settings, outDir, out, err);
+                return ResultCache.exportOnly(dbPath, settings, writers, outDir, out, err);
             } finally {
                 Logging.closeRunLog();
             }
@@ -212,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
             return benchmark(settings, filter, selector, baseUrl, endpoint, config.get(ConfigKeys.API_TOKEN),
                     Boolean.TRUE.equals(config.get(ConfigKeys.USE_REST_API)), config.get(ConfigKeys.BACKEND),
                     "v1".equals(config.get(ConfigKeys.LMSTUDIO_CHAT_API)) ? LmStudioClient.ChatApi.V1_CHAT
-                            : LmStudioClient.ChatApi.V0_COMPLETIONS, dbPath, outDir, out, err);
+                            : LmStudioClient.ChatApi.V0_COMPLETIONS, dbPath, writers, outDir, out, err);
         } catch (CliException e) {
             if (!benchmarkStarted && createdOutDir) {
                 // nothing was measured: leave no empty results folder behind (the message says what went wrong)
@@ -379,7 +381,8 @@ final class RunCommand implements Callable<Integer> {
 
     private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
                           String endpoint, String apiToken, boolean useRestApi, String backend,
-                          LmStudioClient.ChatApi chatApi, Path dbPath, Path outDir, PrintWriter out, PrintWriter err) {
+                          LmStudioClient.ChatApi chatApi, Path dbPath, List<ReportWriter> writers, Path outDir,
+                          PrintWriter out, PrintWriter err) {
         ClientConfig clientConfig = ServerDiscovery.clientConfig(baseUrl, apiToken, settings.requestTimeout());
         // the simulator's models are virtual: a real lms would load into LM Studio, not into it
         LmsCli lms = endpoint.startsWith("sim:") ? null : LmsCli.locate().orElse(null);
@@ -437,6 +440,9 @@ final class RunCommand implements Callable<Integer> {
                     if (tokenizerJson != null) {
                         builder.tokenCounter(tokenizerJson);
                     }
+                    if (output.saveResponses) {
+                        builder.listener(new ResponseSaver(outDir));
+                    }
                     BenchmarkEngine engine = builder
                             .backend(client)
                             .store(store)
@@ -446,7 +452,7 @@ final class RunCommand implements Callable<Integer> {
                         measured = engine.run(run, toMeasure);
                         interruptedRun = interrupts.interrupted();
                         BenchmarkReport report = ResultCache.merge(measured, cached, models);
-                        RunReports.write(report, outDir, out, err);
+                        RunReports.write(report, writers, outDir, out, err);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
                         }
@@ -454,7 +460,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 BenchmarkReport report = ResultCache.merge(measured, cached, models);
                 if (toMeasure.isEmpty()) {
-                    RunReports.write(report, outDir, out, err);
+                    RunReports.write(report, writers, outDir, out, err);
                 }
                 if (!report.models().isEmpty()
                         && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED

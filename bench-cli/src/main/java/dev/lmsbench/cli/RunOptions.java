@@ -334,6 +334,16 @@ final class RunOptions {
                 "SQLite results database (default: $XDG_DATA_HOME/lm-studio-bench/results/benchmark_cache.db, "
                         + "i.e. ~/.local/share/... when XDG_DATA_HOME is unset)."})
         Path db;
+
+        @Option(names = "--format", paramLabel = "LIST", order = 3, split = ",", description = {
+                "Report formats to write, comma-separated (default json,csv; valid: json, csv, md). "
+                        + "--export-only writes the same ones."})
+        List<String> formats;
+
+        @Option(names = "--save-responses", order = 4, description = {
+                "Write every generated answer (and its reasoning) to responses/<model>/ in the output directory, "
+                        + "one file per request, as each request completes."})
+        boolean saveResponses;
     }
 
     static final class Sim extends SimCommand.SimOptions {

@@ -6,6 +6,7 @@ import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.report.ReportNotes;
 import dev.lmsbench.report.ReportWriters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +29,24 @@ final class RunReports {
     private RunReports() {
     }
 
-    /** Writes {@code report} with every writer (a failing writer is logged and skipped), then prints the table. */
-    static void write(BenchmarkReport report, Path outDir, PrintWriter out, PrintWriter err) {
+    /**
+     * The writers {@code --format} names, the default ones ({@link ReportWriters#DEFAULT_FORMATS}) when it was not
+     * given. @param formats the names, or null @return the writers
+     * @throws CliException a usage error naming the valid formats for an unknown or missing one
+     */
+    static List<ReportWriter> writers(List<String> formats) {
+        try {
+            return ReportWriters.select(formats == null ? ReportWriters.DEFAULT_FORMATS : formats);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--format: " + Main.oneLine(e.getMessage()));
+        }
+    }
+
+    /** Writes {@code report} with each writer (a failing writer is logged and skipped), then prints the table. */
+    static void write(BenchmarkReport report, List<ReportWriter> writers, Path outDir, PrintWriter out,
+                      PrintWriter err) {
         List<String> written = new ArrayList<>();
-        for (ReportWriter w : ReportWriters.all()) {
+        for (ReportWriter w : writers) {
             try {
                 w.write(report, outDir);
                 written.add(w.name());
@@ -115,43 +130,16 @@ final class RunReports {
     }
 
     /**
-     * What the reader of a model's figures should know that the table does not show: streamed answers whose
-     * {@code completion_tokens} were corrected or disagreed with the chunks, instances the server loaded again while
-     * the model was measured, and a loaded instance with fewer parallel slots than the requests sent at once.
+     * What the reader of a model's figures should know that the table does not show; the same lines as
+     * {@code report.md}'s notes ({@link ReportNotes#notes}).
      *
      * @param s the model's result
      * @return one line each, empty when there is nothing to say
      */
     static List<String> notes(ModelSummary s) {
-        String id = s.model().id();
-        List<String> notes = new ArrayList<>();
-        if (s.usageCorrected() > 0) {
-            notes.add(id + ": " + s.usageCorrected() + " answer" + (s.usageCorrected() == 1 ? "" : "s")
-                    + " cut at max_tokens reported max_tokens-1 completion tokens (LM Studio's off-by-one, corrected)");
-        }
-        if (s.usageMismatched() > 0) {
-            notes.add(id + ": " + answers(s.usageMismatched()) + " reported completion tokens that disagree with"
-                    + " the streamed chunks (the server's count kept)");
-        }
-        List<String> duplicates = s.loadDetails().duplicateInstances();
-        if (!duplicates.isEmpty()) {
-            notes.add(id + ": the server loaded " + duplicates.size() + " more instance"
-                    + (duplicates.size() == 1 ? "" : "s") + " of the model while it was measured ("
-                    + String.join(", ", duplicates) + "); requests that went to "
-                    + (duplicates.size() == 1 ? "it" : "them") + " did not run on the instance loaded for the"
-                    + " benchmark");
-        }
-        int slots = s.loadDetails().parallel();
-        if (slots >= 1 && slots < s.parallel()) {
-            notes.add(id + ": the loaded instance has " + slots + " parallel slot" + (slots == 1 ? "" : "s")
-                    + " but --n-parallel sent " + s.parallel() + " requests at once; the server queued the rest");
-        }
-        return notes;
+        return ReportNotes.notes(s);
     }
 
-    private static String answers(int n) {
-        return n + " streamed answer" + (n == 1 ? "" : "s");
-    }
 
     /** A share in [0, 1] as a percentage with one decimal, {@code 72.5%}; {@code -} when undefined. */
     static String percent(double share) {

@@ -15,7 +15,9 @@ import java.util.Objects;
 
 /**
  * The report writers: {@code json} writes {@value #RESULTS_JSON}, {@code csv} writes {@value #SUMMARY_CSV} and
- * {@value #REQUESTS_CSV}. The formats are documented in {@code docs/output-formats.md}.
+ * {@value #REQUESTS_CSV}, {@code md} writes {@value #REPORT_MD}. The formats are documented in
+ * {@code docs/output-formats.md}. A new format is one more entry in the list behind {@link #all()}: names,
+ * {@link #byName} and {@link #select} follow it.
  *
  * <p>Every file is written atomically (a temporary file, then a move), so a crash leaves the previous file or none,
  * never half a file. Writers accept partial reports (status {@code cancelled}) as well as complete ones. Writers are
@@ -40,9 +42,16 @@ public final class ReportWriters {
     /** File name of the per-request CSV log. */
     public static final String REQUESTS_CSV = "requests.csv";
 
+    /** File name of the Markdown report. */
+    public static final String REPORT_MD = "report.md";
+
+    /** The formats written when none are chosen ({@code --format}'s default). */
+    public static final List<String> DEFAULT_FORMATS = List.of(JsonReportWriter.NAME, CsvReportWriter.NAME);
+
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriters.class);
 
-    private static final List<ReportWriter> ALL = List.of(new JsonReportWriter(), new CsvReportWriter());
+    private static final List<ReportWriter> ALL = List.of(new JsonReportWriter(), new CsvReportWriter(),
+            new MarkdownReportWriter());
 
     private ReportWriters() {
     }
@@ -50,7 +59,7 @@ public final class ReportWriters {
     /**
      * Every writer.
      *
-     * @return an immutable list, {@code json} first then {@code csv}
+     * @return an immutable list in a fixed order: {@code json}, {@code csv}, {@code md}
      */
     public static List<ReportWriter> all() {
         return ALL;
@@ -59,7 +68,7 @@ public final class ReportWriters {
     /**
      * The names {@link #byName} accepts.
      *
-     * @return {@code json}, {@code csv}
+     * @return {@code json}, {@code csv}, {@code md}
      */
     public static List<String> names() {
         return ALL.stream().map(ReportWriter::name).toList();
@@ -68,9 +77,10 @@ public final class ReportWriters {
     /**
      * The writer with that name, ignoring case and surrounding spaces.
      *
-     * @param name {@code json} or {@code csv}
+     * @param name one of {@link #names()}
      * @return the writer
-     * @throws IllegalArgumentException for an unknown name; the message lists the known ones
+     * @throws IllegalArgumentException for an unknown name; the message lists the valid ones, e.g.
+     *                                  {@code unknown format 'xlsx'; valid: json, csv, md}
      */
     public static ReportWriter byName(String name) {
         Objects.requireNonNull(name, "name");
@@ -79,7 +89,29 @@ public final class ReportWriters {
                 .filter(w -> w.name().equals(wanted))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
-                        "unknown report format '" + name + "'; known: " + String.join(", ", names())));
+                        "unknown format '" + name.strip() + "'; valid: " + String.join(", ", names())));
+    }
+
+    /**
+     * The writers a list of names chooses, in the order of {@link #all()}, each once; names ignore case and
+     * surrounding spaces, empty names are ignored.
+     *
+     * @param names e.g. {@code ["json", "MD"]}
+     * @return the writers, not empty
+     * @throws IllegalArgumentException for an unknown name (see {@link #byName}) or when no name is given
+     */
+    public static List<ReportWriter> select(List<String> names) {
+        Objects.requireNonNull(names, "names");
+        java.util.Set<ReportWriter> chosen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (n != null && !n.isBlank()) {
+                chosen.add(byName(n));
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("no format given; valid: " + String.join(", ", names()));
+        }
+        return ALL.stream().filter(chosen::contains).toList();
     }
 
     /**

@@ -46,9 +46,23 @@ class ReportWritersTest {
     }
 
     @Test
-    void offersJsonThenCsv() {
-        assertThat(ReportWriters.all()).extracting(ReportWriter::name).containsExactly("json", "csv");
-        assertThat(ReportWriters.names()).containsExactly("json", "csv");
+    void offersJsonThenCsvThenMarkdown() {
+        assertThat(ReportWriters.all()).extracting(ReportWriter::name).containsExactly("json", "csv", "md");
+        assertThat(ReportWriters.names()).containsExactly("json", "csv", "md");
+        assertThat(ReportWriters.DEFAULT_FORMATS).containsExactly("json", "csv");
+    }
+
+    @Test
+    void selectsTheNamedWritersOnceEachInRegistryOrder() {
+        assertThat(ReportWriters.select(List.of("MD", " json", "md", "")))
+                .extracting(ReportWriter::name).containsExactly("json", "md");
+    }
+
+    @Test
+    void refusesToSelectNoWriter() {
+        assertThatThrownBy(() -> ReportWriters.select(List.of(" ")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no format given; valid: json, csv, md");
     }
 
     @Test
@@ -61,18 +75,19 @@ class ReportWritersTest {
     void rejectsAnUnknownNameListingTheKnownOnes() {
         assertThatThrownBy(() -> ReportWriters.byName("xml"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown report format 'xml'; known: json, csv");
+                .hasMessage("unknown format 'xml'; valid: json, csv, md");
     }
 
     @Test
-    void allWritersTogetherWriteExactlyTheThreeFiles() throws Exception {
+    void allWritersTogetherWriteExactlyTheirFourFiles() throws Exception {
         for (ReportWriter writer : ReportWriters.all()) {
             writer.write(SampleReports.completed(), dir);
         }
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV, ReportWriters.REQUESTS_CSV);
+                    ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV, ReportWriters.REQUESTS_CSV,
+                    ReportWriters.REPORT_MD);
         }
     }
 

@@ -491,11 +491,13 @@ public final class BenchmarkEngine {
                 settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce,
                 settings.draftModel());
         RequestResult result = null;
+        InferenceResult answer = null;
         for (int attempt = 0; result == null; attempt++) {
             Instant startedAt = clock.instant();
             long sent = System.nanoTime();
             try {
                 InferenceResult r = backend.infer(req);
+                answer = r;
                 // counted only now that the response is complete: counting never moves a timestamp
                 TokenUsage usage = recount.usage(model.id(), req.messageText(), r);
                 result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
@@ -527,7 +529,8 @@ public final class BenchmarkEngine {
         }
         requests.add(result);
         Progress p = progress.requestCompleted(System.nanoTime());
-        emit(new BenchmarkEvent.RequestCompleted(result, p));
+        emit(answer == null ? new BenchmarkEvent.RequestCompleted(result, p)
+                : new BenchmarkEvent.RequestCompleted(result, p, answer.content(), answer.reasoning()));
         return result;
     }
 

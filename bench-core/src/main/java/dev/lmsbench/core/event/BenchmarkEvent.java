@@ -73,10 +73,31 @@ public sealed interface BenchmarkEvent {
     /**
      * One request finished (warmup or measured, successful or not).
      *
-     * @param result   the request
-     * @param progress progress of the whole run
+     * <p>The answer text travels with the event only (for {@code --save-responses}); no result record keeps it.
+     *
+     * @param result    the request
+     * @param progress  progress of the whole run
+     * @param content   the answer's visible text as the server sent it, {@code ""} for a failed request
+     * @param reasoning the answer's reasoning text, {@code ""} when there was none or the request failed
      */
-    record RequestCompleted(RequestResult result, Progress progress) implements BenchmarkEvent {
+    record RequestCompleted(RequestResult result, Progress progress, String content, String reasoning)
+            implements BenchmarkEvent {
+
+        /** Normalizes absent texts to {@code ""}. */
+        public RequestCompleted {
+            content = java.util.Objects.requireNonNullElse(content, "");
+            reasoning = java.util.Objects.requireNonNullElse(reasoning, "");
+        }
+
+        /**
+         * A request without answer text (a failed one, or where the text is not known).
+         *
+         * @param result   the request
+         * @param progress progress of the whole run
+         */
+        public RequestCompleted(RequestResult result, Progress progress) {
+            this(result, progress, "", "");
+        }
     }
 
     /**

@@ -451,6 +451,28 @@ class BenchmarkEngineTest {
     }
 
     @Test
+    void everyCompletedRequestEventCarriesTheAnswerTextAndAFailedOneNone() {
+        backend.reasoning = "thinking";
+        backend.failWith = r -> r.stream() ? null : "HTTP 500: boom";
+        engine().run(run(BenchmarkSettings.defaults().withRuns(1).withWarmupRuns(1)), MODELS.subList(0, 1));
+        List<BenchmarkEvent.RequestCompleted> done;
+        synchronized (events) {
+            done = events.stream().filter(BenchmarkEvent.RequestCompleted.class::isInstance)
+                    .map(BenchmarkEvent.RequestCompleted.class::cast).toList();
+        }
+        assertThat(done).isNotEmpty().allSatisfy(e -> {
+            if (e.result().success()) {
+                assertThat(e.content()).isEqualTo("a b c");
+                assertThat(e.reasoning()).isEqualTo("thinking");
+            } else {
+                assertThat(e.content()).isEmpty();
+                assertThat(e.reasoning()).isEmpty();
+            }
+        });
+        assertThat(done).anyMatch(e -> !e.result().success()).anyMatch(e -> e.result().success());
+    }
+
+    @Test
     void progressCountsEveryPlannedRequestAndEndsWithNoTimeLeft() {
         BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(1);
         engine().run(run(s), MODELS);

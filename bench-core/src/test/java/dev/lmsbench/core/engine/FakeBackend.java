@@ -42,6 +42,8 @@ class FakeBackend implements InferenceBackend {
     volatile List<String> duplicates = List.of();
     /** What {@link #load} reports of the loaded instance. */
     volatile dev.lmsbench.core.model.LoadDetails details = dev.lmsbench.core.model.LoadDetails.UNKNOWN;
+    /** The reasoning text of every answer. */
+    volatile String reasoning = "";
     /** Counts down once per request started. */
     volatile CountDownLatch started = new CountDownLatch(0);
 
@@ -108,7 +110,7 @@ class FakeBackend implements InferenceBackend {
                     ? new RequestTimings(System.nanoTime(), ms, ms, 100 * ms, 100 * ms, 190 * ms, 200 * ms,
                     new long[]{100 * ms, 145 * ms, 190 * ms})
                     : new RequestTimings(System.nanoTime(), ms, 300 * ms, -1, -1, -1, 300 * ms, null);
-            return new InferenceResult(t, TokenUsage.reported(12, 3, 0), "a b c", "", "stop");
+            return new InferenceResult(t, TokenUsage.reported(12, 3, 0), "a b c", reasoning, "stop");
         } finally {
             inFlight.decrementAndGet();
         }
