@@ -1,11 +1,14 @@
 /**
  * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv} and
- * {@code requests.csv}. Start at {@link dev.lmsbench.report.ReportWriters}.
+ * {@code requests.csv}, PNG charts ({@link dev.lmsbench.report.Charts}) and {@code report.pdf}. Start at {@link dev.lmsbench.report.ReportWriters}.
  */
 module dev.lmsbench.report {
     requires transitive dev.lmsbench.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
+    requires org.apache.pdfbox;
 
     exports dev.lmsbench.report;
 }
