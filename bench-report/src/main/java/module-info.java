@@ -9,6 +9,8 @@ module dev.lmsbench.report {
     requires java.desktop;
     requires org.jfree.jfreechart;
     requires org.apache.pdfbox;
+    requires org.apache.pdfbox.io;
+    requires org.apache.fontbox;
 
     exports dev.lmsbench.report;
 }

@@ -1,7 +1,6 @@
 package dev.lmsbench.report;
 
 import dev.lmsbench.core.text.SafeText;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.CategoryAxis;
@@ -26,6 +25,8 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -335,9 +336,11 @@ public final class Charts {
         } else if (chart.getPlot() instanceof XYPlot plot) {
             palette(plot.getRenderer()::setSeriesPaint, plot.getDataset().getSeriesCount());
         }
+        // opaque RGB, no alpha: smaller files, and PDFBox embeds such a PNG as it is, without decoding it
+        BufferedImage image = chart.createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ChartUtils.writeChartAsPNG(out, chart, width, height);
+            ImageIO.write(image, "png", out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

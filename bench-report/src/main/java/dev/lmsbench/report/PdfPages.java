@@ -1,6 +1,9 @@
 package dev.lmsbench.report;
 
 import dev.lmsbench.core.text.SafeText;
+import org.apache.fontbox.ttf.TTFParser;
+import org.apache.fontbox.ttf.TrueTypeFont;
+import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -38,11 +41,30 @@ final class PdfPages {
     private float y;
     private int images;
 
-    PdfPages(PDDocument doc, PDRectangle size, InputStream fontFile) throws IOException {
+    /**
+     * Pages on paper of a size, in the font; the caller closes the font after saving the document.
+     *
+     * @param doc  the document
+     * @param size the paper
+     * @param ttf  the font, without GSUB substitution (ligatures): PDFBox's GSUB pass costs most of the writing time
+     *             and changes the text ({@code fi} ligatures) that tools extract
+     */
+    PdfPages(PDDocument doc, PDRectangle size, TrueTypeFont ttf) throws IOException {
         this.doc = doc;
         this.size = size;
-        this.font = PDType0Font.load(doc, fontFile, true);
+        ttf.setEnableGsub(false);
+        this.font = PDType0Font.load(doc, ttf, true);
         newPage();
+    }
+
+    /** Parses the embedded font (Liberation Sans from the PDFBox jar). */
+    static TrueTypeFont loadFont() throws IOException {
+        try (InputStream in = PDDocument.class.getResourceAsStream(FONT_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("PDFBox's Liberation Sans font is missing from the class path");
+            }
+            return new TTFParser().parse(new RandomAccessReadBuffer(in));
+        }
     }
 
     private float width() {

@@ -11,12 +11,12 @@ import dev.lmsbench.core.model.ServerInfo;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.core.stats.Distribution;
+import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,24 +101,18 @@ public final class PdfReportWriter implements ReportWriter {
     @Override
     public void write(BenchmarkReport report, Path outputDir) throws IOException {
         AtomicFiles.write(outputDir.resolve(FILE), out -> {
-            try (PDDocument doc = new PDDocument()) {
-                render(report, doc);
+            try (TrueTypeFont font = PdfPages.loadFont(); PDDocument doc = new PDDocument()) {
+                render(report, doc, font);
                 doc.save(out);
             }
         });
     }
 
-    private void render(BenchmarkReport report, PDDocument doc) throws IOException {
+    private void render(BenchmarkReport report, PDDocument doc, TrueTypeFont font) throws IOException {
         PDDocumentInformation info = doc.getDocumentInformation();
         info.setTitle("LM Studio Bench report " + JsonMapping.safe(report.run().runId()));
         info.setCreator("LM Studio Bench " + JsonMapping.safe(report.run().toolVersion()));
-        PdfPages pages;
-        try (InputStream font = PDDocument.class.getResourceAsStream(PdfPages.FONT_RESOURCE)) {
-            if (font == null) {
-                throw new IOException("PDFBox's Liberation Sans font is missing from the class path");
-            }
-            pages = new PdfPages(doc, paper.size(), font);
-        }
+        PdfPages pages = new PdfPages(doc, paper.size(), font);
         List<ModelSummary> ranked = ranked(report.models());
         List<String> labels = ReportCharts.labels(report.models());
         titlePage(pages, report);
@@ -207,7 +201,7 @@ public final class PdfReportWriter implements ReportWriter {
         p.heading("Ranking by decode tok/s (mean)");
         String[] header = {"#", "Model", "Quant", "Status", "OK/Req", "TTFT p50 (s)", "Decode tok/s", "Total tok/s",
             "Load (s)"};
-        float[] widths = {0.05f, 0.33f, 0.09f, 0.09f, 0.07f, 0.09f, 0.10f, 0.10f, 0.08f};
+        float[] widths = {0.04f, 0.31f, 0.08f, 0.09f, 0.07f, 0.11f, 0.11f, 0.11f, 0.08f};
         boolean[] right = {true, false, false, false, true, true, true, true, true};
         List<String[]> rows = new ArrayList<>();
         int rank = 1;
@@ -228,7 +222,6 @@ public final class PdfReportWriter implements ReportWriter {
             drawn.addAll(ReportCharts.draw(report));
         } else {
             // bar charts in slices of at most MODELS_PER_CHART models, scatter and hardware charts over all
-            List<ReportCharts.Drawn> all = ReportCharts.draw(report);
             for (int c = 0; c < chunks; c++) {
                 List<ModelSummary> slice = models.subList(c * MODELS_PER_CHART,
                         Math.min(models.size(), (c + 1) * MODELS_PER_CHART));
@@ -240,11 +233,7 @@ public final class PdfReportWriter implements ReportWriter {
                     drawn.add(new ReportCharts.Drawn(d.fileName(), d.title() + range, d.png()));
                 }
             }
-            for (ReportCharts.Drawn d : all) {
-                if (!d.fileName().equals("decode_toks_per_s.png") && !d.fileName().equals("ttft_s.png")) {
-                    drawn.add(d);
-                }
-            }
+            drawn.addAll(ReportCharts.drawOthers(report));
         }
         for (ReportCharts.Drawn d : drawn) {
             p.newPage();

@@ -38,6 +38,13 @@ final class ReportCharts {
     /** Every chart with data, in report order. */
     static List<Drawn> draw(BenchmarkReport report) {
         List<Drawn> out = new ArrayList<>(drawBars(report));
+        out.addAll(drawOthers(report));
+        return out;
+    }
+
+    /** The scatter and hardware charts (those with data). */
+    static List<Drawn> drawOthers(BenchmarkReport report) {
+        List<Drawn> out = new ArrayList<>();
         List<ModelSummary> models = report.models();
         List<String> labels = labels(models);
         scatter(models, m -> m.model().sizeBytes() > 0 ? m.model().sizeBytes() / GB : Double.NaN,
