@@ -221,7 +221,9 @@ public final class PdfReportWriter implements ReportWriter {
         if (chunks == 1) {
             drawn.addAll(ReportCharts.draw(report));
         } else {
-            // bar charts in slices of at most MODELS_PER_CHART models, scatter and hardware charts over all
+            // bar charts in slices of at most MODELS_PER_CHART models (each kind's slices together), scatter and
+            // hardware charts over all
+            List<ReportCharts.Drawn> ttft = new ArrayList<>();
             for (int c = 0; c < chunks; c++) {
                 List<ModelSummary> slice = models.subList(c * MODELS_PER_CHART,
                         Math.min(models.size(), (c + 1) * MODELS_PER_CHART));
@@ -230,9 +232,11 @@ public final class PdfReportWriter implements ReportWriter {
                 String range = " (models " + (c * MODELS_PER_CHART + 1) + "-"
                         + (c * MODELS_PER_CHART + slice.size()) + " of " + models.size() + ")";
                 for (ReportCharts.Drawn d : ReportCharts.drawBars(part)) {
-                    drawn.add(new ReportCharts.Drawn(d.fileName(), d.title() + range, d.png()));
+                    (d.fileName().equals("ttft_s.png") ? ttft : drawn)
+                            .add(new ReportCharts.Drawn(d.fileName(), d.title() + range, d.png()));
                 }
             }
+            drawn.addAll(ttft);
             drawn.addAll(ReportCharts.drawOthers(report));
         }
         for (ReportCharts.Drawn d : drawn) {
