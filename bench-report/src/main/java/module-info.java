@@ -1,6 +1,7 @@
 /**
- * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv} and
- * {@code requests.csv}, PNG charts ({@link dev.lmsbench.report.Charts}) and {@code report.pdf}. Start at {@link dev.lmsbench.report.ReportWriters}.
+ * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv},
+ * {@code requests.csv}, PNG charts ({@link dev.lmsbench.report.Charts}) and {@code report.pdf}.
+ * Start at {@link dev.lmsbench.report.ReportWriters}.
  */
 module dev.lmsbench.report {
     requires transitive dev.lmsbench.core;

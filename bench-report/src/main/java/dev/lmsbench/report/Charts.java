@@ -26,7 +26,6 @@ import java.awt.Font;
 import java.awt.Paint;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import javax.imageio.ImageIO;
 
 /**
  * Turns any series into a PNG chart: a bar chart over categories ({@link #bar}), or a line or scatter chart over a
