@@ -1,12 +1,18 @@
 /**
  * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv},
- * {@code requests.csv} and {@code report.md}, and saved answers ({@link dev.lmsbench.report.ResponseFiles}).
+ * {@code requests.csv}, {@code report.md}, PNG charts ({@link dev.lmsbench.report.Charts}) and {@code report.pdf},
+ * and saved answers ({@link dev.lmsbench.report.ResponseFiles}).
  * Start at {@link dev.lmsbench.report.ReportWriters}.
  */
 module dev.lmsbench.report {
     requires transitive dev.lmsbench.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
+    requires org.apache.pdfbox;
+    requires org.apache.pdfbox.io;
+    requires org.apache.fontbox;
 
     exports dev.lmsbench.report;
 }

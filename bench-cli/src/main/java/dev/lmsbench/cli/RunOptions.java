@@ -336,7 +336,7 @@ final class RunOptions {
         Path db;
 
         @Option(names = "--format", paramLabel = "LIST", order = 3, split = ",", description = {
-                "Report formats to write, comma-separated (default json,csv; valid: json, csv, md). "
+                "Report formats to write, comma-separated (default json,csv; valid: json, csv, md, png, pdf). "
                         + "--export-only writes the same ones."})
         List<String> formats;
 

@@ -51,7 +51,7 @@ public final class ReportWriters {
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriters.class);
 
     private static final List<ReportWriter> ALL = List.of(new JsonReportWriter(), new CsvReportWriter(),
-            new MarkdownReportWriter());
+            new MarkdownReportWriter(), new PngChartWriter(), new PdfReportWriter());
 
     private ReportWriters() {
     }
@@ -80,7 +80,7 @@ public final class ReportWriters {
      * @param name one of {@link #names()}
      * @return the writer
      * @throws IllegalArgumentException for an unknown name; the message lists the valid ones, e.g.
-     *                                  {@code unknown format 'xlsx'; valid: json, csv, md}
+     *                                  {@code unknown format 'xlsx'; valid: json, csv, md, png, pdf}
      */
     public static ReportWriter byName(String name) {
         Objects.requireNonNull(name, "name");

@@ -47,8 +47,8 @@ class ReportWritersTest {
 
     @Test
     void offersJsonThenCsvThenMarkdown() {
-        assertThat(ReportWriters.all()).extracting(ReportWriter::name).containsExactly("json", "csv", "md");
-        assertThat(ReportWriters.names()).containsExactly("json", "csv", "md");
+        assertThat(ReportWriters.all()).extracting(ReportWriter::name).containsExactly("json", "csv", "md", "png", "pdf");
+        assertThat(ReportWriters.names()).containsExactly("json", "csv", "md", "png", "pdf");
         assertThat(ReportWriters.DEFAULT_FORMATS).containsExactly("json", "csv");
     }
 
@@ -62,7 +62,7 @@ class ReportWritersTest {
     void refusesToSelectNoWriter() {
         assertThatThrownBy(() -> ReportWriters.select(List.of(" ")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no format given; valid: json, csv, md");
+                .hasMessage("no format given; valid: json, csv, md, png, pdf");
     }
 
     @Test
@@ -75,7 +75,7 @@ class ReportWritersTest {
     void rejectsAnUnknownNameListingTheKnownOnes() {
         assertThatThrownBy(() -> ReportWriters.byName("xml"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown format 'xml'; valid: json, csv, md");
+                .hasMessage("unknown format 'xml'; valid: json, csv, md, png, pdf");
     }
 
     @Test

@@ -1,0 +1,33 @@
+package dev.lmsbench.report;
+
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.spi.ReportWriter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Writes a report's charts as PNG files under {@code charts/}: {@code decode_toks_per_s.png} (bar per model),
+ * {@code ttft_s.png} (p50 and p90 per model), {@code speed_vs_size.png} (decode tok/s vs model size, one series per
+ * quantization), {@code speed_vs_vram.png} when profiling measured VRAM, and {@code hardware_NNN_<model>.png} (CPU,
+ * RAM, GPU utilization and VRAM in percent over time) per model with hardware samples. A chart without data is not
+ * written. The same charts appear in {@code report.pdf}.
+ */
+public final class PngChartWriter implements ReportWriter {
+
+    /** The directory under the output directory. */
+    public static final String DIRECTORY = "charts";
+
+    @Override
+    public String name() {
+        return "png";
+    }
+
+    @Override
+    public void write(BenchmarkReport report, Path outputDir) throws IOException {
+        Path dir = outputDir.resolve(DIRECTORY);
+        for (ReportCharts.Drawn chart : ReportCharts.draw(report)) {
+            Charts.write(chart.png(), dir.resolve(chart.fileName()));
+        }
+    }
+}
