@@ -168,7 +168,7 @@ public record RunComparison(String baselineRunId, String currentRunId, List<Mode
 
     private static MedianComparison loadOnly(double before, double after, double confidence) {
         return new MedianComparison(Double.isFinite(before) ? 1 : 0, Double.isFinite(after) ? 1 : 0, before, after,
-                Double.NaN, Double.NaN, confidence, MedianComparison.Verdict.NOT_ENOUGH_SAMPLES);
+                Double.NaN, Double.NaN, Double.NaN, confidence, MedianComparison.Verdict.NOT_ENOUGH_SAMPLES);
     }
 
     /** The measured, successful streaming requests' values of a model's figure. */

@@ -52,6 +52,20 @@ class MedianComparisonTest {
     }
 
     @Test
+    void aShiftSmallerThanTheRequestToRequestSpreadIsUnchangedHoweverNarrowTheInterval() {
+        double[] before = new double[40];
+        double[] after = new double[40];
+        for (int i = 0; i < 40; i++) {
+            before[i] = 100 + (i % 10); // spread about 4
+            after[i] = 103 + (i % 10);  // shifted by 3: outside the noise of the median, inside the spread
+        }
+        MedianComparison c = MedianComparison.of(before, after, Direction.HIGHER_IS_BETTER, 0.95);
+        assertThat(c.lower()).isPositive();
+        assertThat(c.spread()).isGreaterThan(3);
+        assertThat(c.verdict()).isEqualTo(Verdict.UNCHANGED);
+    }
+
+    @Test
     void fewerThanTheMinimumOfSamplesGivesNoVerdict() {
         MedianComparison c = MedianComparison.of(noisy(1, 4, 100), noisy(2, 10, 50), Direction.HIGHER_IS_BETTER,
                 0.95);
