@@ -66,6 +66,18 @@ class MedianComparisonTest {
     }
 
     @Test
+    void aSignificantShiftWithinTheRunToRunDriftIsUnchanged() {
+        double[] before = {100.0, 100.1, 99.9, 100.05, 99.95, 100.0, 100.1, 99.9};
+        double[] after = {102.0, 102.1, 101.9, 102.05, 101.95, 102.0, 102.1, 101.9}; // +2 %, far outside the noise
+        MedianComparison c = MedianComparison.of(before, after, Direction.HIGHER_IS_BETTER, 0.95);
+        assertThat(c.lower()).isPositive();
+        assertThat(c.verdict()).isEqualTo(Verdict.UNCHANGED);
+        double[] further = {104.0, 104.1, 103.9, 104.05, 103.95, 104.0, 104.1, 103.9}; // +4 %: beyond the drift
+        assertThat(MedianComparison.of(before, further, Direction.HIGHER_IS_BETTER, 0.95).verdict())
+                .isEqualTo(Verdict.BETTER);
+    }
+
+    @Test
     void fewerThanTheMinimumOfSamplesGivesNoVerdict() {
         MedianComparison c = MedianComparison.of(noisy(1, 4, 100), noisy(2, 10, 50), Direction.HIGHER_IS_BETTER,
                 0.95);
