@@ -160,7 +160,8 @@ final class RunCommand implements Callable<Integer> {
         ResolvedConfig config = resolveConfig(paths, presetStore);
         Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
         // read the earlier run before benchmarking, so a wrong source costs no benchmark time
-        baselineReport = comparison.compareWith == null ? null : Comparisons.load(comparison.compareWith, dbPath);
+        baselineReport = comparison.compareWith == null ? null
+                : Comparisons.load(comparison.compareWith, dbPath);
         if (cache.listCache || cache.exportCache != null) {
             return ResultCache.listOrExport(dbPath, cache, out, err);
         }

@@ -86,7 +86,8 @@ class CompareRunsIT {
         assertThat(changed.onlyCurrent()).isEmpty();
         for (ModelComparison m : changed.models()) {
             Verdict decode = m.figure(Figure.DECODE).comparison().verdict();
-            assertThat(decode).as(m.modelId() + " " + m.figure(Figure.DECODE).comparison()).isEqualTo(m.modelId().equals(SLOWED) ? Verdict.WORSE
+            assertThat(decode).as(m.modelId() + " " + m.figure(Figure.DECODE).comparison())
+                    .isEqualTo(m.modelId().equals(SLOWED) ? Verdict.WORSE
                     : Verdict.UNCHANGED);
             assertThat(m.figure(Figure.TTFT).comparison().verdict()).as(m.modelId()).isEqualTo(Verdict.UNCHANGED);
             assertThat(m.figure(Figure.PREFILL).comparison().verdict()).as(m.modelId())
