@@ -14,8 +14,8 @@ import java.util.Set;
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "config", "recommend", "hw", "bench", "help",
-            "-h", "--help", "-V", "--version");
+    private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "config", "recommend", "hw", "bench", "compare",
+            "help", "-h", "--help", "-V", "--version");
 
     private Main() {
     }

@@ -40,6 +40,7 @@ import dev.lmsbench.tokenizers.TokenizerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import dev.lmsbench.report.RunComparison;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nREST API and server:%n", order = 8)
     Server server = new Server();
 
-    @ArgGroup(validate = false, heading = "%nComparison (not available yet):%n", order = 9)
+    @ArgGroup(validate = false, heading = "%nComparison:%n", order = 9)
     Comparison comparison = new Comparison();
 
     @ArgGroup(validate = false, heading = "%nOutput:%n", order = 10)
@@ -126,6 +127,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** LM Studio's CLI, used for discovery when the local default server is benchmarked; null otherwise. */
     private LmsCli lmsCatalog;
+
+    /** The run {@code --compare-with} names, read before the benchmark; null without the flag. */
+    private BenchmarkReport baselineReport;
 
     /** Set once the engine starts: from then on the output folder holds reports worth keeping. */
     private boolean benchmarkStarted;
@@ -157,6 +161,9 @@ final class RunCommand implements Callable<Integer> {
         List<ReportWriter> writers = RunReports.writers(output.formats);
         ResolvedConfig config = resolveConfig(paths, presetStore);
         Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
+        // read the earlier run before benchmarking, so a wrong source costs no benchmark time
+        baselineReport = comparison.compareWith == null ? null
+                : Comparisons.load(comparison.compareWith, dbPath);
         if (cache.listCache || cache.exportCache != null) {
             return ResultCache.listOrExport(dbPath, cache, out, err);
         }
@@ -290,13 +297,22 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Writes the reports and prints the summary table ordered by {@code --rank-by}, then the comparison with
+     * {@code --compare-with}'s run when one was given.
+     */
+    private void finishReport(BenchmarkReport report, List<dev.lmsbench.core.spi.ReportWriter> writers, Path outDir,
+                              PrintWriter out, PrintWriter err) {
+        RunReports.write(report, writers, outDir, out, err, comparison.rankBy);
+        if (baselineReport != null) {
+            Comparisons.print(Comparisons.ranked(RunComparison.of(baselineReport, report), comparison.rankBy), out);
+        }
+    }
+
     /** Flags whose feature arrives in a later issue: say so instead of ignoring them. */
     private void rejectUnavailable() {
         ProfilingSetup.check(profiling);
-        if (comparison.compareWith != null || comparison.rankBy != null) {
-            throw CliException.usage((comparison.compareWith != null ? "--compare-with" : "--rank-by")
-                    + ": run comparison is not available yet");
-        }
+        Comparisons.checkMetric(comparison.rankBy);
         if (server.unifiedKvCache) {
             throw CliException.usage("--unified-kv-cache: LM Studio's REST load rejects the setting and lms load has"
                     + " no flag for it; set \"Unified KV Cache\" in the app's load settings for the model instead");
@@ -452,7 +468,7 @@ final class RunCommand implements Callable<Integer> {
                         measured = engine.run(run, toMeasure);
                         interruptedRun = interrupts.interrupted();
                         BenchmarkReport report = ResultCache.merge(measured, cached, models);
-                        RunReports.write(report, writers, outDir, out, err);
+                        finishReport(report, writers, outDir, out, err);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
                         }
@@ -460,7 +476,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 BenchmarkReport report = ResultCache.merge(measured, cached, models);
                 if (toMeasure.isEmpty()) {
-                    RunReports.write(report, writers, outDir, out, err);
+                    finishReport(report, writers, outDir, out, err);
                 }
                 if (!report.models().isEmpty()
                         && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED

@@ -316,12 +316,14 @@ final class RunOptions {
     }
 
     static final class Comparison {
-        @Option(names = "--compare-with", paramLabel = "RUN", order = 1,
-                description = "Compare with an earlier run (not available yet).")
+        @Option(names = "--compare-with", paramLabel = "PATH_OR_RUN_ID", order = 1, description = {
+                "After the run, compare it per model with an earlier one: a results.json (or its directory) or a"
+                        + " run id in the results database (see lmsbench compare, docs/reports.md)."})
         String compareWith;
 
-        @Option(names = "--rank-by", paramLabel = "METRIC", order = 2,
-                description = "Rank models by a metric (not available yet).")
+        @Option(names = "--rank-by", paramLabel = "METRIC", order = 2, description = {
+                "Order the summary table (and the comparison) best first by decode, ttft, total, prefill, load or"
+                        + " vram (profiling); default: the run's order."})
         String rankBy;
     }
 

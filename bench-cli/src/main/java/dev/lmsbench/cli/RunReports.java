@@ -6,6 +6,7 @@ import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.report.Ranking;
 import dev.lmsbench.report.ReportNotes;
 import dev.lmsbench.report.ReportWriters;
 import org.slf4j.Logger;
@@ -45,6 +46,15 @@ final class RunReports {
     /** Writes {@code report} with each writer (a failing writer is logged and skipped), then prints the table. */
     static void write(BenchmarkReport report, List<ReportWriter> writers, Path outDir, PrintWriter out,
                       PrintWriter err) {
+        write(report, writers, outDir, out, err, null);
+    }
+
+    /**
+     * Writes {@code report} with each writer, then prints the table ordered by {@code rankBy} (one of
+     * {@link Ranking#METRICS}, or null for the report's order); the reports keep the report's order.
+     */
+    static void write(BenchmarkReport report, List<ReportWriter> writers, Path outDir, PrintWriter out,
+                      PrintWriter err, String rankBy) {
         List<String> written = new ArrayList<>();
         for (ReportWriter w : writers) {
             try {
@@ -55,7 +65,7 @@ final class RunReports {
                 LOG.debug("report failure", e);
             }
         }
-        printSummaryTable(report.models(), out);
+        printSummaryTable(Ranking.order(report.models(), rankBy), out);
         out.println();
         out.println("Reports (" + String.join(", ", written) + ") and log written to " + outDir);
         out.flush();

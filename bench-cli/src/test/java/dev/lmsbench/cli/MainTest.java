@@ -82,8 +82,29 @@ class MainTest {
 
     @Test
     void flagsOfFeaturesNotBuiltYetSaySoInsteadOfBeingIgnored() {
-        assertOneLineUsageError(run("run", "--compare-with", "x"), "--compare-with: run comparison is not available");
         assertOneLineUsageError(run("run", "--unified-kv-cache"), "lms load has no flag for it");
+    }
+
+    @Test
+    void aCompareWithSourceThatIsNeitherAFileNorAStoredRunIsAUsageErrorBeforeTheRun() {
+        assertOneLineUsageError(run("run", "--sim", "--compare-with", "no-such-run", "--db",
+                dir.resolve("none.db").toString(), "--output-dir", dir.resolve("out").toString()),
+                "'no-such-run' is neither a results file nor a run id");
+    }
+
+    @Test
+    void anUnknownRankByMetricNamesTheValidOnes() {
+        assertOneLineUsageError(run("run", "--rank-by", "speed"),
+                "--rank-by: unknown metric 'speed'; valid: decode, ttft, total, prefill, load, vram");
+        assertOneLineUsageError(run("compare", "a", "b", "--rank-by", "speed"), "valid: decode, ttft");
+    }
+
+    @Test
+    void compareWithAMissingSourceIsAUsageErrorAndAnUnreadableFileIsNamed() throws java.io.IOException {
+        assertOneLineUsageError(run("compare", "nope-a", "nope-b", "--db", dir.resolve("none.db").toString()),
+                "'nope-a' is neither a results file nor a run id");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.json"), "not json");
+        assertOneLineUsageError(run("compare", bad.toString(), bad.toString()), bad + ": not valid JSON");
     }
 
     @Test

@@ -197,4 +197,38 @@ class RunReportsTest {
         assertThat(RunReports.percent(1.0)).isEqualTo("100.0%");
         assertThat(RunReports.percent(Double.NaN)).isEqualTo("-");
     }
+
+    /** A model whose two streamed requests take {@code ttftMs} to the first of four tokens. */
+    private static ModelSummary timed(String id, long ttftMs) {
+        BenchmarkSettings settings = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(0).withParallel(1)
+                .withNonStreaming(false);
+        List<RequestResult> requests = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            long first = ttftMs * MS;
+            RequestTimings t = new RequestTimings(0, MS, 2 * MS, first, first, first + 150 * MS, first + 160 * MS,
+                    new long[]{first, first + 50 * MS, first + 100 * MS, first + 150 * MS});
+            requests.add(new RequestResult(id, 4096, 1, i, false, RunMode.STREAM, T0, t,
+                    TokenUsage.reported(20, 4, 0, 0), "length", ""));
+        }
+        return ModelSummary.of(ModelInfo.named(id), settings, requests, RunStatus.COMPLETED, "", 1.5, T0,
+                T0.plusSeconds(5));
+    }
+
+    @Test
+    void ordersTheTableByTheRankByMetricWhileTheReportKeepsTheRunsOrder(@org.junit.jupiter.api.io.TempDir
+                                                                         java.nio.file.Path dir) throws Exception {
+        dev.lmsbench.core.model.BenchmarkReport report = new dev.lmsbench.core.model.BenchmarkReport(
+                dev.lmsbench.core.model.RunInfo.start("sim:test", BenchmarkSettings.defaults(), "test"),
+                RunStatus.COMPLETED, T0, List.of(timed("sim/slow-ttft", 300), timed("sim/fast-ttft", 50)),
+                List.of());
+        StringWriter out = new StringWriter();
+        RunReports.write(report, RunReports.writers(null), dir, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "ttft");
+        String text = out.toString();
+        assertThat(text.indexOf("sim/fast-ttft ")).isPositive().isLessThan(text.indexOf("sim/slow-ttft "));
+        String json = java.nio.file.Files.readString(dir.resolve("results.json"));
+        assertThat(json.indexOf("sim/slow-ttft")).isLessThan(json.indexOf("sim/fast-ttft"));
+        StringWriter plain = new StringWriter();
+        RunReports.write(report, RunReports.writers(null), dir, new PrintWriter(plain, true), new PrintWriter(new StringWriter(), true), null);
+        assertThat(plain.toString().indexOf("sim/slow-ttft ")).isLessThan(plain.toString().indexOf("sim/fast-ttft "));
+    }
 }
