@@ -79,7 +79,7 @@ class ReportWritersTest {
     }
 
     @Test
-    void allWritersTogetherWriteExactlyTheirFourFiles() throws Exception {
+    void allWritersTogetherWriteExactlyTheirFiles() throws Exception {
         for (ReportWriter writer : ReportWriters.all()) {
             writer.write(SampleReports.completed(), dir);
         }
@@ -87,7 +87,10 @@ class ReportWritersTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV, ReportWriters.REQUESTS_CSV,
-                    ReportWriters.REPORT_MD);
+                    ReportWriters.REPORT_MD, "report.pdf", "charts");
+        }
+        try (Stream<Path> charts = Files.list(dir.resolve("charts"))) {
+            assertThat(charts.map(p -> p.getFileName().toString())).contains("decode_toks_per_s.png");
         }
     }
 
