@@ -494,7 +494,7 @@ final class RunCommand implements Callable<Integer> {
      * something else than asked), GPU offload and TTL are named in a warning.
      */
     private static void checkLmStudioOnly(BenchmarkSettings settings, InferenceBackend client, String baseUrl) {
-        boolean lmStudio = client instanceof dev.lmsbench.client.LmStudioClient;
+        boolean lmStudio = client instanceof LmStudioClient;
         if (lmStudio) {
             return;
         }

@@ -782,8 +782,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
      * The instances of {@code model} listed now that were neither there before this client's first {@link #load} of
      * it nor loaded by this client: LM Studio's just-in-time loads of the model for concurrent requests
      * (lmstudio-bug-tracker #1751). They are remembered, so {@link #unload} removes them with this client's own, and
-     * logged at WARN once. Empty when this client did not load the model or the list cannot be read (logged at
-     * debug); never throws.
+     * logged at debug (the engine warns, with the model's result). Empty when this client did not load the model or
+     * the list cannot be read (logged at debug); never throws.
      *
      * @param model the model
      * @return the instance ids, sorted
@@ -811,7 +811,8 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
                 fresh = duplicates.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(found);
             }
             if (fresh) {
-                LOG.warn("{}: LM Studio loaded the model again while it was measured ({}); unloading {} with the"
+                // debug: the caller reports them (the engine warns once, with the model's result)
+                LOG.debug("{}: LM Studio loaded the model again while it was measured ({}); unloading {} with the"
                         + " benchmark's own instance", key, String.join(", ", found),
                         found.size() == 1 ? "it" : "them");
             }
@@ -1275,10 +1276,7 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
         ChatReply reply = chatOnce(request.model(), request.messageText(), "", options);
         ServerStats stats = reply.serverStats();
         if (stats.present() && !Double.isNaN(reply.promptProcessingSeconds())) {
-            stats = new ServerStats(stats.tokensPerSecond(), stats.timeToFirstTokenSeconds(),
-                    stats.generationTimeSeconds(), stats.stopReason(), stats.source(), stats.promptTokensPerSecond(),
-                    reply.promptProcessingSeconds(), stats.promptTokens(), stats.cachedTokens(),
-                    stats.generatedTokens(), stats.draft(), stats.modelLoadSeconds());
+            stats = stats.withPromptSeconds(reply.promptProcessingSeconds());
         }
         return new InferenceResult(reply.timings(), reply.usage(), reply.text(), reply.reasoning(), "", stats, false);
     }

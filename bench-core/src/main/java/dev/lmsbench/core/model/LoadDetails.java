@@ -41,7 +41,7 @@ public record LoadDetails(String method, String instanceId, int contextLength, i
 
     /** {@return whether anything is known} */
     public boolean present() {
-        return !equals(UNKNOWN) && !(method.isEmpty() && instanceId.isEmpty() && contextLength < 0 && parallel < 0
+        return !(method.isEmpty() && instanceId.isEmpty() && contextLength < 0 && parallel < 0
                 && Double.isNaN(gpuOffload) && ttlSeconds < 0 && notes.isEmpty() && duplicateInstances.isEmpty());
     }
 

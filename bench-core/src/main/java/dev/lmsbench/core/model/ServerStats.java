@@ -64,6 +64,12 @@ public record ServerStats(double tokensPerSecond, double timeToFirstTokenSeconds
                 modelLoadSeconds);
     }
 
+    /** A copy with another prompt processing time. @param seconds the time or NaN @return the copy */
+    public ServerStats withPromptSeconds(double seconds) {
+        return new ServerStats(tokensPerSecond, timeToFirstTokenSeconds, generationTimeSeconds, stopReason, source,
+                promptTokensPerSecond, seconds, promptTokens, cachedTokens, generatedTokens, draft, modelLoadSeconds);
+    }
+
     /** A copy with the server's model load time. @param seconds the load time or NaN @return the copy */
     public ServerStats withModelLoadSeconds(double seconds) {
         return new ServerStats(tokensPerSecond, timeToFirstTokenSeconds, generationTimeSeconds, stopReason, source,

@@ -43,11 +43,6 @@ public record InferenceResult(RequestTimings timings, TokenUsage usage, String c
         this(timings, usage, content, reasoning, finishReason, serverStats, cached, UsageCheck.NOT_CHECKED);
     }
 
-    /** A copy with other token counts. @param value the counts @return the copy */
-    public InferenceResult withUsage(TokenUsage value) {
-        return new InferenceResult(timings, value, content, reasoning, finishReason, serverStats, cached, usageCheck);
-    }
-
     /**
      * A result measured from the server, without server statistics.
      *
