@@ -342,7 +342,11 @@ final class RunOptions {
                         + "--export-only writes the same ones."})
         List<String> formats;
 
-        @Option(names = "--save-responses", order = 4, description = {
+        @Option(names = "--paper", paramLabel = "SIZE", order = 4, description = {
+                "Paper of the PDF report: A4 (default) or LETTER (US Letter), case-insensitive."})
+        dev.lmsbench.report.PdfReportWriter.Paper paper;
+
+        @Option(names = "--save-responses", order = 5, description = {
                 "Write every generated answer (and its reasoning) to responses/<model>/ in the output directory, "
                         + "one file per request, as each request completes."})
         boolean saveResponses;

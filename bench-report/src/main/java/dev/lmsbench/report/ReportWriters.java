@@ -115,6 +115,36 @@ public final class ReportWriters {
     }
 
     /**
+     * The writers a list of names chooses, following the options: the PDF's paper, the ranking of the presentation
+     * formats and a comparison shown by every format (see {@link ReportOptions}).
+     *
+     * @param names   as for {@link #select(List)}
+     * @param options the options
+     * @return the writers, not empty, in the order of {@link #all()}
+     * @throws IllegalArgumentException as {@link #select(List)}
+     */
+    public static List<ReportWriter> select(List<String> names, ReportOptions options) {
+        Objects.requireNonNull(options, "options");
+        return select(names).stream()
+                .map(w -> w instanceof ConfigurableWriter c ? c.with(options) : w)
+                .toList();
+    }
+
+    /**
+     * A writer with changed options: {@code change} gets the writer's current options (the defaults for a writer
+     * that has none, such as another module's) and returns the new ones; writers without options are returned as
+     * they are.
+     *
+     * @param writer a writer
+     * @param change e.g. {@code o -> o.withRankBy("ttft")}
+     * @return the writer following the changed options
+     */
+    public static ReportWriter configure(ReportWriter writer, java.util.function.UnaryOperator<ReportOptions> change) {
+        Objects.requireNonNull(change, "change");
+        return writer instanceof ConfigurableWriter c ? c.with(change.apply(c.options())) : writer;
+    }
+
+    /**
      * What hardware monitoring detected and one sample of it, as one JSON document for {@code lmsbench hw --json}:
      * {@code schema_version}, {@code hardware} in the shape of {@code results.json}'s {@code hardware}, and
      * {@code sample} in the shape of one entry of a model's {@code hardware_samples} ({@code t_s} 0). Unknown figures
