@@ -181,33 +181,33 @@ public final class BenchmarkEngine {
             }
             paused = true;
             pausedSince = System.nanoTime();
+            LOG.info("benchmark paused");
+            emit(new BenchmarkEvent.RunPaused()); // under the lock: before any event of the resumed run
         } finally {
             pauseLock.unlock();
         }
-        LOG.info("benchmark paused");
-        emit(new BenchmarkEvent.RunPaused());
     }
 
     /** Lets a paused run go on; announced with {@link BenchmarkEvent.RunResumed}. Does nothing when not paused. */
     public void resume() {
-        long pausedNanos;
         pauseLock.lock();
         try {
             if (!paused) {
                 return;
             }
+            long pausedNanos = System.nanoTime() - pausedSince;
+            ProgressTracker progress = currentProgress;
+            if (progress != null) {
+                progress.paused(pausedNanos);
+            }
+            LOG.info("benchmark resumed after {} s", seconds(Duration.ofNanos(pausedNanos)));
+            // announced before the run goes on, so no event of the resumed run comes before it
+            emit(new BenchmarkEvent.RunResumed(pausedNanos / 1e9));
             paused = false;
-            pausedNanos = System.nanoTime() - pausedSince;
             unpaused.signalAll();
         } finally {
             pauseLock.unlock();
         }
-        ProgressTracker progress = currentProgress;
-        if (progress != null) {
-            progress.paused(pausedNanos);
-        }
-        LOG.info("benchmark resumed after {} s", seconds(Duration.ofNanos(pausedNanos)));
-        emit(new BenchmarkEvent.RunResumed(pausedNanos / 1e9));
     }
 
     /** Whether the run is paused ({@link #pause()} without a {@link #resume()} since). @return true while paused */
