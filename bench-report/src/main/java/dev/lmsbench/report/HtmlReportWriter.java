@@ -54,6 +54,9 @@ final class HtmlReportWriter implements ReportWriter {
     /** Bar and box charts show this many models at once and scroll (a data zoom) when there are more. */
     static final int VISIBLE_CATEGORIES = 30;
 
+    /** Notes beyond this many are folded into a {@code <details>} element. */
+    static final int NOTES_SHOWN = 10;
+
     static final String ECHARTS_VERSION = "5.3.1";
 
     static final String ECHARTS_RESOURCE =
@@ -249,11 +252,14 @@ final class HtmlReportWriter implements ReportWriter {
         if (lines.isEmpty()) {
             return;
         }
-        b.append("<section id=\"notes\">\n<h2>Notes</h2>\n<ul>\n");
+        // a long list (hundreds of models) starts folded, so the table and the charts stay near the top
+        boolean fold = lines.size() > NOTES_SHOWN;
+        b.append("<section id=\"notes\">\n<h2>Notes</h2>\n")
+                .append(fold ? "<details><summary>" + lines.size() + " notes</summary>\n" : "").append("<ul>\n");
         for (String line : lines) {
             b.append("<li>").append(Html.escape(line)).append("</li>\n");
         }
-        b.append("</ul>\n</section>\n");
+        b.append("</ul>\n").append(fold ? "</details>\n" : "").append("</section>\n");
     }
 
     /** The table's columns: header, whether numeric (right-aligned, sorted as numbers). */
