@@ -170,10 +170,22 @@ final class HtmlReportWriter implements ReportWriter {
                 + ", prompt cache " + s.promptCache().label()
                 + ", draft model " + (s.draftModel().isBlank() ? "none" : s.draftModel())
                 + (s.nonStreaming() ? ", streaming and non-streaming" : ", streaming only"));
-        fact(b, "sampling", "Sampling", s.sampling().toString());
+        fact(b, "sampling", "Sampling", sampling(s.sampling().toString()));
         fact(b, "tool", "Tool", "lmsbench " + run.toolVersion() + ", measurement version "
                 + run.measurementVersion() + (run.profiling() ? ", hardware profiling on" : ""));
         b.append("</dl>\n</header>\n");
+    }
+
+    /** {@code SamplingParams[temperature=0.2, topK=null]} as {@code temperature=0.2}; the server's defaults unsaid. */
+    static String sampling(String record) {
+        String inner = record.replaceFirst("^[A-Za-z]+\\[", "").replaceFirst("]$", "");
+        List<String> set = new ArrayList<>();
+        for (String part : inner.split(", ")) {
+            if (!part.endsWith("=null") && !part.isBlank()) {
+                set.add(part);
+            }
+        }
+        return set.isEmpty() ? "server defaults" : String.join(", ", set) + " (others: server defaults)";
     }
 
     private static void fact(StringBuilder b, String id, String name, String value) {

@@ -100,6 +100,8 @@ class HtmlReportWriterTest {
                 "16 cores, 32 threads", "64.00 GB RAM", "GPU 0 Fake RTX 4090 (24.00 GB)");
         assertThat(doc.getElementById("fact-settings").text()).contains("max tokens 64", "runs 2 (warmup 2)",
                 "parallel 2", SampleReports.DRAFT_MODEL, "streaming and non-streaming");
+        assertThat(doc.getElementById("fact-sampling").text()).isEqualTo("temperature=0.2, topK=40, topP=0.95,"
+                + " repeatPenalty=1.1 (others: server defaults)");
         List<String> notes = doc.select("#notes li").eachText();
         for (String note : ReportNotes.notes(SampleReports.completed().models().get(0))) {
             assertThat(notes).contains(note);

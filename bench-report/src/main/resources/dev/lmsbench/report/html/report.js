@@ -138,7 +138,7 @@
     return [slider, inside];
   }
   function categoryAxis(labels) {
-    return { type: 'category', data: labels, axisLabel: { rotate: labels.length > 4 ? 35 : 0, interval: 0,
+    return { type: 'category', data: labels, axisLabel: { rotate: labels.length > 4 || window.innerWidth < 600 ? 35 : 0, interval: 0,
       formatter: short, hideOverlap: false }, axisTick: { alignWithLabel: true } };
   }
 
@@ -212,7 +212,7 @@
     });
     return base({
       legend: { top: 0, type: 'scroll' },
-      grid: { left: 12, right: 36, top: 40, bottom: 12, containLabel: true },
+      grid: { left: 12, right: 36, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: 'value', name: unit, nameLocation: 'middle', nameGap: 26, scale: true },
       yAxis: { type: 'value', name: 'decode tok/s', scale: true },
       tooltip: { renderMode: 'richText', confine: true, formatter: function (p) {
@@ -276,7 +276,7 @@
       z: 5 });
     return base({
       legend: { top: 0, type: 'scroll' },
-      grid: { left: 12, right: 36, top: 40, bottom: 12, containLabel: true },
+      grid: { left: 12, right: 36, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: 'value', name: 's since sent', nameLocation: 'middle', nameGap: 26 },
       yAxis: { type: 'value', name: 'token chunks received', minInterval: 1 },
       tooltip: { renderMode: 'richText', confine: true, formatter: function (p) {
@@ -346,7 +346,7 @@
     return base({
       legend: { top: 0, type: 'scroll' },
       tooltip: { renderMode: 'richText', confine: true, trigger: 'axis' },
-      grid: { left: 12, right: 24, top: 40, bottom: 12, containLabel: true },
+      grid: { left: 12, right: 24, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: 'value', name: 's since first sample', nameLocation: 'middle', nameGap: 26 },
       yAxis: [{ type: 'value', name: '%', min: 0, max: 100 }, { type: 'value', name: 'W / \u00b0C', splitLine: { show: false } }],
       series: order.map(function (n) { return series[n]; })
