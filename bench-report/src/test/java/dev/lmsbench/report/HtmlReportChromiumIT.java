@@ -201,6 +201,28 @@ class HtmlReportChromiumIT {
     }
 
     @Test
+    void aHostileModelIdRunsNothingInTheBrowser() throws Exception {
+        Opened page = open(HtmlReports.hostile(), "hostile", 1280, 900);
+        try (HeadlessChromium b = page.browser()) {
+            assertCleanLoad(page);
+            assertThat(b.events("Page.javascriptDialogOpening")).as("alert() called").isEmpty();
+            assertThat(b.evaluate("document.querySelectorAll('img, [onerror]').length").asInt()).isZero();
+            assertThat(b.evaluate("document.scripts.length").asInt()).isEqualTo(3);
+            assertThat(b.evaluate("document.querySelector('#ranking-table tbody tr:nth-child(4) th').textContent")
+                    .asText()).isEqualTo(HtmlReports.HOSTILE_ID);
+            // the id is a timeline choice as text, and its charts draw
+            assertThat(b.evaluate("[...document.querySelectorAll('#chart-timeline-model option')]"
+                    + ".map(o => o.textContent).includes(" + quoted(JsonMapping.safe(HtmlReports.HOSTILE_ID)) + ")")
+                    .asBoolean()).isTrue();
+            assertChartsDrawn(b, 4);
+        }
+    }
+
+    private static String quoted(String s) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+    }
+
+    @Test
     void choosingAnotherModelRedrawsItsTimeline() throws Exception {
         Opened page = open(ChartReports.profiled(), "timeline", 1280, 900);
         try (HeadlessChromium b = page.browser()) {
@@ -259,6 +281,10 @@ class HtmlReportChromiumIT {
                     + ".map(r => r.cells[14].textContent).slice(0, 3).join(',')").asText())
                     .isEqualTo("1.00,1.00,1.00");
             assertThat(rows(b)).isEqualTo(HtmlReportWriter.PAGE_SIZE);
+            // all rows on one page
+            b.evaluate("(s => { s.value = '0'; s.dispatchEvent(new Event('change')); })"
+                    + "(document.querySelector('#pager select'))");
+            assertThat(rows(b)).isEqualTo(200);
             assertCleanLoad(page);
         }
     }

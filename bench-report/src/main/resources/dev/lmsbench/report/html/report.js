@@ -27,7 +27,8 @@
     var body = t.tBodies[0];
     var all = Array.prototype.slice.call(body.rows);
     var order = all.slice();
-    var size = parseInt(t.getAttribute('data-page-size'), 10);
+    var pageSize = parseInt(t.getAttribute('data-page-size'), 10);
+    var size = pageSize;
     var page = 0;
     var pager = el('pager');
     var sortCol = -1, sortDir = 1;
@@ -50,7 +51,7 @@
     }
     function drawPager() {
       pager.replaceChildren();
-      if (all.length <= 50) { pager.hidden = true; return; }
+      if (all.length <= pageSize) { pager.hidden = true; return; }
       pager.hidden = false;
       var n = pages();
       pager.appendChild(button('\u2039 Prev', page - 1, false));
