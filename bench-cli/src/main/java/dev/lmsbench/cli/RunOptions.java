@@ -338,7 +338,7 @@ final class RunOptions {
         Path db;
 
         @Option(names = "--format", paramLabel = "LIST", order = 3, split = ",", description = {
-                "Report formats to write, comma-separated (default json,csv; valid: json, csv, md, png, pdf). "
+                "Report formats to write, comma-separated (default json,csv,html; valid: json, csv, md, png, pdf, html). "
                         + "--export-only writes the same ones."})
         List<String> formats;
 

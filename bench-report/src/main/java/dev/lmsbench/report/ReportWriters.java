@@ -15,7 +15,8 @@ import java.util.Objects;
 
 /**
  * The report writers: {@code json} writes {@value #RESULTS_JSON}, {@code csv} writes {@value #SUMMARY_CSV} and
- * {@value #REQUESTS_CSV}, {@code md} writes {@value #REPORT_MD}. The formats are documented in
+ * {@value #REQUESTS_CSV}, {@code md} writes {@value #REPORT_MD}, {@code png} writes {@code charts/}, {@code pdf}
+ * writes {@code report.pdf}, {@code html} writes {@value #REPORT_HTML}. The formats are documented in
  * {@code docs/output-formats.md}. A new format is one more entry in the list behind {@link #all()}: names,
  * {@link #byName} and {@link #select} follow it.
  *
@@ -45,13 +46,17 @@ public final class ReportWriters {
     /** File name of the Markdown report. */
     public static final String REPORT_MD = "report.md";
 
+    /** File name of the self-contained HTML report. */
+    public static final String REPORT_HTML = "report.html";
+
     /** The formats written when none are chosen ({@code --format}'s default). */
-    public static final List<String> DEFAULT_FORMATS = List.of(JsonReportWriter.NAME, CsvReportWriter.NAME);
+    public static final List<String> DEFAULT_FORMATS = List.of(JsonReportWriter.NAME, CsvReportWriter.NAME,
+            HtmlReportWriter.NAME);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriters.class);
 
     private static final List<ReportWriter> ALL = List.of(new JsonReportWriter(), new CsvReportWriter(),
-            new MarkdownReportWriter(), new PngChartWriter(), new PdfReportWriter());
+            new MarkdownReportWriter(), new PngChartWriter(), new PdfReportWriter(), new HtmlReportWriter());
 
     private ReportWriters() {
     }
@@ -59,7 +64,8 @@ public final class ReportWriters {
     /**
      * Every writer.
      *
-     * @return an immutable list in a fixed order: {@code json}, {@code csv}, {@code md}
+     * @return an immutable list in a fixed order: {@code json}, {@code csv}, {@code md}, {@code png}, {@code pdf},
+     *         {@code html}
      */
     public static List<ReportWriter> all() {
         return ALL;
@@ -68,7 +74,7 @@ public final class ReportWriters {
     /**
      * The names {@link #byName} accepts.
      *
-     * @return {@code json}, {@code csv}, {@code md}
+     * @return {@code json}, {@code csv}, {@code md}, {@code png}, {@code pdf}, {@code html}
      */
     public static List<String> names() {
         return ALL.stream().map(ReportWriter::name).toList();
@@ -80,7 +86,7 @@ public final class ReportWriters {
      * @param name one of {@link #names()}
      * @return the writer
      * @throws IllegalArgumentException for an unknown name; the message lists the valid ones, e.g.
-     *                                  {@code unknown format 'xlsx'; valid: json, csv, md, png, pdf}
+     *                                  {@code unknown format 'xlsx'; valid: json, csv, md, png, pdf, html}
      */
     public static ReportWriter byName(String name) {
         Objects.requireNonNull(name, "name");

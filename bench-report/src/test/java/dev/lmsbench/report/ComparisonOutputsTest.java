@@ -90,6 +90,21 @@ class ComparisonOutputsTest {
     }
 
     @Test
+    void theHtmlReportShowsTheComparisonTableWithEveryRowEscaped() throws Exception {
+        RunComparison c = comparison();
+        writeAll(c);
+        org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(dir.resolve(ReportWriters.REPORT_HTML).toFile());
+        org.jsoup.select.Elements rows = doc.select("#comparison-table tbody tr");
+        List<List<String>> expected = ComparisonRows.rows(c);
+        assertThat(rows).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(rows.get(i).select("td").eachText()).isEqualTo(expected.get(i));
+        }
+        assertThat(doc.select("#comparison li").eachText()).contains("Only in the baseline: " + c.onlyBaseline()
+                .getFirst());
+    }
+
+    @Test
     void withoutAComparisonNoComparisonFileIsWritten() throws Exception {
         for (ReportWriter w : ReportWriters.select(ReportWriters.names(), ReportOptions.defaults())) {
             w.write(SampleReports.completed(), dir);
@@ -98,6 +113,7 @@ class ComparisonOutputsTest {
         assertThat(dir.resolve("comparison.csv")).doesNotExist();
         assertThat(dir.resolve("charts").resolve("comparison.png")).doesNotExist();
         assertThat(Files.readString(dir.resolve(ReportWriters.REPORT_MD))).doesNotContain("## Comparison");
+        assertThat(Files.readString(dir.resolve(ReportWriters.REPORT_HTML))).doesNotContain("id=\"comparison\"");
     }
 
     @Test
