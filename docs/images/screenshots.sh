@@ -12,8 +12,8 @@ for tool in chromium pdftoppm; do
   command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is not on the PATH" >&2; exit 1; }
 done
 
-"$ROOT/lmsbench" run --sim --runs 10 --output-dir "$WORK/before" --db "$WORK/results.db" --format json >/dev/null
-"$ROOT/lmsbench" run --sim --runs 10 --output-dir "$WORK/run" --db "$WORK/results.db" \
+"$ROOT/lmsbench" run --sim --runs 6 --output-dir "$WORK/before" --db "$WORK/results.db" --format json >/dev/null
+"$ROOT/lmsbench" run --sim --runs 6 --retest --output-dir "$WORK/run" --db "$WORK/results.db" \
   --format json,csv,html,pdf,md,png --compare-with "$WORK/before" --rank-by decode >/dev/null
 
 shot() { # file width height output.png
@@ -23,7 +23,8 @@ shot() { # file width height output.png
 }
 shot "$WORK/run/report.html" 1280 2400 "$OUT/report-html.png"
 shot "$WORK/run/report.md" 1100 900 "$OUT/report-md.png"
-shot "$WORK/run/summary.csv" 1100 300 "$OUT/report-csv.png"
+cp "$WORK/run/summary.csv" "$WORK/summary.csv.txt" # Chromium downloads .csv files instead of showing them
+shot "$WORK/summary.csv.txt" 1100 300 "$OUT/report-csv.png"
 shot "$WORK/run/results.json" 1100 900 "$OUT/report-json.png"
 pdftoppm -r 50 -png -f 1 -l 3 "$WORK/run/report.pdf" "$WORK/pdf"
 for f in "$WORK"/pdf-*.png; do

@@ -10,27 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes {@code summary.csv} and {@code requests.csv}, each atomically. Stateless and thread-safe. */
-final class CsvReportWriter implements ConfigurableWriter {
+record CsvReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     static final String NAME = "csv";
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvReportWriter.class);
 
-
-    private final ReportOptions options;
-
     /** A writer with the default options. */
     CsvReportWriter() {
         this(ReportOptions.defaults());
-    }
-
-    CsvReportWriter(ReportOptions options) {
-        this.options = java.util.Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public ReportOptions options() {
-        return options;
     }
 
     @Override

@@ -44,7 +44,7 @@ import java.util.function.ToDoubleFunction;
  * Content-Security-Policy forbids any fetch. Stateless and thread-safe. The page is documented in
  * {@code docs/reports.md}.
  */
-final class HtmlReportWriter implements ConfigurableWriter {
+record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     static final String NAME = "html";
 
@@ -91,20 +91,9 @@ final class HtmlReportWriter implements ConfigurableWriter {
         }
     }
 
-    private final ReportOptions options;
-
     /** A writer with the default options. */
     HtmlReportWriter() {
         this(ReportOptions.defaults());
-    }
-
-    private HtmlReportWriter(ReportOptions options) {
-        this.options = java.util.Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public ReportOptions options() {
-        return options;
     }
 
     @Override

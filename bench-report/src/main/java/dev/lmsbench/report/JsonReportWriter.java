@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes {@code results.json} atomically, pretty-printed with two-space indents and {@code \n} line ends. */
-final class JsonReportWriter implements ConfigurableWriter {
+record JsonReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     static final String NAME = "json";
 
@@ -41,21 +41,9 @@ final class JsonReportWriter implements ConfigurableWriter {
                 .writer(printer);
     }
 
-
-    private final ReportOptions options;
-
     /** A writer with the default options. */
     JsonReportWriter() {
         this(ReportOptions.defaults());
-    }
-
-    JsonReportWriter(ReportOptions options) {
-        this.options = java.util.Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public ReportOptions options() {
-        return options;
     }
 
     @Override

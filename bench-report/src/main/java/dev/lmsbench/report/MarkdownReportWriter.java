@@ -29,7 +29,7 @@ import java.util.Locale;
  * terminal prints under its table. Every string from a server or a user is escaped ({@link Markdown#text}); numbers
  * never depend on the default locale. Stateless and thread-safe.
  */
-final class MarkdownReportWriter implements ConfigurableWriter {
+record MarkdownReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     static final String NAME = "md";
 
@@ -38,21 +38,9 @@ final class MarkdownReportWriter implements ConfigurableWriter {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-
-    private final ReportOptions options;
-
     /** A writer with the default options. */
     MarkdownReportWriter() {
         this(ReportOptions.defaults());
-    }
-
-    MarkdownReportWriter(ReportOptions options) {
-        this.options = java.util.Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public ReportOptions options() {
-        return options;
     }
 
     @Override

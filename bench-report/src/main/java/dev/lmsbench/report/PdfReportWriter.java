@@ -36,7 +36,7 @@ import java.util.Objects;
  * Cyrillic. A character it has no glyph for (e.g. CJK in a model id) is printed as {@code ?}, so no server string
  * can break the report. A4 by default, US Letter with {@link #withPaper}.
  */
-public final class PdfReportWriter implements ConfigurableWriter {
+public record PdfReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     /** The file written. */
     public static final String FILE = "report.pdf";
@@ -62,15 +62,9 @@ public final class PdfReportWriter implements ConfigurableWriter {
         }
     }
 
-    private final ReportOptions options;
-
     /** A writer for A4 paper. */
     public PdfReportWriter() {
         this(ReportOptions.defaults());
-    }
-
-    private PdfReportWriter(ReportOptions options) {
-        this.options = Objects.requireNonNull(options, "options");
     }
 
     /**
@@ -95,11 +89,6 @@ public final class PdfReportWriter implements ConfigurableWriter {
     /** The paper size. */
     public Paper paper() {
         return options.paper();
-    }
-
-    @Override
-    public ReportOptions options() {
-        return options;
     }
 
     @Override

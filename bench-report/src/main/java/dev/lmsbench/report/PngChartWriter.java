@@ -14,25 +14,14 @@ import java.nio.file.Path;
  * written. With a comparison ({@link ReportOptions#comparison()}) also {@code comparison.png}: the change in percent
  * of each figure per model. The same charts appear in {@code report.pdf}.
  */
-public final class PngChartWriter implements ConfigurableWriter {
+public record PngChartWriter(ReportOptions options) implements ConfigurableWriter {
 
     /** The directory under the output directory. */
     public static final String DIRECTORY = "charts";
 
-    private final ReportOptions options;
-
     /** A writer with the default options. */
     public PngChartWriter() {
         this(ReportOptions.defaults());
-    }
-
-    private PngChartWriter(ReportOptions options) {
-        this.options = java.util.Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public ReportOptions options() {
-        return options;
     }
 
     @Override
