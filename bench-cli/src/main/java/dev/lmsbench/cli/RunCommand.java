@@ -193,7 +193,7 @@ final class RunCommand implements Callable<Integer> {
         Logging.logTo(outDir.resolve("lmsbench.log"));
         if (cache.exportOnly) {
             try {
-                return ResultCache.exportOnly(dbPath, settings, writers, outDir, out, err);
+                return ResultCache.exportOnly(dbPath, writers, outDir, comparison.rankBy, out, err);
             } finally {
                 Logging.closeRunLog();
             }
@@ -468,6 +468,7 @@ final class RunCommand implements Callable<Integer> {
                         measured = engine.run(run, toMeasure);
                         interruptedRun = interrupts.interrupted();
                         BenchmarkReport report = ResultCache.merge(measured, cached, models);
+                        ResultCache.recordRun(store, report, partition);
                         finishReport(report, writers, outDir, out, err);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
@@ -476,6 +477,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 BenchmarkReport report = ResultCache.merge(measured, cached, models);
                 if (toMeasure.isEmpty()) {
+                    ResultCache.recordRun(store, report, partition);
                     finishReport(report, writers, outDir, out, err);
                 }
                 if (!report.models().isEmpty()
