@@ -72,7 +72,13 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.failure("cannot create output directory " + outDir + ": " + IoErrors.reason(e), e);
         }
-        RunReports.write(report, writers, outDir, out, err, rankBy);
+        // like run: the full log (a writer that failed, with its stack trace) beside the reports
+        Logging.logTo(outDir.resolve("lmsbench.log"));
+        try {
+            RunReports.write(report, writers, outDir, out, err, rankBy);
+        } finally {
+            Logging.closeRunLog();
+        }
         return ExitCodes.OK;
     }
 
