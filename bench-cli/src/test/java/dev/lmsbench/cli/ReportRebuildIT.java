@@ -178,6 +178,10 @@ class ReportRebuildIT {
         assertOneLineUsageError(MainTest.run("report", a.toString(), "--format", "json,xlsx"),
                 "--format: unknown format 'xlsx'; valid: json, csv, md, png, pdf");
         assertOneLineUsageError(MainTest.run("report", dir.toString()), "no results.json in directory " + dir);
+        Path noDb = dir.resolve("none.db");
+        assertOneLineUsageError(MainTest.run("report", "20990101-000000-beef", "--db", noDb.toString()),
+                "'20990101-000000-beef' is not a file, and there is no results database at " + noDb);
+        assertThat(noDb).as("a lookup never creates a database").doesNotExist();
     }
 
     private static void assertOneLineUsageError(MainTest.Outcome o, String expected) {
