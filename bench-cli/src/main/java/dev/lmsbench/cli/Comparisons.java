@@ -8,13 +8,11 @@ import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.spi.StoreException;
 import dev.lmsbench.core.spi.StoredResult;
-import dev.lmsbench.core.stats.MedianComparison;
+import dev.lmsbench.report.ComparisonRows;
 import dev.lmsbench.report.Ranking;
 import dev.lmsbench.report.ReportWriters;
 import dev.lmsbench.report.ResultsJsonReader;
 import dev.lmsbench.report.RunComparison;
-import dev.lmsbench.report.RunComparison.FigureComparison;
-import dev.lmsbench.report.RunComparison.ModelComparison;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -103,24 +101,13 @@ final class Comparisons {
     /** Prints the comparison: one line per model and figure, then the models present in one run only. */
     static void print(RunComparison comparison, PrintWriter out) {
         out.println();
-        out.println("Comparison with " + Main.oneLine(comparison.baselineRunId()) + " (baseline) -> "
-                + Main.oneLine(comparison.currentRunId()) + ": medians of the measured streaming requests; verdict"
-                + " by a bootstrap interval of the difference of medians (docs/reports.md)");
+        out.println(Main.oneLine(ComparisonRows.title(comparison)));
         if (comparison.models().isEmpty()) {
             out.println("No model is in both runs.");
         } else {
-            TextTable t = new TextTable("Model", "Figure", "Baseline", "Current", "Change", "Change %", "n",
-                    "Verdict");
-            for (ModelComparison m : comparison.models()) {
-                for (FigureComparison f : m.figures()) {
-                    MedianComparison c = f.comparison();
-                    int decimals = f.figure() == RunComparison.Figure.TTFT ? 3
-                            : f.figure() == RunComparison.Figure.LOAD ? 2 : 1;
-                    t.row(Main.oneLine(m.modelId()), f.figure().label(), Durations.num(c.baselineMedian(), decimals),
-                            Durations.num(c.currentMedian(), decimals), signed(c.change(), decimals),
-                            signed(c.percent(), 1), c.baselineCount() + "/" + c.currentCount(),
-                            f.figure().tested() ? c.verdict().label() : "(one value per run)");
-                }
+            TextTable t = new TextTable(ComparisonRows.HEADER.toArray(String[]::new));
+            for (List<String> row : ComparisonRows.rows(comparison)) {
+                t.row(row.stream().map(Main::oneLine).toArray(String[]::new));
             }
             t.print(out);
         }
@@ -131,10 +118,6 @@ final class Comparisons {
             out.println("Only in this run: " + Main.oneLine(id));
         }
         out.flush();
-    }
-
-    private static String signed(double v, int decimals) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%+." + decimals + "f", v);
     }
 
     /** Sorts a comparison's models like the summary table ({@code --rank-by}); unchanged without a metric. */

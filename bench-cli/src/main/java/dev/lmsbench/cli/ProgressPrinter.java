@@ -102,6 +102,9 @@ final class ProgressPrinter implements BenchmarkListener {
             case BenchmarkEvent.CooledDown e -> line(position + (e.timedOut()
                     ? "  still over the limit after " + Durations.num(e.seconds(), 1) + " s; going on anyway"
                     : "  resumed after " + Durations.num(e.seconds(), 1) + " s"));
+            case BenchmarkEvent.RunPaused e -> line("paused: no new request starts until resumed");
+            case BenchmarkEvent.RunResumed e -> line(String.format(java.util.Locale.ROOT, "resumed after %.1f s",
+                    e.pausedSeconds()));
             case BenchmarkEvent.RunCompleted e -> clearStatus();
             case BenchmarkEvent.RunFailed e -> line(e.partial().status() == RunStatus.FAILED
                     ? "Run failed: " + e.error()

@@ -7,8 +7,9 @@ import dev.lmsbench.core.spi.ReportWriter;
 import dev.lmsbench.core.spi.StoreException;
 import dev.lmsbench.report.ReportWriters;
 import dev.lmsbench.report.ResultsJsonReader;
+import dev.lmsbench.report.RunComparison;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -39,34 +40,31 @@ final class ReportCommand implements Callable<Integer> {
             description = "A results.json, a directory holding one, or a run id stored in the results database.")
     String source;
 
-    @Option(names = "--format", paramLabel = "LIST", split = ",", description = {
-            "Report formats to write, comma-separated (default json,csv; the same names as run --format)."})
-    List<String> formats;
+    /** The same output options as run's ({@code --output-dir}, {@code --db}, {@code --format}, {@code --paper}). */
+    @ArgGroup(validate = false, heading = "%nOutput:%n", order = 1)
+    RunOptions.Output output = new RunOptions.Output();
 
-    @Option(names = "--output-dir", paramLabel = "DIR", description = {
-            "Where the reports go (default: results/<timestamp>, as run)."})
-    Path outputDir;
-
-    @Option(names = "--db", paramLabel = "FILE", description = {
-            "SQLite results database for run ids (default: $XDG_DATA_HOME/lm-studio-bench/results/"
-                    + "benchmark_cache.db, as run)."})
-    Path db;
-
-    @Option(names = "--rank-by", paramLabel = "METRIC", description = {
-            "Order the summary table best first by decode, ttft, total, prefill, load or vram (default: the run's"
-                    + " order)."})
-    String rankBy;
+    /** The same as run's: {@code --rank-by}, and {@code --compare-with} shown in every format. */
+    @ArgGroup(validate = false, heading = "%nComparison:%n", order = 2)
+    RunOptions.Comparison comparison = new RunOptions.Comparison();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Comparisons.checkMetric(rankBy);
-        List<ReportWriter> writers = RunReports.writers(formats);
-        Path dbPath = db != null ? db : ResultStorePaths.defaultDatabase();
+        if (output.saveResponses) {
+            throw CliException.usage("--save-responses: lmsbench report has no answers to save (a run writes them"
+                    + " as each request completes)");
+        }
+        String rankBy = Comparisons.checkMetric(comparison.rankBy);
+        List<ReportWriter> writers = RunReports.writers(output.formats, output.paper);
+        Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
         BenchmarkReport report = load(source, dbPath, err);
-        Path outDir = outputDir != null ? outputDir : Path.of("results", java.time.LocalDateTime.now().format(
-                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", java.util.Locale.ROOT)));
+        RunComparison compared = comparison.compareWith == null ? null
+                : RunComparison.of(Comparisons.load(comparison.compareWith, dbPath), report);
+        Path outDir = output.outputDir != null ? output.outputDir : Path.of("results",
+                java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
+                        java.util.Locale.ROOT)));
         try {
             Files.createDirectories(outDir.toAbsolutePath());
         } catch (IOException e) {
@@ -75,9 +73,12 @@ final class ReportCommand implements Callable<Integer> {
         // like run: the full log (a writer that failed, with its stack trace) beside the reports
         Logging.logTo(outDir.resolve("lmsbench.log"));
         try {
-            RunReports.write(report, writers, outDir, out, err, rankBy);
+            RunReports.write(report, writers, outDir, out, err, rankBy, compared);
         } finally {
             Logging.closeRunLog();
+        }
+        if (compared != null) {
+            Comparisons.print(Comparisons.ranked(compared, rankBy), out);
         }
         return ExitCodes.OK;
     }

@@ -273,10 +273,11 @@ final class ResultCache {
      * those all come from one run, the reports are that run's, rebuilt from the database as it reported them (its
      * header, status, end, machine, every model in order, requests and hardware samples: the same results.json). When
      * they come from several runs, the run header, end and machine are the newest run's (by start time), the models
-     * are the latest results in the order they were stored, and a note on {@code err} says so. See docs/cli.md.
+     * are the latest results in the order they were stored, and a note on {@code err} says so. With a
+     * {@code baseline} ({@code --compare-with}) every format shows the comparison, as after a run. See docs/cli.md.
      */
-    static int exportOnly(Path dbPath, List<ReportWriter> writers, Path outDir, String rankBy, PrintWriter out,
-                          PrintWriter err) {
+    static int exportOnly(Path dbPath, List<ReportWriter> writers, Path outDir, String rankBy,
+                          BenchmarkReport baseline, PrintWriter out, PrintWriter err) {
         try (SqliteResultStore store = openExisting(dbPath)) {
             LinkedHashMap<String, StoredResult> latest = new LinkedHashMap<>();
             for (StoredResult r : store.list()) {
@@ -319,7 +320,12 @@ final class ResultCache {
                         + runIds.size() + " runs; the run header (id, settings, server, machine) is the newest"
                         + " run's, " + Main.oneLine(newest.runId()));
             }
-            RunReports.write(report, writers, outDir, out, err, rankBy);
+            dev.lmsbench.report.RunComparison compared = baseline == null ? null
+                    : dev.lmsbench.report.RunComparison.of(baseline, report);
+            RunReports.write(report, writers, outDir, out, err, rankBy, compared);
+            if (compared != null) {
+                Comparisons.print(Comparisons.ranked(compared, rankBy), out);
+            }
             return ExitCodes.OK;
         } catch (StoreException e) {
             throw CliException.failure(e.getMessage(), e);

@@ -158,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        List<ReportWriter> writers = RunReports.writers(output.formats);
+        List<ReportWriter> writers = RunReports.writers(output.formats, output.paper);
         ResolvedConfig config = resolveConfig(paths, presetStore);
         Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
         // read the earlier run before benchmarking, so a wrong source costs no benchmark time
@@ -193,7 +193,8 @@ final class RunCommand implements Callable<Integer> {
         Logging.logTo(outDir.resolve("lmsbench.log"));
         if (cache.exportOnly) {
             try {
-                return ResultCache.exportOnly(dbPath, writers, outDir, comparison.rankBy, out, err);
+                return ResultCache.exportOnly(dbPath, writers, outDir, comparison.rankBy, baselineReport, out,
+                        err);
             } finally {
                 Logging.closeRunLog();
             }
@@ -303,9 +304,10 @@ final class RunCommand implements Callable<Integer> {
      */
     private void finishReport(BenchmarkReport report, List<dev.lmsbench.core.spi.ReportWriter> writers, Path outDir,
                               PrintWriter out, PrintWriter err) {
-        RunReports.write(report, writers, outDir, out, err, comparison.rankBy);
-        if (baselineReport != null) {
-            Comparisons.print(Comparisons.ranked(RunComparison.of(baselineReport, report), comparison.rankBy), out);
+        RunComparison compared = baselineReport == null ? null : RunComparison.of(baselineReport, report);
+        RunReports.write(report, writers, outDir, out, err, comparison.rankBy, compared);
+        if (compared != null) {
+            Comparisons.print(Comparisons.ranked(compared, comparison.rankBy), out);
         }
     }
 

@@ -339,11 +339,15 @@ final class RunOptions {
         Path db;
 
         @Option(names = "--format", paramLabel = "LIST", order = 3, split = ",", description = {
-                "Report formats to write, comma-separated (default json,csv; valid: json, csv, md, png, pdf). "
+                "Report formats to write, comma-separated (default json,csv,html; valid: json, csv, md, png, pdf, html). "
                         + "--export-only writes the same ones."})
         List<String> formats;
 
-        @Option(names = "--save-responses", order = 4, description = {
+        @Option(names = "--paper", paramLabel = "SIZE", order = 4, description = {
+                "Paper of the PDF report: A4 (default) or LETTER (US Letter), case-insensitive."})
+        dev.lmsbench.report.PdfReportWriter.Paper paper;
+
+        @Option(names = "--save-responses", order = 5, description = {
                 "Write every generated answer (and its reasoning) to responses/<model>/ in the output directory, "
                         + "one file per request, as each request completes."})
         boolean saveResponses;

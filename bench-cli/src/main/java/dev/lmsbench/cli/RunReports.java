@@ -6,7 +6,10 @@ import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.report.PdfReportWriter;
 import dev.lmsbench.report.Ranking;
+import dev.lmsbench.report.ReportOptions;
+import dev.lmsbench.report.RunComparison;
 import dev.lmsbench.report.ReportNotes;
 import dev.lmsbench.report.ReportWriters;
 import org.slf4j.Logger;
@@ -36,8 +39,18 @@ final class RunReports {
      * @throws CliException a usage error naming the valid formats for an unknown or missing one
      */
     static List<ReportWriter> writers(List<String> formats) {
+        return writers(formats, null);
+    }
+
+    /**
+     * As {@link #writers(List)}, the PDF on {@code paper} ({@code --paper}; A4 when null).
+     *
+     * @throws CliException a usage error naming the valid formats for an unknown or missing one
+     */
+    static List<ReportWriter> writers(List<String> formats, PdfReportWriter.Paper paper) {
         try {
-            return ReportWriters.select(formats == null ? ReportWriters.DEFAULT_FORMATS : formats);
+            return ReportWriters.select(formats == null ? ReportWriters.DEFAULT_FORMATS : formats,
+                    ReportOptions.defaults().withPaper(paper == null ? PdfReportWriter.Paper.A4 : paper));
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--format: " + Main.oneLine(e.getMessage()));
         }
@@ -51,12 +64,23 @@ final class RunReports {
 
     /**
      * Writes {@code report} with each writer, then prints the table ordered by {@code rankBy} (one of
-     * {@link Ranking#METRICS}, or null for the report's order); the reports keep the report's order.
+     * {@link Ranking#METRICS}, or null for the report's order); the presentation formats (md, png, pdf, html)
+     * follow that order too, the data formats keep the run's.
      */
     static void write(BenchmarkReport report, List<ReportWriter> writers, Path outDir, PrintWriter out,
                       PrintWriter err, String rankBy) {
+        write(report, writers, outDir, out, err, rankBy, null);
+    }
+
+    /**
+     * As {@link #write(BenchmarkReport, List, Path, PrintWriter, PrintWriter, String)}, and every format shows
+     * {@code comparison} when it is not null ({@code --compare-with}).
+     */
+    static void write(BenchmarkReport report, List<ReportWriter> writers, Path outDir, PrintWriter out,
+                      PrintWriter err, String rankBy, RunComparison comparison) {
         List<String> written = new ArrayList<>();
-        for (ReportWriter w : writers) {
+        for (ReportWriter writer : writers) {
+            ReportWriter w = ReportWriters.configure(writer, o -> o.withRankBy(rankBy).withComparison(comparison));
             try {
                 w.write(report, outDir);
                 written.add(w.name());

@@ -84,7 +84,7 @@ class CompareRunsIT {
         runs("jit", config(99, false), "3");
         run("r0", config(100, false));
         MainTest.Outcome slowed = run("slowed", config(200, true), "--compare-with",
-                dir.resolve("r0").resolve("results.json").toString(), "--rank-by", "decode");
+                dir.resolve("r0").resolve("results.json").toString(), "--rank-by", "decode", "--format", "json,csv,md");
         RunComparison changed = RunComparison.of(report("r0"), report("slowed"));
         assertThat(changed.models()).hasSize(3);
         assertThat(changed.onlyBaseline()).isEmpty();
@@ -105,6 +105,20 @@ class CompareRunsIT {
         assertThat(worse).anyMatch(l -> l.startsWith(SLOWED) && l.contains("decode tok/s"));
         assertThat(worse).allMatch(l -> l.startsWith(SLOWED));
         assertThat(slowed.out()).contains("Comparison with ");
+        // and so did the report files: comparison.json holds the same verdicts, report.md its table
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("slowed").resolve("comparison.json").toFile());
+        List<String> worseInFile = new ArrayList<>();
+        doc.get("models").forEach(m -> m.get("figures").forEach(f -> {
+            if (f.get("verdict").asText().equals("worse") || f.get("verdict").asText().equals("better")) {
+                worseInFile.add(m.get("model").asText() + " " + f.get("figure").asText() + " "
+                        + f.get("verdict").asText());
+            }
+        }));
+        assertThat(worseInFile).contains(SLOWED + " decode worse").allMatch(l -> l.startsWith(SLOWED + " ")
+                && l.endsWith(" worse"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("slowed").resolve("report.md")))
+                .contains("## Comparison", "| decode tok/s |", "| worse |");
 
         // lmsbench compare prints it too, from the files and from the run ids in the database
         MainTest.Outcome files = MainTest.run("compare", dir.resolve("r0").toString(),

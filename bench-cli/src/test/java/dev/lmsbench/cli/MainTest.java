@@ -34,6 +34,11 @@ class MainTest {
     }
 
     @Test
+    void anUnknownPaperIsAUsageErrorNamingTheValidOnes() {
+        assertOneLineUsageError(run("run", "--paper", "A5", "--output-dir", dir.toString()), "A4, LETTER");
+    }
+
+    @Test
     void profilingFlagsThatNeedEnableProfilingAreAUsageError() {
         assertOneLineUsageError(run("run", "--disable-gtt", "--output-dir", dir.toString()),
                 "--disable-gtt need --enable-profiling");

@@ -48,7 +48,7 @@ class ReportFormatsIT {
                 dir.resolve("x").toString(), "--db", dir.resolve("cache.db").toString());
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err().strip()).doesNotContain("\n")
-                .contains("--format: unknown format 'xlsx'; valid: json, csv, md, png, pdf");
+                .contains("--format: unknown format 'xlsx'; valid: json, csv, md, png, pdf, html");
         assertThat(dir.resolve("x")).doesNotExist();
     }
 

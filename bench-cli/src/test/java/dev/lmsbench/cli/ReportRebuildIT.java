@@ -97,6 +97,14 @@ class ReportRebuildIT {
         assertThat(export.err()).contains("Exporting run " + runId(a));
         assertSameFiles(a, e);
 
+        // --compare-with and --rank-by as after a run: the comparison is shown, results.json stays the run's
+        Path f = dir.resolve("f");
+        MainTest.Outcome compared = MainTest.run("report", runId(a), "--db", db().toString(), "--compare-with",
+                a.toString(), "--rank-by", "ttft", "--output-dir", f.toString());
+        assertThat(compared.code()).as(compared.err()).isZero();
+        assertThat(compared.out()).contains("Comparison with " + runId(a));
+        assertThat(Files.readString(f.resolve("results.json"))).isEqualTo(Files.readString(a.resolve("results.json")));
+
         // a directory holding a results.json is a source too
         Path d = dir.resolve("d");
         assertThat(MainTest.run("report", a.toString(), "--output-dir", d.toString(), "--format", "md").code())
@@ -176,8 +184,11 @@ class ReportRebuildIT {
         assertOneLineUsageError(MainTest.run("report", "20990101-000000-beef", "--db", db().toString()),
                 "'20990101-000000-beef' is neither a results file nor a run id in " + db());
         assertOneLineUsageError(MainTest.run("report", a.toString(), "--format", "json,xlsx"),
-                "--format: unknown format 'xlsx'; valid: json, csv, md, png, pdf");
+                "--format: unknown format 'xlsx'; valid: json, csv, md, png, pdf, html");
         assertOneLineUsageError(MainTest.run("report", dir.toString()), "no results.json in directory " + dir);
+        assertOneLineUsageError(MainTest.run("report", a.toString(), "--save-responses"),
+                "--save-responses: lmsbench report has no answers to save");
+        assertOneLineUsageError(MainTest.run("report", a.toString(), "--paper", "A5"), "--paper");
         Path noDb = dir.resolve("none.db");
         assertOneLineUsageError(MainTest.run("report", "20990101-000000-beef", "--db", noDb.toString()),
                 "'20990101-000000-beef' is not a file, and there is no results database at " + noDb);

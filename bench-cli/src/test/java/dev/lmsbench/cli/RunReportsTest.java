@@ -215,20 +215,48 @@ class RunReportsTest {
     }
 
     @Test
-    void ordersTheTableByTheRankByMetricWhileTheReportKeepsTheRunsOrder(@org.junit.jupiter.api.io.TempDir
-                                                                         java.nio.file.Path dir) throws Exception {
+    void ordersTheTableAndThePresentationFormatsByTheRankByMetricWhileTheDataFilesKeepTheRunsOrder(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         dev.lmsbench.core.model.BenchmarkReport report = new dev.lmsbench.core.model.BenchmarkReport(
                 dev.lmsbench.core.model.RunInfo.start("sim:test", BenchmarkSettings.defaults(), "test"),
                 RunStatus.COMPLETED, T0, List.of(timed("sim/slow-ttft", 300), timed("sim/fast-ttft", 50)),
                 List.of());
         StringWriter out = new StringWriter();
-        RunReports.write(report, RunReports.writers(null), dir, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "ttft");
+        RunReports.write(report, RunReports.writers(List.of("json", "md")), dir, new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true), "ttft");
         String text = out.toString();
         assertThat(text.indexOf("sim/fast-ttft ")).isPositive().isLessThan(text.indexOf("sim/slow-ttft "));
         String json = java.nio.file.Files.readString(dir.resolve("results.json"));
         assertThat(json.indexOf("sim/slow-ttft")).isLessThan(json.indexOf("sim/fast-ttft"));
+        String md = java.nio.file.Files.readString(dir.resolve("report.md"));
+        assertThat(md.indexOf("sim/fast-ttft")).isPositive().isLessThan(md.indexOf("sim/slow-ttft"));
         StringWriter plain = new StringWriter();
-        RunReports.write(report, RunReports.writers(null), dir, new PrintWriter(plain, true), new PrintWriter(new StringWriter(), true), null);
+        RunReports.write(report, RunReports.writers(List.of("json", "md")), dir, new PrintWriter(plain, true),
+                new PrintWriter(new StringWriter(), true), null);
         assertThat(plain.toString().indexOf("sim/slow-ttft ")).isLessThan(plain.toString().indexOf("sim/fast-ttft "));
+        md = java.nio.file.Files.readString(dir.resolve("report.md"));
+        assertThat(md.indexOf("sim/slow-ttft")).isPositive().isLessThan(md.indexOf("sim/fast-ttft"));
+    }
+
+    @Test
+    void aComparisonAppearsInEveryFormatWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.lmsbench.core.model.BenchmarkReport report = new dev.lmsbench.core.model.BenchmarkReport(
+                dev.lmsbench.core.model.RunInfo.start("sim:test", BenchmarkSettings.defaults(), "test"),
+                RunStatus.COMPLETED, T0, List.of(timed("sim/slow-ttft", 300), timed("sim/fast-ttft", 50)),
+                List.of());
+        dev.lmsbench.report.RunComparison c = dev.lmsbench.report.RunComparison.of(report, report);
+        RunReports.write(report, RunReports.writers(List.of("json", "csv", "md", "png", "pdf"),
+                        dev.lmsbench.report.PdfReportWriter.Paper.LETTER), dir,
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), null, c);
+        assertThat(java.nio.file.Files.readString(dir.resolve("comparison.json"))).contains("\"sim/fast-ttft\"");
+        assertThat(java.nio.file.Files.readString(dir.resolve("comparison.csv"))).contains("sim/fast-ttft,decode");
+        assertThat(java.nio.file.Files.readString(dir.resolve("report.md"))).contains("## Comparison");
+        assertThat(dir.resolve("charts").resolve("comparison.png")).isNotEmptyFile();
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(dir.resolve("report.pdf")
+                .toFile())) {
+            assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(pdf)).contains("Comparison with ");
+            assertThat(pdf.getPage(0).getMediaBox().getWidth()).isEqualTo(612f); // US Letter, 8.5 in
+        }
     }
 }

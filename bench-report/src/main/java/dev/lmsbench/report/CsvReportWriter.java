@@ -10,11 +10,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes {@code summary.csv} and {@code requests.csv}, each atomically. Stateless and thread-safe. */
-final class CsvReportWriter implements ReportWriter {
+final class CsvReportWriter implements ConfigurableWriter {
 
     static final String NAME = "csv";
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvReportWriter.class);
+
+
+    private final ReportOptions options;
+
+    /** A writer with the default options. */
+    CsvReportWriter() {
+        this(ReportOptions.defaults());
+    }
+
+    CsvReportWriter(ReportOptions options) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public ReportOptions options() {
+        return options;
+    }
+
+    @Override
+    public ReportWriter with(ReportOptions value) {
+        return new CsvReportWriter(value);
+    }
 
     @Override
     public String name() {
@@ -28,6 +50,9 @@ final class CsvReportWriter implements ReportWriter {
         AtomicFiles.write(summary, out -> Csv.write(out, SummaryCsv.COLUMNS, report.models()));
         Path requests = outputDir.resolve(ReportWriters.REQUESTS_CSV);
         AtomicFiles.write(requests, out -> Csv.write(out, RequestsCsv.COLUMNS, report.requests()));
+        if (options.comparison() != null) {
+            ComparisonFiles.writeCsv(options.comparison(), outputDir);
+        }
         LOG.debug("Wrote {} ({} models) and {} ({} requests)", summary, report.models().size(), requests,
                 report.requests().size());
     }

@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes {@code results.json} atomically, pretty-printed with two-space indents and {@code \n} line ends. */
-final class JsonReportWriter implements ReportWriter {
+final class JsonReportWriter implements ConfigurableWriter {
 
     static final String NAME = "json";
 
@@ -41,6 +41,28 @@ final class JsonReportWriter implements ReportWriter {
                 .writer(printer);
     }
 
+
+    private final ReportOptions options;
+
+    /** A writer with the default options. */
+    JsonReportWriter() {
+        this(ReportOptions.defaults());
+    }
+
+    JsonReportWriter(ReportOptions options) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public ReportOptions options() {
+        return options;
+    }
+
+    @Override
+    public ReportWriter with(ReportOptions value) {
+        return new JsonReportWriter(value);
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -51,6 +73,9 @@ final class JsonReportWriter implements ReportWriter {
         Files.createDirectories(outputDir);
         Path file = outputDir.resolve(ReportWriters.RESULTS_JSON);
         writeDocument(JsonMapping.report(report), file);
+        if (options.comparison() != null) {
+            ComparisonFiles.writeJson(options.comparison(), outputDir);
+        }
         LOG.debug("Wrote {} ({} models, {} requests)", file, report.models().size(), report.requests().size());
     }
 

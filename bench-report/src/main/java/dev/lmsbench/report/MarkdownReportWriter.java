@@ -29,7 +29,7 @@ import java.util.Locale;
  * terminal prints under its table. Every string from a server or a user is escaped ({@link Markdown#text}); numbers
  * never depend on the default locale. Stateless and thread-safe.
  */
-final class MarkdownReportWriter implements ReportWriter {
+final class MarkdownReportWriter implements ConfigurableWriter {
 
     static final String NAME = "md";
 
@@ -37,6 +37,28 @@ final class MarkdownReportWriter implements ReportWriter {
 
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+
+    private final ReportOptions options;
+
+    /** A writer with the default options. */
+    MarkdownReportWriter() {
+        this(ReportOptions.defaults());
+    }
+
+    MarkdownReportWriter(ReportOptions options) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public ReportOptions options() {
+        return options;
+    }
+
+    @Override
+    public ReportWriter with(ReportOptions value) {
+        return new MarkdownReportWriter(value);
+    }
 
     @Override
     public String name() {
@@ -47,19 +69,51 @@ final class MarkdownReportWriter implements ReportWriter {
     public void write(BenchmarkReport report, Path outputDir) throws IOException {
         Files.createDirectories(outputDir);
         Path file = outputDir.resolve(ReportWriters.REPORT_MD);
-        byte[] bytes = render(report).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = render(options.ordered(report), options.orderedComparison()).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
         LOG.debug("Wrote {} ({} models)", file, report.models().size());
     }
 
-    /** The whole document, {@code \n} line ends. */
+    /** The whole document without a comparison, {@code \n} line ends. */
     static String render(BenchmarkReport report) {
+        return render(report, null);
+    }
+
+    /** The whole document, with the comparison when not null, {@code \n} line ends. */
+    static String render(BenchmarkReport report, RunComparison comparison) {
         StringBuilder b = new StringBuilder();
         header(report, b);
         speedTable(report.models(), b);
         keyFigures(report.models(), b);
+        if (comparison != null) {
+            comparison(comparison, b);
+        }
         notes(report.models(), b);
         return b.toString();
+    }
+
+    /** The comparison's table ({@link ComparisonRows}), then the models only one run has. */
+    private static void comparison(RunComparison comparison, StringBuilder b) {
+        b.append("## Comparison\n\n").append(Markdown.text(ComparisonRows.title(comparison))).append("\n\n");
+        if (comparison.models().isEmpty()) {
+            b.append("No model is in both runs.\n\n");
+        } else {
+            b.append(Markdown.header(ComparisonRows.HEADER,
+                    new boolean[] {false, false, true, true, true, true, true, false}));
+            for (List<String> row : ComparisonRows.rows(comparison)) {
+                b.append(Markdown.row(row.stream().map(Markdown::cell).toList()));
+            }
+            b.append('\n');
+        }
+        for (String id : comparison.onlyBaseline()) {
+            b.append("- Only in the baseline: ").append(Markdown.cell(id)).append('\n');
+        }
+        for (String id : comparison.onlyCurrent()) {
+            b.append("- Only in this run: ").append(Markdown.cell(id)).append('\n');
+        }
+        if (!comparison.onlyBaseline().isEmpty() || !comparison.onlyCurrent().isEmpty()) {
+            b.append('\n');
+        }
     }
 
     private static void header(BenchmarkReport report, StringBuilder b) {

@@ -36,7 +36,7 @@ import java.util.Objects;
  * Cyrillic. A character it has no glyph for (e.g. CJK in a model id) is printed as {@code ?}, so no server string
  * can break the report. A4 by default, US Letter with {@link #withPaper}.
  */
-public final class PdfReportWriter implements ReportWriter {
+public final class PdfReportWriter implements ConfigurableWriter {
 
     /** The file written. */
     public static final String FILE = "report.pdf";
@@ -62,11 +62,15 @@ public final class PdfReportWriter implements ReportWriter {
         }
     }
 
-    private final Paper paper;
+    private final ReportOptions options;
 
     /** A writer for A4 paper. */
     public PdfReportWriter() {
-        this(Paper.A4);
+        this(ReportOptions.defaults());
+    }
+
+    private PdfReportWriter(ReportOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
     }
 
     /**
@@ -75,7 +79,7 @@ public final class PdfReportWriter implements ReportWriter {
      * @param paper the paper size
      */
     public PdfReportWriter(Paper paper) {
-        this.paper = Objects.requireNonNull(paper, "paper");
+        this(ReportOptions.defaults().withPaper(paper));
     }
 
     /**
@@ -85,12 +89,22 @@ public final class PdfReportWriter implements ReportWriter {
      * @return a new writer
      */
     public PdfReportWriter withPaper(Paper value) {
-        return new PdfReportWriter(value);
+        return new PdfReportWriter(options.withPaper(value));
     }
 
     /** The paper size. */
     public Paper paper() {
-        return paper;
+        return options.paper();
+    }
+
+    @Override
+    public ReportOptions options() {
+        return options;
+    }
+
+    @Override
+    public ReportWriter with(ReportOptions value) {
+        return new PdfReportWriter(value);
     }
 
     @Override
@@ -102,7 +116,7 @@ public final class PdfReportWriter implements ReportWriter {
     public void write(BenchmarkReport report, Path outputDir) throws IOException {
         AtomicFiles.write(outputDir.resolve(FILE), out -> {
             try (TrueTypeFont font = PdfPages.loadFont(); PDDocument doc = new PDDocument()) {
-                render(report, doc, font);
+                render(options.ordered(report), doc, font);
                 doc.save(out);
             }
         });
@@ -112,13 +126,24 @@ public final class PdfReportWriter implements ReportWriter {
         PDDocumentInformation info = doc.getDocumentInformation();
         info.setTitle("LM Studio Bench report " + JsonMapping.safe(report.run().runId()));
         info.setCreator("LM Studio Bench " + JsonMapping.safe(report.run().toolVersion()));
-        PdfPages pages = new PdfPages(doc, paper.size(), font);
-        List<ModelSummary> ranked = ranked(report.models());
+        PdfPages pages = new PdfPages(doc, options.paper().size(), font);
+        List<ModelSummary> ranked = options.rankBy() == null ? ranked(report.models()) : report.models();
         List<String> labels = ReportCharts.labels(report.models());
         titlePage(pages, report);
         pages.newPage();
-        ranking(pages, report, ranked, labels);
+        ranking(pages, report, ranked, labels, options.rankBy());
+        RunComparison comparison = options.orderedComparison();
+        if (comparison != null) {
+            pages.newPage();
+            comparison(pages, comparison);
+        }
         charts(pages, report);
+        java.util.Optional<ReportCharts.Drawn> change = ReportCharts.comparison(comparison);
+        if (change.isPresent()) {
+            pages.newPage();
+            pages.heading(change.get().title());
+            pages.image(change.get().png());
+        }
         for (int i = 0; i < report.models().size(); i++) {
             pages.newPage();
             detail(pages, report.models().get(i), labels.get(i));
@@ -196,9 +221,29 @@ public final class PdfReportWriter implements ReportWriter {
                 8);
     }
 
-    private static void ranking(PdfPages p, BenchmarkReport report, List<ModelSummary> ranked, List<String> labels)
-            throws IOException {
-        p.heading("Ranking by decode tok/s (mean)");
+    /** The comparison's table ({@link ComparisonRows}) and the models only one run has. */
+    private static void comparison(PdfPages p, RunComparison comparison) throws IOException {
+        p.heading("Comparison");
+        p.paragraph(ComparisonRows.title(comparison), 9);
+        if (comparison.models().isEmpty()) {
+            p.paragraph("No model is in both runs.", 10);
+        } else {
+            float[] widths = {0.34f, 0.12f, 0.09f, 0.09f, 0.09f, 0.08f, 0.06f, 0.13f};
+            boolean[] right = {false, false, true, true, true, true, true, false};
+            p.table(ComparisonRows.HEADER.toArray(String[]::new), widths, right,
+                    ComparisonRows.rows(comparison).stream().map(r -> r.toArray(String[]::new)).toList());
+        }
+        for (String id : comparison.onlyBaseline()) {
+            p.paragraph("Only in the baseline: " + id, 10);
+        }
+        for (String id : comparison.onlyCurrent()) {
+            p.paragraph("Only in this run: " + id, 10);
+        }
+    }
+
+    private static void ranking(PdfPages p, BenchmarkReport report, List<ModelSummary> ranked, List<String> labels,
+                                String rankBy) throws IOException {
+        p.heading(rankBy == null ? "Ranking by decode tok/s (mean)" : "Ranking by " + rankBy + " (--rank-by)");
         String[] header = {"#", "Model", "Quant", "Status", "OK/Req", "TTFT p50 (s)", "Decode tok/s", "Total tok/s",
             "Load (s)"};
         float[] widths = {0.04f, 0.31f, 0.08f, 0.09f, 0.07f, 0.11f, 0.11f, 0.11f, 0.08f};

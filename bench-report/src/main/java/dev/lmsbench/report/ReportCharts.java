@@ -93,6 +93,30 @@ final class ReportCharts {
         return out;
     }
 
+    /**
+     * The comparison with an earlier run as one bar chart: the change in percent of each tested figure's median per
+     * model present in both runs ({@code comparison.png}); empty without such a model.
+     */
+    static java.util.Optional<Drawn> comparison(RunComparison comparison) {
+        if (comparison == null || comparison.models().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<String> models = comparison.models().stream().map(RunComparison.ModelComparison::modelId).toList();
+        List<Charts.BarSeries> series = new ArrayList<>();
+        for (RunComparison.Figure f : RunComparison.Figure.values()) {
+            if (f.tested()) {
+                series.add(new Charts.BarSeries(f.label(), comparison.models().stream()
+                        .map(m -> m.figure(f).comparison().percent()).toList()));
+            }
+        }
+        String title = "Change of the medians vs " + comparison.baselineRunId() + " (%)";
+        return java.util.Optional.of(new Drawn(COMPARISON_PNG, title, Charts.bar(new Charts.BarChart(title, "model",
+                "change (%)", models, series))));
+    }
+
+    /** The file name of {@link #comparison}'s chart. */
+    static final String COMPARISON_PNG = "comparison.png";
+
     /** The largest VRAM use measured while the model ran, in GB, or NaN. */
     static double vramGb(ModelSummary m) {
         for (SideMetric s : m.sideMetrics()) {

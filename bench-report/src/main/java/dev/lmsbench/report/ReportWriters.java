@@ -15,7 +15,8 @@ import java.util.Objects;
 
 /**
  * The report writers: {@code json} writes {@value #RESULTS_JSON}, {@code csv} writes {@value #SUMMARY_CSV} and
- * {@value #REQUESTS_CSV}, {@code md} writes {@value #REPORT_MD}. The formats are documented in
+ * {@value #REQUESTS_CSV}, {@code md} writes {@value #REPORT_MD}, {@code png} writes {@code charts/}, {@code pdf}
+ * writes {@code report.pdf}, {@code html} writes {@value #REPORT_HTML}. The formats are documented in
  * {@code docs/output-formats.md}. A new format is one more entry in the list behind {@link #all()}: names,
  * {@link #byName} and {@link #select} follow it.
  *
@@ -45,13 +46,17 @@ public final class ReportWriters {
     /** File name of the Markdown report. */
     public static final String REPORT_MD = "report.md";
 
+    /** File name of the self-contained HTML report. */
+    public static final String REPORT_HTML = "report.html";
+
     /** The formats written when none are chosen ({@code --format}'s default). */
-    public static final List<String> DEFAULT_FORMATS = List.of(JsonReportWriter.NAME, CsvReportWriter.NAME);
+    public static final List<String> DEFAULT_FORMATS = List.of(JsonReportWriter.NAME, CsvReportWriter.NAME,
+            HtmlReportWriter.NAME);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriters.class);
 
     private static final List<ReportWriter> ALL = List.of(new JsonReportWriter(), new CsvReportWriter(),
-            new MarkdownReportWriter(), new PngChartWriter(), new PdfReportWriter());
+            new MarkdownReportWriter(), new PngChartWriter(), new PdfReportWriter(), new HtmlReportWriter());
 
     private ReportWriters() {
     }
@@ -59,7 +64,8 @@ public final class ReportWriters {
     /**
      * Every writer.
      *
-     * @return an immutable list in a fixed order: {@code json}, {@code csv}, {@code md}
+     * @return an immutable list in a fixed order: {@code json}, {@code csv}, {@code md}, {@code png}, {@code pdf},
+     *         {@code html}
      */
     public static List<ReportWriter> all() {
         return ALL;
@@ -68,7 +74,7 @@ public final class ReportWriters {
     /**
      * The names {@link #byName} accepts.
      *
-     * @return {@code json}, {@code csv}, {@code md}
+     * @return {@code json}, {@code csv}, {@code md}, {@code png}, {@code pdf}, {@code html}
      */
     public static List<String> names() {
         return ALL.stream().map(ReportWriter::name).toList();
@@ -80,7 +86,7 @@ public final class ReportWriters {
      * @param name one of {@link #names()}
      * @return the writer
      * @throws IllegalArgumentException for an unknown name; the message lists the valid ones, e.g.
-     *                                  {@code unknown format 'xlsx'; valid: json, csv, md, png, pdf}
+     *                                  {@code unknown format 'xlsx'; valid: json, csv, md, png, pdf, html}
      */
     public static ReportWriter byName(String name) {
         Objects.requireNonNull(name, "name");
@@ -112,6 +118,36 @@ public final class ReportWriters {
             throw new IllegalArgumentException("no format given; valid: " + String.join(", ", names()));
         }
         return ALL.stream().filter(chosen::contains).toList();
+    }
+
+    /**
+     * The writers a list of names chooses, following the options: the PDF's paper, the ranking of the presentation
+     * formats and a comparison shown by every format (see {@link ReportOptions}).
+     *
+     * @param names   as for {@link #select(List)}
+     * @param options the options
+     * @return the writers, not empty, in the order of {@link #all()}
+     * @throws IllegalArgumentException as {@link #select(List)}
+     */
+    public static List<ReportWriter> select(List<String> names, ReportOptions options) {
+        Objects.requireNonNull(options, "options");
+        return select(names).stream()
+                .map(w -> w instanceof ConfigurableWriter c ? c.with(options) : w)
+                .toList();
+    }
+
+    /**
+     * A writer with changed options: {@code change} gets the writer's current options (the defaults for a writer
+     * that has none, such as another module's) and returns the new ones; writers without options are returned as
+     * they are.
+     *
+     * @param writer a writer
+     * @param change e.g. {@code o -> o.withRankBy("ttft")}
+     * @return the writer following the changed options
+     */
+    public static ReportWriter configure(ReportWriter writer, java.util.function.UnaryOperator<ReportOptions> change) {
+        Objects.requireNonNull(change, "change");
+        return writer instanceof ConfigurableWriter c ? c.with(change.apply(c.options())) : writer;
     }
 
     /**

@@ -163,7 +163,12 @@ class PdfReportWriterTest {
 
     @Test
     void pdftoppmRendersEveryPageAndNoneIsBlank() throws Exception {
-        assumeTrue(onPath("pdftoppm"), "pdftoppm (Debian poppler-utils) is not on the PATH");
+        if (!onPath("pdftoppm")) {
+            // a developer without poppler-utils stays green; CI installs it (.ci/run), so there it must run
+            assertThat(System.getenv("CI")).as("pdftoppm (Debian poppler-utils) is not on the PATH, and CI=true")
+                    .isNotEqualTo("true");
+            assumeTrue(false, "pdftoppm (Debian poppler-utils) is not on the PATH");
+        }
         int pages;
         try (PDDocument doc = write(new PdfReportWriter(), ChartReports.profiled())) {
             pages = doc.getNumberOfPages();

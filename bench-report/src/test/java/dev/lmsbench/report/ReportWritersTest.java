@@ -46,10 +46,11 @@ class ReportWritersTest {
     }
 
     @Test
-    void offersJsonThenCsvThenMarkdown() {
-        assertThat(ReportWriters.all()).extracting(ReportWriter::name).containsExactly("json", "csv", "md", "png", "pdf");
-        assertThat(ReportWriters.names()).containsExactly("json", "csv", "md", "png", "pdf");
-        assertThat(ReportWriters.DEFAULT_FORMATS).containsExactly("json", "csv");
+    void offersJsonCsvMarkdownPngPdfAndHtmlInThatOrder() {
+        assertThat(ReportWriters.all()).extracting(ReportWriter::name)
+                .containsExactly("json", "csv", "md", "png", "pdf", "html");
+        assertThat(ReportWriters.names()).containsExactly("json", "csv", "md", "png", "pdf", "html");
+        assertThat(ReportWriters.DEFAULT_FORMATS).containsExactly("json", "csv", "html");
     }
 
     @Test
@@ -62,7 +63,7 @@ class ReportWritersTest {
     void refusesToSelectNoWriter() {
         assertThatThrownBy(() -> ReportWriters.select(List.of(" ")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no format given; valid: json, csv, md, png, pdf");
+                .hasMessage("no format given; valid: json, csv, md, png, pdf, html");
     }
 
     @Test
@@ -75,7 +76,7 @@ class ReportWritersTest {
     void rejectsAnUnknownNameListingTheKnownOnes() {
         assertThatThrownBy(() -> ReportWriters.byName("xml"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown format 'xml'; valid: json, csv, md, png, pdf");
+                .hasMessage("unknown format 'xml'; valid: json, csv, md, png, pdf, html");
     }
 
     @Test
@@ -87,7 +88,7 @@ class ReportWritersTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV, ReportWriters.REQUESTS_CSV,
-                    ReportWriters.REPORT_MD, "report.pdf", "charts");
+                    ReportWriters.REPORT_MD, "report.pdf", ReportWriters.REPORT_HTML, "charts");
         }
         try (Stream<Path> charts = Files.list(dir.resolve("charts"))) {
             assertThat(charts.map(p -> p.getFileName().toString())).contains("decode_toks_per_s.png");

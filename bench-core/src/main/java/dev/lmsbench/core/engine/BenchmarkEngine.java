@@ -86,8 +86,13 @@ import java.util.concurrent.locks.LockSupport;
  * {@link ModelSummary#sideMetrics()}. With {@link Builder#thermalLimits}, the engine pauses before each measured run
  * while the GPU is over a limit (at most {@link #MAX_GUARD_WAIT}) and records the pause as {@code guard.pause}.
  *
- * <p>Thread safety: {@link #run} is called from one thread at a time; {@link #cancel()} may be called from any thread
- * (a signal handler, a web request) and makes {@code run} return a {@link RunStatus#CANCELLED} report promptly.
+ * <p>{@link #pause()} holds the run between requests: requests in flight finish, no new one starts until
+ * {@link #resume()} (or {@link #cancel()}); the listeners get {@link BenchmarkEvent.RunPaused} at once and
+ * {@link BenchmarkEvent.RunResumed} with the paused time, and the progress estimate leaves paused time out.
+ *
+ * <p>Thread safety: {@link #run} is called from one thread at a time; {@link #cancel()}, {@link #pause()} and
+ * {@link #resume()} may be called from any thread (a signal handler, a web request); a cancel makes {@code run} return
+ * a {@link RunStatus#CANCELLED} report promptly, also while paused.
  */
 public final class BenchmarkEngine {
 
@@ -117,6 +122,14 @@ public final class BenchmarkEngine {
     /** Released by {@link #cancel()}: ends a Retry-After wait at once. */
     private final CountDownLatch cancelSignal = new CountDownLatch(1);
     private volatile boolean cancelled;
+    /** Guards {@link #paused}; signalled on resume and cancel. */
+    private final java.util.concurrent.locks.ReentrantLock pauseLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition unpaused = pauseLock.newCondition();
+    private volatile boolean paused;
+    /** System.nanoTime() of the pause that holds the run now. */
+    private long pausedSince;
+    /** The progress of the current run, for the paused time; null between runs. */
+    private volatile ProgressTracker currentProgress;
     private final Long nonceSeed;
     private final TokenRecount recount;
     /** The prompt nonces of the current run; set at the start of {@link #run}. */
@@ -147,7 +160,77 @@ public final class BenchmarkEngine {
     public void cancel() {
         cancelled = true;
         cancelSignal.countDown();
+        pauseLock.lock();
+        try {
+            unpaused.signalAll();
+        } finally {
+            pauseLock.unlock();
+        }
         backend.cancelInFlight();
+    }
+
+    /**
+     * Holds the run before its next request; requests in flight finish. Does nothing when already paused.
+     * Announced at once with {@link BenchmarkEvent.RunPaused}.
+     */
+    public void pause() {
+        pauseLock.lock();
+        try {
+            if (paused) {
+                return;
+            }
+            paused = true;
+            pausedSince = System.nanoTime();
+            LOG.info("benchmark paused");
+            emit(new BenchmarkEvent.RunPaused()); // under the lock: before any event of the resumed run
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    /** Lets a paused run go on; announced with {@link BenchmarkEvent.RunResumed}. Does nothing when not paused. */
+    public void resume() {
+        pauseLock.lock();
+        try {
+            if (!paused) {
+                return;
+            }
+            long pausedNanos = System.nanoTime() - pausedSince;
+            ProgressTracker progress = currentProgress;
+            if (progress != null) {
+                progress.paused(pausedNanos);
+            }
+            LOG.info("benchmark resumed after {} s", seconds(Duration.ofNanos(pausedNanos)));
+            // announced before the run goes on, so no event of the resumed run comes before it
+            emit(new BenchmarkEvent.RunResumed(pausedNanos / 1e9));
+            paused = false;
+            unpaused.signalAll();
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    /** Whether the run is paused ({@link #pause()} without a {@link #resume()} since). @return true while paused */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** Blocks while paused, until resumed or cancelled. */
+    private void awaitUnpaused() {
+        if (!paused) {
+            return;
+        }
+        pauseLock.lock();
+        try {
+            while (paused && !cancelled) {
+                unpaused.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+        } finally {
+            pauseLock.unlock();
+        }
     }
 
     /** Whether {@link #cancel()} was called. @return true after a cancel */
@@ -167,6 +250,7 @@ public final class BenchmarkEngine {
         nonces = new PromptNonces(nonceSeed != null ? nonceSeed : new java.security.SecureRandom().nextLong());
         int total = models.size() * settings.requestsPerModel();
         ProgressTracker progress = new ProgressTracker(total, System.nanoTime());
+        currentProgress = progress;
         List<ModelSummary> summaries = new ArrayList<>();
         List<RequestResult> allRequests = new ArrayList<>();
         emit(new BenchmarkEvent.RunStarted(run, models, total));
@@ -486,6 +570,10 @@ public final class BenchmarkEngine {
      */
     private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
+        awaitUnpaused();
+        if (cancelled) {
+            return null;
+        }
         String nonce = settings.promptCache() == dev.lmsbench.core.model.PromptCache.OFF ? nonces.next() : "";
         InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
                 settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce,

@@ -4,12 +4,16 @@ import dev.lmsbench.core.event.Progress;
 
 import java.time.Duration;
 
-/** Counts finished requests and estimates the time left from the mean time per request so far. Thread-safe. */
+/**
+ * Counts finished requests and estimates the time left from the mean time per request so far, paused time left
+ * out. Thread-safe.
+ */
 final class ProgressTracker {
 
     private final int total;
     private final long startNanos;
     private int completed;
+    private long pausedNanos;
 
     ProgressTracker(int total, long startNanos) {
         this.total = total;
@@ -21,12 +25,18 @@ final class ProgressTracker {
         return snapshot(nowNanos);
     }
 
+    /** A pause of the run ended: its time no longer counts as time per request. */
+    synchronized void paused(long nanos) {
+        pausedNanos += Math.max(0, nanos);
+    }
+
     synchronized Progress snapshot(long nowNanos) {
         long elapsed = Math.max(0, nowNanos - startNanos);
         Duration eta = null;
         if (completed > 0) {
             long remaining = Math.max(0, total - completed);
-            eta = Duration.ofNanos((long) ((double) elapsed / completed * remaining));
+            long working = Math.max(0, elapsed - pausedNanos);
+            eta = Duration.ofNanos((long) ((double) working / completed * remaining));
         }
         return new Progress(completed, total, Duration.ofNanos(elapsed), eta);
     }

@@ -17,7 +17,8 @@ import java.util.List;
  * every {@link ModelStarted} by exactly one {@link ModelCompleted} or {@link ModelFailed}; every {@link ModelLoading}
  * by exactly one {@link ModelLoaded} or {@link ModelLoadFailed}; a model whose loading was attempted gets one
  * {@link ModelUnloaded} before its {@code ModelCompleted}/{@code ModelFailed}; every {@link CoolingDown} by exactly
- * one {@link CooledDown}.
+ * one {@link CooledDown}; every {@link RunPaused} by one {@link RunResumed}, unless the run is cancelled while
+ * paused.
  *
  * <p>With hardware profiling, {@link HardwareSampled} comes from the sampler thread, between the model's
  * {@link ModelLoaded} and {@link ModelUnloaded}; events are still delivered one at a time.
@@ -171,5 +172,20 @@ public sealed interface BenchmarkEvent {
      * @param timedOut true when it gave up waiting (the run goes on anyway)
      */
     record CooledDown(ModelInfo model, double seconds, boolean timedOut) implements BenchmarkEvent {
+    }
+
+    /**
+     * {@code BenchmarkEngine.pause()} was called: no new request starts until {@link RunResumed}; requests in
+     * flight finish and are reported.
+     */
+    record RunPaused() implements BenchmarkEvent {
+    }
+
+    /**
+     * The paused run goes on.
+     *
+     * @param pausedSeconds how long it was paused
+     */
+    record RunResumed(double pausedSeconds) implements BenchmarkEvent {
     }
 }

@@ -360,6 +360,54 @@ class BenchmarkEngineTest {
     }
 
     @Test
+    void aPausedRunStartsNoNewRequestUntilResumedAndThenFinishesEveryRequest() throws Exception {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(3).withWarmupRuns(0).withNonStreaming(false);
+        AtomicReference<BenchmarkEngine> ref = new AtomicReference<>();
+        CountDownLatch pausedAfterFirst = new CountDownLatch(1);
+        BenchmarkEngine engine = BenchmarkEngine.builder().backend(backend).store(store)
+                .listener(e -> {
+                    events.add(e);
+                    if (e instanceof BenchmarkEvent.RequestCompleted && pausedAfterFirst.getCount() > 0) {
+                        ref.get().pause(); // from the engine thread, between the first and the second request
+                        pausedAfterFirst.countDown();
+                    }
+                }).build();
+        ref.set(engine);
+        AtomicReference<BenchmarkReport> report = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> report.set(engine.run(run(s), List.of(MODELS.get(0)))));
+        assertThat(pausedAfterFirst.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(300); // a running engine would have made its other two requests by now
+        assertThat(engine.isPaused()).isTrue();
+        assertThat(t.isAlive()).isTrue();
+        assertThat(backend.requests).hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof BenchmarkEvent.RunPaused).hasSize(1);
+        engine.resume();
+        t.join(Duration.ofSeconds(5));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(report.get().status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(backend.requests).hasSize(3);
+        assertThat(events).filteredOn(e -> e instanceof BenchmarkEvent.RunResumed).singleElement()
+                .satisfies(e -> assertThat(((BenchmarkEvent.RunResumed) e).pausedSeconds()).isGreaterThan(0.25));
+    }
+
+    @Test
+    void cancellingAPausedRunEndsItPromptlyAsCancelled() throws Exception {
+        BenchmarkSettings s = BenchmarkSettings.defaults().withRuns(3).withWarmupRuns(0).withNonStreaming(false);
+        BenchmarkEngine engine = engine();
+        engine.pause();
+        AtomicReference<BenchmarkReport> report = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> report.set(engine.run(run(s), List.of(MODELS.get(0)))));
+        Thread.sleep(200);
+        assertThat(backend.requests).isEmpty();
+        engine.cancel();
+        t.join(Duration.ofSeconds(5));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(report.get().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(backend.requests).isEmpty();
+        assertThat(backend.calls).contains("unload a");
+    }
+
+    @Test
     void unloadsEvenWhenLoadingFails() {
         backend.failLoad = true;
         BenchmarkReport report = engine().run(run(BenchmarkSettings.defaults().withRuns(1)), MODELS);
