@@ -403,7 +403,7 @@ public final class SqliteResultStore implements ResultStore {
             });
             LOG.debug("Recorded the outcome of run {} ({}, {} models) in {}", runId, report.status().label(),
                     report.models().size(), file);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             throw new StoreException("cannot record the end of run " + runId + " in results database " + file + ": "
                     + oneLine(e), e);
         } finally {

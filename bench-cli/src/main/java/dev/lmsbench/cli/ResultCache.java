@@ -256,15 +256,18 @@ final class ResultCache {
 
     /**
      * Records the run's final report in the database (its status, end, machine and models in order), so
-     * {@code lmsbench report RUN_ID} and {@code --export-only} rebuild the same results.json. The models themselves
-     * were stored as each completed; a failure here only loses the run's outcome, never a result, and is logged.
+     * {@code lmsbench report RUN_ID} and {@code --export-only} rebuild the same results.json. Called after the reports
+     * are written; the models themselves were stored as each completed, so a failure here only loses the run's
+     * outcome, never a result or a report, and is logged.
      */
     static void recordRun(SqliteResultStore store, BenchmarkReport report, Partition partition) {
         try {
             store.saveRunOutcome(report, partition.cachedIds());
-        } catch (StoreException e) {
+        } catch (StoreException | RuntimeException e) {
+            // the reports are written and every model is stored: only the rebuild of this run loses detail
             LOG.error("could not record the end of run {} in the results database: {}", report.run().runId(),
                     e.getMessage());
+            LOG.debug("store failure", e);
         }
     }
 

@@ -470,8 +470,8 @@ final class RunCommand implements Callable<Integer> {
                         measured = engine.run(run, toMeasure);
                         interruptedRun = interrupts.interrupted();
                         BenchmarkReport report = ResultCache.merge(measured, cached, models);
-                        ResultCache.recordRun(store, report, partition);
                         finishReport(report, writers, outDir, out, err);
+                        ResultCache.recordRun(store, report, partition);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
                         }
@@ -479,8 +479,8 @@ final class RunCommand implements Callable<Integer> {
                 }
                 BenchmarkReport report = ResultCache.merge(measured, cached, models);
                 if (toMeasure.isEmpty()) {
-                    ResultCache.recordRun(store, report, partition);
                     finishReport(report, writers, outDir, out, err);
+                    ResultCache.recordRun(store, report, partition);
                 }
                 if (!report.models().isEmpty()
                         && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED
