@@ -136,6 +136,23 @@ final class Json {
         return MAPPER.writeValueAsString(tree);
     }
 
+    /** Any value (a summary, a list of requests) with every string value passed through {@link #safe}. */
+    static String writeSafeValue(Object value) throws JsonProcessingException {
+        com.fasterxml.jackson.databind.JsonNode tree = MAPPER.valueToTree(value);
+        sanitize(tree);
+        return MAPPER.writeValueAsString(tree);
+    }
+
+    static List<dev.lmsbench.core.model.RequestResult> readRequests(String json) throws JsonProcessingException {
+        return json == null ? List.of()
+                : List.of(MAPPER.readValue(json, dev.lmsbench.core.model.RequestResult[].class));
+    }
+
+    static List<dev.lmsbench.core.hardware.HardwareSample> readSamples(String json) throws JsonProcessingException {
+        return json == null ? List.of()
+                : List.of(MAPPER.readValue(json, dev.lmsbench.core.hardware.HardwareSample[].class));
+    }
+
     static String writeValue(Object value) throws JsonProcessingException {
         return MAPPER.writeValueAsString(value);
     }

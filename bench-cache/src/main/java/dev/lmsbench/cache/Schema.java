@@ -40,6 +40,16 @@ import java.util.List;
  * slots, GPU offload and TTL live in {@code load_json} with the rest of the load configuration). Rows stored before
  * it read back unchecked, without draft figures or server statistics, with unknown load details and zero counts.
  *
+ * <p>Version 8 (issue 12) keeps what a run's report needs beyond its stored models, so {@code lmsbench report RUN_ID}
+ * and {@code --export-only} rebuild the run's {@code results.json} byte for byte: how the run ended
+ * ({@code runs.finished_at}, {@code runs.status}) and the machine profiling detected ({@code runs.hardware_json}, a
+ * {@code HardwareInfo} record), written when the run ends; and {@code run_models}, the report's models in order,
+ * each a reference to a stored result ({@code model_result_id}; {@code cached = 1} for a model the run took from an
+ * earlier run's result) or, for a model the engine does not store (skipped or cancelled), its summary, requests and
+ * hardware samples as JSON. Runs stored before it, and runs that crashed before the end, have none of these: their
+ * report is rebuilt from their stored models in order, with the status derived and the latest model's end as the
+ * end of the run.
+ *
  * <p>Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
  * {@code NULL} where the model has {@code NaN}; timing offsets are nanoseconds from {@code sent_nanos}, {@code NULL} for
  * events that did not happen; booleans are {@code 0}/{@code 1}.
@@ -250,8 +260,28 @@ final class Schema {
             // older runs named no draft model
             "ALTER TABLE runs ADD COLUMN draft_model TEXT NOT NULL DEFAULT ''");
 
+    private static final Migration V8 = Migration.sql(8, "the run's outcome and its models in report order",
+            // how the run ended and what profiling detected; NULL while it runs, after a crash, and in older rows
+            "ALTER TABLE runs ADD COLUMN finished_at TEXT",
+            "ALTER TABLE runs ADD COLUMN status TEXT",
+            "ALTER TABLE runs ADD COLUMN hardware_json TEXT",
+            // the models of the run's report in its order: a stored result (this run's, or the one a cached model
+            // was taken from, cached = 1), or a model the engine does not store (skipped, cancelled) with its
+            // summary, requests and hardware samples as JSON
+            """
+            CREATE TABLE run_models (
+              run_id          TEXT NOT NULL REFERENCES runs(run_id),
+              seq             INTEGER NOT NULL,
+              model_result_id INTEGER REFERENCES model_results(id) ON DELETE CASCADE,
+              cached          INTEGER NOT NULL DEFAULT 0,
+              summary_json    TEXT,
+              requests_json   TEXT,
+              samples_json    TEXT,
+              PRIMARY KEY (run_id, seq)
+            )""");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

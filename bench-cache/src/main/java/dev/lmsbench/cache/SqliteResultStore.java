@@ -3,6 +3,7 @@ package dev.lmsbench.cache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lmsbench.core.hardware.HardwareAggregates;
 import dev.lmsbench.core.hardware.HardwareSample;
+import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.ModelInfo;
@@ -313,6 +314,240 @@ public final class SqliteResultStore implements ResultStore {
                     + " from results database " + file + ": " + oneLine(e), e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Records how a run ended, once its report is final: its status, end time and the machine profiling detected,
+     * and the report's models in order, so {@link #report(String)} rebuilds the same report. Each model is a
+     * reference to a stored result: this run's (matched by model id, context length and parallelism, in the order
+     * saved) or, for a {@link RunStatus#CACHED} model, the stored result it was taken from; a model with no stored
+     * result (skipped, cancelled, or one whose save failed) is kept whole, with its requests and hardware samples.
+     * One transaction; recording the same run again replaces what was recorded.
+     *
+     * @param report          the run's final report
+     * @param cachedResultIds for each cached model's id, the {@link StoredResult#id()} it was taken from
+     * @throws StoreException when it could not be written; nothing was written then
+     */
+    public void saveRunOutcome(BenchmarkReport report, Map<String, Long> cachedResultIds) throws StoreException {
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(cachedResultIds, "cachedResultIds");
+        String runId = report.run().runId();
+        lock.lock();
+        try {
+            Connection c = openConnection();
+            Transactions.inTransaction(c, tx -> {
+                upsertRun(tx, report.run());
+                try (PreparedStatement ps = tx.prepareStatement(
+                        "UPDATE runs SET finished_at = ?, status = ?, hardware_json = ? WHERE run_id = ?")) {
+                    ps.setString(1, report.finishedAt().toString());
+                    ps.setString(2, report.status().label());
+                    ps.setString(3, report.hardware() == null ? null : encode(report.hardware()));
+                    ps.setString(4, runId);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = tx.prepareStatement("DELETE FROM run_models WHERE run_id = ?")) {
+                    ps.setString(1, runId);
+                    ps.executeUpdate();
+                }
+                List<Long> unused = new ArrayList<>(); // this run's stored results not yet matched, in saved order
+                List<String> keys = new ArrayList<>();
+                try (PreparedStatement ps = tx.prepareStatement(
+                        "SELECT id, model, ctx, par FROM model_results WHERE run_id = ? ORDER BY id")) {
+                    ps.setString(1, runId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            unused.add(rs.getLong("id"));
+                            keys.add(rs.getString("model") + "\u0000" + rs.getInt("ctx") + "\u0000"
+                                    + rs.getInt("par"));
+                        }
+                    }
+                }
+                String sql = """
+                        INSERT INTO run_models (run_id, seq, model_result_id, cached, summary_json, requests_json,
+                                                samples_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""";
+                try (PreparedStatement ps = tx.prepareStatement(sql)) {
+                    int seq = 0;
+                    for (ModelSummary m : report.models()) {
+                        Long cachedFrom = m.status() == RunStatus.CACHED ? cachedResultIds.get(m.model().id()) : null;
+                        int found = cachedFrom != null ? -1 : keys.indexOf(Json.safe(m.model().id()) + "\u0000"
+                                + m.contextLength() + "\u0000" + m.parallel());
+                        ps.setString(1, runId);
+                        ps.setInt(2, seq++);
+                        if (cachedFrom != null || found >= 0) {
+                            ps.setLong(3, cachedFrom != null ? cachedFrom : unused.get(found));
+                            ps.setInt(4, cachedFrom != null ? 1 : 0);
+                            ps.setNull(5, Types.VARCHAR);
+                            ps.setNull(6, Types.VARCHAR);
+                            ps.setNull(7, Types.VARCHAR);
+                            if (found >= 0) {
+                                unused.remove(found);
+                                keys.remove(found);
+                            }
+                        } else {
+                            List<RequestResult> own = report.requests().stream()
+                                    .filter(r -> r.model().equals(m.model().id())
+                                            && r.contextLength() == m.contextLength() && r.parallel() == m.parallel())
+                                    .toList();
+                            ps.setNull(3, Types.INTEGER);
+                            ps.setInt(4, m.status() == RunStatus.CACHED ? 1 : 0);
+                            ps.setString(5, encodeSafe(m));
+                            ps.setString(6, encodeSafe(own));
+                            ps.setString(7, encode(m.hardwareSamples()));
+                        }
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            });
+            LOG.debug("Recorded the outcome of run {} ({}, {} models) in {}", runId, report.status().label(),
+                    report.models().size(), file);
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException("cannot record the end of run " + runId + " in results database " + file + ": "
+                    + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The report of one stored run, as {@link #saveRunOutcome} recorded it: the run, its status, end and machine, its
+     * models in order (cached ones as {@link RunStatus#CACHED}, without requests or samples, as the run reported
+     * them), every request of its measured models, every hardware sample (offsets from the model's first sample).
+     * A run whose outcome was not recorded (stored before schema version 8, or it crashed) is rebuilt from its stored
+     * models in the order saved, with their requests and samples: status {@link RunStatus#FAILED} when every model
+     * failed, else {@link RunStatus#COMPLETED}; the latest model's end as its end; no machine details.
+     *
+     * @param runId the run id
+     * @return the report, empty when no run has that id
+     * @throws StoreException when the database cannot be read or a row cannot be decoded
+     */
+    public java.util.Optional<BenchmarkReport> report(String runId) throws StoreException {
+        Objects.requireNonNull(runId, "runId");
+        lock.lock();
+        try {
+            Connection c = openConnection();
+            RunInfo run;
+            String status;
+            String finished;
+            String hardware;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT run_id, started_at, endpoint, tool_version, prompt, max_tokens, context_length, runs,
+                           warmup_runs, parallel, temperature, request_timeout_s, non_streaming, sampling_json,
+                           load_json, server_base_url, server_kind, server_version, server_runtime, profiling,
+                           measurement_version, prompt_cache, draft_model, finished_at, status, hardware_json
+                    FROM runs WHERE run_id = ?""")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return java.util.Optional.empty();
+                    }
+                    run = readRun(rs);
+                    status = rs.getString("status");
+                    finished = rs.getString("finished_at");
+                    hardware = rs.getString("hardware_json");
+                }
+            }
+            List<ModelSummary> models = new ArrayList<>();
+            List<RequestResult> requests = new ArrayList<>();
+            boolean recorded = false;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT m.model_result_id, m.cached, m.summary_json, m.requests_json, m.samples_json,
+                           r.summary_json AS stored_json
+                    FROM run_models m LEFT JOIN model_results r ON r.id = m.model_result_id
+                    WHERE m.run_id = ? ORDER BY m.seq""")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        recorded = true;
+                        long id = rs.getLong("model_result_id");
+                        boolean ref = !rs.wasNull();
+                        boolean cached = rs.getInt("cached") != 0;
+                        if (ref && rs.getString("stored_json") == null) {
+                            throw new SQLException("run " + runId + " names model result " + id + ", which is gone");
+                        }
+                        if (ref && cached) {
+                            // as the cache handed it to the run: the summary only, no samples, no requests
+                            models.add(readSummary(id, rs.getString("stored_json")).asCached());
+                        } else if (ref) {
+                            models.add(readSummary(id, rs.getString("stored_json"))
+                                    .withHardwareSamples(listHardwareSamples(id)));
+                            requests.addAll(listRequests(id));
+                        } else {
+                            models.add(Json.readSummary(rs.getString("summary_json"))
+                                    .withHardwareSamples(Json.readSamples(rs.getString("samples_json"))));
+                            requests.addAll(Json.readRequests(rs.getString("requests_json")));
+                        }
+                    }
+                }
+            }
+            if (!recorded) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, summary_json FROM model_results WHERE run_id = ? ORDER BY id")) {
+                    ps.setString(1, runId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long id = rs.getLong("id");
+                            models.add(readSummary(id, rs.getString("summary_json")));
+                        }
+                    }
+                }
+                // the samples and requests of each, read after the result set above is closed
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id FROM model_results WHERE run_id = ? ORDER BY id")) {
+                    ps.setString(1, runId);
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    for (int i = 0; i < ids.size(); i++) {
+                        models.set(i, models.get(i).withHardwareSamples(listHardwareSamples(ids.get(i))));
+                        requests.addAll(listRequests(ids.get(i)));
+                    }
+                }
+            }
+            RunStatus runStatus = status != null ? label(status)
+                    : !models.isEmpty() && models.stream().allMatch(m -> m.status() == RunStatus.FAILED)
+                    ? RunStatus.FAILED : RunStatus.COMPLETED;
+            Instant end = finished != null ? Instant.parse(finished)
+                    : models.stream().map(ModelSummary::finishedAt).max(Instant::compareTo).orElse(run.startedAt());
+            return java.util.Optional.of(new BenchmarkReport(run, runStatus, end, models, requests,
+                    hardware == null ? null : Json.read(hardware, dev.lmsbench.core.hardware.HardwareInfo.class)));
+        } catch (SQLException | JsonProcessingException | RuntimeException e) {
+            throw new StoreException("cannot read run " + runId + " from results database " + file + ": "
+                    + oneLine(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static RunStatus label(String status) throws SQLException {
+        for (RunStatus s : RunStatus.values()) {
+            if (s.label().equals(status)) {
+                return s;
+            }
+        }
+        throw new SQLException("unknown run status '" + status + "'");
+    }
+
+    private static String encode(Object value) throws SQLException {
+        try {
+            return Json.writeValue(value);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode " + value.getClass().getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String encodeSafe(Object value) throws SQLException {
+        try {
+            return Json.writeSafeValue(value);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode " + value.getClass().getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
         }
     }
 

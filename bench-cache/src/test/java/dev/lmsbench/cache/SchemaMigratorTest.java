@@ -126,8 +126,8 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theCurrentSchemaIsVersionSeven() {
-        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(7);
+    void theCurrentSchemaIsVersionEight() {
+        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(8);
     }
 
     @Test

@@ -160,7 +160,7 @@ class SqliteResultStoreTest {
                     "UPDATE runs SET load_json = '{\"contextLength\":4096,\"ttlSeconds\":300}'");
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(7);
+            assertThat(store.schemaVersion()).isEqualTo(8);
             StoredResult stored = store.list().getFirst();
             assertThat(stored.run().settings().draftModel()).isEmpty();
             assertThat(stored.run().settings().load().parallel()).isNull();
@@ -518,12 +518,13 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(7);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(8);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("7");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("8");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
-                    .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples");
+                    .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples",
+                            "run_models");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
                     .contains("model_results_model", "request_results_model");
         }
@@ -618,16 +619,16 @@ class SqliteResultStoreTest {
     void refusesADatabaseWithANewerSchema() throws Exception {
         Files.createDirectories(db().getParent());
         try (Sqlite raw = Sqlite.open(db())) {
-            raw.execute("PRAGMA user_version = 8");
+            raw.execute("PRAGMA user_version = 9");
         }
 
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
-                .hasMessage("results database " + db() + " has schema version 8, newer than this lmsbench"
-                        + " supports (7); upgrade lmsbench");
+                .hasMessage("results database " + db() + " has schema version 9, newer than this lmsbench"
+                        + " supports (8); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("8");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("9");
             assertThat(raw.column("SELECT name FROM sqlite_master")).isEmpty();
         }
     }

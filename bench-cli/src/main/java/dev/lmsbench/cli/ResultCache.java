@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.lang.reflect.RecordComponent;
 
@@ -44,8 +45,19 @@ final class ResultCache {
     private ResultCache() {
     }
 
-    /** The models of a run: those with a stored result for its settings, and those still to measure. */
-    record Partition(List<ModelSummary> cached, List<ModelInfo> toMeasure) {
+    /**
+     * The models of a run: those with a stored result for its settings, and those still to measure.
+     *
+     * @param cached    the cached models' summaries, status {@link RunStatus#CACHED}
+     * @param toMeasure the models to measure
+     * @param cachedIds for each cached model's id, the stored result it was taken from
+     */
+    record Partition(List<ModelSummary> cached, List<ModelInfo> toMeasure, Map<String, Long> cachedIds) {
+        Partition {
+            cached = List.copyOf(cached);
+            toMeasure = List.copyOf(toMeasure);
+            cachedIds = Map.copyOf(cachedIds);
+        }
     }
 
     /** Opens the results database; a failure is a runtime error. */
@@ -66,6 +78,7 @@ final class ResultCache {
                                boolean verbose, PrintWriter err) {
         List<ModelSummary> cached = new ArrayList<>();
         List<ModelInfo> toMeasure = new ArrayList<>();
+        Map<String, Long> cachedIds = new LinkedHashMap<>();
         List<StoredResult> stored = retest ? List.of() : storedResults(store);
         for (ModelInfo m : models) {
             if (retest) {
@@ -77,6 +90,7 @@ final class ResultCache {
             if (lookup.hit() != null) {
                 ModelSummary hit = lookup.hit().summary().asCached();
                 cached.add(hit);
+                cachedIds.put(m.id(), lookup.hit().id());
                 LOG.info("cache: reusing {} from stored result {} (same server, model, settings, profiling and "
                         + "measurement version)", m.id(), lookup.hit().id());
                 err.println("[cached] " + Main.oneLine(m.id()) + ": already benchmarked with these settings on "
@@ -91,7 +105,7 @@ final class ResultCache {
             }
         }
         err.flush();
-        return new Partition(cached, toMeasure);
+        return new Partition(cached, toMeasure, cachedIds);
     }
 
     /**
@@ -240,9 +254,33 @@ final class ResultCache {
         }
     }
 
-    /** {@code --export-only}: reports from the latest stored result per model, context length and parallelism. */
-    static int exportOnly(Path dbPath, BenchmarkSettings settings, List<ReportWriter> writers, Path outDir,
-                          PrintWriter out, PrintWriter err) {
+    /**
+     * Records the run's final report in the database (its status, end, machine and models in order), so
+     * {@code lmsbench report RUN_ID} and {@code --export-only} rebuild the same results.json. Called after the reports
+     * are written; the models themselves were stored as each completed, so a failure here only loses the run's
+     * outcome, never a result or a report, and is logged.
+     */
+    static void recordRun(SqliteResultStore store, BenchmarkReport report, Partition partition) {
+        try {
+            store.saveRunOutcome(report, partition.cachedIds());
+        } catch (StoreException | RuntimeException e) {
+            // the reports are written and every model is stored: only the rebuild of this run loses detail
+            LOG.error("could not record the end of run {} in the results database: {}", report.run().runId(),
+                    e.getMessage());
+            LOG.debug("store failure", e);
+        }
+    }
+
+    /**
+     * {@code --export-only}: reports from the latest stored result per model, context length and parallelism. When
+     * those all come from one run, the reports are that run's, rebuilt from the database as it reported them (its
+     * header, status, end, machine, every model in order, requests and hardware samples: the same results.json). When
+     * they come from several runs, the run header, end and machine are the newest run's (by start time), the models
+     * are the latest results in the order they were stored, and a note on {@code err} says so. With a
+     * {@code baseline} ({@code --compare-with}) every format shows the comparison, as after a run. See docs/cli.md.
+     */
+    static int exportOnly(Path dbPath, List<ReportWriter> writers, Path outDir, String rankBy,
+                          BenchmarkReport baseline, PrintWriter out, PrintWriter err) {
         try (SqliteResultStore store = openExisting(dbPath)) {
             LinkedHashMap<String, StoredResult> latest = new LinkedHashMap<>();
             for (StoredResult r : store.list()) {
@@ -259,22 +297,48 @@ final class ResultCache {
             if (latest.isEmpty()) {
                 throw CliException.failure("the results database " + dbPath + " holds no results to export", null);
             }
-            List<ModelSummary> summaries = new ArrayList<>();
-            List<RequestResult> requests = new ArrayList<>();
-            for (StoredResult r : latest.values()) {
-                summaries.add(r.summary().withHardwareSamples(store.listHardwareSamples(r.id())));
-                requests.addAll(store.listRequests(r.id()));
+            List<String> runIds = latest.values().stream().map(r -> r.run().runId()).distinct().toList();
+            BenchmarkReport report;
+            if (runIds.size() == 1) {
+                report = storedRun(store, runIds.getFirst());
+                err.println("Exporting run " + Main.oneLine(runIds.getFirst()) + " (" + report.models().size()
+                        + " model" + (report.models().size() == 1 ? "" : "s") + ") from " + dbPath);
+            } else {
+                RunInfo newest = latest.values().stream().map(StoredResult::run)
+                        .max(java.util.Comparator.comparing(RunInfo::startedAt)).orElseThrow();
+                BenchmarkReport header = storedRun(store, newest.runId());
+                List<ModelSummary> summaries = new ArrayList<>();
+                List<RequestResult> requests = new ArrayList<>();
+                Instant end = Instant.EPOCH;
+                for (StoredResult r : latest.values()) {
+                    summaries.add(r.summary().withHardwareSamples(store.listHardwareSamples(r.id())));
+                    requests.addAll(store.listRequests(r.id()));
+                    end = r.summary().finishedAt().isAfter(end) ? r.summary().finishedAt() : end;
+                }
+                RunStatus status = summaries.stream().allMatch(m -> m.status() == RunStatus.FAILED)
+                        ? RunStatus.FAILED : RunStatus.COMPLETED;
+                report = new BenchmarkReport(header.run(), status, end, summaries, requests, header.hardware());
+                err.println("Exporting the latest stored result of " + summaries.size() + " model"
+                        + (summaries.size() == 1 ? "" : "s") + " from " + dbPath + ": they come from "
+                        + runIds.size() + " runs; the run header (id, settings, server, machine) is the newest"
+                        + " run's, " + Main.oneLine(newest.runId()));
             }
-            RunInfo run = RunInfo.start("results database " + dbPath, settings, VersionProvider.version());
-            BenchmarkReport report = new BenchmarkReport(run, RunStatus.COMPLETED, Instant.now(), summaries,
-                    requests);
-            err.println("Exporting the latest stored result of " + summaries.size() + " model"
-                    + (summaries.size() == 1 ? "" : "s") + " from " + dbPath);
-            RunReports.write(report, writers, outDir, out, err);
+            dev.lmsbench.report.RunComparison compared = baseline == null ? null
+                    : dev.lmsbench.report.RunComparison.of(baseline, report);
+            RunReports.write(report, writers, outDir, out, err, rankBy, compared);
+            if (compared != null) {
+                Comparisons.print(Comparisons.ranked(compared, rankBy), out);
+            }
             return ExitCodes.OK;
         } catch (StoreException e) {
             throw CliException.failure(e.getMessage(), e);
         }
+    }
+
+    /** A run of the database as its report; the run is known to exist (a stored result names it). */
+    private static BenchmarkReport storedRun(SqliteResultStore store, String runId) throws StoreException {
+        return store.report(runId).orElseThrow(() -> new StoreException("run " + runId + " is not in "
+                + store.file(), null));
     }
 
     /** {@code --export-cache} and {@code --list-cache}: every stored result to a JSON file, then as a table. */
@@ -342,7 +406,7 @@ final class ResultCache {
     }
 
     /** Opens a database that must already exist: the database-only modes never create one. */
-    private static SqliteResultStore openExisting(Path dbPath) {
+    static SqliteResultStore openExisting(Path dbPath) {
         if (!Files.exists(dbPath)) {
             throw CliException.failure("no results database at " + dbPath + " (run a benchmark first, or pass --db)",
                     null);

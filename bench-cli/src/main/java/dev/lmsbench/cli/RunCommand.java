@@ -193,7 +193,8 @@ final class RunCommand implements Callable<Integer> {
         Logging.logTo(outDir.resolve("lmsbench.log"));
         if (cache.exportOnly) {
             try {
-                return ResultCache.exportOnly(dbPath, settings, writers, outDir, out, err);
+                return ResultCache.exportOnly(dbPath, writers, outDir, comparison.rankBy, baselineReport, out,
+                        err);
             } finally {
                 Logging.closeRunLog();
             }
@@ -470,6 +471,7 @@ final class RunCommand implements Callable<Integer> {
                         interruptedRun = interrupts.interrupted();
                         BenchmarkReport report = ResultCache.merge(measured, cached, models);
                         finishReport(report, writers, outDir, out, err);
+                        ResultCache.recordRun(store, report, partition);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
                         }
@@ -478,6 +480,7 @@ final class RunCommand implements Callable<Integer> {
                 BenchmarkReport report = ResultCache.merge(measured, cached, models);
                 if (toMeasure.isEmpty()) {
                     finishReport(report, writers, outDir, out, err);
+                    ResultCache.recordRun(store, report, partition);
                 }
                 if (!report.models().isEmpty()
                         && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED

@@ -121,8 +121,9 @@ final class RunOptions {
         Path exportCache;
 
         @Option(names = "--export-only", order = 4, description = {
-                "Write reports (results.json, CSV) from the database's latest result per model, without "
-                        + "benchmarking."})
+                "Write reports (--format) from the database's latest result per model, without benchmarking: "
+                        + "the original run's reports when they all come from one run, else under the newest run's"
+                        + " header (docs/cli.md)."})
         boolean exportOnly;
     }
 

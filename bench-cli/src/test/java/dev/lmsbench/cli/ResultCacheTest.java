@@ -133,4 +133,22 @@ class ResultCacheTest {
                 now());
         assertThat(failed.whyNot()).isEqualTo("stored result 7 failed (0/2 ok)");
     }
+
+    @Test
+    void aPartitionRemembersWhichStoredResultEachCachedModelCameFrom(@org.junit.jupiter.api.io.TempDir
+                                                                      java.nio.file.Path dir) throws Exception {
+        ModelInfo other = ModelInfo.named("llama-3.2-1b");
+        StoredResult cached = stored(MODEL, now(), RunStatus.COMPLETED, 0);
+        try (dev.lmsbench.cache.SqliteResultStore store = dev.lmsbench.cache.SqliteResultStore.open(
+                dir.resolve("cache.db"))) {
+            store.save(now(), cached.summary(), List.of());
+            store.save(now(), cached.summary(), List.of()); // the latest of two is the one reused
+            java.io.StringWriter err = new java.io.StringWriter();
+            ResultCache.Partition p = ResultCache.partition(store, List.of(MODEL, other), now(), false, false,
+                    new java.io.PrintWriter(err));
+            assertThat(p.cached()).extracting(s -> s.status()).containsExactly(RunStatus.CACHED);
+            assertThat(p.toMeasure()).containsExactly(other);
+            assertThat(p.cachedIds()).containsExactly(java.util.Map.entry(MODEL.id(), store.list().get(1).id()));
+        }
+    }
 }

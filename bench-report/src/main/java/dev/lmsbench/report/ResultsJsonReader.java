@@ -5,17 +5,24 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lmsbench.core.hardware.GpuSample;
+import dev.lmsbench.core.hardware.HardwareInfo;
+import dev.lmsbench.core.hardware.HardwareSample;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.Capability;
 import dev.lmsbench.core.model.ErrorType;
+import dev.lmsbench.core.model.DraftStats;
 import dev.lmsbench.core.model.LoadConfig;
+import dev.lmsbench.core.model.LoadDetails;
+import dev.lmsbench.core.model.LoadMemory;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RequestTimings;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunMode;
+import dev.lmsbench.core.model.PromptCache;
 import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.model.SamplingParams;
 import dev.lmsbench.core.model.ServerInfo;
@@ -23,8 +30,10 @@ import dev.lmsbench.core.model.ServerStats;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.TokenCountSource;
 import dev.lmsbench.core.model.TokenUsage;
+import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.model.WarmupStats;
 import dev.lmsbench.core.stats.Distribution;
+import dev.lmsbench.core.text.SafeText;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,19 +43,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Reads a {@code results.json} written by this tool back into a {@link BenchmarkReport}: the inverse of the JSON
- * mapping for what comparisons and reports need. Bounded (at most {@link #MAX_BYTES} bytes, nesting depth
- * {@link #MAX_DEPTH}) and validated: another schema version, a missing or mistyped field is an
- * {@link InvalidResultsException} naming the file and the field.
+ * mapping. Bounded (at most {@link #MAX_BYTES} bytes, nesting depth {@link #MAX_DEPTH}, {@link #MAX_TOKEN_CHUNKS}
+ * token chunks) and validated: another schema version, a missing or mistyped field, a value a record refuses is an
+ * {@link InvalidResultsException} naming the file and where the field is ({@code models[1].distributions: missing
+ * field 'ttft_s'}), on one line.
  *
- * <p>Not read back: hardware samples and machine details, per-request server statistics and usage checks, and the
- * token arrival times (a request's timings are rebuilt from its seconds, to the nanosecond). Per-request figures
- * (TTFT, decode, prefill and total tok/s, wall time) therefore read back as written.
+ * <p>Guarantee: writing the report read back gives the same {@code results.json}, byte for byte (and so the same
+ * CSV files): every field the mapping writes is read, every number is the same double (the file holds each double's
+ * shortest round-trip digits), every derived figure is recomputed from the same inputs. What the file does not
+ * hold is rebuilt so that it maps to the same text: a request's timings are offsets from a send time of 0 (its
+ * seconds converted back to the nanosecond), its token chunks' arrival offsets are spread evenly between its first
+ * and last token ({@code chunk_count} of them), hardware samples' times are offsets from the model's first sample.
+ * Not in the file and so not read back: the headers and first-byte times, the GPUs' names in samples and the
+ * machine's RAM total in samples, the response texts.
  *
  * <p>{@code BenchmarkReport r = ResultsJsonReader.read(Path.of("results/results.json"));} Thread-safe.
  */
@@ -57,6 +74,16 @@ public final class ResultsJsonReader {
 
     /** Deepest nesting accepted; our files nest about six levels. */
     public static final int MAX_DEPTH = 64;
+
+    /**
+     * Most token chunks all requests of a file may claim in all ({@code chunk_count}): their offsets are rebuilt in
+     * memory (8 bytes each), so a hostile count must not exhaust the heap. A 200-model run of 10 requests of 4096
+     * tokens has 8 million.
+     */
+    public static final long MAX_TOKEN_CHUNKS = 32L * 1024 * 1024;
+
+    /** Largest time offset or duration accepted, in seconds (a year): keeps nanoseconds exact and in range. */
+    static final double MAX_OFFSET_SECONDS = 365.0 * 24 * 3600;
 
     private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
@@ -124,49 +151,113 @@ public final class ResultsJsonReader {
         }
         JsonNode run = object(root, "run");
         String toolVersion = text(object(root, "tool"), "version");
-        RunInfo info = new RunInfo(text(run, "run_id"), instant(run, "started_at"), text(run, "endpoint"),
-                settings(object(run, "settings")), toolVersion, server(object(run, "server")),
-                bool(run, "profiling"), integer(run, "measurement_version"));
+        RunInfo info = within("run", () -> new RunInfo(text(run, "run_id"), instant(run, "started_at"),
+                text(run, "endpoint"), within("settings", () -> settings(object(run, "settings"))), toolVersion,
+                server(object(run, "server")), bool(run, "profiling"), integer(run, "measurement_version")));
         RunStatus status = label(RunStatus.values(), text(run, "status"), RunStatus::label, "run.status");
+        Instant finishedAt = within("run", () -> instant(run, "finished_at"));
+        HardwareInfo hardware = within("hardware", () -> hardwareInfo(field(root, "hardware")));
         List<ModelSummary> models = new ArrayList<>();
+        int i = 0;
         for (JsonNode m : array(root, "models")) {
-            models.add(modelSummary(m));
+            models.add(within("models[" + i++ + "]", () -> modelSummary(m)));
         }
         List<RequestResult> requests = new ArrayList<>();
+        Budget budget = new Budget();
+        i = 0;
         for (JsonNode r : array(root, "requests")) {
-            requests.add(request(r));
+            requests.add(within("requests[" + i++ + "]", () -> request(r, budget)));
         }
-        return new BenchmarkReport(info, status, instant(run, "finished_at"), models, requests, null);
+        return new BenchmarkReport(info, status, finishedAt, models, requests, hardware);
+    }
+
+    /** Runs a part of the reading, prefixing a failure (or a value a record refused) with where it happened. */
+    private static <T> T within(String where, java.util.function.Supplier<T> part) {
+        try {
+            return part.get();
+        } catch (Bad e) {
+            throw new Bad(where + ": " + e.getMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Bad(where + ": invalid value (" + SafeText.oneLine(String.valueOf(e.getMessage()), 200)
+                    + ")");
+        }
+    }
+
+    /** How many token chunks the requests may claim in all: their arrival offsets are rebuilt in memory. */
+    private static final class Budget {
+        private long chunks;
+
+        void take(int n) {
+            chunks += n;
+            if (chunks > MAX_TOKEN_CHUNKS) {
+                throw new Bad("field 'chunk_count': more token chunks in all than a results file may hold ("
+                        + MAX_TOKEN_CHUNKS + ")");
+            }
+        }
     }
 
     private static BenchmarkSettings settings(JsonNode s) {
-        JsonNode load = object(s, "load");
+        JsonNode sampling = object(s, "sampling");
+        JsonNode l = object(s, "load");
+        SamplingParams params = new SamplingParams(number(sampling, "temperature"),
+                optionalInteger(sampling, "top_k"), optionalNumber(sampling, "top_p"),
+                optionalNumber(sampling, "min_p"), optionalNumber(sampling, "repeat_penalty"));
+        LoadConfig load = new LoadConfig(integer(l, "context_length"), optionalInteger(l, "n_gpu_layers"),
+                optionalInteger(l, "n_batch"), optionalInteger(l, "n_threads"), optionalBool(l, "flash_attention"),
+                optionalNumber(l, "rope_freq_base"), optionalNumber(l, "rope_freq_scale"),
+                optionalBool(l, "use_mmap"), optionalBool(l, "use_mlock"), optionalText(l, "kv_cache_quant"),
+                optionalInteger(l, "ttl_s"), optionalInteger(l, "num_experts"),
+                optionalBool(l, "offload_kv_cache_to_gpu"), optionalInteger(l, "parallel"),
+                optionalNumber(l, "gpu_offload"));
+        double timeout = number(s, "request_timeout_s");
+        if (!(timeout > 0) || timeout > 1e9) {
+            throw new Bad("field 'request_timeout_s' is not a positive number of seconds");
+        }
         return new BenchmarkSettings(text(s, "prompt"), integer(s, "max_tokens"), integer(s, "runs"),
-                integer(s, "warmup_runs"), integer(s, "parallel"),
-                Duration.ofNanos(Math.round(number(s, "request_timeout_s") * 1e9)), bool(s, "non_streaming"),
-                SamplingParams.ofTemperature(number(s, "temperature")),
-                LoadConfig.ofContext(integer(load, "context_length")),
-                dev.lmsbench.core.model.PromptCache.fromLabel(text(s, "prompt_cache")), text(s, "draft_model"));
+                integer(s, "warmup_runs"), integer(s, "parallel"), Duration.ofNanos(Math.round(timeout * 1e9)),
+                bool(s, "non_streaming"), params, load, PromptCache.fromLabel(text(s, "prompt_cache")),
+                text(s, "draft_model"));
     }
 
     private static ServerInfo server(JsonNode s) {
         return new ServerInfo(text(s, "base_url"), text(s, "kind"), text(s, "version"), text(s, "runtime"));
     }
 
+    /** The machine as profiling detected it; {@code null} when the run was not profiled. */
+    private static HardwareInfo hardwareInfo(JsonNode h) {
+        if (h.isNull()) {
+            return null;
+        }
+        if (!h.isObject()) {
+            throw new Bad("field 'hardware' is not an object");
+        }
+        List<HardwareInfo.Gpu> gpus = new ArrayList<>();
+        for (JsonNode g : array(h, "gpus")) {
+            gpus.add(new HardwareInfo.Gpu(integer(g, "index"), text(g, "name"), text(g, "uuid"),
+                    integerOr(g, "vram_total_bytes", -1)));
+        }
+        return new HardwareInfo(text(h, "os"), text(h, "cpu_model"), integer(h, "physical_cores"),
+                integer(h, "logical_cores"), integerOr(h, "ram_total_bytes", -1), text(h, "gpu_backend"),
+                text(h, "driver"), gpus, texts(h, "notes"));
+    }
+
     private static ModelSummary modelSummary(JsonNode n) {
         JsonNode m = object(n, "model");
         Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
         for (JsonNode c : array(m, "capabilities")) {
-            capabilities.add(label(Capability.values(), c.asText(), Capability::label, "capabilities"));
+            if (!c.isTextual()) {
+                throw new Bad("field 'capabilities' holds a value that is not text");
+            }
+            capabilities.add(label(Capability.values(), c.textValue(), Capability::label, "capabilities"));
         }
         ModelInfo model = new ModelInfo(text(m, "id"), text(m, "type"), text(m, "publisher"), text(m, "architecture"),
-                text(m, "quantization"), integerOr(m, "size_bytes", -1), (int) integerOr(m, "max_context_length", -1),
+                text(m, "quantization"), integerOr(m, "size_bytes", -1), intOr(m, "max_context_length", -1),
                 text(m, "params"), capabilities);
         JsonNode tokens = object(n, "tokens");
-        ModelSummary.TokenTotals totals = new ModelSummary.TokenTotals(integer(tokens, "prompt"),
-                integer(tokens, "completion"), integer(tokens, "reasoning"),
-                TokenCountSource.ofLabel(text(tokens, "source")), integer(tokens, "prompt_cached"),
-                integer(tokens, "prompt_cache_unknown"));
+        ModelSummary.TokenTotals totals = new ModelSummary.TokenTotals(longInteger(tokens, "prompt"),
+                longInteger(tokens, "completion"), longInteger(tokens, "reasoning"),
+                label(TokenCountSource.values(), text(tokens, "source"), TokenCountSource::label, "tokens.source"),
+                longInteger(tokens, "prompt_cached"), integer(tokens, "prompt_cache_unknown"));
         JsonNode w = object(n, "warmup");
         WarmupStats warmup = new WarmupStats(integer(w, "count"), number(w, "first_ttft_s"),
                 number(w, "subsequent_ttft_s"), number(w, "load_estimate_s"));
@@ -179,15 +270,26 @@ public final class ResultsJsonReader {
                     label(SideMetric.Aggregation.values(), text(h, "aggregation"), SideMetric.Aggregation::label,
                             "hardware.aggregation"), number(h, "value")));
         }
-        String error = text(n, "error");
-        JsonNode errorType = n.get("error_type");
-        ErrorType type = errorType == null || errorType.isNull() ? ErrorType.NONE
-                : ErrorType.fromLabel(errorType.asText());
-        java.util.Map<ErrorType, Integer> byType = new java.util.EnumMap<>(ErrorType.class);
-        object(n, "errors_by_type").properties().forEach(e -> byType.put(ErrorType.fromLabel(e.getKey()),
-                e.getValue().asInt()));
+        List<HardwareSample> samples = new ArrayList<>();
+        for (JsonNode h : array(n, "hardware_samples")) {
+            samples.add(hardwareSample(h));
+        }
+        Map<ErrorType, Integer> byType = new EnumMap<>(ErrorType.class);
+        for (Map.Entry<String, JsonNode> e : object(n, "errors_by_type").properties()) {
+            JsonNode count = e.getValue();
+            if (!count.isInt() || count.intValue() < 1) {
+                throw new Bad("field 'errors_by_type' holds a count that is not a positive integer");
+            }
+            byType.put(label(ErrorType.values(), e.getKey(), ErrorType::label, "errors_by_type"), count.intValue());
+        }
+        JsonNode load = object(n, "load");
+        LoadMemory memory = new LoadMemory(integerOr(load, "memory_bytes", LoadMemory.UNKNOWN_BYTES),
+                integerOr(load, "vram_bytes", LoadMemory.UNKNOWN_BYTES));
+        LoadDetails details = new LoadDetails(text(load, "method"), text(load, "instance_id"),
+                intOr(load, "context_length", -1), intOr(load, "parallel", -1), number(load, "gpu_offload"),
+                intOr(load, "ttl_s", -1), texts(load, "notes"), texts(load, "duplicate_instances"));
         return new ModelSummary(model, integer(n, "ctx"), integer(n, "par"),
-                label(RunStatus.values(), text(n, "status"), RunStatus::label, "status"), error,
+                label(RunStatus.values(), text(n, "status"), RunStatus::label, "status"), text(n, "error"),
                 integer(n, "request_count"), integer(n, "success_count"), integer(n, "error_count"),
                 distribution(d, "ttft_s"), distribution(d, "first_content_s"), distribution(d, "prefill_toks_per_s"),
                 distribution(d, "decode_toks_per_s"), distribution(d, "tpot_s"), distribution(d, "itl_s"),
@@ -195,10 +297,43 @@ public final class ResultsJsonReader {
                 number(throughput, "stream_toks_per_s_total"), number(throughput, "nonstream_toks_per_s_total"),
                 number(throughput, "completion_toks_per_s_total"), totals, warmup, number(n, "load_time_s"),
                 instant(n, "started_at"), instant(n, "finished_at"), distribution(sd, "tokens_per_second"),
-                distribution(sd, "ttft_s"), side, List.of(), type, byType, number(n, "system_output_toks_per_s"),
+                distribution(sd, "ttft_s"), side, samples, errorType(n), byType, number(n, "system_output_toks_per_s"),
                 number(n, "system_requests_per_s"), distribution(sd, "prompt_toks_per_s"),
-                distribution(sd, "prompt_s"), null, null, distribution(n, "draft_acceptance"),
+                distribution(sd, "prompt_s"), memory, details, distribution(n, "draft_acceptance"),
                 integer(n, "usage_corrected"), integer(n, "usage_mismatched"));
+    }
+
+    /**
+     * One raw sample. The file holds seconds since the model's first sample ({@code t_s}); the sample's
+     * {@link HardwareSample#nanoTime()} becomes that offset in nanoseconds (the first sample at 0), which the mapping
+     * turns back into the same {@code t_s}. The machine's RAM total and the GPUs' names are not in the file.
+     */
+    private static HardwareSample hardwareSample(JsonNode h) {
+        double t = number(h, "t_s");
+        if (!(t >= 0) || t > MAX_OFFSET_SECONDS) {
+            throw new Bad("field 't_s' is not a time offset in seconds");
+        }
+        List<GpuSample> gpus = new ArrayList<>();
+        for (JsonNode g : array(h, "gpus")) {
+            gpus.add(new GpuSample(integer(g, "index"), "", integerOr(g, "vram_used_bytes", -1),
+                    integerOr(g, "vram_total_bytes", -1), integerOr(g, "gtt_used_bytes", -1),
+                    number(g, "gpu_util_pct"), number(g, "mem_util_pct"), number(g, "power_w"),
+                    number(g, "power_limit_w"), number(g, "temp_c"), intOr(g, "core_clock_mhz", -1),
+                    intOr(g, "mem_clock_mhz", -1), intOr(g, "pcie_gen", -1), intOr(g, "pcie_width", -1)));
+        }
+        return new HardwareSample(Math.round(t * 1e9), number(h, "cpu_load_pct"), integerOr(h, "ram_used_bytes", -1),
+                -1, integerOr(h, "swap_used_bytes", -1), integerOr(h, "process_rss_bytes", -1), gpus);
+    }
+
+    private static ErrorType errorType(JsonNode n) {
+        JsonNode type = field(n, "error_type");
+        if (type.isNull()) {
+            return ErrorType.NONE;
+        }
+        if (!type.isTextual()) {
+            throw new Bad("field 'error_type' is not text");
+        }
+        return label(ErrorType.values(), type.textValue(), ErrorType::label, "error_type");
     }
 
     private static Distribution distribution(JsonNode parent, String name) {
@@ -207,35 +342,116 @@ public final class ResultsJsonReader {
                 number(d, "p50"), number(d, "p90"), number(d, "p95"), number(d, "p99"), number(d, "max"));
     }
 
-    private static RequestResult request(JsonNode n) {
+    /**
+     * One request. The file holds the figures in seconds and the number of token chunks, not the client's clock: the
+     * timings are rebuilt as offsets from a send time of 0, to the nanosecond (seconds below 2^53 ns convert back
+     * exactly), with the last token placed where the decode speed says. The chunks' arrival offsets, which the file
+     * does not hold, are spread evenly from the first token to the last; headers and first byte are absent.
+     */
+    private static RequestResult request(JsonNode n, Budget budget) {
         boolean ok = bool(n, "ok");
         String error = text(n, "error");
         if (ok != error.isEmpty()) {
-            throw new Bad("request: ok and error disagree");
+            throw new Bad("ok and error disagree");
         }
         RunMode mode = label(RunMode.values(), text(n, "run_mode"), RunMode::label, "run_mode");
         int completion = integer(n, "completion_tokens");
-        long end = nanos(number(n, "wall_s"));
-        long first = nanos(number(n, "ttft_s"));
-        long firstContent = nanos(number(n, "first_content_s"));
+        long end = nanos(number(n, "wall_s"), "wall_s");
+        long first = nanos(number(n, "ttft_s"), "ttft_s");
+        long firstContent = nanos(number(n, "first_content_s"), "first_content_s");
         double decode = number(n, "decode_toks_per_s");
-        long last = first >= 0 && Double.isFinite(decode) && decode > 0 && completion >= 2
-                ? first + Math.round((completion - 1) / decode * 1e9) : RequestTimings.ABSENT;
+        long last = RequestTimings.ABSENT;
+        if (first >= 0 && Double.isFinite(decode) && decode > 0 && completion >= 2) {
+            last = first + nanos((completion - 1) / decode, "decode_toks_per_s");
+        }
+        int chunks = integer(n, "chunk_count");
+        if (chunks < 0) {
+            throw new Bad("field 'chunk_count' is negative");
+        }
+        budget.take(chunks);
         RequestTimings timings = new RequestTimings(0, RequestTimings.ABSENT, RequestTimings.ABSENT, first,
-                firstContent, last, Math.max(end, RequestTimings.ABSENT), new long[0]);
-        TokenCountSource source = TokenCountSource.ofLabel(text(n, "token_count_source"));
+                firstContent, last, end, spread(chunks, first, last));
+        TokenCountSource source = label(TokenCountSource.values(), text(n, "token_count_source"),
+                TokenCountSource::label, "token_count_source");
         TokenUsage usage = new TokenUsage(integer(n, "prompt_tokens"), completion, integer(n, "reasoning_tokens"),
-                source, (int) integerOr(n, "prompt_tokens_cached", TokenUsage.UNKNOWN));
-        JsonNode errorType = n.get("error_type");
-        ErrorType type = errorType == null || errorType.isNull() ? ErrorType.NONE
-                : ErrorType.fromLabel(errorType.asText());
+                source, intOr(n, "prompt_tokens_cached", TokenUsage.UNKNOWN));
         return new RequestResult(text(n, "model"), integer(n, "ctx"), integer(n, "par"), integer(n, "idx"),
                 bool(n, "warmup"), mode, instant(n, "started_at"), timings, usage, text(n, "finish_reason"), error,
-                ServerStats.NONE, type, (int) integerOr(n, "http_status", -1));
+                within("server_stats", () -> serverStats(field(n, "server_stats"))), errorType(n),
+                intOr(n, "http_status", -1), within("usage_check", () -> usageCheck(field(n, "usage_check"))));
     }
 
-    private static long nanos(double seconds) {
-        return Double.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1e9) : RequestTimings.ABSENT;
+    /** {@code count} offsets from {@code first} to {@code last}, evenly spaced; at {@code first} without a last. */
+    private static long[] spread(int count, long first, long last) {
+        long[] offsets = new long[count];
+        long from = Math.max(first, 0);
+        long to = Math.max(last, from);
+        for (int i = 0; i < count; i++) {
+            offsets[i] = count == 1 ? from : from + Math.round((double) (to - from) * i / (count - 1));
+        }
+        if (count > 0) {
+            offsets[count - 1] = count == 1 ? from : to;
+        }
+        return offsets;
+    }
+
+    private static ServerStats serverStats(JsonNode s) {
+        if (s.isNull()) {
+            return ServerStats.NONE;
+        }
+        if (!s.isObject()) {
+            throw new Bad("not an object");
+        }
+        String source = text(s, "source");
+        if (source.isEmpty()) {
+            throw new Bad("field 'source' is empty");
+        }
+        return new ServerStats(number(s, "tokens_per_second"), number(s, "time_to_first_token_s"),
+                number(s, "generation_time_s"), text(s, "stop_reason"), source, number(s, "prompt_toks_per_s"),
+                number(s, "prompt_s"), intOr(s, "prompt_tokens", -1), intOr(s, "cached_tokens", -1),
+                intOr(s, "generated_tokens", -1), within("draft", () -> draft(field(s, "draft"))),
+                number(s, "model_load_s"));
+    }
+
+    private static DraftStats draft(JsonNode d) {
+        if (d.isNull()) {
+            return DraftStats.NONE;
+        }
+        if (!d.isObject()) {
+            throw new Bad("not an object");
+        }
+        DraftStats draft = new DraftStats(text(d, "draft_model"), intOr(d, "total_tokens", -1),
+                intOr(d, "accepted_tokens", -1), intOr(d, "rejected_tokens", -1), intOr(d, "ignored_tokens", -1));
+        if (!draft.present()) {
+            throw new Bad("no draft figure in it");
+        }
+        return draft;
+    }
+
+    private static UsageCheck usageCheck(JsonNode c) {
+        if (c.isNull()) {
+            return UsageCheck.NOT_CHECKED;
+        }
+        if (!c.isObject()) {
+            throw new Bad("not an object");
+        }
+        UsageCheck.Verdict verdict = label(UsageCheck.Verdict.values(), text(c, "verdict"),
+                UsageCheck.Verdict::label, "verdict");
+        if (verdict == UsageCheck.Verdict.NOT_CHECKED) {
+            throw new Bad("field 'verdict' has an unknown value");
+        }
+        return new UsageCheck(verdict, intOr(c, "streamed_chunks", -1), intOr(c, "reported_completion_tokens", -1));
+    }
+
+    /** Nanoseconds of a non-negative figure in seconds; {@link RequestTimings#ABSENT} for {@code null}. */
+    private static long nanos(double seconds, String field) {
+        if (Double.isNaN(seconds)) {
+            return RequestTimings.ABSENT;
+        }
+        if (!(seconds >= 0) || seconds > MAX_OFFSET_SECONDS) {
+            throw new Bad("field '" + field + "' is not a duration in seconds");
+        }
+        return Math.round(seconds * 1e9);
     }
 
     private static JsonNode field(JsonNode parent, String name) {
@@ -295,6 +511,51 @@ public final class ResultsJsonReader {
             throw new Bad("field '" + name + "' is not an integer");
         }
         return v.longValue();
+    }
+
+    private static long longInteger(JsonNode parent, String name) {
+        JsonNode v = field(parent, name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new Bad("field '" + name + "' is not an integer");
+        }
+        return v.longValue();
+    }
+
+    private static int intOr(JsonNode parent, String name, int unknown) {
+        long v = integerOr(parent, name, unknown);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new Bad("field '" + name + "' is not an integer");
+        }
+        return (int) v;
+    }
+
+    /** An optional setting: {@code null} stays null. */
+    private static Integer optionalInteger(JsonNode parent, String name) {
+        return field(parent, name).isNull() ? null : integer(parent, name);
+    }
+
+    private static Double optionalNumber(JsonNode parent, String name) {
+        return field(parent, name).isNull() ? null : number(parent, name);
+    }
+
+    private static Boolean optionalBool(JsonNode parent, String name) {
+        return field(parent, name).isNull() ? null : bool(parent, name);
+    }
+
+    private static String optionalText(JsonNode parent, String name) {
+        return field(parent, name).isNull() ? null : text(parent, name);
+    }
+
+    /** An array of text. */
+    private static List<String> texts(JsonNode parent, String name) {
+        List<String> list = new ArrayList<>();
+        for (JsonNode v : array(parent, name)) {
+            if (!v.isTextual()) {
+                throw new Bad("field '" + name + "' holds a value that is not text");
+            }
+            list.add(v.textValue());
+        }
+        return list;
     }
 
     /** A number, or {@code NaN} for {@code null}. */

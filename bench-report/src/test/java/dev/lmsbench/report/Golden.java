@@ -39,4 +39,14 @@ final class Golden {
                 .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
         assertThat(bytes).isEqualTo(Files.readAllBytes(golden));
     }
+
+    /** Asserts that {@code actual} has exactly the bytes of the golden file {@code name}, never rewriting it. */
+    static void assertMatchesExisting(Path actual, String name) throws IOException {
+        Path golden = DIR.resolve(name);
+        assertThat(golden).as("golden file %s", golden).exists();
+        assertThat(Files.readString(actual, StandardCharsets.UTF_8))
+                .as("%s compared with golden file %s", actual.getFileName(), name)
+                .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+        assertThat(Files.readAllBytes(actual)).isEqualTo(Files.readAllBytes(golden));
+    }
 }

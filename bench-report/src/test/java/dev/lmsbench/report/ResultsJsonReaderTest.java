@@ -110,4 +110,61 @@ class ResultsJsonReaderTest {
                 .isInstanceOf(ResultsJsonReader.InvalidResultsException.class)
                 .hasMessageContaining("too large");
     }
+
+    @Test
+    void aMistypedNestedFieldIsNamedWithWhereItIs() throws IOException {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        Path file = dir.resolve(ReportWriters.RESULTS_JSON);
+        String json = Files.readString(file);
+        Files.writeString(file, json.replaceFirst("\"tokens_per_second\": \\{",
+                "\"tokens_per_second\": 7, \"x\": {"));
+        assertThatThrownBy(() -> ResultsJsonReader.read(file))
+                .isInstanceOf(ResultsJsonReader.InvalidResultsException.class)
+                .hasMessage(file + ": models[0]: field 'tokens_per_second' is not an object");
+    }
+
+    @Test
+    void aTruncatedFileIsOneLineNamingTheFile() throws IOException {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        Path file = dir.resolve(ReportWriters.RESULTS_JSON);
+        String json = Files.readString(file);
+        Files.writeString(file, json.substring(0, json.length() / 2));
+        assertThatThrownBy(() -> ResultsJsonReader.read(file))
+                .isInstanceOf(ResultsJsonReader.InvalidResultsException.class)
+                .hasMessageStartingWith(file + ": not valid JSON")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aHostileChunkCountIsRefusedBeforeAnythingIsAllocated() throws IOException {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        Path file = dir.resolve(ReportWriters.RESULTS_JSON);
+        String json = Files.readString(file);
+        Files.writeString(file, json.replaceFirst("\"chunk_count\": \\d+", "\"chunk_count\": 2000000000"));
+        assertThatThrownBy(() -> ResultsJsonReader.read(file))
+                .isInstanceOf(ResultsJsonReader.InvalidResultsException.class)
+                .hasMessageContaining("requests[0]: field 'chunk_count'");
+    }
+
+    @Test
+    void aValueARecordRefusesIsNamedWithWhereItIs() throws IOException {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        Path file = dir.resolve(ReportWriters.RESULTS_JSON);
+        String json = Files.readString(file);
+        Files.writeString(file, json.replaceFirst("\"prompt_tokens\": \\d+", "\"prompt_tokens\": -5"));
+        assertThatThrownBy(() -> ResultsJsonReader.read(file))
+                .isInstanceOf(ResultsJsonReader.InvalidResultsException.class)
+                .hasMessageContaining("requests[0]: invalid value (token counts must be >= 0)");
+    }
+
+    @Test
+    void aNegativeDurationIsRefusedNamingTheField() throws IOException {
+        new JsonReportWriter().write(SampleReports.completed(), dir);
+        Path file = dir.resolve(ReportWriters.RESULTS_JSON);
+        String json = Files.readString(file);
+        Files.writeString(file, json.replaceFirst("\"wall_s\": [0-9.]+", "\"wall_s\": -3.0"));
+        assertThatThrownBy(() -> ResultsJsonReader.read(file))
+                .isInstanceOf(ResultsJsonReader.InvalidResultsException.class)
+                .hasMessageContaining("requests[0]: field 'wall_s'");
+    }
 }

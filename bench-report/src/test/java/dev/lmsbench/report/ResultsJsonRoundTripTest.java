@@ -1,0 +1,118 @@
+package dev.lmsbench.report;
+
+import dev.lmsbench.core.model.BenchmarkReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Write, read back, write again: the second {@code results.json} (and the CSV files written from the report read
+ * back) must have exactly the bytes of the first, for every sample report and under every checked locale.
+ */
+class ResultsJsonRoundTripTest {
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> reports() {
+        return Stream.of(
+                Arguments.of("completed (stream + non-stream, warmups, a failed call, server stats, draft figures, "
+                        + "usage checks, load details)", SampleReports.completed()),
+                Arguments.of("cancelled", SampleReports.cancelled()),
+                Arguments.of("profiled (machine and hardware samples)", ChartReports.profiled()),
+                Arguments.of("exotic model id and error text", ChartReports.exotic()),
+                Arguments.of("60 models", ChartReports.many(60)),
+                Arguments.of("every model failed", ChartReports.allFailed()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reports")
+    void aReportReadBackWritesTheSameJsonAndCsvBytes(String name, BenchmarkReport report) throws Exception {
+        for (Locale locale : DefaultLocale.locales().toList()) {
+            DefaultLocale.with(locale, () -> {
+                Path first = dir.resolve(locale.toLanguageTag() + "-first");
+                Path second = dir.resolve(locale.toLanguageTag() + "-second");
+                write(report, first);
+                write(ResultsJsonReader.read(first.resolve(ReportWriters.RESULTS_JSON)), second);
+                for (String file : new String[]{ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV,
+                        ReportWriters.REQUESTS_CSV}) {
+                    assertThat(Files.readString(second.resolve(file)))
+                            .as("%s under %s", file, locale).isEqualTo(Files.readString(first.resolve(file)));
+                    assertThat(Files.readAllBytes(second.resolve(file))).isEqualTo(
+                            Files.readAllBytes(first.resolve(file)));
+                }
+            });
+        }
+    }
+
+    @Test
+    void theGoldenResultsFileReadBackIsWrittenAgainByteForByte() throws Exception {
+        for (Locale locale : DefaultLocale.locales().toList()) {
+            DefaultLocale.with(locale, () -> {
+                Path out = dir.resolve("golden-" + locale.toLanguageTag());
+                new JsonReportWriter().write(ResultsJsonReader.read(Golden.DIR.resolve(ReportWriters.RESULTS_JSON)),
+                        out);
+                new CsvReportWriter().write(ResultsJsonReader.read(Golden.DIR.resolve(ReportWriters.RESULTS_JSON)),
+                        out);
+                Golden.assertMatchesExisting(out.resolve(ReportWriters.RESULTS_JSON), ReportWriters.RESULTS_JSON);
+                Golden.assertMatchesExisting(out.resolve(ReportWriters.SUMMARY_CSV), ReportWriters.SUMMARY_CSV);
+                Golden.assertMatchesExisting(out.resolve(ReportWriters.REQUESTS_CSV), ReportWriters.REQUESTS_CSV);
+            });
+        }
+    }
+
+    @Test
+    void aReportReadTwiceIsEqualToTheFirstReading() throws IOException {
+        Path first = dir.resolve("a");
+        Path second = dir.resolve("b");
+        write(ChartReports.profiled(), first);
+        BenchmarkReport once = ResultsJsonReader.read(first.resolve(ReportWriters.RESULTS_JSON));
+        write(once, second);
+        assertThat(ResultsJsonReader.read(second.resolve(ReportWriters.RESULTS_JSON))).isEqualTo(once);
+    }
+
+    @Test
+    void theFiguresTheFileDoesNotRoundAreReadBackExactly() throws IOException {
+        BenchmarkReport original = ChartReports.profiled();
+        write(original, dir);
+        BenchmarkReport read = ResultsJsonReader.read(dir.resolve(ReportWriters.RESULTS_JSON));
+        assertThat(read.hardware()).isEqualTo(original.hardware());
+        assertThat(read.run()).isEqualTo(original.run());
+        assertThat(read.models().getFirst().hardwareSamples()).hasSize(20);
+        for (int i = 0; i < original.requests().size(); i++) {
+            var a = original.requests().get(i);
+            var b = read.requests().get(i);
+            assertThat(b.serverStats()).isEqualTo(a.serverStats());
+            assertThat(b.usageCheck()).isEqualTo(a.usageCheck());
+            assertThat(b.usage()).isEqualTo(a.usage());
+            assertThat(b.timings().tokenChunkCount()).isEqualTo(a.timings().tokenChunkCount());
+            assertThat(Double.compare(b.ttftSeconds(), a.ttftSeconds())).as("ttftSeconds").isZero();
+            assertThat(Double.compare(b.decodeTokensPerSecond(), a.decodeTokensPerSecond())).as("decode")
+                    .isZero();
+            assertThat(Double.compare(b.tpotSeconds(), a.tpotSeconds())).as("tpotSeconds").isZero();
+        }
+        for (int i = 0; i < original.models().size(); i++) {
+            var a = original.models().get(i);
+            var b = read.models().get(i);
+            assertThat(b.loadDetails()).isEqualTo(a.loadDetails());
+            assertThat(b.loadMemory()).isEqualTo(a.loadMemory());
+            assertThat(b.draftAcceptance()).isEqualTo(a.draftAcceptance());
+            assertThat(b.errorsByType()).isEqualTo(a.errorsByType());
+        }
+    }
+
+    private static void write(BenchmarkReport report, Path out) throws IOException {
+        new JsonReportWriter().write(report, out);
+        new CsvReportWriter().write(report, out);
+    }
+}
