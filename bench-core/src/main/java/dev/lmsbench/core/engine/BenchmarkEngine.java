@@ -128,6 +128,9 @@ public final class BenchmarkEngine {
     private volatile boolean paused;
     /** System.nanoTime() of the pause that holds the run now. */
     private long pausedSince;
+    /** A resume is announcing itself (the run still holds); a pause meanwhile sets {@link #pauseAgain}. */
+    private boolean resuming;
+    private boolean pauseAgain;
     /** The progress of the current run, for the paused time; null between runs. */
     private volatile ProgressTracker currentProgress;
     private final Long nonceSeed;
@@ -176,37 +179,60 @@ public final class BenchmarkEngine {
     public void pause() {
         pauseLock.lock();
         try {
+            if (resuming) {
+                pauseAgain = true; // a resume is being announced: it ends paused instead
+                return;
+            }
             if (paused) {
                 return;
             }
             paused = true;
             pausedSince = System.nanoTime();
-            LOG.info("benchmark paused");
-            emit(new BenchmarkEvent.RunPaused()); // under the lock: before any event of the resumed run
         } finally {
             pauseLock.unlock();
         }
+        LOG.info("benchmark paused");
+        emit(new BenchmarkEvent.RunPaused()); // never under pauseLock: a listener may call pause or resume
     }
 
     /** Lets a paused run go on; announced with {@link BenchmarkEvent.RunResumed}. Does nothing when not paused. */
     public void resume() {
+        long pausedNanos;
         pauseLock.lock();
         try {
-            if (!paused) {
+            if (!paused || resuming) {
                 return;
             }
-            long pausedNanos = System.nanoTime() - pausedSince;
-            ProgressTracker progress = currentProgress;
-            if (progress != null) {
-                progress.paused(pausedNanos);
-            }
-            LOG.info("benchmark resumed after {} s", seconds(Duration.ofNanos(pausedNanos)));
-            // announced before the run goes on, so no event of the resumed run comes before it
-            emit(new BenchmarkEvent.RunResumed(pausedNanos / 1e9));
-            paused = false;
-            unpaused.signalAll();
+            resuming = true;
+            pausedNanos = System.nanoTime() - pausedSince;
         } finally {
             pauseLock.unlock();
+        }
+        ProgressTracker progress = currentProgress;
+        if (progress != null) {
+            progress.paused(pausedNanos);
+        }
+        LOG.info("benchmark resumed after {} s", seconds(Duration.ofNanos(pausedNanos)));
+        // announced while the run still holds, so no event of a new request comes before it
+        emit(new BenchmarkEvent.RunResumed(pausedNanos / 1e9));
+        boolean again;
+        pauseLock.lock();
+        try {
+            resuming = false;
+            again = pauseAgain;
+            pauseAgain = false;
+            if (again) {
+                pausedSince = System.nanoTime();
+            } else {
+                paused = false;
+                unpaused.signalAll();
+            }
+        } finally {
+            pauseLock.unlock();
+        }
+        if (again) {
+            LOG.info("benchmark paused");
+            emit(new BenchmarkEvent.RunPaused());
         }
     }
 

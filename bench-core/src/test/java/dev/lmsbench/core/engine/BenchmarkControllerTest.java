@@ -108,18 +108,18 @@ class BenchmarkControllerTest {
 
     @Test
     void pauseShowsAtOnceAndResumeLetsTheRunFinish() throws Exception {
-        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch paused = new CountDownLatch(1);
         controller.subscribe(e -> {
-            if (e instanceof BenchmarkEvent.RequestCompleted) {
-                first.countDown();
+            if (e instanceof BenchmarkEvent.RequestCompleted && paused.getCount() > 0) {
+                controller.pause(); // on the engine thread, right after the first request: the run cannot end first
+                paused.countDown();
             }
         });
         controller.start(factory());
-        controller.pause();
+        assertThat(paused.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(controller.status().state()).isEqualTo(State.PAUSED);
-        Thread.sleep(200);
-        int made = backend.requests.size();
-        assertThat(made).isLessThanOrEqualTo(1); // at most the request already in flight
+        Thread.sleep(200); // a running engine would have made its other three requests by now
+        assertThat(backend.requests).hasSize(1);
         assertThat(controller.status().state()).isEqualTo(State.PAUSED);
         controller.resume();
         assertThat(controller.status().state()).isIn(State.RUNNING, State.IDLE);
