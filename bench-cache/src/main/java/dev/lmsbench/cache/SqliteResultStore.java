@@ -413,8 +413,9 @@ public final class SqliteResultStore implements ResultStore {
 
     /**
      * The report of one stored run, as {@link #saveRunOutcome} recorded it: the run, its status, end and machine, its
-     * models in order (cached ones as {@link RunStatus#CACHED}, without requests or samples, as the run reported
-     * them), every request of its measured models, every hardware sample (offsets from the model's first sample).
+     * models in order (cached ones as {@link RunStatus#CACHED} with the requests of the result they came from but
+     * no samples, as the run reported them), every request of its measured models, every hardware sample (offsets
+     * from the model's first sample).
      * A run whose outcome was not recorded (stored before schema version 8, or it crashed) is rebuilt from its stored
      * models in the order saved, with their requests and samples: status {@link RunStatus#FAILED} when every model
      * failed, else {@link RunStatus#COMPLETED}; the latest model's end as its end; no machine details.
@@ -468,8 +469,9 @@ public final class SqliteResultStore implements ResultStore {
                             throw new SQLException("run " + runId + " names model result " + id + ", which is gone");
                         }
                         if (ref && cached) {
-                            // as the cache handed it to the run: the summary only, no samples, no requests
+                            // as the cache handed it to the run: the summary and its requests, no samples
                             models.add(readSummary(id, rs.getString("stored_json")).asCached());
+                            requests.addAll(listRequests(id));
                         } else if (ref) {
                             models.add(readSummary(id, rs.getString("stored_json"))
                                     .withHardwareSamples(listHardwareSamples(id)));

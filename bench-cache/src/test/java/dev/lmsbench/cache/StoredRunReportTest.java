@@ -62,8 +62,11 @@ class StoredRunReportTest {
             ModelSummary skipped = ModelSummary.of(SKIPPED, Fixtures.SETTINGS, List.of(), RunStatus.SKIPPED,
                     "skipped: not enough memory", dev.lmsbench.core.model.ErrorType.NONE, Double.NaN, Fixtures.T0,
                     Fixtures.T0.plusMillis(3), List.of());
+            // as the run reported it: the cached model with the requests of the result it came from, first
+            List<RequestResult> all = new java.util.ArrayList<>(store.listRequests(plainId));
+            all.addAll(qwenRequests);
             BenchmarkReport report = new BenchmarkReport(run, RunStatus.COMPLETED, END,
-                    List.of(cached, qwen, skipped), qwenRequests, MACHINE);
+                    List.of(cached, qwen, skipped), all, MACHINE);
             store.saveRunOutcome(report, Map.of(PLAIN.id(), plainId));
 
             BenchmarkReport read = store.report("r2").orElseThrow();
@@ -72,7 +75,8 @@ class StoredRunReportTest {
             assertThat(read.finishedAt()).isEqualTo(END);
             assertThat(read.hardware()).isEqualTo(MACHINE);
             assertThat(read.models()).containsExactly(cached, qwen, skipped);
-            assertThat(read.requests()).containsExactlyElementsOf(qwenRequests);
+            assertThat(read.requests()).containsExactlyElementsOf(all);
+            assertThat(read.requests().subList(0, earlier.size())).allMatch(r -> r.model().equals(PLAIN.id()));
         }
     }
 

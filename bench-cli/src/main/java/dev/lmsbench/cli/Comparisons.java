@@ -2,12 +2,7 @@ package dev.lmsbench.cli;
 
 import dev.lmsbench.cache.SqliteResultStore;
 import dev.lmsbench.core.model.BenchmarkReport;
-import dev.lmsbench.core.model.ModelSummary;
-import dev.lmsbench.core.model.RequestResult;
-import dev.lmsbench.core.model.RunInfo;
-import dev.lmsbench.core.model.RunStatus;
 import dev.lmsbench.core.spi.StoreException;
-import dev.lmsbench.core.spi.StoredResult;
 import dev.lmsbench.report.ComparisonRows;
 import dev.lmsbench.report.Ranking;
 import dev.lmsbench.report.ReportWriters;
@@ -19,8 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,24 +59,10 @@ final class Comparisons {
         return stored;
     }
 
-    /** A run stored in the database, with its requests; null when the database has no such run id. */
+    /** A run stored in the database, as it was reported; null when the database has no such run id. */
     private static BenchmarkReport storedRun(String runId, Path dbPath) {
         try (SqliteResultStore store = ResultCache.openStore(dbPath)) {
-            List<ModelSummary> summaries = new ArrayList<>();
-            List<RequestResult> requests = new ArrayList<>();
-            RunInfo run = null;
-            Instant finished = Instant.EPOCH;
-            for (StoredResult r : store.list()) {
-                if (!r.run().runId().equals(runId)) {
-                    continue;
-                }
-                run = r.run();
-                summaries.add(r.summary());
-                requests.addAll(store.listRequests(r.id()));
-                finished = r.summary().finishedAt().isAfter(finished) ? r.summary().finishedAt() : finished;
-            }
-            return run == null ? null
-                    : new BenchmarkReport(run, RunStatus.COMPLETED, finished, summaries, requests);
+            return store.report(runId).orElse(null);
         } catch (StoreException e) {
             throw CliException.failure(e.getMessage(), e);
         }

@@ -51,12 +51,21 @@ final class ResultCache {
      * @param cached    the cached models' summaries, status {@link RunStatus#CACHED}
      * @param toMeasure the models to measure
      * @param cachedIds for each cached model's id, the stored result it was taken from
+     * @param cachedRequests for each cached model's id, the requests of that stored result (so a report's charts,
+     *                  distributions and comparisons have the samples behind a cached summary too)
      */
-    record Partition(List<ModelSummary> cached, List<ModelInfo> toMeasure, Map<String, Long> cachedIds) {
+    record Partition(List<ModelSummary> cached, List<ModelInfo> toMeasure, Map<String, Long> cachedIds,
+                     Map<String, List<RequestResult>> cachedRequests) {
         Partition {
             cached = List.copyOf(cached);
             toMeasure = List.copyOf(toMeasure);
             cachedIds = Map.copyOf(cachedIds);
+            cachedRequests = Map.copyOf(cachedRequests);
+        }
+
+        /** A partition without stored requests. */
+        Partition(List<ModelSummary> cached, List<ModelInfo> toMeasure, Map<String, Long> cachedIds) {
+            this(cached, toMeasure, cachedIds, Map.of());
         }
     }
 
@@ -79,6 +88,7 @@ final class ResultCache {
         List<ModelSummary> cached = new ArrayList<>();
         List<ModelInfo> toMeasure = new ArrayList<>();
         Map<String, Long> cachedIds = new LinkedHashMap<>();
+        Map<String, List<RequestResult>> cachedRequests = new LinkedHashMap<>();
         List<StoredResult> stored = retest ? List.of() : storedResults(store);
         for (ModelInfo m : models) {
             if (retest) {
@@ -91,6 +101,11 @@ final class ResultCache {
                 ModelSummary hit = lookup.hit().summary().asCached();
                 cached.add(hit);
                 cachedIds.put(m.id(), lookup.hit().id());
+                try {
+                    cachedRequests.put(m.id(), store.listRequests(lookup.hit().id()));
+                } catch (StoreException e) {
+                    LOG.warn("cannot read the requests of stored result {}: {}", lookup.hit().id(), e.getMessage());
+                }
                 LOG.info("cache: reusing {} from stored result {} (same server, model, settings, profiling and "
                         + "measurement version)", m.id(), lookup.hit().id());
                 err.println("[cached] " + Main.oneLine(m.id()) + ": already benchmarked with these settings on "
@@ -105,7 +120,7 @@ final class ResultCache {
             }
         }
         err.flush();
-        return new Partition(cached, toMeasure, cachedIds);
+        return new Partition(cached, toMeasure, cachedIds, cachedRequests);
     }
 
     /**
@@ -228,20 +243,36 @@ final class ResultCache {
 
     /** The measured report with cached models put back in discovery order. */
     static BenchmarkReport merge(BenchmarkReport measured, List<ModelSummary> cached, List<ModelInfo> order) {
+        return merge(measured, new Partition(cached, List.of(), Map.of()), order);
+    }
+
+    /**
+     * The measured report with the partition's cached models put back in discovery order, each with the requests of
+     * the stored result it came from; requests in the order of their models.
+     */
+    static BenchmarkReport merge(BenchmarkReport measured, Partition partition, List<ModelInfo> order) {
+        List<ModelSummary> cached = partition.cached();
         if (cached.isEmpty()) {
             return measured;
         }
         List<ModelSummary> all = new ArrayList<>();
+        List<RequestResult> requests = new ArrayList<>();
         for (ModelInfo m : order) {
-            cached.stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
-            measured.models().stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(all::add);
+            cached.stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(c -> {
+                all.add(c);
+                requests.addAll(partition.cachedRequests().getOrDefault(m.id(), List.of()));
+            });
+            measured.models().stream().filter(c -> c.model().id().equals(m.id())).findFirst().ifPresent(c -> {
+                all.add(c);
+                measured.requests().stream().filter(r -> r.model().equals(m.id())).forEach(requests::add);
+            });
         }
         // the run failed only when nothing usable came out of it: cached results are usable
         RunStatus status = measured.status() == RunStatus.FAILED
                 && all.stream().anyMatch(m -> m.status() == RunStatus.CACHED || m.status() == RunStatus.COMPLETED)
                 ? RunStatus.COMPLETED : measured.status();
-        return new BenchmarkReport(measured.run(), status, measured.finishedAt(), all,
-                measured.requests(), measured.hardware());
+        return new BenchmarkReport(measured.run(), status, measured.finishedAt(), all, requests,
+                measured.hardware());
     }
 
     /** Every stored result, read once per run; an unreadable database means measuring everything. */

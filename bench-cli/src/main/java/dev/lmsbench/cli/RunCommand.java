@@ -469,7 +469,7 @@ final class RunCommand implements Callable<Integer> {
                     try (monitor; Interrupts interrupts = new Interrupts(engine::cancel)) {
                         measured = engine.run(run, toMeasure);
                         interruptedRun = interrupts.interrupted();
-                        BenchmarkReport report = ResultCache.merge(measured, cached, models);
+                        BenchmarkReport report = ResultCache.merge(measured, partition, models);
                         finishReport(report, writers, outDir, out, err);
                         ResultCache.recordRun(store, report, partition);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
@@ -477,7 +477,7 @@ final class RunCommand implements Callable<Integer> {
                         }
                     }
                 }
-                BenchmarkReport report = ResultCache.merge(measured, cached, models);
+                BenchmarkReport report = ResultCache.merge(measured, partition, models);
                 if (toMeasure.isEmpty()) {
                     finishReport(report, writers, outDir, out, err);
                     ResultCache.recordRun(store, report, partition);

@@ -151,4 +151,32 @@ class ResultCacheTest {
             assertThat(p.cachedIds()).containsExactly(java.util.Map.entry(MODEL.id(), store.list().get(1).id()));
         }
     }
+
+    @Test
+    void aCachedModelComesBackWithTheRequestsOfItsStoredResultInModelOrder(@org.junit.jupiter.api.io.TempDir
+                                                                           java.nio.file.Path dir) throws Exception {
+        ModelInfo other = ModelInfo.named("llama-3.2-1b");
+        List<RequestResult> stored = List.of(request(0, true), request(1, true));
+        ModelSummary summary = ModelSummary.of(MODEL, SETTINGS, stored, RunStatus.COMPLETED, "", Double.NaN, T0,
+                T0.plusSeconds(1));
+        try (dev.lmsbench.cache.SqliteResultStore store = dev.lmsbench.cache.SqliteResultStore.open(
+                dir.resolve("cache.db"))) {
+            store.save(now(), summary, stored);
+            ResultCache.Partition p = ResultCache.partition(store, List.of(other, MODEL), now(), false, false,
+                    new java.io.PrintWriter(new java.io.StringWriter()));
+            assertThat(p.cachedRequests().get(MODEL.id())).hasSize(2);
+            // the measured model, with one request of its own, comes first in discovery order
+            RequestResult measuredRequest = new RequestResult(other.id(), 0, 1, 0, false,
+                    dev.lmsbench.core.model.RunMode.STREAM, T0, request(0, true).timings(),
+                    dev.lmsbench.core.model.TokenUsage.reported(10, 3, 0, 0), "stop", "");
+            ModelSummary measuredSummary = ModelSummary.of(other, SETTINGS, List.of(measuredRequest),
+                    RunStatus.COMPLETED, "", Double.NaN, T0, T0.plusSeconds(1));
+            dev.lmsbench.core.model.BenchmarkReport measured = new dev.lmsbench.core.model.BenchmarkReport(now(),
+                    RunStatus.COMPLETED, T0, List.of(measuredSummary), List.of(measuredRequest));
+            dev.lmsbench.core.model.BenchmarkReport merged = ResultCache.merge(measured, p, List.of(other, MODEL));
+            assertThat(merged.models()).extracting(m -> m.model().id()).containsExactly(other.id(), MODEL.id());
+            assertThat(merged.requests()).extracting(RequestResult::model)
+                    .containsExactly(other.id(), MODEL.id(), MODEL.id());
+        }
+    }
 }
