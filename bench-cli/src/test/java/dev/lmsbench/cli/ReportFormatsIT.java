@@ -102,4 +102,58 @@ class ReportFormatsIT {
             return files.map(p -> p.getFileName().toString()).toList();
         }
     }
+
+    /**
+     * The done-when of the reports issue, end to end: a simulator run writes every format, and its report.html opens
+     * in real headless Chromium without any request but the file itself, without an error, with every chart drawn
+     * (skipped without Chromium, failed under {@code CI=true}).
+     */
+    @Test
+    void aSimRunWritesEveryFormatAndItsHtmlOpensOfflineInChromiumWithEveryChartDrawn() throws Exception {
+        Path out = dir.resolve("all");
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--runs", "2", "--warmup", "0", "--max-tokens", "16",
+                "--format", "json,csv,html,pdf,md,png", "--output-dir", out.toString(), "--db",
+                dir.resolve("cache.db").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(names(out)).contains("results.json", "summary.csv", "requests.csv", "report.html", "report.pdf",
+                "report.md", "charts");
+        assertThat(names(out.resolve("charts"))).contains("decode_toks_per_s.png", "ttft_s.png");
+
+        java.util.Optional<Path> chromium = dev.lmsbench.report.HeadlessChromium.find();
+        if (chromium.isEmpty()) {
+            assertThat(System.getenv("CI")).as("no Chromium, and CI=true: CI installs the chromium package")
+                    .isNotEqualTo("true");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no Chromium (Debian chromium package)");
+        }
+        String url = out.resolve("report.html").toAbsolutePath().toUri().toString();
+        try (dev.lmsbench.report.HeadlessChromium b = dev.lmsbench.report.HeadlessChromium.launch(chromium.get(),
+                dir.resolve("profile"))) {
+            b.send("Network.enable");
+            b.send("Runtime.enable");
+            b.send("Log.enable");
+            b.send("Page.enable");
+            b.viewport(1280, 900, false);
+            b.navigate(url, java.time.Duration.ofSeconds(30));
+            com.fasterxml.jackson.databind.JsonNode charts = b.evaluate("""
+                    (() => Array.from(document.querySelectorAll('.chart')).map(el => {
+                      const c = echarts.getInstanceByDom(el);
+                      return c ? c.getOption().series.map(s => (s.data || []).length) : null;
+                    }))()""");
+            assertThat(b.events("Network.requestWillBeSent")).extracting(e -> e.at("/request/url").asText())
+                    .containsExactly(url);
+            assertThat(b.events("Network.loadingFailed")).isEmpty();
+            assertThat(b.events("Runtime.exceptionThrown")).isEmpty();
+            assertThat(b.events("Runtime.consoleAPICalled")).filteredOn(e -> e.path("type").asText().equals("error"))
+                    .isEmpty();
+            assertThat(b.events("Log.entryAdded")).filteredOn(e -> e.at("/entry/level").asText().equals("error"))
+                    .isEmpty();
+            assertThat(charts.size()).as("charts on the page").isGreaterThanOrEqualTo(4);
+            charts.forEach(c -> assertThat(c.isNull()).as("every chart element has its chart").isFalse());
+            // the decode bar chart has one bar per model of the run
+            assertThat(b.evaluate("echarts.getInstanceByDom(document.getElementById('chart-decode'))"
+                    + ".getOption().series[0].data.length").asInt()).isEqualTo(3);
+            Files.createDirectories(Path.of("target", "chromium"));
+            Files.write(Path.of("target", "chromium", "sim-run-report.png"), b.screenshot(true));
+        }
+    }
 }

@@ -45,10 +45,10 @@ import java.util.stream.Stream;
  *
  * <p>Not thread-safe: one test drives it. {@link #close()} closes the browser and kills its process tree.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     /** The environment variable that names a Chromium binary other than the ones {@link #find} looks for. */
-    static final String ENV = "CHROMIUM";
+    public static final String ENV = "CHROMIUM";
 
     private static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
             "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable");
@@ -84,7 +84,7 @@ final class HeadlessChromium implements AutoCloseable {
      *
      * @return the binary, or empty when none is installed
      */
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) {
             return Optional.of(Path.of(env)).filter(Files::isExecutable);
@@ -101,7 +101,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @return the browser, ready for {@link #send}
      * @throws IOException when the browser does not start or its DevTools socket does not answer in time
      */
-    static HeadlessChromium launch(Path binary, Path userDataDir) throws IOException {
+    public static HeadlessChromium launch(Path binary, Path userDataDir) throws IOException {
         Files.createDirectories(userDataDir);
         Path log = userDataDir.resolve("chromium.log");
         Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
@@ -144,7 +144,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @return the result object
      * @throws IOException when the browser answers with an error or not in time
      */
-    JsonNode send(String method) throws IOException {
+    public JsonNode send(String method) throws IOException {
         return send(method, JSON.createObjectNode());
     }
 
@@ -156,12 +156,12 @@ final class HeadlessChromium implements AutoCloseable {
      * @return the result object
      * @throws IOException when the browser answers with an error or not in time
      */
-    JsonNode send(String method, ObjectNode params) throws IOException {
+    public JsonNode send(String method, ObjectNode params) throws IOException {
         return call(sessionId, method, params);
     }
 
     /** A new empty parameter object for {@link #send(String, ObjectNode)}. */
-    static ObjectNode params() {
+    public static ObjectNode params() {
         return JSON.createObjectNode();
     }
 
@@ -172,7 +172,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @param timeout how long the page may take to load
      * @throws IOException when navigation fails or the load event does not come in time
      */
-    void navigate(String url, Duration timeout) throws IOException {
+    public void navigate(String url, Duration timeout) throws IOException {
         send("Page.enable");
         int before = eventCount();
         JsonNode result = send("Page.navigate", params().put("url", url));
@@ -189,7 +189,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @return the value, as JSON ({@code returnByValue})
      * @throws IOException when the expression throws (the exception's description in the message)
      */
-    JsonNode evaluate(String expression) throws IOException {
+    public JsonNode evaluate(String expression) throws IOException {
         JsonNode result = send("Runtime.evaluate", params().put("expression", expression)
                 .put("returnByValue", true).put("awaitPromise", true));
         if (result.has("exceptionDetails")) {
@@ -206,7 +206,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @param mobile whether to emulate a phone (viewport meta, touch)
      * @throws IOException when the browser refuses
      */
-    void viewport(int width, int height, boolean mobile) throws IOException {
+    public void viewport(int width, int height, boolean mobile) throws IOException {
         send("Emulation.setDeviceMetricsOverride", params().put("width", width).put("height", height)
                 .put("deviceScaleFactor", 1).put("mobile", mobile));
     }
@@ -217,7 +217,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @param scheme {@code light}, {@code dark} or null
      * @throws IOException when the browser refuses
      */
-    void colorScheme(String scheme) throws IOException {
+    public void colorScheme(String scheme) throws IOException {
         ObjectNode feature = params().put("name", "prefers-color-scheme").put("value", scheme == null ? "" : scheme);
         ObjectNode p = params();
         p.putArray("features").add(feature);
@@ -231,7 +231,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @return the PNG bytes
      * @throws IOException when the browser refuses
      */
-    byte[] screenshot(boolean fullPage) throws IOException {
+    public byte[] screenshot(boolean fullPage) throws IOException {
         ObjectNode p = params().put("format", "png").put("captureBeyondViewport", fullPage);
         return Base64.getDecoder().decode(send("Page.captureScreenshot", p).path("data").asText());
     }
@@ -241,7 +241,7 @@ final class HeadlessChromium implements AutoCloseable {
      *
      * @return a copy
      */
-    List<JsonNode> events() {
+    public List<JsonNode> events() {
         synchronized (events) {
             return List.copyOf(events);
         }
@@ -253,13 +253,13 @@ final class HeadlessChromium implements AutoCloseable {
      * @param method e.g. {@code Network.requestWillBeSent}
      * @return their {@code params}, in order
      */
-    List<JsonNode> events(String method) {
+    public List<JsonNode> events(String method) {
         return events().stream().filter(e -> e.path("method").asText().equals(method))
                 .map(e -> e.path("params")).toList();
     }
 
     /** How many events have arrived: pass it to {@link #awaitEvent} to wait for a later one. */
-    int eventCount() {
+    public int eventCount() {
         synchronized (events) {
             return events.size();
         }
@@ -274,7 +274,7 @@ final class HeadlessChromium implements AutoCloseable {
      * @return the event
      * @throws IOException when it does not come in time
      */
-    JsonNode awaitEvent(int from, Predicate<JsonNode> matches, Duration timeout) throws IOException {
+    public JsonNode awaitEvent(int from, Predicate<JsonNode> matches, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (events) {
             int seen = from;
