@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ final class TrayController implements TrayActions, AutoCloseable {
     private final Consumer<URI> browser;
     private final ScheduledExecutorService scheduler;
     private final CompletableFuture<TrayExit> ended = new CompletableFuture<>();
+    private final AtomicBoolean finishing = new AtomicBoolean();
     private volatile TrayView view;
     private volatile TrayState state = TrayState.initial();
 
@@ -62,7 +64,7 @@ final class TrayController implements TrayActions, AutoCloseable {
     private void poll() {
         try {
             TrayState next = TrayState.of(client.status());
-            if (ended.isDone()) {
+            if (finishing.get()) {
                 return;
             }
             state = next;
@@ -105,7 +107,7 @@ final class TrayController implements TrayActions, AutoCloseable {
     @Override
     public void quit() {
         submit(() -> {
-            if (ended.isDone()) {
+            if (finishing.get()) {
                 return;
             }
             DashboardClient.ActionResult r = client.shutdown();
@@ -123,7 +125,7 @@ final class TrayController implements TrayActions, AutoCloseable {
     }
 
     private void finish(TrayExit ending) {
-        if (!ended.complete(ending)) {
+        if (!finishing.compareAndSet(false, true)) {
             return;
         }
         TrayView v = view;
@@ -134,8 +136,9 @@ final class TrayController implements TrayActions, AutoCloseable {
                 LOG.warn("removing the tray icon failed: {}", e.toString());
             }
         }
-        // last: when finish runs on the scheduler (Quit), this interrupts the current thread
+        // when finish runs on the scheduler (Quit), this interrupts the current thread
         scheduler.shutdownNow();
+        ended.complete(ending);
     }
 
     private void act(String name, Supplier<DashboardClient.ActionResult> call) {
