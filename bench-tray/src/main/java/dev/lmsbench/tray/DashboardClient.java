@@ -217,9 +217,11 @@ final class DashboardClient {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
+    /** The base without query or fragment and with a trailing slash, so the API resolves below its path. */
     private static URI withTrailingSlash(URI u) {
-        String s = u.toString();
-        return s.endsWith("/") ? u : URI.create(s + "/");
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        String s = u.getScheme() + "://" + u.getRawAuthority() + path;
+        return URI.create(s.endsWith("/") ? s : s + "/");
     }
 
     private record Answer(int code, String body) {

@@ -67,8 +67,10 @@ final class TrayController implements TrayActions, AutoCloseable {
             if (finishing.get()) {
                 return;
             }
-            state = next;
-            view.show(next);
+            if (!next.equals(state)) {
+                state = next;
+                view.show(next);
+            }
         } catch (RuntimeException e) {
             // a broken view must not end the polling
             LOG.warn("tray update failed: {}", e.toString());

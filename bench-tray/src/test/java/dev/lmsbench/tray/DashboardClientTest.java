@@ -200,4 +200,11 @@ class DashboardClientTest {
         assertThat(prefixed.status()).isInstanceOf(PollOutcome.Unreachable.class);
         assertThat(fake.calls()).extracting(FakeDashboard.Call::path).containsExactly("/bench/api/status");
     }
+
+    @Test
+    void aQueryOrFragmentInTheDashboardUrlIsNotPartOfTheApi() {
+        DashboardClient c = new DashboardClient(URI.create(fake.uri() + "#/run?x=1"), Optional.empty(), TIMEOUT);
+        assertThat(c.base()).isEqualTo(fake.uri());
+        assertThat(c.status()).isInstanceOf(PollOutcome.Reached.class);
+    }
 }

@@ -110,6 +110,18 @@ class TrayControllerTest {
     }
 
     @Test
+    void anUnchangedStateIsNotShownAgain() throws Exception {
+        controller.start(view);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (fake.calls("GET", "/api/status").size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(fake.calls("GET", "/api/status").size()).isGreaterThanOrEqualTo(4);
+        assertThat(view.shown).extracting(TrayState::tooltip)
+                .containsExactly("LM Studio Bench: connecting to the dashboard", "LM Studio Bench: idle");
+    }
+
+    @Test
     void pauseWhileRunningPostsPauseAndWhilePausedPostsResume() throws Exception {
         fake.setStatus(FakeDashboard.active("running", "m", 1, 5, "3.0"));
         controller.start(view);
