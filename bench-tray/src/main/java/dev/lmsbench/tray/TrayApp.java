@@ -84,12 +84,16 @@ public final class TrayApp implements AutoCloseable {
         if (Boolean.getBoolean("java.awt.headless")) {
             return "headless Java (java.awt.headless=true)";
         }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        boolean x11 = os.contains("linux") || os.contains("bsd") || os.contains("sunos");
+        // AWT on these systems speaks X11 only (on Wayland through XWayland, which sets DISPLAY)
+        String display = System.getenv("DISPLAY");
+        if (x11 && (display == null || display.isBlank())) {
+            return "no display (DISPLAY is not set)";
+        }
         try {
             if (GraphicsEnvironment.isHeadless()) {
-                String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-                return os.contains("linux") || os.contains("bsd")
-                        ? "no display (DISPLAY is not set)"
-                        : "no display";
+                return "no display";
             }
             if (!SystemTray.isSupported()) {
                 return "the desktop has no system tray (on Linux the panel needs an XEmbed system tray, e.g. trayer,"

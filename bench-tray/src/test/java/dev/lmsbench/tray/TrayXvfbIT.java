@@ -18,10 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -93,7 +91,7 @@ class TrayXvfbIT {
         fake = FakeDashboard.start();
         fake.setStatus(FakeDashboard.IDLE);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = x11(new ProcessBuilder(java, "-Djava.awt.headless=false", "-cp", childClasspath(),
+        ProcessBuilder pb = x11(new ProcessBuilder(java, "-Djava.awt.headless=false", "-cp", TrayUnavailableIT.classpath(),
                 TrayChild.class.getName(), fake.uri().toString(), "150"))
                 .redirectError(out.resolve("child-stderr.log").toFile());
         child = start(pb);
@@ -416,22 +414,6 @@ class TrayXvfbIT {
         Process p = pb.start();
         started.add(p);
         return p;
-    }
-
-    /** The test JVM's class and module path plus this module's classes, as one class path for the child. */
-    private static String childClasspath() {
-        Set<String> entries = new LinkedHashSet<>();
-        entries.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-        entries.add(Path.of("target", "classes").toAbsolutePath().toString());
-        for (String prop : List.of("jdk.module.path", "java.class.path")) {
-            String v = System.getProperty(prop, "");
-            for (String e : v.split(File.pathSeparator)) {
-                if (!e.isBlank()) {
-                    entries.add(e);
-                }
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 
     private static Optional<Path> onPath(String command) {
