@@ -39,15 +39,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The tray on a real X server (Xvfb) with a real XEmbed tray host (trayer), in a child JVM that has DISPLAY set,
  * against the fake dashboard in this JVM. Checks from the X server's side: the icon window is embedded in trayer's
  * panel ({@code xwininfo -root -tree}) and has the state's colour (pixels of {@code xwd -root}); the menu's actions
- * reach the dashboard, and Quit shuts it down and ends the child with exit code 0. Screenshots go to
- * {@code target/tray/}. Skips without Xvfb, trayer, xwd or xwininfo, except under {@code CI=true}.
+ * reach the dashboard (fired on the real menu items in the child; Quit clicked with the mouse through xdotool: a right
+ * click on the icon opens the popup menu), and Quit shuts it down and ends the child with exit code 0. Screenshots
+ * go to {@code target/tray/}. Skips without Xvfb, trayer, xwd, xwininfo or xdotool, except under {@code CI=true}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrayXvfbIT {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final List<String> TOOLS = List.of("Xvfb", "trayer", "xwd", "xwininfo");
+    private static final List<String> TOOLS = List.of("Xvfb", "trayer", "xwd", "xwininfo", "xdotool");
     private static final Pattern GEOMETRY =
             Pattern.compile("(\\d+)x(\\d+)[+-]-?\\d+[+-]-?\\d+\\s+\\+(-?\\d+)\\+(-?\\d+)");
 
@@ -65,7 +66,7 @@ class TrayXvfbIT {
     void startXvfbTrayerAndTheTray() throws Exception {
         List<String> missing = TOOLS.stream().filter(t -> onPath(t).isEmpty()).toList();
         if (!missing.isEmpty()) {
-            String why = "missing " + missing + " (Debian: apt-get install xvfb trayer x11-apps x11-utils)";
+            String why = "missing " + missing + " (Debian: apt-get install xvfb trayer x11-apps x11-utils xdotool)";
             if ("true".equals(System.getenv("CI"))) {
                 fail("CI=true but the tray test cannot run: " + why);
             }
@@ -206,8 +207,21 @@ class TrayXvfbIT {
 
     @Test
     @Order(8)
-    void quitShutsTheDashboardDownRemovesTheIconAndTheJvmExitsWithZero() throws Exception {
-        command("click quit");
+    void quitClickedWithTheMouseShutsTheDashboardDownRemovesTheIconAndTheJvmExitsWithZero() throws Exception {
+        // a real right click on the icon opens AWT's popup menu; a real left click on its last item is Quit
+        Rectangle icon = iconBounds(tree());
+        assertThat(icon).isNotNull();
+        xdotool("mousemove", String.valueOf(icon.x + icon.width / 2), String.valueOf(icon.y + icon.height / 2),
+                "click", "3");
+        Rectangle[] menu = new Rectangle[1];
+        awaitTrue("the tray's popup menu on screen", () -> (menu[0] = openPopup()) != null);
+        BufferedImage shot = screenshot("menu");
+        Rectangle area = menu[0].union(panelBounds(tree())).intersection(
+                new Rectangle(0, 0, shot.getWidth(), shot.getHeight()));
+        ImageIO.write(shot.getSubimage(area.x, area.y, area.width, area.height), "png",
+                out.resolve("tray-menu.png").toFile());
+        xdotool("mousemove", String.valueOf(menu[0].x + menu[0].width / 2),
+                String.valueOf(menu[0].y + menu[0].height - 11), "click", "1");
         assertThat(fake.awaitCall("POST", "/api/system/shutdown", WAIT)).isPresent();
         assertThat(fake.calls("POST", "/api/system/shutdown").getFirst().header("X-CSRF-Token"))
                 .isEqualTo(fake.csrfToken());
@@ -298,6 +312,33 @@ class TrayXvfbIT {
         g.drawImage(crop.getScaledInstance(big.getWidth(), big.getHeight(), Image.SCALE_FAST), 0, 0, null);
         g.dispose();
         ImageIO.write(big, "png", out.resolve("tray-" + name + ".png").toFile());
+    }
+
+    /** The popup menu's window while it is mapped, else null. */
+    private Rectangle openPopup() throws IOException, InterruptedException {
+        for (String line : tree().split("\n")) {
+            if (line.contains("\"sun-awt-X11-XPopupMenuPeer\"")) {
+                String id = line.strip().split("\\s+")[0];
+                Process p = new ProcessBuilder("xwininfo", "-id", id, "-display", display)
+                        .redirectErrorStream(true).start();
+                String info = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(10, TimeUnit.SECONDS);
+                if (info.contains("Map State: IsViewable")) {
+                    return bounds(line);
+                }
+            }
+        }
+        return null;
+    }
+
+    private void xdotool(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("xdotool"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = x11(new ProcessBuilder(cmd)).redirectErrorStream(true);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("xdotool %s: %s", cmd, text).isZero();
     }
 
     private String tree() throws IOException, InterruptedException {
