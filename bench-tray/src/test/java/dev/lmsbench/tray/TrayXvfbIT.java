@@ -73,6 +73,7 @@ class TrayXvfbIT {
             Assumptions.abort(why);
         }
         Files.createDirectories(out);
+        Files.deleteIfExists(out.resolve("trayer.log"));
 
         // Xvfb picks a free display and writes its number to stdout (-displayfd 1)
         Process xvfb = start(new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "800x600x24",
@@ -83,11 +84,15 @@ class TrayXvfbIT {
         assertThat(number).as("Xvfb display number (see target/tray/xvfb.log)").isNotNull().matches("\\d+");
         display = ":" + number;
 
-        start(x11(new ProcessBuilder("trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
-                "--width", "120", "--heighttype", "pixel", "--height", "32", "--transparent", "false",
-                "--SetDockType", "true"))
-                .redirectErrorStream(true).redirectOutput(out.resolve("trayer.log").toFile()));
-        awaitTrue("trayer's panel on " + display, () -> tree().contains("(\"panel\" \"trayer\")"));
+        awaitTrue("the X server on " + display + " to answer", () -> tree().contains("Root window id"));
+        // trayer has been seen to miss a display that had only just come up: start it again if it ended
+        Process[] trayer = {startTrayer()};
+        awaitTrue("trayer's panel on " + display + " (see target/tray/trayer.log)", () -> {
+            if (!trayer[0].isAlive()) {
+                trayer[0] = startTrayer();
+            }
+            return tree().contains("(\"panel\" \"trayer\")");
+        });
 
         fake = FakeDashboard.start();
         fake.setStatus(FakeDashboard.IDLE);
@@ -443,6 +448,14 @@ class TrayXvfbIT {
             Thread.sleep(50);
         }
         fail("waited " + WAIT + " for " + what);
+    }
+
+    private Process startTrayer() throws IOException {
+        return start(x11(new ProcessBuilder("trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                "--width", "120", "--heighttype", "pixel", "--height", "32", "--transparent", "false",
+                "--SetDockType", "true"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("trayer.log").toFile())));
     }
 
     private ProcessBuilder x11(ProcessBuilder pb) {
