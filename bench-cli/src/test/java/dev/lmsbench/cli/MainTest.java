@@ -34,6 +34,16 @@ class MainTest {
     }
 
     @Test
+    void trayWithoutADesktopSaysNoTrayIsAvailableAndABadUrlIsAUsageError() {
+        // the tests run headless (no DISPLAY for this JVM's AWT): no tray, one line, exit 1
+        Outcome o = run("tray", "--url", "http://127.0.0.1:9");
+        assertThat(o.code()).as(o.err()).isEqualTo(1);
+        assertThat(o.err().strip()).doesNotContain("\n").startsWith("lmsbench: no system tray available: ");
+        assertOneLineUsageError(run("tray", "--url", "ftp://example.org"), "--url");
+        assertOneLineUsageError(run("tray", "--poll-interval-ms", "0"), "--poll-interval-ms must be positive");
+    }
+
+    @Test
     void anUnknownPaperIsAUsageErrorNamingTheValidOnes() {
         assertOneLineUsageError(run("run", "--paper", "A5", "--output-dir", dir.toString()), "A4, LETTER");
     }
