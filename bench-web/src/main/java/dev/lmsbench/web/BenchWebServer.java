@@ -124,7 +124,7 @@ public final class BenchWebServer implements AutoCloseable {
             if (app != null || stopped) {
                 throw new IllegalStateException("the server was already started");
             }
-            events = new EventStream(cfg.controller, json, SSE_QUEUE_CAPACITY, cfg.heartbeat);
+            events = new EventStream(cfg.controller, json, cfg.sseQueueCapacity, cfg.heartbeat);
             app = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.startup.showOldJavalinVersionWarning = false;
@@ -153,6 +153,13 @@ public final class BenchWebServer implements AutoCloseable {
                         + SafeText.oneLine(String.valueOf(e.getMessage()), 200), e);
             }
             port = app.port();
+            if (cfg.socketSendBuffer > 0) {
+                for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+                    if (c instanceof org.eclipse.jetty.server.ServerConnector sc) {
+                        sc.setAcceptedSendBufferSize(cfg.socketSendBuffer);
+                    }
+                }
+            }
             String hostPart = cfg.host.contains(":") ? "[" + cfg.host + "]" : cfg.host;
             origin = "http://" + hostPart + ":" + port;
             allowedHosts = Set.copyOf(List.of(hostPart.toLowerCase(Locale.ROOT) + ":" + port, "localhost:" + port,
@@ -235,7 +242,7 @@ public final class BenchWebServer implements AutoCloseable {
         stop();
     }
 
-    /** Live SSE figures for the benchmark class: connected clients, events written. */
+    /** Live SSE figures for tests and the benchmark class: connected clients, events written, events dropped. */
     long[] streamFigures() {
         return new long[] {events.clientCount(), events.delivered(), events.dropped()};
     }
@@ -625,6 +632,8 @@ public final class BenchWebServer implements AutoCloseable {
         private Path outputDir;
         private Runnable onShutdown = () -> { };
         private Duration heartbeat = Duration.ofSeconds(15);
+        private int sseQueueCapacity = SSE_QUEUE_CAPACITY;
+        private int socketSendBuffer;
 
         private Builder() {
         }
@@ -718,6 +727,22 @@ public final class BenchWebServer implements AutoCloseable {
                 throw new IllegalArgumentException("heartbeat must be positive");
             }
             this.heartbeat = value;
+            return this;
+        }
+
+        /** Tests and the benchmark class: a smaller per-client event queue. */
+        Builder sseQueueCapacity(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("capacity must be >= 1");
+            }
+            this.sseQueueCapacity = value;
+            return this;
+        }
+
+        /** Tests: a small socket send buffer for connections accepted later, so a client that stops reading blocks
+         * its writer soon (the kernel's autotuned buffer would absorb megabytes first). */
+        Builder socketSendBuffer(int bytes) {
+            this.socketSendBuffer = bytes;
             return this;
         }
 

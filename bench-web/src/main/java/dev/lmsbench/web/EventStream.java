@@ -10,12 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +33,7 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
     private final ObjectMapper json;
     private final int capacity;
     private final Duration heartbeat;
-    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final Set<EventQueue> clients = ConcurrentHashMap.newKeySet();
     private final AutoCloseable subscription;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -59,7 +57,7 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
             return;
         }
         Message m = new Message(e.getKey(), encode(e.getValue()));
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.offer(m);
         }
         if (event instanceof BenchmarkEvent.RunCompleted || event instanceof BenchmarkEvent.RunFailed) {
@@ -77,7 +75,7 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
     }
 
     private void broadcast(Message m) {
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.offer(m);
         }
     }
@@ -96,12 +94,12 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
 
     /** Serves one client on the calling (HTTP) thread until it goes away or the server stops. */
     void serve(SseClient sse) {
-        Client c = new Client(capacity);
+        EventQueue c = new EventQueue(capacity);
         clients.add(c);
         try {
             send(sse, statusMessage("status"));
             while (!closed && !sse.terminated()) {
-                Client.Next next = c.take(heartbeat);
+                EventQueue.Next next = c.take(heartbeat);
                 if (next == null) {
                     if (closed) {
                         break;
@@ -120,7 +118,7 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             clients.remove(c);
-            dropped.addAndGet(c.droppedTotal);
+            dropped.addAndGet(c.droppedTotal());
         }
     }
 
@@ -139,9 +137,13 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
         return delivered.get();
     }
 
-    /** @return events dropped from full queues of clients that have gone */
+    /** @return events dropped from full queues so far (clients gone and connected) */
     long dropped() {
-        return dropped.get();
+        long live = 0;
+        for (EventQueue c : clients) {
+            live += c.droppedTotal();
+        }
+        return dropped.get() + live;
     }
 
     @Override
@@ -152,57 +154,8 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
         } catch (Exception e) {
             LOG.debug("unsubscribing failed", e);
         }
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.wake();
-        }
-    }
-
-    /** A client's bounded queue; offer never blocks. */
-    private static final class Client {
-        record Next(Message message, long droppedBefore) {
-        }
-
-        private final int capacity;
-        private final ArrayDeque<Message> queue = new ArrayDeque<>();
-        private long droppedPending;
-        private long droppedTotal;
-        private boolean woken;
-
-        Client(int capacity) {
-            this.capacity = capacity;
-        }
-
-        synchronized void offer(Message m) {
-            if (queue.size() >= capacity) {
-                queue.pollFirst();
-                droppedPending++;
-                droppedTotal++;
-            }
-            queue.addLast(m);
-            notifyAll();
-        }
-
-        synchronized void wake() {
-            woken = true;
-            notifyAll();
-        }
-
-        /** The next message, or null after {@code timeout} without one (or when woken to stop). */
-        synchronized Next take(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (queue.isEmpty() && !woken) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            if (woken) {
-                return null;
-            }
-            long d = droppedPending;
-            droppedPending = 0;
-            return new Next(queue.pollFirst(), d);
         }
     }
 }
