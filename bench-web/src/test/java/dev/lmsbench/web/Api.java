@@ -135,6 +135,13 @@ final class Api {
             }
         }
 
+        /** @return the events read so far, a copy */
+        List<Event> seen() {
+            synchronized (all) {
+                return List.copyOf(all);
+            }
+        }
+
         /** The next event of that name within the timeout, skipping others; null when none came. */
         Event next(String name, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -109,7 +109,7 @@ class BenchWebServerTest {
             assertThat(after).isNotNull();
             assertThat(after.data().get("status").asText()).isEqualTo("idle");
             assertThat(after.data().get("last_status").asText()).isEqualTo("completed");
-            assertThat(sse.all).extracting(Api.Event::name)
+            assertThat(sse.seen()).extracting(Api.Event::name)
                     .contains("run_started", "model_started", "model_completed");
         }
         JsonNode done = api.get("/api/status").body();
