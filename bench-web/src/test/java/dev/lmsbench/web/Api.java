@@ -100,8 +100,15 @@ final class Api {
         final List<Event> all = java.util.Collections.synchronizedList(new ArrayList<>());
         private final InputStream body;
         private final Thread reader;
+        private final boolean keepAll;
 
         Stream() throws Exception {
+            this(true);
+        }
+
+        /** @param keepAll whether to keep every event in {@link #all} too (a long benchmark does not) */
+        Stream(boolean keepAll) throws Exception {
+            this.keepAll = keepAll;
             HttpResponse<InputStream> r = http.send(request("/api/events").header("Accept", "text/event-stream")
                     .timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
@@ -119,7 +126,9 @@ final class Api {
                     if (line.isEmpty()) {
                         if (!data.isEmpty()) {
                             Event e = new Event(name, JSON.readTree(data.toString()));
-                            all.add(e);
+                            if (keepAll) {
+                                all.add(e);
+                            }
                             events.add(e);
                         }
                         name = "message";
