@@ -102,6 +102,7 @@ public final class BenchWebServer implements AutoCloseable {
     private BenchWebServer(Builder b) {
         this.cfg = b;
         this.json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        json.getFactory().setCharacterEscapes(new HtmlSafeEscapes());
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
@@ -257,6 +258,8 @@ public final class BenchWebServer implements AutoCloseable {
 
     /** Runs before every route: Host, access token, Origin, CSRF token, body size. */
     private void guard(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "no-store");
         String host = ctx.header("Host");
         if (host == null || !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
             throw new ApiError(403, "forbidden host header");
