@@ -144,6 +144,11 @@ final class Api {
             }
         }
 
+        /** @param timeout the longest wait @return true when the server ended the stream within it */
+        boolean ended(Duration timeout) throws InterruptedException {
+            return reader.join(timeout);
+        }
+
         /** @return the events read so far, a copy */
         List<Event> seen() {
             synchronized (all) {

@@ -150,10 +150,14 @@ class BenchWebServerTest {
         rig = new SimRig(dir, SLOW, b -> b.onShutdown(() -> calls.add("shutdown")));
         api = new Api(rig.server.url());
         assertThat(api.post("/api/benchmark/start", "{\"runs\": 20}").status()).isEqualTo(200);
+        Api.Stream sse = api.events();
+        assertThat(sse.next("status", Duration.ofSeconds(5))).isNotNull();
         Api.Res r = api.post("/api/system/shutdown", "");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().get("shutting_down").asBoolean()).isTrue();
         assertThat(rig.server.awaitShutdown(Duration.ofSeconds(30))).isTrue();
+        assertThat(sse.ended(Duration.ofSeconds(10))).as("the open event stream was closed").isTrue();
+        sse.close();
         assertThat(rig.controller.status().state()).isEqualTo(BenchmarkController.State.IDLE);
         assertThat(calls).containsExactly("shutdown");
         int port = rig.server.port();
