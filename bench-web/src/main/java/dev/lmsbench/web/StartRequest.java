@@ -1,0 +1,244 @@
+package dev.lmsbench.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The body of {@code POST /api/benchmark/start}, checked field by field (docs/web-api.md lists the fields). Every
+ * field is optional: {@code null} (or an empty list) means "not given", and the {@link StartHandler} applies its own
+ * defaults (the CLI's configuration layers). The names are the CLI's long options in snake case.
+ *
+ * @param includeModels regular expression of model ids to benchmark ({@code --include-models}), or null
+ * @param excludeModels regular expression of model ids to leave out ({@code --exclude-models}), or null
+ * @param models        exact model ids to benchmark (in this order); empty when not given
+ * @param limit         at most this many models ({@code --limit}), or null
+ * @param runs          measured runs per model, 1 to 10000, or null
+ * @param warmup        warmup runs per model, 0 to 1000, or null
+ * @param maxTokens     completion tokens per request, 1 to 1000000, or null
+ * @param contexts      context lengths (0 = server default), each 0 to 10000000; empty when not given
+ * @param parallel      requests in flight together, 1 to 256, or null
+ * @param preset        a preset name (letters, digits, {@code . _ -}), or null
+ * @param baseUrl       the server to benchmark, an {@code http(s)://} URL, or null
+ * @param backend       the backend kind ({@code --backend}, e.g. {@code openai}), or null
+ * @param sim           true to benchmark the built-in simulator; null when not given
+ * @param prompt        the prompt, at most 20000 characters, or null
+ */
+public record StartRequest(String includeModels, String excludeModels, List<String> models, Integer limit,
+                           Integer runs, Integer warmup, Integer maxTokens, List<Integer> contexts,
+                           Integer parallel, String preset, String baseUrl, String backend, Boolean sim,
+                           String prompt) {
+
+    /** The accepted body fields, in documentation order. */
+    public static final List<String> FIELDS = List.of("include_models", "exclude_models", "models", "limit", "runs",
+            "warmup", "max_tokens", "context", "parallel", "preset", "base_url", "backend", "sim", "prompt");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_TEXT = 20_000;
+
+    /** Copies the lists. */
+    public StartRequest {
+        models = models == null ? List.of() : List.copyOf(models);
+        contexts = contexts == null ? List.of() : List.copyOf(contexts);
+    }
+
+    /** A request that sets nothing: the handler's defaults. */
+    public static StartRequest empty() {
+        return new StartRequest(null, null, List.of(), null, null, null, null, List.of(), null, null, null, null,
+                null, null);
+    }
+
+    /** A copy with {@code runs}. @param value the runs @return the copy */
+    public StartRequest withRuns(Integer value) {
+        return new StartRequest(includeModels, excludeModels, models, limit, value, warmup, maxTokens, contexts,
+                parallel, preset, baseUrl, backend, sim, prompt);
+    }
+
+    /**
+     * Checks a parsed body; an empty body ({@code null} node) is a request that sets nothing.
+     *
+     * @param body the body
+     * @return the request
+     * @throws StartRequestException naming every field that is wrong
+     */
+    static StartRequest parse(JsonNode body) throws StartRequestException {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            return empty();
+        }
+        if (!body.isObject()) {
+            throw new StartRequestException("the body must be a JSON object", Map.of());
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!FIELDS.contains(name)) {
+                errors.put(SafeName.of(name), "unknown field");
+            }
+        }
+        Reader r = new Reader(body, errors);
+        String include = r.regex("include_models");
+        String exclude = r.regex("exclude_models");
+        List<String> models = r.strings("models", 1000, 512);
+        Integer limit = r.integer("limit", 0, 100_000);
+        Integer runs = r.integer("runs", 1, 10_000);
+        Integer warmup = r.integer("warmup", 0, 1000);
+        Integer maxTokens = r.integer("max_tokens", 1, 1_000_000);
+        List<Integer> contexts = r.integers("context", 0, 10_000_000);
+        Integer parallel = r.integer("parallel", 1, 256);
+        String preset = r.text("preset", 64);
+        if (preset != null && !NAME.matcher(preset).matches()) {
+            errors.put("preset", "letters, digits, '.', '_' and '-' only");
+        }
+        String baseUrl = r.text("base_url", 2000);
+        if (baseUrl != null && !isHttpUrl(baseUrl)) {
+            errors.put("base_url", "not an http:// or https:// URL");
+        }
+        String backend = r.text("backend", 64);
+        Boolean sim = r.bool("sim");
+        String prompt = r.text("prompt", MAX_TEXT);
+        if (!errors.isEmpty()) {
+            Map.Entry<String, String> first = errors.entrySet().iterator().next();
+            String message = errors.size() == 1 ? first.getKey() + ": " + first.getValue()
+                    : errors.size() + " fields are wrong (first: " + first.getKey() + ": " + first.getValue() + ")";
+            throw new StartRequestException(message, errors);
+        }
+        return new StartRequest(include, exclude, models, limit, runs, warmup, maxTokens, contexts, parallel,
+                preset, baseUrl, backend, sim, prompt);
+    }
+
+    private static boolean isHttpUrl(String s) {
+        try {
+            URI uri = new URI(s);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Field names echoed back in errors: short, and only printable ASCII. */
+    private static final class SafeName {
+        static String of(String name) {
+            String s = name.replaceAll("[^\\x20-\\x7e]", "?");
+            return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        }
+    }
+
+    private record Reader(JsonNode body, Map<String, String> errors) {
+
+        private JsonNode get(String name) {
+            JsonNode n = body.get(name);
+            return n == null || n.isNull() ? null : n;
+        }
+
+        Integer integer(String name, int min, int max) {
+            JsonNode n = get(name);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                errors.put(name, "must be a whole number from " + min + " to " + max);
+                return null;
+            }
+            int v = n.intValue();
+            if (v < min || v > max) {
+                errors.put(name, "must be from " + min + " to " + max + ", was " + v);
+                return null;
+            }
+            return v;
+        }
+
+        List<Integer> integers(String name, int min, int max) {
+            JsonNode n = get(name);
+            if (n == null) {
+                return List.of();
+            }
+            if (!n.isArray()) {
+                Integer one = integer(name, min, max);
+                return one == null ? List.of() : List.of(one);
+            }
+            if (n.size() > 64) {
+                errors.put(name, "at most 64 values");
+                return List.of();
+            }
+            List<Integer> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                if (!e.isIntegralNumber() || !e.canConvertToInt() || e.intValue() < min || e.intValue() > max) {
+                    errors.put(name, "each value must be a whole number from " + min + " to " + max);
+                    return List.of();
+                }
+                out.add(e.intValue());
+            }
+            return out;
+        }
+
+        String text(String name, int maxChars) {
+            JsonNode n = get(name);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                errors.put(name, "must be a string");
+                return null;
+            }
+            String s = n.textValue();
+            if (s.length() > maxChars) {
+                errors.put(name, "at most " + maxChars + " characters");
+                return null;
+            }
+            return s.isBlank() ? null : s;
+        }
+
+        String regex(String name) {
+            String s = text(name, 1000);
+            if (s != null) {
+                try {
+                    Pattern.compile(s);
+                } catch (PatternSyntaxException e) {
+                    errors.put(name, "not a valid regular expression: " + e.getDescription());
+                    return null;
+                }
+            }
+            return s;
+        }
+
+        List<String> strings(String name, int maxItems, int maxChars) {
+            JsonNode n = get(name);
+            if (n == null) {
+                return List.of();
+            }
+            if (!n.isArray() || n.size() > maxItems) {
+                errors.put(name, "must be a list of at most " + maxItems + " strings");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                if (!e.isTextual() || e.textValue().isBlank() || e.textValue().length() > maxChars) {
+                    errors.put(name, "each entry must be a non-empty string of at most " + maxChars + " characters");
+                    return List.of();
+                }
+                out.add(e.textValue());
+            }
+            return out;
+        }
+
+        Boolean bool(String name) {
+            JsonNode n = get(name);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isBoolean()) {
+                errors.put(name, "must be true or false");
+                return null;
+            }
+            return n.booleanValue();
+        }
+    }
+}

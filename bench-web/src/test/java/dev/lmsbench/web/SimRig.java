@@ -1,0 +1,108 @@
+package dev.lmsbench.web;
+
+import dev.lmsbench.cache.SqliteResultStore;
+import dev.lmsbench.client.ClientConfig;
+import dev.lmsbench.client.LmStudioClient;
+import dev.lmsbench.client.OpenAiClient;
+import dev.lmsbench.core.engine.BenchmarkController;
+import dev.lmsbench.core.engine.BenchmarkEngine;
+import dev.lmsbench.core.engine.ModelSelector;
+import dev.lmsbench.core.model.BenchmarkSettings;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.sim.SimConfig;
+import dev.lmsbench.sim.SimServer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real stack for the API tests: the simulator, the OpenAI client against it (models listed with LM Studio's
+ * native API for their metadata), a SQLite store in a temporary
+ * directory, a controller, and a start handler that builds a {@link BenchmarkEngine} from the start body.
+ */
+final class SimRig implements AutoCloseable {
+
+    final SimServer sim;
+    final SqliteResultStore store;
+    final BenchmarkController controller = new BenchmarkController();
+    final BenchWebServer server;
+
+    SimRig(Path dir, SimConfig simConfig, UnaryOperator<BenchWebServer.Builder> customize) throws Exception {
+        sim = SimServer.start(simConfig);
+        store = SqliteResultStore.open(dir.resolve("results.db"));
+        BenchWebServer.Builder b = BenchWebServer.builder()
+                .controller(controller)
+                .starter(this::prepare)
+                .results(store)
+                .models(() -> {
+                    try (LmStudioClient c = LmStudioClient.create(sim.baseUrl())) {
+                        return c.listModels();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .outputDir(dir);
+        server = customize.apply(b).build().start();
+    }
+
+    SimRig(Path dir, SimConfig simConfig) throws Exception {
+        this(dir, simConfig, b -> b);
+    }
+
+    /** The test's start handler: runs, warmup, max_tokens, parallel, include/exclude/limit from the body. */
+    BenchmarkController.JobFactory prepare(StartRequest r) throws StartRequestException {
+        if (r.runs() != null && r.runs() == 13) {
+            throw StartRequestException.field("runs", "13 is unlucky"); // a handler's own field error
+        }
+        BenchmarkSettings settings = BenchmarkSettings.defaults()
+                .withRuns(r.runs() == null ? 3 : r.runs())
+                .withWarmupRuns(r.warmup() == null ? 0 : r.warmup())
+                .withMaxTokens(r.maxTokens() == null ? 16 : r.maxTokens())
+                .withParallel(r.parallel() == null ? 1 : r.parallel())
+                .withNonStreaming(false);
+        return listener -> {
+            OpenAiClient client = OpenAiClient.create(ClientConfig.of(sim.baseUrl()));
+            List<ModelInfo> listed;
+            try (LmStudioClient catalog = LmStudioClient.create(sim.baseUrl())) {
+                listed = catalog.listModels(); // LM Studio's native list: quantization, architecture, size
+            }
+            List<ModelInfo> models = new ModelSelector(r.includeModels(), r.excludeModels(),
+                    r.limit() == null ? 0 : r.limit()).select(listed).models();
+            BenchmarkEngine engine = BenchmarkEngine.builder().backend(client).store(store).listener(listener)
+                    .build();
+            BenchmarkController.Job job = BenchmarkController.job(engine,
+                    RunInfo.start(client.endpoint(), settings, "test"), models, null);
+            return new BenchmarkController.Job() {
+                @Override
+                public BenchmarkEngine engine() {
+                    return job.engine();
+                }
+
+                @Override
+                public RunInfo run() {
+                    return job.run();
+                }
+
+                @Override
+                public List<ModelInfo> models() {
+                    return job.models();
+                }
+
+                @Override
+                public void close() {
+                    client.close();
+                }
+            };
+        };
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        controller.close();
+        store.close();
+        sim.close();
+    }
+}
