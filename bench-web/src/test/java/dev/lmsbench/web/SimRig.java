@@ -72,29 +72,8 @@ final class SimRig implements AutoCloseable {
                     r.limit() == null ? 0 : r.limit()).select(listed).models();
             BenchmarkEngine engine = BenchmarkEngine.builder().backend(client).store(store).listener(listener)
                     .build();
-            BenchmarkController.Job job = BenchmarkController.job(engine,
-                    RunInfo.start(client.endpoint(), settings, "test"), models, null);
-            return new BenchmarkController.Job() {
-                @Override
-                public BenchmarkEngine engine() {
-                    return job.engine();
-                }
-
-                @Override
-                public RunInfo run() {
-                    return job.run();
-                }
-
-                @Override
-                public List<ModelInfo> models() {
-                    return job.models();
-                }
-
-                @Override
-                public void close() {
-                    client.close();
-                }
-            };
+            return BenchmarkController.job(engine, RunInfo.start(client.endpoint(), settings, "test"), models,
+                    null, client);
         };
     }
 

@@ -167,6 +167,22 @@ public final class BenchmarkController implements AutoCloseable {
      * @return the job
      */
     public static Job job(BenchmarkEngine engine, RunInfo run, List<ModelInfo> models, ReportConsumer finished) {
+        return job(engine, run, models, finished, null);
+    }
+
+    /**
+     * A job of an engine, a run and models, handing the report to {@code finished} and closing {@code resources}
+     * (the backend's HTTP client, a store) last.
+     *
+     * @param engine    the engine, built with the factory's listener
+     * @param run       the run
+     * @param models    the models
+     * @param finished  gets the report; may be null
+     * @param resources closed when the job ends, also after a failure; may be null
+     * @return the job
+     */
+    public static Job job(BenchmarkEngine engine, RunInfo run, List<ModelInfo> models, ReportConsumer finished,
+                          AutoCloseable resources) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(run, "run");
         List<ModelInfo> copy = List.copyOf(models);
@@ -190,6 +206,17 @@ public final class BenchmarkController implements AutoCloseable {
             public void finished(BenchmarkReport report) throws Exception {
                 if (finished != null) {
                     finished.accept(report);
+                }
+            }
+
+            @Override
+            public void close() {
+                if (resources != null) {
+                    try {
+                        resources.close();
+                    } catch (Exception e) {
+                        LOG.debug("closing the job's resources failed", e);
+                    }
                 }
             }
         };

@@ -39,37 +39,9 @@ class BenchmarkControllerTest {
     }
 
     private BenchmarkController.JobFactory factory() {
-        return listener -> {
-            BenchmarkController.Job job = BenchmarkController.job(
-                    BenchmarkEngine.builder().backend(backend).listener(listener).build(),
-                    RunInfo.start("fake://", SETTINGS, "test"), MODELS, finished::set);
-            return new BenchmarkController.Job() {
-                @Override
-                public BenchmarkEngine engine() {
-                    return job.engine();
-                }
-
-                @Override
-                public RunInfo run() {
-                    return job.run();
-                }
-
-                @Override
-                public List<ModelInfo> models() {
-                    return job.models();
-                }
-
-                @Override
-                public void finished(BenchmarkReport report) throws Exception {
-                    job.finished(report);
-                }
-
-                @Override
-                public void close() {
-                    closed.set(true);
-                }
-            };
-        };
+        return listener -> BenchmarkController.job(
+                BenchmarkEngine.builder().backend(backend).listener(listener).build(),
+                RunInfo.start("fake://", SETTINGS, "test"), MODELS, finished::set, () -> closed.set(true));
     }
 
     @Test
