@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         versionProvider = VersionProvider.class,
         subcommands = {RunCommand.class, SimCommand.class, ConfigCommand.class, RecommendCommand.class, HwCommand.class,
-                BenchCommand.class, CompareCommand.class, ReportCommand.class, TrayCommand.class,
+                BenchCommand.class, CompareCommand.class, ReportCommand.class, TrayCommand.class, WebCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         description = {
                 "Benchmarks local LLM servers: LM Studio and any OpenAI-compatible server (llama.cpp, vLLM, Ollama).",

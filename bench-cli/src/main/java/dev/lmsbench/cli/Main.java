@@ -15,7 +15,7 @@ public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "config", "recommend", "hw", "bench", "compare",
-            "report", "tray", "help", "-h", "--help", "-V", "--version");
+            "report", "tray", "web", "help", "-h", "--help", "-V", "--version");
 
     private Main() {
     }

@@ -136,6 +136,24 @@ final class RunCommand implements Callable<Integer> {
     /** {@code --tokenizer}, loaded once per run; closed when the run ends. */
     private TokenizerJson tokenizerJson;
 
+    /**
+     * Set by {@code lmsbench web}: the run's engine also reports to the dashboard's controller, which pauses and stops
+     * it; the dashboard handles Ctrl-C. Null for a run from the command line.
+     */
+    interface EngineHook {
+        /** @return the controller's listener, added to the engine */
+        dev.lmsbench.core.event.BenchmarkListener listener();
+
+        /** @param engine the run's engine, the moment it is built */
+        void attach(BenchmarkEngine engine);
+
+        /** @param report the run's report, after its files are written */
+        void finished(BenchmarkReport report);
+    }
+
+    /** See {@link EngineHook}; null for a run from the command line. */
+    EngineHook hook;
+
     /** Creates the hardware monitor for {@code --enable-profiling}; tests replace it with a fake. */
     MonitorFactory monitors = MonitorFactory.DETECT;
 
@@ -461,17 +479,26 @@ final class RunCommand implements Callable<Integer> {
                     if (output.saveResponses) {
                         builder.listener(new ResponseSaver(outDir));
                     }
+                    if (hook != null) {
+                        builder.listener(hook.listener());
+                    }
                     BenchmarkEngine engine = builder
                             .backend(client)
                             .store(store)
                             .listener(new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal()))
                             .build();
-                    try (monitor; Interrupts interrupts = new Interrupts(engine::cancel)) {
+                    if (hook != null) {
+                        hook.attach(engine);
+                    }
+                    try (monitor; Interrupts interrupts = hook == null ? new Interrupts(engine::cancel) : null) {
                         measured = engine.run(run, toMeasure);
-                        interruptedRun = interrupts.interrupted();
+                        interruptedRun = interrupts != null && interrupts.interrupted();
                         BenchmarkReport report = ResultCache.merge(measured, partition, models);
                         finishReport(report, writers, outDir, out, err);
                         ResultCache.recordRun(store, report, partition);
+                        if (hook != null) {
+                            hook.finished(report);
+                        }
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
                         }
@@ -481,6 +508,9 @@ final class RunCommand implements Callable<Integer> {
                 if (toMeasure.isEmpty()) {
                     finishReport(report, writers, outDir, out, err);
                     ResultCache.recordRun(store, report, partition);
+                    if (hook != null) {
+                        hook.finished(report);
+                    }
                 }
                 if (!report.models().isEmpty()
                         && report.models().stream().allMatch(m -> m.status() == RunStatus.FAILED

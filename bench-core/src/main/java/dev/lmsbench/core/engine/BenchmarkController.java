@@ -114,14 +114,32 @@ public final class BenchmarkController implements AutoCloseable {
     /** A benchmark ready to run: its engine (built with the controller's listener), run and models. */
     public interface Job extends AutoCloseable {
 
-        /** @return the engine, whose listeners include the one the factory was given */
+        /**
+         * @return the engine, whose listeners include the one the factory was given; null for a job that builds its
+         *         engine in {@link #execute}
+         */
         BenchmarkEngine engine();
 
-        /** @return the run */
+        /** @return the run; null for a job that only knows it in {@link #execute} */
         RunInfo run();
 
-        /** @return the models, in order */
+        /** @return the models, in order; empty for a job that discovers them in {@link #execute} */
         List<ModelInfo> models();
+
+        /**
+         * Runs the benchmark on the controller's thread: by default {@code engine().run(run(), models())}. A job that
+         * builds its engine while it runs (discovering the server's models first, as {@code lmsbench run} does)
+         * overrides this and hands the engine to {@code attach} the moment it exists, so that pause, resume and stop
+         * reach it (a stop or pause asked for before is applied then).
+         *
+         * @param attach takes the engine
+         * @return the report (complete, cancelled or failed)
+         * @throws Exception when the run could not be made; its message becomes the status's error
+         */
+        default BenchmarkReport execute(java.util.function.Consumer<BenchmarkEngine> attach) throws Exception {
+            attach.accept(engine());
+            return engine().run(run(), models());
+        }
 
         /**
          * Called on the run's thread with the report (complete, cancelled or failed) before the controller leaves
@@ -236,6 +254,9 @@ public final class BenchmarkController implements AutoCloseable {
     private final Object lock = new Object();
     private Status status = Status.IDLE;
     private BenchmarkEngine engine;
+    /** A stop or pause asked for before the job attached its engine. */
+    private boolean pendingStop;
+    private boolean pendingPause;
     private Thread thread;
     private BenchmarkReport lastReport;
 
@@ -287,23 +308,42 @@ public final class BenchmarkController implements AutoCloseable {
             throw e;
         }
         RunInfo run = job.run();
+        String runId = run == null ? "" : run.runId();
         synchronized (lock) {
-            engine = job.engine();
-            status = new Status(State.RUNNING, run.runId(), "", 0, job.models().size(), null, "", clock.instant(),
+            engine = null;
+            pendingStop = false;
+            pendingPause = false;
+            status = new Status(State.RUNNING, runId, "", 0, job.models().size(), null, "", clock.instant(),
                     null, null);
-            thread = Thread.ofPlatform().name("lmsbench-run-" + run.runId()).daemon(false)
-                    .unstarted(() -> execute(job));
+            thread = Thread.ofPlatform().name("lmsbench-run" + (runId.isEmpty() ? "" : "-" + runId))
+                    .daemon(false).unstarted(() -> execute(job));
             thread.start();
         }
-        LOG.info("benchmark {} started: {} model(s)", run.runId(), job.models().size());
-        return run.runId();
+        LOG.info("benchmark {} started: {} model(s)", runId, job.models().size());
+        return runId;
+    }
+
+    /** The job's engine exists: pause, resume and stop reach it from now on. */
+    private void attach(BenchmarkEngine e) {
+        boolean stop;
+        boolean pause;
+        synchronized (lock) {
+            engine = Objects.requireNonNull(e, "engine");
+            stop = pendingStop;
+            pause = pendingPause;
+        }
+        if (stop) {
+            e.cancel();
+        } else if (pause) {
+            e.pause();
+        }
     }
 
     private void execute(Job job) {
         BenchmarkReport report = null;
         String error = "";
         try {
-            report = job.engine().run(job.run(), job.models());
+            report = job.execute(this::attach);
             try {
                 job.finished(report);
             } catch (Exception e) {
@@ -313,13 +353,17 @@ public final class BenchmarkController implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("the run failed", e);
             error = "internal error: " + oneLine(e.toString());
+        } catch (Exception e) {
+            LOG.debug("the run could not be made", e);
+            error = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
             try {
                 job.close();
             } catch (Exception e) {
                 LOG.debug("closing the job failed", e);
             }
-            RunStatus outcome = report == null ? RunStatus.FAILED : report.status();
+            RunStatus outcome = report == null ? (error.isEmpty() || !pendingStopped() ? RunStatus.FAILED
+                    : RunStatus.CANCELLED) : report.status();
             if (error.isEmpty() && outcome == RunStatus.FAILED) {
                 error = "the run failed: no model could be benchmarked";
             }
@@ -341,6 +385,8 @@ public final class BenchmarkController implements AutoCloseable {
         synchronized (lock) {
             Status s = status;
             status = switch (event) {
+                case BenchmarkEvent.RunStarted e -> new Status(s.state(), e.run().runId(), s.model(),
+                        s.modelPosition(), e.models().size(), s.progress(), s.error(), s.startedAt(), null, null);
                 case BenchmarkEvent.ModelStarted e -> new Status(s.state(), s.runId(), e.model().id(),
                         e.position(), e.count(), s.progress(), s.error(), s.startedAt(), null, null);
                 case BenchmarkEvent.RequestCompleted e -> new Status(s.state(), s.runId(), s.model(),
@@ -362,7 +408,13 @@ public final class BenchmarkController implements AutoCloseable {
 
     /** Holds the benchmark between requests; no effect when none runs or it is paused already. */
     public void pause() {
-        BenchmarkEngine e = currentEngine();
+        BenchmarkEngine e;
+        synchronized (lock) {
+            e = status.state() == State.STOPPING ? null : engine;
+            if (e == null && status.state() == State.RUNNING) {
+                pendingPause = true; // the job has not built its engine yet
+            }
+        }
         if (e != null) {
             e.pause();
         }
@@ -370,7 +422,11 @@ public final class BenchmarkController implements AutoCloseable {
 
     /** Lets a paused benchmark go on; no effect otherwise. */
     public void resume() {
-        BenchmarkEngine e = currentEngine();
+        BenchmarkEngine e;
+        synchronized (lock) {
+            pendingPause = false;
+            e = status.state() == State.STOPPING ? null : engine;
+        }
         if (e != null) {
             e.resume();
         }
@@ -385,19 +441,24 @@ public final class BenchmarkController implements AutoCloseable {
     public boolean stop() {
         BenchmarkEngine e;
         synchronized (lock) {
-            e = engine;
-            if (e == null) {
+            if (status.state() != State.RUNNING && status.state() != State.PAUSED
+                    && status.state() != State.STOPPING) {
                 return false;
             }
+            e = engine;
             status = status.with(State.STOPPING);
+            if (e == null) {
+                pendingStop = true; // the job has not built its engine yet: cancelled when it does
+                return true;
+            }
         }
         e.cancel();
         return true;
     }
 
-    private BenchmarkEngine currentEngine() {
+    private boolean pendingStopped() {
         synchronized (lock) {
-            return status.state() == State.STOPPING ? null : engine;
+            return pendingStop;
         }
     }
 

@@ -143,4 +143,53 @@ class BenchmarkControllerTest {
         assertThat(controller.status().lastStatus()).isEqualTo(RunStatus.FAILED);
         assertThat(controller.status().error()).contains("failed");
     }
+
+    /** A job that builds its engine while it runs, after {@code ready} opens (discovery, as lmsbench run does). */
+    private BenchmarkController.JobFactory lateEngine(CountDownLatch ready) {
+        return listener -> new BenchmarkController.Job() {
+            @Override
+            public BenchmarkEngine engine() {
+                return null;
+            }
+
+            @Override
+            public RunInfo run() {
+                return null;
+            }
+
+            @Override
+            public List<ModelInfo> models() {
+                return List.of();
+            }
+
+            @Override
+            public BenchmarkReport execute(java.util.function.Consumer<BenchmarkEngine> attach) throws Exception {
+                assertThat(ready.await(5, TimeUnit.SECONDS)).isTrue();
+                BenchmarkEngine engine = BenchmarkEngine.builder().backend(backend).listener(listener).build();
+                attach.accept(engine);
+                return engine.run(RunInfo.start("fake://", SETTINGS, "test"), MODELS);
+            }
+        };
+    }
+
+    @Test
+    void aJobThatBuildsItsEngineLateGetsItsRunIdFromTheRunAndAStopAskedForBeforeIsApplied() throws Exception {
+        CountDownLatch ready = new CountDownLatch(1);
+        assertThat(controller.start(lateEngine(ready))).isEmpty();
+        assertThat(controller.status().state()).isEqualTo(State.RUNNING);
+        assertThat(controller.stop()).isTrue(); // no engine yet: remembered
+        assertThat(controller.status().state()).isEqualTo(State.STOPPING);
+        ready.countDown();
+        assertThat(controller.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(controller.status().lastStatus()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(backend.requests).isEmpty();
+
+        CountDownLatch go = new CountDownLatch(1);
+        controller.start(lateEngine(go));
+        go.countDown();
+        assertThat(controller.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(controller.status().runId()).isEqualTo(controller.lastReport().orElseThrow().run().runId());
+        assertThat(controller.status().modelCount()).isEqualTo(2);
+        assertThat(controller.status().lastStatus()).isEqualTo(RunStatus.COMPLETED);
+    }
 }

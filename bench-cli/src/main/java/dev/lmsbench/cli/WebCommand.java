@@ -1,0 +1,226 @@
+package dev.lmsbench.cli;
+
+import dev.lmsbench.cache.ResultStorePaths;
+import dev.lmsbench.cache.SqliteResultStore;
+import dev.lmsbench.core.engine.BenchmarkController;
+import dev.lmsbench.core.engine.BenchmarkEngine;
+import dev.lmsbench.core.event.BenchmarkListener;
+import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.ModelInfo;
+import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.web.BenchWebServer;
+import dev.lmsbench.web.StartRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * {@code lmsbench web}: the dashboard server (bench-web) on this machine. A benchmark started through its API is
+ * exactly {@code lmsbench run} with the matching flags: the same discovery, filters, cache, engine, store and report
+ * files; the dashboard's controller pauses, resumes and stops it.
+ */
+@Command(name = "web", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        versionProvider = VersionProvider.class,
+        description = {"Serves the dashboard's API (docs/web-api.md) on 127.0.0.1 and a free port unless told "
+                + "otherwise; benchmarks started through it run as lmsbench run does, one at a time, each into "
+                + "its own results/<timestamp> folder, and stream live events. Ctrl-C or POST "
+                + "/api/system/shutdown stops it. The dashboard pages are not built yet (issue 13)."})
+final class WebCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebCommand.class);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", description = {
+            "Interface to listen on (default 127.0.0.1). Any other needs --token."})
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (default 0: a free one).")
+    int port;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = {
+            "Access token every request must carry (Authorization: Bearer); required with a --host beyond "
+                    + "loopback."})
+    String token;
+
+    @Option(names = "--db", paramLabel = "FILE", description = {
+            "SQLite results database (default: $XDG_DATA_HOME/lm-studio-bench/results/benchmark_cache.db)."})
+    Path db;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = {
+            "Where each started benchmark writes its reports, one results/<timestamp> folder each (default "
+                    + "results); the only folder the API's downloads read."})
+    Path outputDir = Path.of("results");
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (port < 0 || port > 65535) {
+            throw CliException.usage("--port must be between 0 (a free one) and 65535, got " + port);
+        }
+        Path dbPath = db != null ? db : ResultStorePaths.defaultDatabase();
+        BenchmarkController controller = new BenchmarkController();
+        SqliteResultStore store = ResultCache.openStore(dbPath);
+        BenchWebServer server;
+        try {
+            server = BenchWebServer.builder()
+                    .controller(controller)
+                    .starter(request -> job(request, dbPath))
+                    .results(store)
+                    .host(host)
+                    .port(port)
+                    .accessToken(token)
+                    .outputDir(outputDir.toAbsolutePath())
+                    .onShutdown(() -> {
+                        try {
+                            controller.close(); // stops a running benchmark, waits for it
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    })
+                    .build()
+                    .start();
+        } catch (IllegalStateException e) {
+            store.close();
+            throw CliException.usage(Main.oneLine(e.getMessage()));
+        }
+        Thread hook = new Thread(server::stop, "lmsbench-web-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Dashboard API on " + server.url() + " (docs/web-api.md); Ctrl-C stops it");
+        out.flush();
+        try {
+            server.awaitShutdown();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+            store.close();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The {@code lmsbench run} arguments of a start body. */
+    static List<String> runArguments(StartRequest r, Path dbPath, Path outDir) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        if (Boolean.TRUE.equals(r.sim())) {
+            args.add("--sim");
+        }
+        add(args, "--base-url", r.baseUrl());
+        add(args, "--backend", r.backend());
+        add(args, "--include-models", r.includeModels());
+        add(args, "--exclude-models", r.excludeModels());
+        if (r.models() != null) {
+            r.models().forEach(m -> add(args, "--model", m));
+        }
+        add(args, "--limit", r.limit());
+        add(args, "--runs", r.runs());
+        add(args, "--warmup", r.warmup());
+        add(args, "--max-tokens", r.maxTokens());
+        if (r.contexts() != null && !r.contexts().isEmpty()) {
+            if (r.contexts().size() > 1) {
+                throw new IllegalArgumentException("context: one context size per run (sweeps are issue 14)");
+            }
+            add(args, "--context", r.contexts().getFirst());
+        }
+        add(args, "--n-parallel", r.parallel());
+        add(args, "--preset", r.preset());
+        add(args, "--prompt", r.prompt());
+        args.addAll(List.of("--db", dbPath.toString(), "--output-dir", outDir.toString()));
+        return args;
+    }
+
+    private static void add(List<String> args, String flag, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            args.add(flag);
+            args.add(String.valueOf(value));
+        }
+    }
+
+    /** Parses the run's flags now (a bad one is a 400), and runs it on the controller's thread later. */
+    private BenchmarkController.JobFactory job(StartRequest request, Path dbPath) {
+        Path outDir = outputDir.resolve(LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        List<String> args = runArguments(request, dbPath, outDir);
+        StringWriter log = new StringWriter();
+        PrintWriter sink = new PrintWriter(log, true);
+        CommandLine cl = Main.commandLine(sink, sink);
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(Main.oneLine(e.getMessage()));
+        }
+        CommandLine runLine = cl.getSubcommands().get("run");
+        RunCommand run = runLine.getCommand();
+        LOG.info("dashboard start: lmsbench {}", String.join(" ", args));
+        return listener -> new BenchmarkController.Job() {
+            @Override
+            public BenchmarkEngine engine() {
+                return null; // built by the run, after discovery
+            }
+
+            @Override
+            public RunInfo run() {
+                return null;
+            }
+
+            @Override
+            public List<ModelInfo> models() {
+                return List.of();
+            }
+
+            @Override
+            public BenchmarkReport execute(Consumer<BenchmarkEngine> attach) throws Exception {
+                AtomicReference<BenchmarkReport> report = new AtomicReference<>();
+                run.hook = new RunCommand.EngineHook() {
+                    @Override
+                    public BenchmarkListener listener() {
+                        return listener;
+                    }
+
+                    @Override
+                    public void attach(BenchmarkEngine engine) {
+                        attach.accept(engine);
+                    }
+
+                    @Override
+                    public void finished(BenchmarkReport r) {
+                        report.set(r);
+                    }
+                };
+                try {
+                    run.call();
+                } catch (CliException e) {
+                    if (report.get() == null) {
+                        throw new Exception(e.getMessage(), e);
+                    }
+                    LOG.info("dashboard run ended: {}", e.getMessage());
+                } finally {
+                    LOG.debug("dashboard run output:\n{}", log);
+                }
+                if (report.get() == null) {
+                    throw new Exception("the run ended without a report (see " + outDir.resolve("lmsbench.log")
+                            + ")");
+                }
+                return report.get();
+            }
+        };
+    }
+}

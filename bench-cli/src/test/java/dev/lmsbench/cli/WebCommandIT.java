@@ -1,0 +1,144 @@
+package dev.lmsbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code lmsbench web}, in process, over loopback HTTP: a benchmark started through the API is a real
+ * {@code lmsbench run --sim} (reports written, results in the database), and the API's pause and stop reach its
+ * engine.
+ */
+class WebCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path dir;
+
+    private Thread serverThread;
+    private final AtomicInteger exit = new AtomicInteger(-1);
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private String url;
+    private String csrf;
+
+    private void startWeb() throws Exception {
+        serverThread = Thread.ofPlatform().start(() -> exit.set(Main.execute(new String[] {"web", "--port", "0",
+                "--db", dir.resolve("results.db").toString(), "--output-dir", dir.resolve("results").toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true))));
+        Pattern printed = Pattern.compile("Dashboard API on (http://\\S+)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Matcher m = printed.matcher("");
+        while (System.nanoTime() < deadline && !(m = printed.matcher(out.toString())).find()) {
+            assertThat(serverThread.isAlive()).as(err.toString()).isTrue();
+            Thread.sleep(20);
+        }
+        url = m.group(1);
+        csrf = get("/api/session").get("csrf_token").asText();
+    }
+
+    @AfterEach
+    void shutDown() throws Exception {
+        if (serverThread != null && serverThread.isAlive()) {
+            post("/api/system/shutdown", "{}");
+            serverThread.join(Duration.ofSeconds(60));
+        }
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode awaitStatus(String wanted, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode s = get("/api/status");
+        while (!s.get("status").asText().equals(wanted) && System.nanoTime() < deadline) {
+            Thread.sleep(25);
+            s = get("/api/status");
+        }
+        assertThat(s.get("status").asText()).as(s.toString()).isEqualTo(wanted);
+        return s;
+    }
+
+    @Test
+    void aBenchmarkStartedThroughTheApiIsARealRunWithReportsAndStoredResultsAndShutdownEndsTheCommand()
+            throws Exception {
+        startWeb();
+        HttpResponse<String> started = post("/api/benchmark/start",
+                "{\"sim\": true, \"runs\": 2, \"warmup\": 0, \"max_tokens\": 8}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        JsonNode done = awaitStatus("idle", Duration.ofSeconds(60));
+        assertThat(done.get("last_status").asText()).isEqualTo("completed");
+        assertThat(done.get("run_id").asText()).isNotEmpty();
+        assertThat(done.get("progress").get("completed").asInt()).isEqualTo(done.get("progress").get("total")
+                .asInt()).isPositive();
+        // exactly what lmsbench run writes: the reports in a results/<timestamp> folder, results in the database
+        try (var folders = Files.list(dir.resolve("results"))) {
+            Path run = folders.findFirst().orElseThrow();
+            assertThat(run.resolve("results.json")).isNotEmptyFile();
+            assertThat(run.resolve("report.html")).isNotEmptyFile();
+            assertThat(JSON.readTree(run.resolve("results.json").toFile()).at("/run/run_id").asText())
+                    .isEqualTo(done.get("run_id").asText());
+        }
+        assertThat(get("/api/results").get("total").asInt()).isEqualTo(3);
+
+        assertThat(post("/api/system/shutdown", "{}").statusCode()).isEqualTo(200);
+        serverThread.join(Duration.ofSeconds(30));
+        assertThat(serverThread.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
+    void pauseAndStopFromTheApiReachTheRunsEngineAndABadFlagValueIsA400() throws Exception {
+        startWeb();
+        HttpResponse<String> bad = post("/api/benchmark/start", "{\"sim\": true, \"base_url\": \"not a url\"}");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        // long enough to be caught running: 40 requests per model at the simulator's own speed
+        HttpResponse<String> started = post("/api/benchmark/start",
+                "{\"sim\": true, \"runs\": 40, \"warmup\": 0, \"max_tokens\": 32}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        JsonNode running = awaitStatus("running", Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (get("/api/status").path("progress").path("completed").asInt() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(25);
+        }
+        assertThat(running.get("status").asText()).isEqualTo("running");
+        assertThat(post("/api/benchmark/pause", "{}").statusCode()).isEqualTo(200);
+        JsonNode paused = awaitStatus("paused", Duration.ofSeconds(1));
+        int done = paused.path("progress").path("completed").asInt();
+        Thread.sleep(500);
+        // at most the request that was in flight finished while paused
+        assertThat(get("/api/status").path("progress").path("completed").asInt()).isLessThanOrEqualTo(done + 1);
+        assertThat(post("/api/benchmark/stop", "{}").statusCode()).isEqualTo(200);
+        JsonNode stopped = awaitStatus("idle", Duration.ofSeconds(30));
+        assertThat(stopped.get("last_status").asText()).isEqualTo("cancelled");
+    }
+}
