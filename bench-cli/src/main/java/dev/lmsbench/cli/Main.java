@@ -66,14 +66,24 @@ public final class Main {
         return cmd;
     }
 
-    /** {@code lmsbench --runs 3} behaves like {@code lmsbench run --runs 3} (compatibility with the seed's CLI). */
+    /**
+     * {@code lmsbench --runs 3} behaves like {@code lmsbench run --runs 3}, and {@code lmsbench -w [flags]} (or
+     * {@code --webapp}) like {@code lmsbench web --tray [flags]} (compatibility with the seed's run.py).
+     */
     static String[] withDefaultSubcommand(String[] args) {
         if (args.length > 0 && TOP_LEVEL.contains(args[0])) {
             return args;
         }
-        List<String> l = new ArrayList<>(args.length + 1);
-        l.add("run");
-        l.addAll(List.of(args));
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean webapp = rest.removeIf(a -> a.equals("-w") || a.equals("--webapp"));
+        List<String> l = new ArrayList<>(args.length + 2);
+        if (webapp) {
+            l.add("web");
+            l.add("--tray");
+        } else {
+            l.add("run");
+        }
+        l.addAll(rest);
         return l.toArray(String[]::new);
     }
 

@@ -63,6 +63,14 @@ final class WebCommand implements Callable<Integer> {
             "SQLite results database (default: $XDG_DATA_HOME/lm-studio-bench/results/benchmark_cache.db)."})
     Path db;
 
+    @Option(names = "--tray", negatable = true, description = {
+            "Also show the tray icon for this dashboard when the desktop has a system tray (on with -w/--webapp; "
+                    + "without one it says so and carries on)."})
+    boolean tray;
+
+    @Option(names = "--open", description = "Open the dashboard in the default browser once it listens.")
+    boolean open;
+
     @Option(names = "--output-dir", paramLabel = "DIR", description = {
             "Where each started benchmark writes its reports, one results/<timestamp> folder each (default "
                     + "results); the only folder the API's downloads read."})
@@ -104,6 +112,10 @@ final class WebCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("Dashboard API on " + server.url() + " (docs/web-api.md); Ctrl-C stops it");
         out.flush();
+        dev.lmsbench.tray.TrayApp trayApp = tray ? startTray(server.url()) : null;
+        if (open) {
+            Browser.open(server.url(), spec.commandLine().getErr());
+        }
         try {
             server.awaitShutdown();
         } finally {
@@ -113,8 +125,33 @@ final class WebCommand implements Callable<Integer> {
                 // already shutting down
             }
             store.close();
+            if (trayApp != null) {
+                trayApp.close();
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** The tray beside the dashboard (seed run.py): started when the desktop has one, else one line and on. */
+    private dev.lmsbench.tray.TrayApp startTray(String url) {
+        dev.lmsbench.tray.TrayConfig config = dev.lmsbench.tray.TrayConfig.of(java.net.URI.create(url));
+        if (token != null) {
+            config = config.withBearerToken(token);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        return switch (dev.lmsbench.tray.TrayApp.start(config)) {
+            case dev.lmsbench.tray.TrayLaunch.Started s -> {
+                err.println("Tray icon shown (Quit in its menu shuts the dashboard down)");
+                err.flush();
+                yield s.tray();
+            }
+            case dev.lmsbench.tray.TrayLaunch.Unavailable u -> {
+                err.println("lmsbench: no system tray available (" + Main.oneLine(u.reason())
+                        + "); the dashboard runs without it");
+                err.flush();
+                yield null;
+            }
+        };
     }
 
     /** The {@code lmsbench run} arguments of a start body. */

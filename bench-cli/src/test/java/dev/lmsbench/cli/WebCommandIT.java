@@ -42,7 +42,12 @@ class WebCommandIT {
     private String csrf;
 
     private void startWeb() throws Exception {
-        serverThread = Thread.ofPlatform().start(() -> exit.set(Main.execute(new String[] {"web", "--port", "0",
+        startWeb("web");
+    }
+
+    /** Starts {@code lmsbench <command> --port 0 --db ... --output-dir ...} and reads the URL it prints. */
+    private void startWeb(String command) throws Exception {
+        serverThread = Thread.ofPlatform().start(() -> exit.set(Main.execute(new String[] {command, "--port", "0",
                 "--db", dir.resolve("results.db").toString(), "--output-dir", dir.resolve("results").toString()},
                 new PrintWriter(out, true), new PrintWriter(err, true))));
         Pattern printed = Pattern.compile("Dashboard API on (http://\\S+)");
@@ -140,5 +145,19 @@ class WebCommandIT {
         assertThat(post("/api/benchmark/stop", "{}").statusCode()).isEqualTo(200);
         JsonNode stopped = awaitStatus("idle", Duration.ofSeconds(30));
         assertThat(stopped.get("last_status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void dashWStartsTheDashboardWithTheTrayAndWithoutADesktopSaysSoAndCarriesOn() throws Exception {
+        assertThat(Main.withDefaultSubcommand(new String[] {"-w", "--port", "0"}))
+                .containsExactly("web", "--tray", "--port", "0");
+        assertThat(Main.withDefaultSubcommand(new String[] {"--webapp"})).containsExactly("web", "--tray");
+        startWeb("-w"); // the tests run headless: no tray
+        assertThat(get("/api/status").get("status").asText()).isEqualTo("idle");
+        assertThat(err.toString()).contains("lmsbench: no system tray available (")
+                .contains("the dashboard runs without it");
+        assertThat(post("/api/system/shutdown", "{}").statusCode()).isEqualTo(200);
+        serverThread.join(Duration.ofSeconds(30));
+        assertThat(exit.get()).isZero();
     }
 }
