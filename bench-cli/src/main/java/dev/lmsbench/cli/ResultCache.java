@@ -62,11 +62,6 @@ final class ResultCache {
             cachedIds = Map.copyOf(cachedIds);
             cachedRequests = Map.copyOf(cachedRequests);
         }
-
-        /** A partition without stored requests. */
-        Partition(List<ModelSummary> cached, List<ModelInfo> toMeasure, Map<String, Long> cachedIds) {
-            this(cached, toMeasure, cachedIds, Map.of());
-        }
     }
 
     /** Opens the results database; a failure is a runtime error. */
@@ -239,11 +234,6 @@ final class ResultCache {
         }
         String joined = String.join("; ", diffs);
         return joined.isEmpty() ? "settings" : Main.oneLine(joined);
-    }
-
-    /** The measured report with cached models put back in discovery order. */
-    static BenchmarkReport merge(BenchmarkReport measured, List<ModelSummary> cached, List<ModelInfo> order) {
-        return merge(measured, new Partition(cached, List.of(), Map.of()), order);
     }
 
     /**

@@ -329,6 +329,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Writes the reports, records the run's outcome in the database and hands the report to the dashboard. */
+    private void finishRun(BenchmarkReport report, SqliteResultStore store, ResultCache.Partition partition,
+                           List<ReportWriter> writers, Path outDir, PrintWriter out, PrintWriter err) {
+        finishReport(report, writers, outDir, out, err);
+        ResultCache.recordRun(store, report, partition);
+        if (hook != null) {
+            hook.finished(report);
+        }
+    }
+
     /** Flags whose feature arrives in a later issue: say so instead of ignoring them. */
     private void rejectUnavailable() {
         ProfilingSetup.check(profiling);
@@ -447,13 +457,12 @@ final class RunCommand implements Callable<Integer> {
                 LOG.info("server: {}", run.server());
                 ResultCache.Partition partition = ResultCache.partition(store, models, run, cache.retest, verbose,
                         err);
-                List<ModelSummary> cached = partition.cached();
                 List<ModelInfo> toMeasure = partition.toMeasure();
-                BenchmarkReport measured;
-                boolean interruptedRun;
+                BenchmarkReport report;
                 if (toMeasure.isEmpty()) {
-                    measured = new BenchmarkReport(run, RunStatus.COMPLETED, Instant.now(), List.of(), List.of());
-                    interruptedRun = false;
+                    report = ResultCache.merge(new BenchmarkReport(run, RunStatus.COMPLETED, Instant.now(), List.of(),
+                            List.of()), partition, models);
+                    finishRun(report, store, partition, writers, outDir, out, err);
                 } else {
                     BenchmarkEngine.Builder builder = BenchmarkEngine.builder();
                     HardwareMonitor monitor = ProfilingSetup.openMonitor(profiling, monitors, err);
@@ -491,25 +500,13 @@ final class RunCommand implements Callable<Integer> {
                         hook.attach(engine);
                     }
                     try (monitor; Interrupts interrupts = hook == null ? new Interrupts(engine::cancel) : null) {
-                        measured = engine.run(run, toMeasure);
-                        interruptedRun = interrupts != null && interrupts.interrupted();
-                        BenchmarkReport report = ResultCache.merge(measured, partition, models);
-                        finishReport(report, writers, outDir, out, err);
-                        ResultCache.recordRun(store, report, partition);
-                        if (hook != null) {
-                            hook.finished(report);
-                        }
+                        BenchmarkReport measured = engine.run(run, toMeasure);
+                        boolean interruptedRun = interrupts != null && interrupts.interrupted();
+                        report = ResultCache.merge(measured, partition, models);
+                        finishRun(report, store, partition, writers, outDir, out, err);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;
                         }
-                    }
-                }
-                BenchmarkReport report = ResultCache.merge(measured, partition, models);
-                if (toMeasure.isEmpty()) {
-                    finishReport(report, writers, outDir, out, err);
-                    ResultCache.recordRun(store, report, partition);
-                    if (hook != null) {
-                        hook.finished(report);
                     }
                 }
                 if (!report.models().isEmpty()

@@ -362,8 +362,9 @@ public final class BenchmarkController implements AutoCloseable {
             } catch (Exception e) {
                 LOG.debug("closing the job failed", e);
             }
-            RunStatus outcome = report == null ? (error.isEmpty() || !pendingStopped() ? RunStatus.FAILED
-                    : RunStatus.CANCELLED) : report.status();
+            // no report: the job failed, or was stopped before it built its engine
+            RunStatus outcome = report != null ? report.status()
+                    : pendingStopped() ? RunStatus.CANCELLED : RunStatus.FAILED;
             if (error.isEmpty() && outcome == RunStatus.FAILED) {
                 error = "the run failed: no model could be benchmarked";
             }
