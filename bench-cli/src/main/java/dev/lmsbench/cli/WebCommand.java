@@ -1,6 +1,11 @@
 package dev.lmsbench.cli;
 
 import dev.lmsbench.cache.ResultStorePaths;
+import dev.lmsbench.client.ClientConfig;
+import dev.lmsbench.client.LmStudioClient;
+import dev.lmsbench.client.OpenAiClient;
+import dev.lmsbench.core.config.ConfigKeys;
+import dev.lmsbench.core.config.ResolvedConfig;
 import dev.lmsbench.cache.SqliteResultStore;
 import dev.lmsbench.core.engine.BenchmarkController;
 import dev.lmsbench.core.engine.BenchmarkEngine;
@@ -8,7 +13,12 @@ import dev.lmsbench.core.event.BenchmarkListener;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RunInfo;
+import dev.lmsbench.report.ComparisonRows;
+import dev.lmsbench.report.RunComparison;
+import dev.lmsbench.sim.SimConfig;
+import dev.lmsbench.sim.SimServer;
 import dev.lmsbench.web.BenchWebServer;
+import dev.lmsbench.web.RunComparer;
 import dev.lmsbench.web.StartRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +34,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -39,7 +52,8 @@ import java.util.function.Consumer;
         description = {"Serves the dashboard's API (docs/web-api.md) on 127.0.0.1 and a free port unless told "
                 + "otherwise; benchmarks started through it run as lmsbench run does, one at a time, each into "
                 + "its own results/<timestamp> folder, and stream live events. Ctrl-C or POST "
-                + "/api/system/shutdown stops it. The dashboard pages are not built yet (issue 13)."})
+                + "/api/system/shutdown stops it. The dashboard pages (Home, Run, Results, Comparison, Settings; "
+                + "docs/dashboard.md) are at its URL."})
 final class WebCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebCommand.class);
@@ -71,6 +85,16 @@ final class WebCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Open the dashboard in the default browser once it listens.")
     boolean open;
 
+    @Option(names = "--base-url", paramLabel = "URL", description = {
+            "The server whose models the Run page lists and which runs use when the page names none (default: "
+                    + "the first configured port that answers, as lmsbench run finds it)."})
+    String baseUrl;
+
+    @Option(names = "--sim", description = {
+            "Default to the built-in simulator: the Run page lists its models and runs use it unless the page "
+                    + "names a server."})
+    boolean sim;
+
     @Option(names = "--output-dir", paramLabel = "DIR", description = {
             "Where each started benchmark writes its reports, one results/<timestamp> folder each (default "
                     + "results); the only folder the API's downloads read."})
@@ -83,14 +107,29 @@ final class WebCommand implements Callable<Integer> {
             throw CliException.usage("--port must be between 0 (a free one) and 65535, got " + port);
         }
         Path dbPath = db != null ? db : ResultStorePaths.defaultDatabase();
+        if (sim && baseUrl != null) {
+            throw CliException.usage("--sim and --base-url name two servers: give one");
+        }
+        ConfigPaths paths = ConfigPaths.detect();
+        Presets presetStore = new Presets(paths);
+        ResolvedConfig config = fileConfig(paths, presetStore);
         BenchmarkController controller = new BenchmarkController();
         SqliteResultStore store = ResultCache.openStore(dbPath);
+        SimServer catalogSim = null;
         BenchWebServer server;
         try {
+            if (sim) {
+                catalogSim = SimServer.start(SimConfig.defaults()); // lists the models a --sim run will have
+            }
+            String catalogUrl = catalogSim != null ? catalogSim.baseUrl() : baseUrl;
             server = BenchWebServer.builder()
                     .controller(controller)
                     .starter(request -> job(request, dbPath))
                     .results(store)
+                    .models(() -> models(catalogUrl, config))
+                    .presets(() -> presets(presetStore))
+                    .config(() -> fileConfig(paths, presetStore))
+                    .runComparer((baseline, current) -> compare(store, baseline, current))
                     .host(host)
                     .port(port)
                     .accessToken(token)
@@ -106,11 +145,14 @@ final class WebCommand implements Callable<Integer> {
                     .start();
         } catch (IllegalStateException e) {
             store.close();
+            if (catalogSim != null) {
+                catalogSim.close();
+            }
             throw CliException.usage(Main.oneLine(e.getMessage()));
         }
         Thread hook = new Thread(server::stop, "lmsbench-web-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Dashboard API on " + server.url() + " (docs/web-api.md); Ctrl-C stops it");
+        out.println("Dashboard on " + server.url() + " (pages: docs/dashboard.md, API: docs/web-api.md); Ctrl-C stops it");
         out.flush();
         dev.lmsbench.tray.TrayApp trayApp = tray ? startTray(server.url()) : null;
         if (open) {
@@ -125,11 +167,76 @@ final class WebCommand implements Callable<Integer> {
                 // already shutting down
             }
             store.close();
+            if (catalogSim != null) {
+                catalogSim.close();
+            }
             if (trayApp != null) {
                 trayApp.close();
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The Run page's model list: LM Studio's native list (quantization, architecture, size, capabilities) of the
+     * dashboard's server, else the OpenAI-compatible one; nothing when no server answers.
+     */
+    private static List<ModelInfo> models(String url, ResolvedConfig config) {
+        String target = url != null ? url : ServerDiscovery.firstAnsweringPort(config).orElse(null);
+        if (target == null) {
+            return List.of();
+        }
+        ClientConfig cc = ClientConfig.of(target).withApiToken(config.get(ConfigKeys.API_TOKEN));
+        try (LmStudioClient lms = LmStudioClient.create(cc)) {
+            return lms.listModels();
+        } catch (Exception e) {
+            LOG.debug("LM Studio's model list failed at {}; trying the OpenAI-compatible one", target, e);
+        }
+        try (OpenAiClient openAi = OpenAiClient.create(cc)) {
+            return openAi.listModels();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list the models of " + target + ": "
+                    + Main.oneLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** The configuration a run with no flags would have: built-in defaults, project and user files. */
+    private static ResolvedConfig fileConfig(ConfigPaths paths, Presets presetStore) {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs();
+        return run.resolveConfig(paths, presetStore);
+    }
+
+    /** Every preset (built-in and the user's) with its settings by configuration key. */
+    private static Map<String, Map<String, Object>> presets(Presets store) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Presets.Preset p : store.list()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("description", p.description());
+            m.put("kind", p.builtIn() ? "built-in" : "user");
+            try {
+                store.layer(p.name()).values().forEach((k, v) -> m.put(k.path(),
+                        v instanceof Number || v instanceof Boolean || v instanceof String || v == null ? v
+                                : String.valueOf(v)));
+            } catch (RuntimeException e) {
+                m.put("error", Main.oneLine(String.valueOf(e.getMessage())));
+            }
+            out.put(p.name(), m);
+        }
+        return out;
+    }
+
+    /** Two stored runs by the reports' comparison (the same table as lmsbench compare). */
+    private static Optional<RunComparer.Table> compare(SqliteResultStore store, String baseline, String current)
+            throws Exception {
+        Optional<BenchmarkReport> a = store.report(baseline);
+        Optional<BenchmarkReport> b = store.report(current);
+        if (a.isEmpty() || b.isEmpty()) {
+            return Optional.empty();
+        }
+        RunComparison c = RunComparison.of(a.get(), b.get());
+        return Optional.of(new RunComparer.Table(ComparisonRows.title(c), ComparisonRows.HEADER,
+                ComparisonRows.rows(c)));
     }
 
     /** The tray beside the dashboard (seed run.py): started when the desktop has one, else one line and on. */
@@ -155,12 +262,14 @@ final class WebCommand implements Callable<Integer> {
     }
 
     /** The {@code lmsbench run} arguments of a start body. */
-    static List<String> runArguments(StartRequest r, Path dbPath, Path outDir) {
+    static List<String> runArguments(StartRequest r, Path dbPath, Path outDir, boolean defaultSim,
+                                     String defaultBaseUrl) {
         List<String> args = new ArrayList<>(List.of("run"));
-        if (Boolean.TRUE.equals(r.sim())) {
+        if (Boolean.TRUE.equals(r.sim()) || r.sim() == null && r.baseUrl() == null && defaultSim) {
             args.add("--sim");
         }
-        add(args, "--base-url", r.baseUrl());
+        add(args, "--base-url", r.baseUrl() != null || Boolean.TRUE.equals(r.sim()) || defaultSim ? r.baseUrl()
+                : defaultBaseUrl);
         add(args, "--backend", r.backend());
         add(args, "--include-models", r.includeModels());
         add(args, "--exclude-models", r.excludeModels());
@@ -195,7 +304,7 @@ final class WebCommand implements Callable<Integer> {
     private BenchmarkController.JobFactory job(StartRequest request, Path dbPath) {
         Path outDir = outputDir.resolve(LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-        List<String> args = runArguments(request, dbPath, outDir);
+        List<String> args = runArguments(request, dbPath, outDir, sim, baseUrl);
         StringWriter log = new StringWriter();
         PrintWriter sink = new PrintWriter(log, true);
         CommandLine cl = Main.commandLine(sink, sink);

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,11 +47,13 @@ class WebCommandIT {
     }
 
     /** Starts {@code lmsbench <command> --port 0 --db ... --output-dir ...} and reads the URL it prints. */
-    private void startWeb(String command) throws Exception {
-        serverThread = Thread.ofPlatform().start(() -> exit.set(Main.execute(new String[] {command, "--port", "0",
-                "--db", dir.resolve("results.db").toString(), "--output-dir", dir.resolve("results").toString()},
+    private void startWeb(String command, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of(command, "--port", "0",
+                "--db", dir.resolve("results.db").toString(), "--output-dir", dir.resolve("results").toString()));
+        args.addAll(List.of(more));
+        serverThread = Thread.ofPlatform().start(() -> exit.set(Main.execute(args.toArray(String[]::new),
                 new PrintWriter(out, true), new PrintWriter(err, true))));
-        Pattern printed = Pattern.compile("Dashboard API on (http://\\S+)");
+        Pattern printed = Pattern.compile("Dashboard on (http://\\S+)");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Matcher m = printed.matcher("");
         while (System.nanoTime() < deadline && !(m = printed.matcher(out.toString())).find()) {
@@ -119,6 +122,64 @@ class WebCommandIT {
         serverThread.join(Duration.ofSeconds(30));
         assertThat(serverThread.isAlive()).isFalse();
         assertThat(exit.get()).isZero();
+    }
+
+    @Test
+    void webSimListsTheSimulatorsModelsPresetsAndConfigRunsItByDefaultAndComparesTwoStoredRuns() throws Exception {
+        String before = System.getProperty("lmsbench.home");
+        System.setProperty("lmsbench.home", System.getProperty("lmsbench.root", "..")); // the built-in presets
+        try {
+            webSim();
+        } finally {
+            if (before == null) {
+                System.clearProperty("lmsbench.home");
+            } else {
+                System.setProperty("lmsbench.home", before);
+            }
+        }
+    }
+
+    private void webSim() throws Exception {
+        startWeb("web", "--sim");
+        JsonNode models = get("/api/models").get("models");
+        assertThat(models).extracting(m -> m.get("id").asText()).containsExactlyInAnyOrder(
+                "sim/llama-3.2-3b-instruct@q4_k_m", "sim/qwen3-8b@q8_0", "sim/mistral-7b-instruct-v0.3@q5_k_m");
+        assertThat(models).extracting(m -> m.get("quantization").asText()).contains("Q8_0");
+        assertThat(get("/api/presets").get("presets")).extracting(p -> p.get("name").asText()).contains("quick", "standard");
+        assertThat(get("/api/config").get("entries")).extracting(e -> e.get("key").asText()).contains("num_runs", "lmstudio.host");
+        List<String> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) { // no sim, no base_url: the dashboard's own default, the simulator
+            HttpResponse<String> started = post("/api/benchmark/start",
+                    "{\"runs\": " + (2 + i) + ", \"warmup\": 0, \"max_tokens\": 8,"
+                            + " \"models\": [\"sim/qwen3-8b@q8_0\"]}"); // other settings: not the cached result
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (get("/api/results").get("total").asInt() < i + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(25);
+            }
+            JsonNode done = awaitStatus("idle", Duration.ofSeconds(60));
+            assertThat(done.get("last_status").asText()).as(done.toString()).isEqualTo("completed");
+            Thread.sleep(1100); // each run its own results/<seconds> folder
+        }
+        for (JsonNode r : get("/api/results?sort=finished_at&order=asc").get("results")) {
+            runs.add(r.get("run_id").asText());
+        }
+        assertThat(runs).hasSize(2).doesNotHaveDuplicates();
+        JsonNode compared = get("/api/compare?baseline=" + runs.get(0) + "&current=" + runs.get(1));
+        assertThat(compared.get("title").asText()).contains(runs.get(0)).contains(runs.get(1));
+        assertThat(compared.get("rows")).isNotEmpty();
+        assertThat(compared.get("rows").get(0).get(0).asText()).isEqualTo("sim/qwen3-8b@q8_0");
+        JsonNode reports = get("/api/reports").get("reports");
+        assertThat(reports).hasSize(2);
+        assertThat(reports.get(0).get("files")).extracting(f -> f.get("name").asText()).contains("report.html",
+                "results.json");
+        String path = reports.get(0).get("files").get(0).get("path").asText();
+        HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/files/" + path)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(file.statusCode()).isEqualTo(200);
+        HttpResponse<String> home = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(home.body()).contains("/assets/home.js");
     }
 
     @Test

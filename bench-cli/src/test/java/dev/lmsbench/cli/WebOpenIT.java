@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WebOpenIT {
 
-    private static final Pattern PRINTED = Pattern.compile("Dashboard API on (http://\\S+)");
+    private static final Pattern PRINTED = Pattern.compile("Dashboard on (http://\\S+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir

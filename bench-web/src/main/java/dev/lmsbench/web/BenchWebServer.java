@@ -14,7 +14,6 @@ import dev.lmsbench.core.text.SafeText;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.sse.SseHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +75,9 @@ public final class BenchWebServer implements AutoCloseable {
     /** Events a slow SSE client may have queued before the oldest are dropped (and a {@code resync} sent). */
     public static final int SSE_QUEUE_CAPACITY = 1024;
 
+    /** A connection idle (nothing read, nothing written) this long is closed; event streams send a heartbeat sooner. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     /** The header carrying the CSRF token of {@code GET /api/session} on mutating requests. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
@@ -85,9 +87,13 @@ public final class BenchWebServer implements AutoCloseable {
     private static final Set<HandlerType> MUTATING = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE);
     private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}");
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}");
     private static final int MAX_LIMIT = 1000;
+    private static final int MAX_REPORT_DIRS = 200;
+    private static final int MAX_REPORT_FILES = 100;
 
     private final Builder cfg;
+    private final DashboardPages ui = new DashboardPages();
     private final ObjectMapper json;
     private final String csrfToken;
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -154,9 +160,12 @@ public final class BenchWebServer implements AutoCloseable {
                         + SafeText.oneLine(String.valueOf(e.getMessage()), 200), e);
             }
             port = app.port();
-            if (cfg.socketSendBuffer > 0) {
-                for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
-                    if (c instanceof org.eclipse.jetty.server.ServerConnector sc) {
+            for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+                if (c instanceof org.eclipse.jetty.server.ServerConnector sc) {
+                    // a connection that accepts no byte for this long is closed: an event stream whose client
+                    // stopped reading ends (its blocked write fails) instead of holding a thread forever
+                    sc.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    if (cfg.socketSendBuffer > 0) {
                         sc.setAcceptedSendBufferSize(cfg.socketSendBuffer);
                     }
                 }
@@ -324,7 +333,12 @@ public final class BenchWebServer implements AutoCloseable {
     // ---------------------------------------------------------------- routes
 
     private void routes(io.javalin.config.RoutesConfig r) {
-        r.get("/", this::home);
+        for (DashboardPages.Page p : DashboardPages.PAGES) {
+            r.get(p.path(), ctx -> page(ctx, p.path()));
+        }
+        r.get("/assets/{name}", this::asset);
+        r.get("/api/reports", this::reports);
+        r.get("/api/compare", this::compareRuns);
         r.get("/api/status", ctx -> ok(ctx, Shapes.status(cfg.controller.status())));
         r.get("/api/session", ctx -> ok(ctx, Map.of("csrf_token", csrfToken)));
         r.post("/api/benchmark/start", this::startBenchmark);
@@ -347,32 +361,149 @@ public final class BenchWebServer implements AutoCloseable {
         r.get("/api/results", this::results);
         r.get("/api/dashboard/stats", ctx -> ok(ctx, Stats.of(listResults())));
         r.get("/api/comparison/<model>", this::comparison); // <...>: model ids contain '/'
-        r.get("/api/models", ctx -> ok(ctx, Map.of("models",
-                Objects.requireNonNullElse(cfg.models.get(), List.<ModelInfo>of()).stream().map(Shapes::model)
-                        .toList())));
+        r.get("/api/models", this::models);
         r.get("/api/presets", ctx -> ok(ctx, Map.of("presets", presets())));
         r.get("/api/config", ctx -> ok(ctx, config()));
         r.get("/api/files/<path>", this::file);
-        r.addEndpoint(io.javalin.router.Endpoint.create(HandlerType.GET, "/api/events")
-                .handler(new SseHandler(0, events::serve)));
+        r.get("/api/events", this::eventStream);
     }
 
-    private void home(Context ctx) {
-        String token = ctx.queryParam("access_token");
-        if (cfg.accessToken != null && token != null) {
-            ctx.header("Set-Cookie", TOKEN_COOKIE + "=" + cfg.accessToken + "; Path=/; HttpOnly; SameSite=Strict");
-            ctx.redirect("/");
+    /**
+     * {@code GET /api/events}: written on the request's own thread, by hand, not with Javalin's asynchronous SSE
+     * support, whose completion after the server stopped (a response already closed) could spin in Javalin's
+     * exception handling and starve Jetty's selector, so that stopping never returned.
+     */
+    private void eventStream(Context ctx) throws IOException {
+        jakarta.servlet.http.HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("text/event-stream");
+        res.setCharacterEncoding("UTF-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        java.io.OutputStream out = res.getOutputStream();
+        res.flushBuffer();
+        events.serve(new EventStream.Sink() {
+            @Override
+            public void event(String name, String json) throws IOException {
+                out.write(("event: " + name + "\ndata: " + json + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+            }
+
+            @Override
+            public void comment(String text) throws IOException {
+                out.write((": " + text + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+            }
+        });
+    }
+
+    /** A dashboard page; {@code /?access_token=...} first sets the token cookie (see the security rules). */
+    private void page(Context ctx, String path) {
+        if (path.equals("/")) {
+            String token = ctx.queryParam("access_token");
+            if (cfg.accessToken != null && token != null) {
+                ctx.header("Set-Cookie", TOKEN_COOKIE + "=" + cfg.accessToken
+                        + "; Path=/; HttpOnly; SameSite=Strict");
+                ctx.redirect("/");
+                return;
+            }
+        }
+        ctx.header("Content-Security-Policy", DashboardPages.CSP);
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.contentType("text/html; charset=utf-8").result(ui.page(path));
+    }
+
+    /** One of the pages' fixed assets (scripts, style, the chart library); revalidated by its ETag. */
+    private void asset(Context ctx) {
+        DashboardPages.Asset a = ui.asset(ctx.pathParam("name"));
+        if (a == null) {
+            throw new ApiError(404, "not found");
+        }
+        String etag = '"' + Integer.toHexString(java.util.Arrays.hashCode(a.bytes())) + '"';
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", etag);
+        if (etag.equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
             return;
         }
-        ctx.header("Content-Security-Policy", "default-src 'none'");
-        ctx.contentType("text/html; charset=utf-8").result("""
-                <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>LM Studio Bench</title>
-                <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-                <body><h1>LM Studio Bench</h1>
-                <p>The dashboard pages are coming. The JSON API is live: see <code>docs/web-api.md</code>;
-                try <a href="/api/status">/api/status</a>.</p></body></html>
-                """);
+        ctx.contentType(a.contentType()).result(a.bytes());
+    }
+
+    /** {@code GET /api/reports}: the output directory's run directories and their report files, newest first. */
+    private void reports(Context ctx) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (cfg.outputDir != null && Files.isDirectory(cfg.outputDir)) {
+            Path root = cfg.outputDir.toRealPath();
+            List<Path> dirs = new ArrayList<>();
+            dirs.add(root);
+            try (java.util.stream.Stream<Path> s = Files.list(root)) {
+                s.filter(d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS) && safe(d))
+                        .sorted(Comparator.comparing(Path::toString).reversed())
+                        .limit(MAX_REPORT_DIRS).forEach(dirs::add);
+            }
+            for (Path d : dirs) {
+                List<Map<String, Object>> files = new ArrayList<>();
+                try (java.util.stream.Stream<Path> s = Files.list(d)) {
+                    for (Path f : s.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && safe(f))
+                            .sorted().limit(MAX_REPORT_FILES).toList()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("name", f.getFileName().toString());
+                        m.put("path", root.relativize(f).toString().replace('\\', '/'));
+                        m.put("bytes", Files.size(f));
+                        m.put("modified", Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant()
+                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                        files.add(m);
+                    }
+                }
+                if (!files.isEmpty()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("dir", d.equals(root) ? "" : d.getFileName().toString());
+                    m.put("files", files);
+                    out.add(m);
+                }
+            }
+        }
+        ok(ctx, Map.of("reports", out));
+    }
+
+    private static boolean safe(Path p) {
+        String name = p.getFileName().toString();
+        return SAFE_SEGMENT.matcher(name).matches() && !name.contains("..");
+    }
+
+    /** {@code GET /api/compare?baseline=RUN&current=RUN}: two stored runs by the program's comparison. */
+    private void compareRuns(Context ctx) throws Exception {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String baseline = runIdQuery(ctx, "baseline", fields);
+        String current = runIdQuery(ctx, "current", fields);
+        if (!fields.isEmpty()) {
+            throw new ApiError(400, "baseline and current: two stored run ids", fields);
+        }
+        if (cfg.comparer == null) {
+            throw new ApiError(404, "run comparison is not available in this server");
+        }
+        java.util.Optional<RunComparer.Table> table = cfg.comparer.compare(baseline, current);
+        if (table.isEmpty()) {
+            throw new ApiError(404, "no such run");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("baseline", baseline);
+        out.put("current", current);
+        out.put("title", table.get().title());
+        out.put("header", table.get().header());
+        out.put("rows", table.get().rows());
+        ok(ctx, out);
+    }
+
+    private static String runIdQuery(Context ctx, String name, Map<String, String> fields) {
+        String v = query(ctx, name);
+        if (v == null) {
+            fields.put(name, "required");
+        } else if (!RUN_ID.matcher(v).matches()) {
+            fields.put(name, "not a run id");
+        }
+        return v;
     }
 
     private void startBenchmark(Context ctx) throws Exception {
@@ -525,6 +656,17 @@ public final class BenchWebServer implements AutoCloseable {
         return "application/octet-stream";
     }
 
+    private void models(Context ctx) throws JsonProcessingException {
+        List<ModelInfo> listed;
+        try {
+            listed = Objects.requireNonNullElse(cfg.models.get(), List.<ModelInfo>of());
+        } catch (RuntimeException e) {
+            LOG.debug("listing models failed", e);
+            throw new ApiError(502, SafeText.oneLine(String.valueOf(e.getMessage()), 300));
+        }
+        ok(ctx, Map.of("models", listed.stream().map(Shapes::model).toList()));
+    }
+
     private List<Map<String, Object>> presets() {
         Map<String, ? extends Map<String, ?>> all = Objects.requireNonNullElse(cfg.presets.get(), Map.of());
         List<Map<String, Object>> out = new ArrayList<>();
@@ -545,6 +687,9 @@ public final class BenchWebServer implements AutoCloseable {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("key", e.key().path());
                 Object v = e.value();
+                if (v != null && e.key().path().toLowerCase(Locale.ROOT).contains("token")) {
+                    v = "<redacted>"; // never hand a secret to a page
+                }
                 m.put("value", v == null || v instanceof Number || v instanceof Boolean || v instanceof String
                         || v instanceof List<?> || v instanceof Map<?, ?> ? v : String.valueOf(v));
                 m.put("source", e.source());
@@ -609,6 +754,13 @@ public final class BenchWebServer implements AutoCloseable {
     }
 
     private void error(Context ctx, int status, String message, Map<String, String> fields) {
+        try {
+            if (ctx.res().isCommitted()) {
+                return; // an event stream, or a response already on its way: nothing can be said any more
+            }
+        } catch (RuntimeException e) {
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
         if (fields != null && !fields.isEmpty()) {
@@ -618,6 +770,9 @@ public final class BenchWebServer implements AutoCloseable {
             ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             ctx.status(500).result("{\"error\":\"internal error\"}");
+        } catch (RuntimeException e) {
+            // an exception handler that throws would be handled again by Javalin, forever: never throw from here
+            LOG.debug("could not answer {} {} with {}", ctx.method(), ctx.path(), status, e);
         }
     }
 
@@ -633,6 +788,7 @@ public final class BenchWebServer implements AutoCloseable {
         private int port;
         private String accessToken;
         private Path outputDir;
+        private RunComparer comparer;
         private Runnable onShutdown = () -> { };
         private Duration heartbeat = Duration.ofSeconds(15);
         private int sseQueueCapacity = SSE_QUEUE_CAPACITY;
@@ -718,6 +874,12 @@ public final class BenchWebServer implements AutoCloseable {
             return this;
         }
 
+        /** @param value compares two stored runs for {@code GET /api/compare}; null (default): not offered @return this */
+        public Builder runComparer(RunComparer value) {
+            this.comparer = value;
+            return this;
+        }
+
         /** @param value run once after the server stopped (e.g. let {@code main} exit) @return this */
         public Builder onShutdown(Runnable value) {
             this.onShutdown = Objects.requireNonNull(value, "onShutdown");
@@ -726,8 +888,8 @@ public final class BenchWebServer implements AutoCloseable {
 
         /** @param value the interval of SSE heartbeat comments; default 15 s @return this */
         public Builder heartbeat(Duration value) {
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("heartbeat must be positive");
+            if (value.isNegative() || value.isZero() || value.compareTo(IDLE_TIMEOUT) >= 0) {
+                throw new IllegalArgumentException("heartbeat must be positive and under " + IDLE_TIMEOUT);
             }
             this.heartbeat = value;
             return this;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lmsbench.core.engine.BenchmarkController;
 import dev.lmsbench.core.event.BenchmarkEvent;
 import dev.lmsbench.core.event.BenchmarkListener;
-import io.javalin.http.sse.SseClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,28 +92,42 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
         }
     }
 
-    /** Serves one client on the calling (HTTP) thread until it goes away or the server stops. */
-    void serve(SseClient sse) {
+    /** Where one client's events are written; a failed write (the client went away) throws. */
+    interface Sink {
+        /** @param name the event's name @param json its data, one line @throws IOException when the write failed */
+        void event(String name, String json) throws IOException;
+
+        /** @param text a comment line (a heartbeat) @throws IOException when the write failed */
+        void comment(String text) throws IOException;
+    }
+
+    /**
+     * Serves one client on the calling (HTTP) thread until its connection fails (it went away, or accepted nothing
+     * for the connection's idle timeout) or the server stops.
+     */
+    void serve(Sink sink) {
         EventQueue c = new EventQueue(capacity);
         clients.add(c);
         try {
-            send(sse, statusMessage("status"));
-            while (!closed && !sse.terminated()) {
+            send(sink, statusMessage("status"));
+            while (!closed) {
                 EventQueue.Next next = c.take(heartbeat);
                 if (next == null) {
                     if (closed) {
                         break;
                     }
-                    sse.sendComment("heartbeat");
+                    sink.comment("heartbeat");
                     continue;
                 }
                 if (next.droppedBefore() > 0) {
                     Map<String, Object> data = new LinkedHashMap<>(Shapes.status(controller.status()));
                     data.put("dropped", next.droppedBefore());
-                    send(sse, new Message("resync", encode(data)));
+                    send(sink, new Message("resync", encode(data)));
                 }
-                send(sse, next.message());
+                send(sink, next.message());
             }
+        } catch (IOException e) {
+            LOG.debug("an event stream client went away: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -122,8 +136,8 @@ final class EventStream implements BenchmarkListener, AutoCloseable {
         }
     }
 
-    private void send(SseClient sse, Message m) {
-        sse.sendEvent(m.name(), m.json());
+    private void send(Sink sink, Message m) throws IOException {
+        sink.event(m.name(), m.json());
         delivered.incrementAndGet();
     }
 

@@ -335,13 +335,33 @@ class BenchWebServerTest {
     }
 
     @Test
-    void unknownPathsAnswerJson404AndTheHomePageLinksTheApi() throws Exception {
+    void unknownPathsAnswerJson404AndEveryPageAndAssetIsServedFromTheJarUnderAStrictPolicy() throws Exception {
         Api.Res missing = api.get("/api/nothing");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body().get("error").asText()).isEqualTo("not found");
-        Api.Res home = api.get("/");
-        assertThat(home.status()).isEqualTo(200);
-        assertThat(home.raw()).contains("dashboard pages are coming").contains("/api/status");
+        for (String page : List.of("/", "/run", "/results", "/comparison", "/settings")) {
+            java.net.http.HttpResponse<String> r = api.http.send(api.request(page).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(page).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(page)
+                    .hasValue(DashboardPages.CSP);
+            assertThat(r.body()).as(page).contains("<nav").contains("src=\"/assets/echarts.min.js\"")
+                    .doesNotContain("{{").doesNotContain("http://").doesNotContain("https://");
+            String name = page.equals("/") ? "home" : page.substring(1);
+            assertThat(r.body()).contains("/assets/" + name + ".js");
+        }
+        for (String asset : List.of("app.js", "app.css", "echarts.min.js", "run.js")) {
+            java.net.http.HttpResponse<byte[]> r = api.http.send(api.request("/assets/" + asset).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+            assertThat(r.body().length).as(asset).isPositive();
+            String etag = r.headers().firstValue("ETag").orElseThrow();
+            java.net.http.HttpResponse<byte[]> again = api.http.send(api.request("/assets/" + asset)
+                    .header("If-None-Match", etag).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(again.statusCode()).as(asset + " revalidated").isEqualTo(304);
+        }
+        assertThat(api.get("/assets/../pom.xml").status()).isIn(400, 404);
+        assertThat(api.get("/assets/nothing.js").status()).isEqualTo(404);
         assertThat(api.get("/api/presets").body().get("presets").isArray()).isTrue();
         assertThat(api.get("/api/config").body().get("entries").isArray()).isTrue();
     }

@@ -43,7 +43,8 @@ final class SimRig implements AutoCloseable {
                         throw new IllegalStateException(e);
                     }
                 })
-                .outputDir(dir);
+                .outputDir(dir)
+                .runComparer(this::compare);
         server = customize.apply(b).build().start();
     }
 
@@ -70,11 +71,26 @@ final class SimRig implements AutoCloseable {
             }
             List<ModelInfo> models = new ModelSelector(r.includeModels(), r.excludeModels(),
                     r.limit() == null ? 0 : r.limit()).select(listed).models();
+            if (!r.models().isEmpty()) { // exact ids, as the CLI's --model
+                models = models.stream().filter(m -> r.models().contains(m.id())).toList();
+            }
             BenchmarkEngine engine = BenchmarkEngine.builder().backend(client).store(store).listener(listener)
                     .build();
             return BenchmarkController.job(engine, RunInfo.start(client.endpoint(), settings, "test"), models,
                     null, client);
         };
+    }
+
+    /** The reports' comparison of two stored runs, as the CLI wires it. */
+    java.util.Optional<RunComparer.Table> compare(String baseline, String current) throws Exception {
+        var a = store.report(baseline);
+        var b = store.report(current);
+        if (a.isEmpty() || b.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        dev.lmsbench.report.RunComparison c = dev.lmsbench.report.RunComparison.of(a.get(), b.get());
+        return java.util.Optional.of(new RunComparer.Table(dev.lmsbench.report.ComparisonRows.title(c),
+                dev.lmsbench.report.ComparisonRows.HEADER, dev.lmsbench.report.ComparisonRows.rows(c)));
     }
 
     @Override

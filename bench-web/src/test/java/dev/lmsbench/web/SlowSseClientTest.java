@@ -19,11 +19,14 @@ class SlowSseClientTest {
     Path dir;
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aClientThatStopsReadingNeverStallsTheRunAndOthersStillGetEveryEvent() throws Exception {
         SimConfig fast = SimConfig.defaults().withTokensPerSecond(20_000).withTtftMs(0).withJitterFraction(0);
         try (SimRig rig = new SimRig(dir, fast, b -> b.sseQueueCapacity(64).socketSendBuffer(4096));
              Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(1024);
+            stalled.setSoTimeout(10_000);
             stalled.connect(new java.net.InetSocketAddress("127.0.0.1", rig.server.port()));
             OutputStream out = stalled.getOutputStream();
             out.write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:" + rig.server.port()

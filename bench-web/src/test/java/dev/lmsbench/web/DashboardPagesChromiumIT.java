@@ -1,0 +1,312 @@
+package dev.lmsbench.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lmsbench.core.engine.BenchmarkController;
+import dev.lmsbench.report.HeadlessChromium;
+import dev.lmsbench.sim.SimConfig;
+import dev.lmsbench.sim.SimModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard pages in real headless Chromium against a real server running real benchmarks on the simulator:
+ * every page at desktop and phone width loads with no request but to the server, no failed load, no exception and
+ * no console error, with a screenshot under {@code target/dashboard-screenshots/}; the Home chart shows one bar per
+ * model up to ten; a run started from the Run page streams its progress and ends in the Results table; pause and stop
+ * from the page reach the engine; the Compare buttons open the model's history; the pages work from the keyboard.
+ * Without Chromium the tests are skipped, except under CI ({@code CI=true}), where they fail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardPagesChromiumIT {
+
+    private static final Path SHOTS = Path.of("target", "dashboard-screenshots");
+    private static final Duration LOAD = Duration.ofSeconds(30);
+    /** Twelve models (so the top-10 chart is capped) and one whose id is markup. */
+    private static final String HOSTILE = "sim/\"><img src=x onerror=alert(1)>@q4_0";
+    private static final List<String> PAGES = List.of("/", "/run", "/results", "/comparison", "/settings");
+
+    @TempDir
+    static Path dir;
+
+    private SimRig rig;
+    private HeadlessChromium browser;
+    private final AtomicInteger launches = new AtomicInteger();
+    private final List<String> seededRuns = new ArrayList<>();
+
+    @BeforeAll
+    void startServerSeedResultsAndBrowser() throws Exception {
+        Optional<Path> binary = HeadlessChromium.find();
+        if (binary.isEmpty()) {
+            String how = "no chromium: set " + HeadlessChromium.ENV + " or install Debian's chromium";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(how + " (CI installs it: .ci/run)");
+            }
+            assumeTrue(false, how);
+        }
+        List<SimModel> models = new ArrayList<>();
+        String[] quants = {"Q4_K_M", "Q8_0", "Q5_K_M"};
+        String[] archs = {"llama", "qwen3", "mistral", "gemma3"};
+        for (int i = 0; i < 11; i++) {
+            String q = quants[i % quants.length];
+            models.add(new SimModel("sim/model-" + (char) ('a' + i) + "@" + q.toLowerCase(java.util.Locale.ROOT), "llm",
+                    "sim", archs[i % archs.length], q, 1_000_000_000L * (i + 1), 32_768, 15, 300 + 40 * i, 2_000,
+                    0.02, 0, 12, true));
+        }
+        models.add(new SimModel(HOSTILE, "llm", "sim", "llama", "Q4_0", 3_000_000_000L, 8_192, 15, 250, 2_000, 0.02,
+                0, 12, true));
+        Files.createDirectories(dir.resolve("out"));
+        rig = new SimRig(dir, SimConfig.defaults().withModels(models), b -> b.outputDir(dir.resolve("out")));
+        Files.writeString(dir.resolve("out").resolve("report.md"), "# a report\n");
+        for (int i = 0; i < 2; i++) { // two runs to compare
+            seededRuns.add(rig.controller.start(rig.prepare(StartRequest.empty().withRuns(3))));
+            assertThat(rig.controller.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        }
+        Files.createDirectories(SHOTS);
+        browser = launch();
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (rig != null) {
+            rig.controller.stop();
+            rig.controller.awaitIdle(Duration.ofSeconds(30));
+            rig.close();
+        }
+    }
+
+    private HeadlessChromium launch() throws IOException {
+        HeadlessChromium b = HeadlessChromium.launch(HeadlessChromium.find().orElseThrow(),
+                dir.resolve("chromium-" + launches.incrementAndGet()));
+        b.send("Network.enable");
+        b.send("Runtime.enable");
+        b.send("Log.enable");
+        b.send("Page.enable");
+        return b;
+    }
+
+    @Test
+    void everyPageLoadsCleanlyAtDesktopAndPhoneWidthAndIsScreenshotted() throws Exception {
+        for (boolean phone : new boolean[] {false, true}) {
+            browser.viewport(phone ? 390 : 1280, phone ? 844 : 900, phone);
+            for (String page : PAGES) {
+                Mark mark = open(page);
+                assertClean(mark, page);
+                if (phone) {
+                    // nothing wider than the screen but what scrolls inside its own box (tables, charts)
+                    assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+                            .asBoolean()).as(page + " fits a phone's width").isTrue();
+                }
+                String name = (page.equals("/") ? "home" : page.substring(1)) + (phone ? "-phone" : "-desktop");
+                Files.write(SHOTS.resolve(name + ".png"), browser.screenshot(true));
+            }
+        }
+        assertThat(browser.events("Page.javascriptDialogOpening")).as("alert() from the hostile model id").isEmpty();
+    }
+
+    @Test
+    void homeShowsTheKpisOneBarPerModelUpToTenAndTheQuantizationDonut() throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/"), "/");
+        assertThat(text("kpi-models")).isEqualTo("12");
+        assertThat(text("kpi-quant")).isEqualTo("4");
+        assertThat(text("kpi-arch")).isEqualTo("4");
+        assertThat(browser.evaluate("LB.charts['chart-top'].getOption().series[0].data.length").asInt())
+                .as("bars").isEqualTo(10);
+        assertThat(browser.evaluate("LB.charts['chart-quant'].getOption().series[0].data.length").asInt())
+                .as("donut slices").isEqualTo(4);
+        // the fastest first, in the table as in the chart's top bar
+        assertThat(browser.evaluate("document.querySelector('#top-table tbody td.id').textContent").asText())
+                .isEqualTo("sim/model-k@q8_0");
+        assertThat(browser.evaluate("document.querySelectorAll('#top-table tbody tr').length").asInt()).isEqualTo(10);
+        // the hostile id is text, never markup
+        assertThat(browser.evaluate("document.querySelectorAll('img').length").asInt()).isZero();
+    }
+
+    @Test
+    void aRunStartedFromTheRunPageStreamsProgressAndEndsInTheResultsTable() throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/run"), "/run");
+        assertThat(browser.evaluate("document.querySelectorAll('#model-list input').length").asInt()).isEqualTo(12);
+        // the seed's filters narrow the list; the ticked models are the run's
+        browser.evaluate("(() => { const q = document.getElementById('m-quants'); q.value = 'Q8_0';"
+                + " q.dispatchEvent(new Event('input')); })()");
+        assertThat(browser.evaluate("document.querySelectorAll('#model-list input').length").asInt()).isEqualTo(4);
+        browser.evaluate("(() => { document.getElementById('f-runs').value = '2';"
+                + " document.getElementById('btn-start').click(); })()");
+        awaitPage("the run ended on the page", "document.getElementById('run-state').textContent === 'idle'"
+                + " && document.getElementById('log').textContent.includes('completed')", Duration.ofSeconds(60));
+        BenchmarkController.Status s = rig.controller.status();
+        assertThat(s.lastStatus()).isNotNull();
+        String runId = s.runId();
+        assertThat(browser.evaluate("document.getElementById('run-id').textContent").asText()).isEqualTo(runId);
+        assertThat(browser.evaluate("document.getElementById('run-requests').textContent").asText())
+                .isEqualTo("8 / 8");
+        // the live chart redraws at most four times a second: its last redraw shows every measured request
+        awaitPage("8 points in the live chart", "(() => { const c = LB.charts['chart-live'].getOption();"
+                + " return c.series.filter(x => x.type === 'line').reduce((n, x) => n + x.data.length, 0); })() === 8",
+                Duration.ofSeconds(2));
+
+        assertClean(open("/results"), "/results");
+        assertThat(browser.evaluate("[...document.querySelectorAll('#results-table tbody tr')].filter(r =>"
+                + " r.textContent.includes('" + runId + "')).length").asInt()).as("rows of the new run").isEqualTo(4);
+        // the charts share the table's data: one scatter point per result with a decode speed
+        int measured = 0;
+        for (JsonNode r : new Api(rig.server.url()).get("/api/results?limit=1000").body().path("results")) {
+            measured += r.at("/decode_toks_per_s/count").asInt() > 0 ? 1 : 0;
+        }
+        assertThat(browser.evaluate("LB.charts['chart-scatter'].getOption().series.reduce((n, x) => n"
+                + " + x.data.length, 0)").asInt()).as("scatter points").isEqualTo(measured).isGreaterThanOrEqualTo(28);
+    }
+
+    @Test
+    void pauseResumeAndStopFromTheRunPageReachTheEngineAndShowWithinASecond() throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/run"), "/run");
+        browser.evaluate("(() => { document.getElementById('f-runs').value = '300';"
+                + " document.getElementById('btn-start').click(); })()");
+        awaitPage("running", "document.getElementById('run-state').textContent === 'running'"
+                + " && !document.getElementById('btn-pause').disabled", Duration.ofSeconds(20));
+        browser.evaluate("document.getElementById('btn-pause').click()");
+        awaitPage("paused within a second", "document.getElementById('run-state').textContent === 'paused'",
+                Duration.ofSeconds(1));
+        assertThat(rig.controller.status().state()).isEqualTo(BenchmarkController.State.PAUSED);
+        assertThat(browser.evaluate("document.getElementById('btn-resume').disabled").asBoolean()).isFalse();
+        browser.evaluate("document.getElementById('btn-resume').click()");
+        awaitPage("running again", "document.getElementById('run-state').textContent === 'running'",
+                Duration.ofSeconds(2));
+        browser.evaluate("document.getElementById('btn-stop').click()");
+        awaitPage("stopped", "document.getElementById('run-state').textContent === 'idle'", Duration.ofSeconds(30));
+        assertThat(String.valueOf(rig.controller.status().lastStatus())).isEqualToIgnoringCase("cancelled");
+        assertThat(browser.evaluate("document.getElementById('btn-start').disabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aCompareButtonOpensTheModelsHistoryAndTheTwoLatestRunsCompared() throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/results"), "/results");
+        String model = browser.evaluate("document.querySelector('#results-table tbody td.id').textContent").asText();
+        browser.evaluate("document.querySelector('#results-table tbody a[aria-label^=\"Compare\"]').click()");
+        awaitPage("the comparison page", "location.pathname === '/comparison' && document.body.dataset.ready === '1'",
+                LOAD);
+        assertThat(browser.evaluate("[...document.getElementById('c-models').selectedOptions].map(o => o.value)"
+                + ".join('|')").asText()).isEqualTo(model);
+        assertThat(browser.evaluate("document.querySelectorAll('#history-table tbody tr').length").asInt())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(browser.evaluate("LB.charts['chart-history'].getOption().series[0].data.length").asInt())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(browser.evaluate("document.querySelectorAll('#runs-table tbody tr').length").asInt())
+                .as("rows of the two runs' comparison").isPositive();
+        assertThat(browser.evaluate("document.getElementById('runs-title-line').textContent").asText())
+                .contains("bootstrap");
+    }
+
+    @Test
+    void theKeyboardReachesTheNavigationAndTheRunControls() throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/"), "/");
+        List<String> focused = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            key("Tab", 9);
+            focused.add(browser.evaluate("document.activeElement.textContent.trim()").asText());
+        }
+        assertThat(focused).containsExactly("Skip to content", "LM Studio Bench", "Home", "Run");
+        key("Enter", 13);
+        awaitPage("the Run page by keyboard", "location.pathname === '/run' && document.body.dataset.ready === '1'",
+                LOAD);
+        // every control is a native one: tabbing forward reaches the Start button
+        boolean reached = false;
+        for (int i = 0; i < 80 && !reached; i++) {
+            key("Tab", 9);
+            reached = browser.evaluate("document.activeElement.id === 'btn-start'").asBoolean();
+        }
+        assertThat(reached).as("Tab reaches Start").isTrue();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private record Mark(int requests, int failed, int exceptions, int console, int log, String url) {
+    }
+
+    private Mark open(String page) throws IOException, InterruptedException {
+        Mark m = new Mark(browser.events("Network.requestWillBeSent").size(),
+                browser.events("Network.loadingFailed").size(), browser.events("Runtime.exceptionThrown").size(),
+                browser.events("Runtime.consoleAPICalled").size(), browser.events("Log.entryAdded").size(),
+                rig.server.url() + page);
+        browser.navigate(m.url(), LOAD);
+        awaitPage(page + " ready", "document.body.dataset.ready === '1'", LOAD);
+        return m;
+    }
+
+    /** Nothing requested but from the server, nothing failed, thrown or logged as an error, no error banner. */
+    private void assertClean(Mark m, String page) throws IOException {
+        String origin = rig.server.url() + "/";
+        assertThat(since("Network.requestWillBeSent", m.requests())).extracting(e -> e.at("/request/url").asText())
+                .as(page + ": requests").allMatch(u -> u.startsWith(origin) || u.startsWith("data:"));
+        assertThat(since("Network.loadingFailed", m.failed()))
+                .filteredOn(e -> !e.path("canceled").asBoolean()) // the previous page's event stream, closed
+                .as(page + ": failed loads").isEmpty();
+        assertThat(since("Runtime.exceptionThrown", m.exceptions())).as(page + ": exceptions").isEmpty();
+        assertThat(since("Runtime.consoleAPICalled", m.console()))
+                .filteredOn(e -> e.path("type").asText().equals("error") || e.path("type").asText().equals("assert"))
+                .as(page + ": console errors").isEmpty();
+        assertThat(since("Log.entryAdded", m.log())).filteredOn(e -> e.at("/entry/level").asText().equals("error"))
+                .as(page + ": logged errors").isEmpty();
+        assertThat(browser.evaluate("document.getElementById('alert').hidden").asBoolean())
+                .as(page + ": error banner " + browser.evaluate("document.getElementById('alert').textContent"))
+                .isTrue();
+    }
+
+    private List<JsonNode> since(String method, int from) {
+        List<JsonNode> all = browser.events(method);
+        return all.subList(Math.min(from, all.size()), all.size());
+    }
+
+    private String text(String id) throws IOException {
+        return browser.evaluate("document.getElementById('" + id + "').textContent").asText();
+    }
+
+    private void key(String key, int code) throws IOException {
+        for (String type : new String[] {"keyDown", "keyUp"}) {
+            browser.send("Input.dispatchKeyEvent", HeadlessChromium.params().put("type", type).put("key", key)
+                    .put("code", key).put("windowsVirtualKeyCode", code).put("nativeVirtualKeyCode", code));
+        }
+    }
+
+    private void awaitPage(String what, String condition, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode v;
+            try {
+                v = browser.evaluate(condition);
+            } catch (IOException e) {
+                v = null; // the page is navigating
+            }
+            if (v != null && v.asBoolean()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(what + ": not within " + timeout);
+            }
+            Thread.sleep(25);
+        }
+    }
+}
