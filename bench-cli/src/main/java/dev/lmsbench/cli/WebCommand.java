@@ -289,6 +289,9 @@ final class WebCommand implements Callable<Integer> {
         add(args, "--n-parallel", r.parallel());
         add(args, "--preset", r.preset());
         add(args, "--prompt", r.prompt());
+        if (Boolean.TRUE.equals(r.retest())) {
+            args.add("--retest");
+        }
         args.addAll(List.of("--db", dbPath.toString(), "--output-dir", outDir.toString()));
         return args;
     }

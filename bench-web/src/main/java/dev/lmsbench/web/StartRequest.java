@@ -30,15 +30,16 @@ import java.util.regex.PatternSyntaxException;
  * @param backend       the backend kind ({@code --backend}, e.g. {@code openai}), or null
  * @param sim           true to benchmark the built-in simulator; null when not given
  * @param prompt        the prompt, at most 20000 characters, or null
+ * @param retest        true to measure models again that the result cache already has; null when not given
  */
 public record StartRequest(String includeModels, String excludeModels, List<String> models, Integer limit,
                            Integer runs, Integer warmup, Integer maxTokens, List<Integer> contexts,
                            Integer parallel, String preset, String baseUrl, String backend, Boolean sim,
-                           String prompt) {
+                           String prompt, Boolean retest) {
 
     /** The accepted body fields, in documentation order. */
     public static final List<String> FIELDS = List.of("include_models", "exclude_models", "models", "limit", "runs",
-            "warmup", "max_tokens", "context", "parallel", "preset", "base_url", "backend", "sim", "prompt");
+            "warmup", "max_tokens", "context", "parallel", "preset", "base_url", "backend", "sim", "prompt", "retest");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_TEXT = 20_000;
@@ -52,13 +53,13 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
     /** A request that sets nothing: the handler's defaults. */
     public static StartRequest empty() {
         return new StartRequest(null, null, List.of(), null, null, null, null, List.of(), null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** A copy with {@code runs}. @param value the runs @return the copy */
     public StartRequest withRuns(Integer value) {
         return new StartRequest(includeModels, excludeModels, models, limit, value, warmup, maxTokens, contexts,
-                parallel, preset, baseUrl, backend, sim, prompt);
+                parallel, preset, baseUrl, backend, sim, prompt, retest);
     }
 
     /**
@@ -103,6 +104,7 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
         String backend = r.text("backend", 64);
         Boolean sim = r.bool("sim");
         String prompt = r.text("prompt", MAX_TEXT);
+        Boolean retest = r.bool("retest");
         if (!errors.isEmpty()) {
             Map.Entry<String, String> first = errors.entrySet().iterator().next();
             String message = errors.size() == 1 ? first.getKey() + ": " + first.getValue()
@@ -110,7 +112,7 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
             throw new StartRequestException(message, errors);
         }
         return new StartRequest(include, exclude, models, limit, runs, warmup, maxTokens, contexts, parallel,
-                preset, baseUrl, backend, sim, prompt);
+                preset, baseUrl, backend, sim, prompt, retest);
     }
 
     private static boolean isHttpUrl(String s) {

@@ -39,7 +39,9 @@ class DashboardPagesChromiumIT {
     private static final Duration LOAD = Duration.ofSeconds(30);
     /** Twelve models (so the top-10 chart is capped) and one whose id is markup. */
     private static final String HOSTILE = "sim/\"><img src=x onerror=alert(1)>@q4_0";
-    private static final List<String> PAGES = List.of("/", "/run", "/results", "/comparison", "/settings");
+    /** The pages; Comparison as a Compare button opens it, and with a second model chosen. */
+    private static final List<String> PAGES = List.of("/", "/run", "/results",
+            "/comparison?model=sim%2Fmodel-k%40q8_0&model=sim%2Fmodel-a%40q4_k_m", "/settings");
 
     @TempDir
     static Path dir;
@@ -71,7 +73,9 @@ class DashboardPagesChromiumIT {
         models.add(new SimModel(HOSTILE, "llm", "sim", "llama", "Q4_0", 3_000_000_000L, 8_192, 15, 250, 2_000, 0.02,
                 0, 12, true));
         Files.createDirectories(dir.resolve("out"));
-        rig = new SimRig(dir, SimConfig.defaults().withModels(models), b -> b.outputDir(dir.resolve("out")));
+        rig = new SimRig(dir, SimConfig.defaults().withModels(models), b -> b.outputDir(dir.resolve("out"))
+                .config(() -> dev.lmsbench.core.config.ResolvedConfig.resolve(List.of()))
+                .presets(() -> java.util.Map.of("quick", java.util.Map.of("num_runs", 1, "max_tokens", 64))));
         Files.writeString(dir.resolve("out").resolve("report.md"), "# a report\n");
         for (int i = 0; i < 2; i++) { // two runs to compare
             seededRuns.add(rig.controller.start(rig.prepare(StartRequest.empty().withRuns(3))));
@@ -115,7 +119,8 @@ class DashboardPagesChromiumIT {
                     assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
                             .asBoolean()).as(page + " fits a phone's width").isTrue();
                 }
-                String name = (page.equals("/") ? "home" : page.substring(1)) + (phone ? "-phone" : "-desktop");
+                String path = page.replaceFirst("\\?.*", "");
+                String name = (path.equals("/") ? "home" : path.substring(1)) + (phone ? "-phone" : "-desktop");
                 Files.write(SHOTS.resolve(name + ".png"), browser.screenshot(true));
             }
         }
@@ -217,6 +222,19 @@ class DashboardPagesChromiumIT {
                 .as("rows of the two runs' comparison").isPositive();
         assertThat(browser.evaluate("document.getElementById('runs-title-line').textContent").asText())
                 .contains("bootstrap");
+    }
+
+    @Test
+    void settingsShowEveryConfigurationKeyWithItsSourceAndThePresets() throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/settings"), "/settings");
+        int keys = dev.lmsbench.core.config.ConfigKeys.ALL.size();
+        assertThat(browser.evaluate("document.querySelectorAll('#config-table tbody tr').length").asInt())
+                .isEqualTo(keys);
+        assertThat(browser.evaluate("[...document.querySelectorAll('#config-table tbody tr td:nth-child(3)')]"
+                + ".every(td => td.textContent === 'built-in default')").asBoolean()).isTrue();
+        assertThat(browser.evaluate("document.querySelector('#presets h3').textContent").asText()).isEqualTo("quick");
+        assertThat(browser.evaluate("document.querySelectorAll('#presets tbody tr').length").asInt()).isEqualTo(2);
     }
 
     @Test

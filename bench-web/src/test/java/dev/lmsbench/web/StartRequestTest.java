@@ -22,9 +22,9 @@ class StartRequestTest {
                 {"include_models": "qwen", "exclude_models": "embed", "models": ["a", "b"], "limit": 2,
                  "runs": 5, "warmup": 1, "max_tokens": 64, "context": [2048, 4096], "parallel": 2,
                  "preset": "quick-test", "base_url": "http://127.0.0.1:1234/v1", "backend": "openai",
-                 "sim": true, "prompt": "Hello"}""");
+                 "sim": true, "prompt": "Hello", "retest": true}""");
         assertThat(r).isEqualTo(new StartRequest("qwen", "embed", List.of("a", "b"), 2, 5, 1, 64,
-                List.of(2048, 4096), 2, "quick-test", "http://127.0.0.1:1234/v1", "openai", true, "Hello"));
+                List.of(2048, 4096), 2, "quick-test", "http://127.0.0.1:1234/v1", "openai", true, "Hello", true));
         assertThat(parse("{}")).isEqualTo(StartRequest.empty());
         assertThat(StartRequest.parse(null)).isEqualTo(StartRequest.empty());
         assertThat(parse("{\"context\": 8192, \"runs\": null}").contexts()).containsExactly(8192);

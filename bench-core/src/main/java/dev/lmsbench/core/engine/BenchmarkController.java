@@ -368,7 +368,9 @@ public final class BenchmarkController implements AutoCloseable {
             if (error.isEmpty() && outcome == RunStatus.FAILED) {
                 error = "the run failed: no model could be benchmarked";
             }
+            String runId;
             synchronized (lock) {
+                runId = status.runId(); // a job that builds its engine late has no run of its own to ask
                 State next = error.isEmpty() ? State.IDLE : State.ERROR;
                 status = new Status(next, status.runId(), "", 0, status.modelCount(), status.progress(), error,
                         status.startedAt(), clock.instant(), outcome);
@@ -377,7 +379,7 @@ public final class BenchmarkController implements AutoCloseable {
                 thread = null;
                 lock.notifyAll();
             }
-            LOG.info("benchmark {} ended: {}", job.run().runId(), outcome.label());
+            LOG.info("benchmark {} ended: {}", runId, outcome.label());
         }
     }
 

@@ -192,4 +192,25 @@ class BenchmarkControllerTest {
         assertThat(controller.status().modelCount()).isEqualTo(2);
         assertThat(controller.status().lastStatus()).isEqualTo(RunStatus.COMPLETED);
     }
+
+    @Test
+    void theRunThreadOfALateJobEndsWithoutAnUncaughtException() throws Exception {
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e)); // what a terminal would show
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            controller.start(lateEngine(go));
+            go.countDown();
+            assertThat(controller.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith("lmsbench-run")) {
+                    t.join(Duration.ofSeconds(5));
+                }
+            }
+            assertThat(uncaught).isEmpty();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+    }
 }

@@ -74,6 +74,7 @@
     int('limit', 'f-limit'); text('preset', 'f-preset'); int('runs', 'f-runs'); int('warmup', 'f-warmup');
     int('max_tokens', 'f-max_tokens'); int('context', 'f-context'); int('parallel', 'f-parallel');
     text('prompt', 'f-prompt');
+    if ($('f-retest').checked) { b.retest = true; }
     return b;
   }
 
@@ -100,7 +101,7 @@
     try {
       const r = await LB.post('/api/benchmark/start', body());
       resetLive();
-      logLine('started run ' + r.run_id);
+      logLine(r.run_id ? 'started run ' + r.run_id : 'start accepted');
     } catch (e) {
       $('form-error').textContent = e.message;
       const unplaced = [];

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates the screenshots docs/dashboard.md shows: they are the ones the browser test saves
+# (bench-web's DashboardPagesChromiumIT: real headless Chromium against a real server after real simulator runs,
+# twelve models, one of whose ids is markup, to show it stays text), copied here.
+#   docs/images/dashboard-screenshots.sh        (needs Debian's chromium and a JDK >= 21)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="$ROOT/docs/images"
+cd "$ROOT"
+./mvnw -B -q -pl bench-web -am install -DskipTests
+./mvnw -B -q -pl bench-web verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=DashboardPagesChromiumIT
+for page in home run results comparison settings; do
+  cp "bench-web/target/dashboard-screenshots/$page-desktop.png" "$OUT/dashboard-$page.png"
+done
+for page in home run; do
+  cp "bench-web/target/dashboard-screenshots/$page-phone.png" "$OUT/dashboard-$page-phone.png"
+done
+ls -l "$OUT"/dashboard-*.png
