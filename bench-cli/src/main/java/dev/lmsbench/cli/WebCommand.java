@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -57,6 +56,9 @@ import java.util.function.Consumer;
 final class WebCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebCommand.class);
+
+    /** The current or last run's terminal output, for the Run page's log tail. */
+    private final LineTail tail = new LineTail(200);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -130,6 +132,7 @@ final class WebCommand implements Callable<Integer> {
                     .presets(() -> presets(presetStore))
                     .config(() -> fileConfig(paths, presetStore))
                     .runComparer((baseline, current) -> compare(store, baseline, current))
+                    .logTail(tail::lines)
                     .host(host)
                     .port(port)
                     .accessToken(token)
@@ -308,8 +311,8 @@ final class WebCommand implements Callable<Integer> {
         Path outDir = outputDir.resolve(LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         List<String> args = runArguments(request, dbPath, outDir, sim, baseUrl);
-        StringWriter log = new StringWriter();
-        PrintWriter sink = new PrintWriter(log, true);
+        tail.clear();
+        PrintWriter sink = new PrintWriter(tail, true);
         CommandLine cl = Main.commandLine(sink, sink);
         try {
             cl.parseArgs(args.toArray(String[]::new));
@@ -362,7 +365,7 @@ final class WebCommand implements Callable<Integer> {
                     }
                     LOG.info("dashboard run ended: {}", e.getMessage());
                 } finally {
-                    LOG.debug("dashboard run output:\n{}", log);
+                    LOG.debug("dashboard run output:\n{}", String.join("\n", tail.lines()));
                 }
                 if (report.get() == null) {
                     throw new Exception("the run ended without a report (see " + outDir.resolve("lmsbench.log")

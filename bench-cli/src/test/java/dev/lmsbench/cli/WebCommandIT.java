@@ -165,6 +165,9 @@ class WebCommandIT {
             runs.add(r.get("run_id").asText());
         }
         assertThat(runs).hasSize(2).doesNotHaveDuplicates();
+        // the Run page's log tail: the last run's own output
+        assertThat(get("/api/log").get("lines")).extracting(JsonNode::asText)
+                .anyMatch(l -> l.contains("sim/qwen3-8b@q8_0"));
         JsonNode compared = get("/api/compare?baseline=" + runs.get(0) + "&current=" + runs.get(1));
         assertThat(compared.get("title").asText()).contains(runs.get(0)).contains(runs.get(1));
         assertThat(compared.get("rows")).isNotEmpty();

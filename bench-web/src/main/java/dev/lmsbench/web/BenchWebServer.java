@@ -90,6 +90,7 @@ public final class BenchWebServer implements AutoCloseable {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}");
     private static final int MAX_LIMIT = 1000;
     private static final int MAX_REPORT_DIRS = 200;
+    private static final int MAX_LOG_LINES = 200;
     private static final int MAX_REPORT_FILES = 100;
 
     private final Builder cfg;
@@ -338,6 +339,11 @@ public final class BenchWebServer implements AutoCloseable {
         }
         r.get("/assets/{name}", this::asset);
         r.get("/api/reports", this::reports);
+        r.get("/api/log", ctx -> {
+            List<String> lines = Objects.requireNonNullElse(cfg.logTail.get(), List.<String>of());
+            ok(ctx, Map.of("lines", lines.stream().skip(Math.max(0, lines.size() - MAX_LOG_LINES))
+                    .map(l -> SafeText.oneLine(l, 500)).toList()));
+        });
         r.get("/api/compare", this::compareRuns);
         r.get("/api/status", ctx -> ok(ctx, Shapes.status(cfg.controller.status())));
         r.get("/api/session", ctx -> ok(ctx, Map.of("csrf_token", csrfToken)));
@@ -789,6 +795,7 @@ public final class BenchWebServer implements AutoCloseable {
         private String accessToken;
         private Path outputDir;
         private RunComparer comparer;
+        private Supplier<List<String>> logTail = List::of;
         private Runnable onShutdown = () -> { };
         private Duration heartbeat = Duration.ofSeconds(15);
         private int sseQueueCapacity = SSE_QUEUE_CAPACITY;
@@ -877,6 +884,16 @@ public final class BenchWebServer implements AutoCloseable {
         /** @param value compares two stored runs for {@code GET /api/compare}; null (default): not offered @return this */
         public Builder runComparer(RunComparer value) {
             this.comparer = value;
+            return this;
+        }
+
+        /**
+         * @param value the last lines of the current or last benchmark's output, for {@code GET /api/log} (the Run
+         *              page's log tail); default none
+         * @return this
+         */
+        public Builder logTail(Supplier<List<String>> value) {
+            this.logTail = Objects.requireNonNull(value, "logTail");
             return this;
         }
 

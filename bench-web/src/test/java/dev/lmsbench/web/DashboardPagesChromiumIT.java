@@ -75,7 +75,8 @@ class DashboardPagesChromiumIT {
         Files.createDirectories(dir.resolve("out"));
         rig = new SimRig(dir, SimConfig.defaults().withModels(models), b -> b.outputDir(dir.resolve("out"))
                 .config(() -> dev.lmsbench.core.config.ResolvedConfig.resolve(List.of()))
-                .presets(() -> java.util.Map.of("quick", java.util.Map.of("num_runs", 1, "max_tokens", 64))));
+                .presets(() -> java.util.Map.of("quick", java.util.Map.of("num_runs", 1, "max_tokens", 64)))
+                .logTail(() -> List.of("Benchmarking 12 models", "<b>not markup</b>")));
         Files.writeString(dir.resolve("out").resolve("report.md"), "# a report\n");
         for (int i = 0; i < 2; i++) { // two runs to compare
             seededRuns.add(rig.controller.start(rig.prepare(StartRequest.empty().withRuns(3))));
@@ -165,6 +166,8 @@ class DashboardPagesChromiumIT {
         assertThat(browser.evaluate("document.getElementById('run-id').textContent").asText()).isEqualTo(runId);
         assertThat(browser.evaluate("document.getElementById('run-requests').textContent").asText())
                 .isEqualTo("8 / 8");
+        awaitPage("the run's output tail", "document.getElementById('run-output').textContent"
+                + " === 'Benchmarking 12 models\\n<b>not markup</b>'", Duration.ofSeconds(5));
         // the live chart redraws at most four times a second: its last redraw shows every measured request
         awaitPage("8 points in the live chart", "(() => { const c = LB.charts['chart-live'].getOption();"
                 + " return c.series.filter(x => x.type === 'line').reduce((n, x) => n + x.data.length, 0); })() === 8",

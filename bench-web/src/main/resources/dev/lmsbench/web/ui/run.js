@@ -206,6 +206,25 @@
   LB.on('run_completed', d => logLine('run ' + d.run_id + ' ' + d.status));
   LB.on('run_failed', d => logLine('run ' + d.run_id + ' ' + d.status + (d.error ? ': ' + d.error : '')));
 
+  // the run's own output (what lmsbench run prints), polled while a benchmark is active and once when it ends
+  let polling = null;
+  async function output() {
+    try {
+      const r = await LB.get('/api/log');
+      const pre = $('run-output');
+      const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      pre.textContent = r.lines.join('\n');
+      if (atEnd) { pre.scrollTop = pre.scrollHeight; }
+    } catch (e) { /* the next poll tries again */ }
+  }
+  LB.on('status', s => {
+    const active = ['starting', 'running', 'paused', 'stopping'].includes(s.status);
+    if (active && polling === null) { polling = setInterval(output, 2000); }
+    if (!active && polling !== null) { clearInterval(polling); polling = null; }
+    output();
+  });
+  LB.on('run_started', () => { if (polling === null) { polling = setInterval(output, 2000); } });
+
   $('run-form').addEventListener('submit', start);
   $('btn-pause').addEventListener('click', () => command('/api/benchmark/pause'));
   $('btn-resume').addEventListener('click', () => command('/api/benchmark/resume'));
