@@ -30,9 +30,9 @@
     const common = { grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true }, legend: { type: 'scroll', top: 0 },
       tooltip: { trigger: 'axis', formatter: ps => ps.map(p => LB.esc(p.seriesName) + ': ' + num(p.value[1], 3)).join('<br>') },
       xAxis: { type: 'time' } };
-    LB.chart('chart-history').setOption(Object.assign({}, common, { yAxis: { type: 'value', name: 'decode tok/s' },
+    LB.chart('chart-history').setOption(Object.assign({}, common, { yAxis: { type: 'value', name: 'decode tok/s', nameTextStyle: { align: 'left' } },
       series: all.map(h => line(h, r => p50(r.decode_toks_per_s))) }), true);
-    LB.chart('chart-ttft').setOption(Object.assign({}, common, { yAxis: { type: 'value', name: 'TTFT s' },
+    LB.chart('chart-ttft').setOption(Object.assign({}, common, { yAxis: { type: 'value', name: 'TTFT s', nameTextStyle: { align: 'left' } },
       series: all.map(h => line(h, r => p50(r.ttft_s))) }), true);
     const body = clear(document.querySelector('#history-table tbody'));
     const first = all[0];

@@ -51,7 +51,7 @@
       tooltip: { trigger: 'item', formatter: p => LB.esc(p.name) + '<br>' + num(p.value[1], 1) + ' tok/s at '
         + num(p.value[0], 2) + ' GB' },
       xAxis: { type: 'value', name: 'GB', scale: true },
-      yAxis: { type: 'value', name: 'tok/s' },
+      yAxis: { type: 'value', name: 'tok/s', nameTextStyle: { align: 'left' } },
       series: [
         { type: 'scatter', name: 'VRAM (measured)', data: vram.map(r => point(r, r.vram_gb)), symbolSize: 10 },
         { type: 'scatter', name: 'model file size', data: bySize.map(r => point(r, r.size_bytes / 1e9)), symbolSize: 10 }]

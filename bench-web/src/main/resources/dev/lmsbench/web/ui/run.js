@@ -160,7 +160,8 @@
       tooltip: { trigger: 'item', formatter: p => LB.esc(p.seriesName) + '<br>request ' + p.value[0] + ': '
         + num(p.value[1], p.seriesIndex % 2 ? 3 : 1) + (p.seriesIndex % 2 ? ' s TTFT' : ' tok/s') },
       xAxis: { type: 'value', name: 'request', minInterval: 1 },
-      yAxis: [{ type: 'value', name: 'tok/s' }, { type: 'value', name: 'TTFT s', splitLine: { show: false } }],
+      yAxis: [{ type: 'value', name: 'tok/s', nameTextStyle: { align: 'left' } },
+        { type: 'value', name: 'TTFT s', nameTextStyle: { align: 'right' }, splitLine: { show: false } }],
       series: names.flatMap(m => [
         { type: 'line', name: LB.short(m, 40), data: series[m].speed, showSymbol: true, symbolSize: 5 },
         { type: 'scatter', name: LB.short(m, 32) + ' TTFT', yAxisIndex: 1, data: series[m].ttft, symbolSize: 5 }])
