@@ -308,8 +308,12 @@ final class WebCommand implements Callable<Integer> {
 
     /** Parses the run's flags now (a bad one is a 400), and runs it on the controller's thread later. */
     private BenchmarkController.JobFactory job(StartRequest request, Path dbPath) {
-        Path outDir = outputDir.resolve(LocalDateTime.now().format(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path candidate = outputDir.resolve(stamp);
+        for (int n = 2; java.nio.file.Files.exists(candidate); n++) { // two runs in one second: never one folder
+            candidate = outputDir.resolve(stamp + "-" + n);
+        }
+        Path outDir = candidate;
         List<String> args = runArguments(request, dbPath, outDir, sim, baseUrl);
         tail.clear();
         PrintWriter sink = new PrintWriter(tail, true);

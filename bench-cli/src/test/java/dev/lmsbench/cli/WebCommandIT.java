@@ -159,7 +159,6 @@ class WebCommandIT {
             }
             JsonNode done = awaitStatus("idle", Duration.ofSeconds(60));
             assertThat(done.get("last_status").asText()).as(done.toString()).isEqualTo("completed");
-            Thread.sleep(1100); // each run its own results/<seconds> folder
         }
         for (JsonNode r : get("/api/results?sort=finished_at&order=asc").get("results")) {
             runs.add(r.get("run_id").asText());

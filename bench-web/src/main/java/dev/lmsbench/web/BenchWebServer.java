@@ -426,7 +426,7 @@ public final class BenchWebServer implements AutoCloseable {
         if (a == null) {
             throw new ApiError(404, "not found");
         }
-        String etag = '"' + Integer.toHexString(java.util.Arrays.hashCode(a.bytes())) + '"';
+        String etag = a.etag();
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", etag);
         if (etag.equals(ctx.header("If-None-Match"))) {

@@ -32,8 +32,11 @@ final class DashboardPages {
             new Page("/comparison", "comparison", "Comparison"),
             new Page("/settings", "settings", "Settings"));
 
-    /** An asset's bytes and content type. */
-    record Asset(byte[] bytes, String contentType) {
+    /** An asset's bytes, content type and entity tag (computed once: the chart library alone is 1 MB). */
+    record Asset(byte[] bytes, String contentType, String etag) {
+        Asset(byte[] bytes, String contentType) {
+            this(bytes, contentType, '"' + Integer.toHexString(java.util.Arrays.hashCode(bytes)) + '"');
+        }
     }
 
     /**
