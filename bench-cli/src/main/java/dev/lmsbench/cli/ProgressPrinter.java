@@ -27,6 +27,7 @@ final class ProgressPrinter implements BenchmarkListener {
     private final boolean terminal;
     private int runs;
     private int parallel;
+    private int context;
     private int warmups;
     private String position = "";
     private long lastDraw;
@@ -62,6 +63,7 @@ final class ProgressPrinter implements BenchmarkListener {
             case BenchmarkEvent.RunStarted e -> {
                 runs = e.run().settings().runs();
                 parallel = e.run().settings().parallel();
+                context = e.run().settings().contextLength();
                 warmups = e.run().settings().warmupRuns();
                 line(String.format(java.util.Locale.ROOT,
                         "Benchmarking %d model%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
@@ -75,6 +77,18 @@ final class ProgressPrinter implements BenchmarkListener {
                 hardware = "";
                 line(position + describe(e.model()));
             }
+            case BenchmarkEvent.JobStarted e -> {
+                if (e.job().contextLength() != context || e.job().parallel() != parallel) {
+                    // a sweep job: name its context size and parallelism
+                    position = "[" + e.position() + "/" + e.count() + "] " + e.job().model().id() + " ctx "
+                            + (e.job().contextLength() == 0 ? "default" : e.job().contextLength()) + " par "
+                            + e.job().parallel();
+                    line(position + (e.reload() ? "" : "  (the model stays loaded)"));
+                }
+            }
+            case BenchmarkEvent.RequestRetrying e -> line(position + "  " + (e.warmup() ? "warmup " : "request ")
+                    + (e.index() + 1) + " (" + e.mode().label() + ") failed (" + e.type().label() + ": " + e.error()
+                    + "); retry " + e.attempt() + " in " + Durations.num(e.delay().toMillis() / 1000.0, 1) + " s");
             case BenchmarkEvent.ModelLoading e -> {
                 if (terminal) {
                     status(position + "  loading...");

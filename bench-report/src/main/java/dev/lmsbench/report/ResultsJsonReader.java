@@ -300,7 +300,8 @@ public final class ResultsJsonReader {
                 distribution(sd, "ttft_s"), side, samples, errorType(n), byType, number(n, "system_output_toks_per_s"),
                 number(n, "system_requests_per_s"), distribution(sd, "prompt_toks_per_s"),
                 distribution(sd, "prompt_s"), memory, details, distribution(n, "draft_acceptance"),
-                integer(n, "usage_corrected"), integer(n, "usage_mismatched"));
+                integer(n, "usage_corrected"), integer(n, "usage_mismatched"),
+                dev.lmsbench.core.model.PromptCalibration.NONE);
     }
 
     /**

@@ -146,6 +146,28 @@ final class Shapes {
                 d.put("count", e.count());
                 yield "model_started";
             }
+            case BenchmarkEvent.JobStarted e -> {
+                d.put("model", e.job().model().id());
+                d.put("ctx", e.job().contextLength());
+                d.put("par", e.job().parallel());
+                d.put("position", e.position());
+                d.put("count", e.count());
+                d.put("reload", e.reload());
+                yield "job_started";
+            }
+            case BenchmarkEvent.RequestRetrying e -> {
+                d.put("model", e.job().model().id());
+                d.put("ctx", e.job().contextLength());
+                d.put("par", e.job().parallel());
+                d.put("idx", e.index());
+                d.put("warmup", e.warmup());
+                d.put("run_mode", e.mode().label());
+                d.put("attempt", e.attempt());
+                d.put("delay_s", num(e.delay().toMillis() / 1000.0));
+                d.put("error_type", e.type().label());
+                d.put("error", e.error());
+                yield "request_retrying";
+            }
             case BenchmarkEvent.ModelLoading e -> {
                 d.put("model", e.model().id());
                 yield "model_loading";
@@ -162,6 +184,9 @@ final class Shapes {
             case BenchmarkEvent.RequestCompleted e -> {
                 RequestResult r = e.result();
                 d.put("model", r.model());
+                d.put("ctx", r.contextLength());
+                d.put("par", r.parallel());
+                d.put("run_mode", r.mode().label());
                 d.put("idx", r.index());
                 d.put("warmup", r.warmup());
                 d.put("success", r.success());
@@ -214,11 +239,16 @@ final class Shapes {
 
     private static void modelSummary(Map<String, Object> d, ModelSummary s) {
         d.put("model", s.model().id());
+        d.put("ctx", s.contextLength());
+        d.put("par", s.parallel());
         d.put("status", s.status().label());
         d.put("error", s.error());
         d.put("request_count", s.requestCount());
         d.put("success_count", s.successCount());
         d.put("decode_toks_per_s_p50", num(s.decodeTokensPerSecond().p50()));
         d.put("ttft_p50_s", num(s.ttft().p50()));
+        d.put("stream_toks_per_s_total", num(s.streamTokensPerSecondTotal()));
+        d.put("completion_toks_per_s_total", num(s.completionTokensPerSecondTotal()));
+        d.put("prefill_toks_per_s_mean", num(s.prefillTokensPerSecond().mean()));
     }
 }

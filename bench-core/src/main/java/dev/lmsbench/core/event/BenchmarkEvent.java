@@ -1,6 +1,9 @@
 package dev.lmsbench.core.event;
 
+import dev.lmsbench.core.engine.SweepPlan;
 import dev.lmsbench.core.hardware.HardwareSample;
+import dev.lmsbench.core.model.ErrorType;
+import dev.lmsbench.core.model.RunMode;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.LoadOutcome;
 import dev.lmsbench.core.model.ModelInfo;
@@ -31,12 +34,56 @@ public sealed interface BenchmarkEvent {
      * @param run           the run
      * @param models        the models that will be benchmarked, in order
      * @param totalRequests requests planned in all
+     * @param jobs          the jobs, in running order: one per model for a {@code run}, every (model, context size,
+     *                      parallelism) of a sweep
      */
-    record RunStarted(RunInfo run, List<ModelInfo> models, int totalRequests) implements BenchmarkEvent {
-        /** Copies the list. */
+    record RunStarted(RunInfo run, List<ModelInfo> models, int totalRequests, List<SweepPlan.Job> jobs)
+            implements BenchmarkEvent {
+        /** Copies the lists. */
         public RunStarted {
             models = List.copyOf(models);
+            jobs = List.copyOf(jobs);
         }
+
+        /**
+         * A run of one job per model, at the run's context length and parallelism.
+         *
+         * @param run           the run
+         * @param models        the models
+         * @param totalRequests requests planned in all
+         */
+        public RunStarted(RunInfo run, List<ModelInfo> models, int totalRequests) {
+            this(run, models, totalRequests, models.stream().map(m -> new SweepPlan.Job(m,
+                    run.settings().contextLength(), run.settings().parallel())).toList());
+        }
+    }
+
+    /**
+     * A job begins: one (model, context size, parallelism) of the plan. Comes right after the model's
+     * {@link ModelStarted}, whose position and count are those of the job in the plan.
+     *
+     * @param job      the job
+     * @param position 1-based position in the plan
+     * @param count    jobs in the plan
+     * @param reload   whether the model is (re)loaded for this job; false when the previous job's load serves it
+     */
+    record JobStarted(SweepPlan.Job job, int position, int count, boolean reload) implements BenchmarkEvent {
+    }
+
+    /**
+     * A call failed and will be made again after a wait (the sweep's backoff, or a server's Retry-After).
+     *
+     * @param job     the job
+     * @param index   the logical request's index in the job
+     * @param warmup  whether it is a warmup request
+     * @param mode    streaming or not
+     * @param attempt the call that failed, 1-based
+     * @param delay   the wait before the next call
+     * @param type    the failure's type
+     * @param error   one-line reason
+     */
+    record RequestRetrying(SweepPlan.Job job, int index, boolean warmup, RunMode mode, int attempt,
+                           java.time.Duration delay, ErrorType type, String error) implements BenchmarkEvent {
     }
 
     /**

@@ -76,6 +76,8 @@ import java.util.function.ToDoubleFunction;
  *                                 known off-by-one at the limit and were corrected
  * @param usageMismatched          measured streamed calls whose {@code completion_tokens} disagreed with the streamed
  *                                 chunks otherwise (recorded, the server's count kept)
+ * @param calibration              how the prompt was sized to a target token count (sweeps), or
+ *                                 {@link PromptCalibration#NONE}
  */
 public record ModelSummary(
         ModelInfo model,
@@ -116,7 +118,8 @@ public record ModelSummary(
         LoadDetails loadDetails,
         Distribution draftAcceptance,
         int usageCorrected,
-        int usageMismatched) {
+        int usageMismatched,
+        PromptCalibration calibration) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -135,6 +138,7 @@ public record ModelSummary(
         loadMemory = Objects.requireNonNullElse(loadMemory, LoadMemory.UNKNOWN);
         loadDetails = Objects.requireNonNullElse(loadDetails, LoadDetails.UNKNOWN);
         draftAcceptance = Objects.requireNonNullElse(draftAcceptance, Distribution.EMPTY);
+        calibration = Objects.requireNonNullElse(calibration, PromptCalibration.NONE);
         sideMetrics = sideMetrics == null ? List.of() : List.copyOf(sideMetrics);
         hardwareSamples = hardwareSamples == null ? List.of() : List.copyOf(hardwareSamples);
         if (errorType == null) {
@@ -159,13 +163,20 @@ public record ModelSummary(
     /** A copy with the fields the {@code with*} methods change. */
     private ModelSummary copy(RunStatus newStatus, List<SideMetric> newSideMetrics, List<HardwareSample> newSamples,
                               LoadMemory newLoadMemory, LoadDetails newLoadDetails) {
+        return copy(newStatus, newSideMetrics, newSamples, newLoadMemory, newLoadDetails, calibration);
+    }
+
+    private ModelSummary copy(RunStatus newStatus, List<SideMetric> newSideMetrics, List<HardwareSample> newSamples,
+                              LoadMemory newLoadMemory, LoadDetails newLoadDetails,
+                              PromptCalibration newCalibration) {
         return new ModelSummary(model, contextLength, parallel, newStatus, error, requestCount, successCount,
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
                 completionTokensPerSecondTotal, tokens, warmup, loadSeconds, startedAt, finishedAt,
                 serverTokensPerSecond, serverTtft, newSideMetrics, newSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
-                serverPromptSeconds, newLoadMemory, newLoadDetails, draftAcceptance, usageCorrected, usageMismatched);
+                serverPromptSeconds, newLoadMemory, newLoadDetails, draftAcceptance, usageCorrected, usageMismatched,
+                newCalibration);
     }
 
     /**
@@ -205,6 +216,16 @@ public record ModelSummary(
      */
     public ModelSummary withLoadDetails(LoadDetails details) {
         return copy(status, sideMetrics, hardwareSamples, loadMemory, details);
+    }
+
+    /**
+     * This result with how its prompt was sized (sweep jobs with a target prompt size).
+     *
+     * @param value the calibration
+     * @return the copy
+     */
+    public ModelSummary withCalibration(PromptCalibration value) {
+        return copy(status, sideMetrics, hardwareSamples, loadMemory, loadDetails, value);
     }
 
     /**
@@ -420,7 +441,8 @@ public record ModelSummary(
                         .mapToDouble(r -> r.serverStats().draft().acceptanceRate()).toArray()),
                 (int) java.util.stream.Stream.concat(stream.stream(), nonStream.stream()).filter(r -> r.usageCheck()
                         .verdict() == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE).count(),
-                (int) stream.stream().filter(r -> r.usageCheck().verdict() == UsageCheck.Verdict.MISMATCH).count());
+                (int) stream.stream().filter(r -> r.usageCheck().verdict() == UsageCheck.Verdict.MISMATCH).count(),
+                PromptCalibration.NONE);
     }
 
     /**

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param httpStatus    the HTTP status of an {@link ErrorType#HTTP_STATUS} failure, else {@code -1}
  * @param usageCheck    how the reported completion tokens compared with the streamed chunks
  *                      ({@link UsageCheck#NOT_CHECKED} when not compared)
+ * @param attempts      calls made for this row: 1, or more when failed calls were retried (sweeps' backoff, a
+ *                      server's Retry-After); the timings are those of the last call
  */
 public record RequestResult(
         String model,
@@ -41,7 +43,8 @@ public record RequestResult(
         ServerStats serverStats,
         ErrorType errorType,
         int httpStatus,
-        UsageCheck usageCheck) {
+        UsageCheck usageCheck,
+        int attempts) {
 
     /** Validates required fields and normalizes absent strings to {@code ""}. */
     public RequestResult {
@@ -64,6 +67,34 @@ public record RequestResult(
         if (parallel < 1) {
             throw new IllegalArgumentException("parallel must be >= 1");
         }
+        attempts = Math.max(1, attempts);
+    }
+
+    /**
+     * A result of a call made once (see the canonical constructor for the parameters).
+     */
+    public RequestResult(String model, int contextLength, int parallel, int index, boolean warmup, RunMode mode,
+                         Instant startedAt, RequestTimings timings, TokenUsage usage, String finishReason,
+                         String error, ServerStats serverStats, ErrorType errorType, int httpStatus,
+                         UsageCheck usageCheck) {
+        this(model, contextLength, parallel, index, warmup, mode, startedAt, timings, usage, finishReason, error,
+                serverStats, errorType, httpStatus, usageCheck, 1);
+    }
+
+    /**
+     * Whether this call failed after every retry the backoff allowed (seed 004's {@code error_final}): a failed call
+     * that was tried more than once. @return true for a failure after retries
+     */
+    public boolean errorFinal() {
+        return !success() && attempts > 1;
+    }
+
+    /**
+     * This result with the number of calls it took. @param value calls made, at least 1 @return the copy
+     */
+    public RequestResult withAttempts(int value) {
+        return new RequestResult(model, contextLength, parallel, index, warmup, mode, startedAt, timings, usage,
+                finishReason, error, serverStats, errorType, httpStatus, usageCheck, value);
     }
 
     /**
