@@ -49,4 +49,25 @@ public record LoadDetails(String method, String instanceId, int contextLength, i
     public LoadDetails withDuplicateInstances(List<String> ids) {
         return new LoadDetails(method, instanceId, contextLength, parallel, gpuOffload, ttlSeconds, notes, ids);
     }
+
+    /**
+     * The {@link #method()} of a sweep job that ran on the load of the job before it (same model, context size and,
+     * where slots are a load setting, parallelism): no load was made for it.
+     */
+    public static final String REUSED = "reused";
+
+    /** Whether no load was made for this job: it ran on the previous job's load. @return true when reused */
+    public boolean reused() {
+        return REUSED.equals(method);
+    }
+
+    /**
+     * The details of a job that runs on this load without loading again: method {@link #REUSED}, no notes.
+     *
+     * @return the copy
+     */
+    public LoadDetails asReused() {
+        return new LoadDetails(REUSED, instanceId, contextLength, parallel, gpuOffload, ttlSeconds, List.of(),
+                List.of());
+    }
 }
