@@ -37,10 +37,16 @@ import java.util.Set;
  * @param defaultParallel  parallel prediction slots of an instance loaded through {@code /api/v1/models/load}, just
  *                         in time, or through Ollama's API, {@code >= 1}; LM Studio gives API and JIT loads 4
  *                         (lmstudio-bug-tracker #2061)
+ * @param maxConcurrentRequests a global cap over all models and surfaces: at most this many chat requests are
+ *                         processed (prompt processing or decoding) at once, the rest wait in arrival order (FIFO) and
+ *                         the wait is part of their TTFT; {@code 0} (the default) for no cap beyond the instances'
+ *                         parallel slots
+ * @param faults           the fault plan the server starts with ({@link FaultPlan#NONE} when null)
  */
 public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
         boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes,
-        boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel) {
+        boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel, int maxConcurrentRequests,
+        FaultPlan faults) {
 
     /** The default bind address: loopback only, never exposed by accident. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -93,6 +99,24 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         if (defaultParallel < 1) {
             throw new IllegalArgumentException("defaultParallel must be >= 1, got " + defaultParallel);
         }
+        if (maxConcurrentRequests < 0) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be >= 0 (0: no cap), got "
+                    + maxConcurrentRequests);
+        }
+        faults = faults == null ? FaultPlan.NONE : faults;
+    }
+
+    /**
+     * A configuration without a global concurrency cap or injected failures.
+     *
+     * @see #SimConfig(String, int, List, long, String, String, boolean, boolean, long, long, long, boolean,
+     *      LmStudioQuirks, int, int, FaultPlan)
+     */
+    public SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
+            boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes,
+            boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel) {
+        this(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes, downloadMs,
+                downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, 0, FaultPlan.NONE);
     }
 
     /**
@@ -124,7 +148,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration with or without the {@code POST /tokenize} endpoint. */
     public SimConfig withTokenizeEndpoint(boolean value) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, value, quirks, defaultParallel);
+                downloadMs, downloadSizeBytes, value, quirks, defaultParallel, maxConcurrentRequests, faults);
     }
 
     /**
@@ -237,7 +261,8 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration serving other models. */
     public SimConfig withModels(List<SimModel> newModels) {
         return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** Like the generated one, but the token is masked so logging a configuration never leaks it. */
@@ -247,61 +272,71 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
                 + ", apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", pathPrefix=" + pathPrefix
                 + ", jitLoading=" + jitLoading + ", jitAutoEvict=" + jitAutoEvict + ", memoryBytes=" + memoryBytes
                 + ", downloadMs=" + downloadMs + ", downloadSizeBytes=" + downloadSizeBytes + ", tokenizeEndpoint="
-                + tokenizeEndpoint + ", quirks=" + quirks + ", defaultParallel=" + defaultParallel + "]";
+                + tokenizeEndpoint + ", quirks=" + quirks + ", defaultParallel=" + defaultParallel
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", faults=" + faults + "]";
     }
 
     /** This configuration on another bind address. */
     public SimConfig withHost(String newHost) {
         return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration on another port ({@code 0} for any free port). */
     public SimConfig withPort(int newPort) {
         return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with another seed. */
     public SimConfig withSeed(long newSeed) {
         return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration requiring that bearer token ({@code ""} or null for none). */
     public SimConfig withApiToken(String newApiToken) {
         return new SimConfig(host, port, models, seed, newApiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration serving under another prefix ({@code ""} for the root). */
     public SimConfig withPathPrefix(String newPathPrefix) {
         return new SimConfig(host, port, models, seed, apiToken, newPathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with JIT loading on or off. */
     public SimConfig withJitLoading(boolean newJitLoading) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, newJitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with Auto-Evict of JIT-loaded models on or off. */
     public SimConfig withJitAutoEvict(boolean newJitAutoEvict) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, newJitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with another memory budget for loaded models. */
     public SimConfig withMemoryBytes(long newMemoryBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with simulated downloads of {@code sizeBytes} taking {@code durationMs}. */
     public SimConfig withDownloads(long durationMs, long sizeBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                durationMs, sizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                durationMs, sizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** Every model answering its first {@code count} chat requests with {@code Model unloaded}. */
@@ -315,12 +350,33 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      */
     public SimConfig withQuirks(LmStudioQuirks newQuirks) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, tokenizeEndpoint, newQuirks, defaultParallel);
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, newQuirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration giving API, JIT and Ollama loads {@code slots} parallel prediction slots. */
     public SimConfig withDefaultParallel(int slots) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, slots);
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, slots, maxConcurrentRequests, faults);
+    }
+
+    /**
+     * This configuration processing at most {@code cap} chat requests at once over all models and surfaces, the
+     * rest queued FIFO ({@code 0}: no cap).
+     */
+    public SimConfig withMaxConcurrentRequests(int cap) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, cap, faults);
+    }
+
+    /** This configuration starting with that fault plan ({@link FaultPlan#NONE} for none). */
+    public SimConfig withFaults(FaultPlan plan) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, maxConcurrentRequests, plan);
+    }
+
+    /** Every model making its first chat request after each load wait {@code delayMs} (lazy initialisation). */
+    public SimConfig withFirstRequestDelayMs(double delayMs) {
+        return withModels(models.stream().map(m -> m.withFirstRequestDelayMs(delayMs)).toList());
     }
 }
