@@ -203,6 +203,8 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *   "jit_loading": true, "jit_auto_evict": true, "memory_bytes": 25769803776,
      *   "download_ms": 2000, "download_size_bytes": 4368438944, "tokenize_endpoint": false,
      *   "lmstudio_quirks": {"usage_off_by_one": false}, "default_parallel": 4,
+     *   "max_concurrent_requests": 0, "first_request_delay_ms": 0,
+     *   "faults": {"fail_next": 0, "after": 0, "status": 503, "message": "..."},
      *   "models": [
      *     { "id": "sim/my-model@q4_k_m", "tokens_per_second": 80,
      *       "ttft_ms": 90, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.05,
@@ -211,7 +213,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *       "size_bytes": 4200000000, "max_context_length": 8192,
      *       "format": "gguf", "params_string": "7B", "vision": false, "trained_for_tool_use": true,
      *       "load_ms": 1050, "memory_bytes": 5000000000, "fail_first_requests_with_model_unloaded": 0,
-     *       "cpu_tokens_per_second": 16, "draft_acceptance_rate": 0.75 }
+     *       "cpu_tokens_per_second": 16, "draft_acceptance_rate": 0.75, "first_request_delay_ms": 400 }
      *   ]
      * }
      * }</pre>
@@ -222,7 +224,11 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      * {@code compatibility_type}) gguf, {@code vision} true for type vlm, {@code trained_for_tool_use} false,
      * {@code load_ms} one second per 4 GB of {@code size_bytes} (at most 10 s), {@code memory_bytes} the estimate of
      * {@link SimModel#memoryBytes(int)}, {@code fail_first_requests_with_model_unloaded} 0,
-     * {@code cpu_tokens_per_second} a fifth of {@code tokens_per_second}, {@code draft_acceptance_rate} 0.75.
+     * {@code cpu_tokens_per_second} a fifth of {@code tokens_per_second}, {@code draft_acceptance_rate} 0.75,
+     * {@code first_request_delay_ms} the top-level {@code first_request_delay_ms} (itself 0 by default).
+     * {@code max_concurrent_requests} is 0 (no global cap); {@code faults} is an object of {@code fail_next} and
+     * {@code after} (0), {@code status} (503) and {@code message} ({@link FaultPlan#DEFAULT_MESSAGE}), see
+     * {@link FaultPlan}.
      * {@code lmstudio_quirks} is {@code true} (all on, the default), {@code false} (all off) or an object of booleans
      * by quirk name ({@link LmStudioQuirks#NAMES}; absent names stay on). JSON {@code null} counts as absent.
      *
