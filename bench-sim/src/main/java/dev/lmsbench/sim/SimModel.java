@@ -14,7 +14,9 @@ import java.util.Set;
  * see {@link PrefixCache}): token {@code i} (0-based, reasoning and content together) is
  * written at {@code received + load + ttft(p) + i / tokensPerSecond}, where
  * {@code ttft(p) = ttftMs + p / promptTokensPerSecond * 1000} (no prompt term when {@code promptTokensPerSecond <= 0})
- * and {@code load} is {@code loadMs} when the request had to load the model just in time, else 0.
+ * and {@code load} is {@code loadMs} when the request had to load the model just in time, else 0, plus
+ * {@code firstRequestDelayMs} for the first request after each load of the instance. Waits for a parallel slot or the
+ * server's {@link SimConfig#maxConcurrentRequests()} cap come on top.
  * Tokens after the first are jittered by up to {@code ±jitterFraction} of the token interval around that absolute
  * schedule; the first token is never jittered, so the configured TTFT is exact.
  *
