@@ -55,7 +55,7 @@ class PromptRateTest {
         try (SimServer sim = start(); TestClient client = new TestClient(sim.baseUrl())) {
             // JIT-load first so neither load nor the first request after it is part of what is measured
             client.post(CHAT, TestClient.chat("sim/prefill", false, "\"max_tokens\":1"));
-            for (int words : new int[] {1_000, 4_000}) {
+            for (int words : new int[] {2_000, 4_000}) {
                 TestClient.Stream stream = client.stream(CHAT, openAi(prompt("n" + words, words)));
                 JsonNode usage = stream.events().stream().filter(e -> !e.done() && e.json().has("usage")
                         && !e.json().get("usage").isNull()).reduce((a, b) -> b).orElseThrow().json().get("usage");
@@ -65,7 +65,7 @@ class PromptRateTest {
                 // unique from the first content token: only the template head (bos, role marker) is cached
                 assertThat(cached).isEqualTo(PromptTokenizer.TEMPLATE_HEAD);
 
-                SendLogEntry entry = last(sim, words == 1_000 ? 2 : 3);
+                SendLogEntry entry = last(sim, words == 2_000 ? 2 : 3);
                 assertThat(entry.scheduledTtftNanos()).isEqualTo(Math.round((prompt - cached) / RATE * 1e9));
                 double expectedMs = prompt / RATE * 1000;
                 assertThat(stream.ttftMs()).as("client TTFT against P / R").isBetween(expectedMs * 0.95,
