@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -32,15 +34,24 @@ class ConcurrencyCapTest {
     @TempDir
     Path dir;
 
-    /** Four streams sent at once; each resolves to the client-side arrival time of its last token. */
-    private static List<TestClient.Stream> streamsAtOnce(TestClient client, List<Supplier<TestClient.Stream>> calls)
+    /** Streams sent at once, each on its own thread. */
+    private static List<TestClient.Stream> streamsAtOnce(List<Supplier<TestClient.Stream>> calls)
             throws Exception {
-        List<CompletableFuture<TestClient.Stream>> futures = new ArrayList<>();
-        for (Supplier<TestClient.Stream> call : calls) {
-            futures.add(CompletableFuture.supplyAsync(call));
+        // a thread per stream: the common pool may have fewer threads than streams
+        try (ExecutorService threads = Executors.newFixedThreadPool(calls.size())) {
+            List<CompletableFuture<TestClient.Stream>> futures = new ArrayList<>();
+            for (Supplier<TestClient.Stream> call : calls) {
+                futures.add(CompletableFuture.supplyAsync(call, threads));
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            return futures.stream().map(CompletableFuture::join).toList();
         }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Four OpenAI streams for {@link #MODEL} at once. */
+    private static List<TestClient.Stream> fourStreams(TestClient client) throws Exception {
+        Supplier<TestClient.Stream> call = () -> client.stream(CHAT, streamBody(MODEL.id()));
+        return streamsAtOnce(List.of(call, call, call, call));
     }
 
     private static String streamBody(String model) {
@@ -114,9 +125,7 @@ class ConcurrencyCapTest {
             assertThat(loaded.status()).as(loaded.body()).isEqualTo(200);
             assertThat(sim.loadedModels()).singleElement().satisfies(m -> assertThat(m.parallel()).isEqualTo(2));
 
-            List<TestClient.Stream> streams = streamsAtOnce(client, List.of(
-                    () -> client.stream(CHAT, streamBody(MODEL.id())), () -> client.stream(CHAT, streamBody(MODEL.id())),
-                    () -> client.stream(CHAT, streamBody(MODEL.id())), () -> client.stream(CHAT, streamBody(MODEL.id()))));
+            List<TestClient.Stream> streams = fourStreams(client);
 
             assertTwiceTheRate(streams, MODEL.tokensPerSecond());
             assertTwoAtOnce(log(sim, 4), MODEL);
@@ -138,9 +147,7 @@ class ConcurrencyCapTest {
             TestClient.Reply loaded = client.post(LmsEndpoints.LOAD, "{\"model\":\"sim/capped\",\"parallel\":4}");
             assertThat(loaded.status()).as(loaded.body()).isEqualTo(200);
 
-            List<TestClient.Stream> streams = streamsAtOnce(client, List.of(
-                    () -> client.stream(CHAT, streamBody(MODEL.id())), () -> client.stream(CHAT, streamBody(MODEL.id())),
-                    () -> client.stream(CHAT, streamBody(MODEL.id())), () -> client.stream(CHAT, streamBody(MODEL.id()))));
+            List<TestClient.Stream> streams = fourStreams(client);
 
             assertTwiceTheRate(streams, MODEL.tokensPerSecond());
             assertTwoAtOnce(log(sim, 4), MODEL);
@@ -175,9 +182,7 @@ class ConcurrencyCapTest {
     void withoutACapAllFourRunAtOnceOnFourSlots() throws Exception {
         try (SimServer sim = SimServer.start(SimConfig.defaults().withModels(List.of(MODEL)));
                 TestClient client = new TestClient(sim.baseUrl())) {
-            List<TestClient.Stream> streams = streamsAtOnce(client, List.of(
-                    () -> client.stream(CHAT, streamBody(MODEL.id())), () -> client.stream(CHAT, streamBody(MODEL.id())),
-                    () -> client.stream(CHAT, streamBody(MODEL.id())), () -> client.stream(CHAT, streamBody(MODEL.id()))));
+            List<TestClient.Stream> streams = fourStreams(client);
 
             assertThat(log(sim, 4)).allSatisfy(e -> assertThat(e.queueNanos()).isZero());
             assertThat(batchRate(streams)).isGreaterThan(3 * MODEL.tokensPerSecond());
