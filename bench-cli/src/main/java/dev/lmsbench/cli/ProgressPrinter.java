@@ -185,11 +185,13 @@ final class ProgressPrinter implements BenchmarkListener {
     }
 
     private void request(RequestResult r, Progress p) {
-        String phase = r.warmup()
-                ? "warmup " + (r.index() + 1) + "/" + warmups
-                : "run " + (r.index() / parallel + 1) + "/" + runs + " " + r.mode().label();
+        String phase = r.warmup() && r.index() >= warmups ? "calibration " + (r.index() - warmups + 1)
+                : r.warmup() ? "warmup " + (r.index() + 1) + "/" + warmups
+                : "run " + (r.index() / r.parallel() + 1) + "/" + runs + " " + r.mode().label();
         String figure;
-        if (!r.success()) {
+        if (!r.success() && r.attempts() > 1) {
+            figure = "error_final after " + r.attempts() + " calls [" + r.errorType().label() + "]: " + r.error();
+        } else if (!r.success()) {
             // the type first: it is what tells a timeout from a refusal at a glance (docs/errors.md)
             figure = "failed [" + r.errorType().label() + "]: " + r.error();
         } else if (r.mode() == RunMode.STREAM) {
