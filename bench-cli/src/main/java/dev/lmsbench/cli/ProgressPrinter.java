@@ -65,11 +65,13 @@ final class ProgressPrinter implements BenchmarkListener {
                 parallel = e.run().settings().parallel();
                 context = e.run().settings().contextLength();
                 warmups = e.run().settings().warmupRuns();
+                boolean sweep = e.jobs().size() != e.models().size();
                 line(String.format(java.util.Locale.ROOT,
-                        "Benchmarking %d model%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
-                        e.models().size(), e.models().size() == 1 ? "" : "s", e.run().endpoint(),
+                        "Benchmarking %d model%s%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
+                        e.models().size(), e.models().size() == 1 ? "" : "s",
+                        sweep ? " in " + e.jobs().size() + " jobs (context x parallelism)" : "", e.run().endpoint(),
                         serverBrief(e.run().server()), warmups, runs,
-                        runs == 1 ? "" : "s", parallel > 1 ? " x " + parallel + " parallel" : "",
+                        runs == 1 ? "" : "s", parallel > 1 && !sweep ? " x " + parallel + " parallel" : "",
                         e.run().settings().maxTokens(), e.totalRequests()));
             }
             case BenchmarkEvent.ModelStarted e -> {

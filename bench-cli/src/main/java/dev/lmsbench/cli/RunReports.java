@@ -110,6 +110,11 @@ final class RunReports {
         if (anyDraft) {
             header.add("Draft acc.");
         }
+        // a sweep: several jobs of one model, told apart by their context size and parallelism
+        boolean jobs = models.stream().map(m -> m.model().id()).distinct().count() < models.size();
+        if (jobs) {
+            header.addAll(1, List.of("Ctx", "Par"));
+        }
         TextTable t = new TextTable(header.toArray(String[]::new));
         boolean anyEstimated = false;
         boolean anyCacheUnknown = false;
@@ -132,6 +137,10 @@ final class RunReports {
                     Durations.num(s.loadSeconds(), 2)));
             if (anyDraft) {
                 cells.add(percent(s.draftAcceptance().p50()));
+            }
+            if (jobs) {
+                cells.addAll(1, List.of(s.contextLength() == 0 ? "default" : String.valueOf(s.contextLength()),
+                        String.valueOf(s.parallel())));
             }
             t.row(cells.toArray(String[]::new));
             notes.addAll(notes(s));

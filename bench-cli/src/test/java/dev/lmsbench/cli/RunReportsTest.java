@@ -111,6 +111,23 @@ class RunReportsTest {
     }
 
     @Test
+    void aSweepsJobsOfOneModelAreToldApartByCtxAndParColumns() {
+        ModelSummary one = summary(PLAIN, 1, List.of(), List.of(UsageCheck.Verdict.AGREE));
+        ModelSummary four = summary(PLAIN, 4, List.of(), List.of(UsageCheck.Verdict.AGREE));
+
+        String text = print(one, four);
+
+        List<String> expected = new ArrayList<>(BASE_COLUMNS);
+        expected.addAll(1, List.of("Ctx", "Par"));
+        assertThat(header(text)).containsExactlyElementsOf(expected);
+        assertThat(lines(text).stream().filter(l -> l.startsWith("sim/plain ")).toList())
+                .satisfiesExactly(l -> assertThat(l.split(" {2,}")[1] + "/" + l.split(" {2,}")[2]).isEqualTo("4096/1"),
+                        l -> assertThat(l.split(" {2,}")[1] + "/" + l.split(" {2,}")[2]).isEqualTo("4096/4"));
+        // one job per model (a run): no such columns
+        assertThat(header(print(one))).containsExactlyElementsOf(BASE_COLUMNS);
+    }
+
+    @Test
     void leavesTheDraftColumnOutWhenNoModelHasDraftFigures() {
         String text = print(plain(), summary(DRAFTED, 1, List.of(), List.of(UsageCheck.Verdict.AGREE)));
 
