@@ -85,9 +85,7 @@ public record ReportOptions(PdfReportWriter.Paper paper, String rankBy, RunCompa
 
     /** The best settings per model when some model ran more than one job (a sweep), else an empty list. */
     List<dev.lmsbench.core.stats.BestSettings> bestSettings(BenchmarkReport report) {
-        return dev.lmsbench.core.stats.BestSettings.worthShowing(report.models())
-                ? dev.lmsbench.core.stats.BestSettings.of(report.models(), maxTtftMs)
-                : List.of();
+        return BestSettingsRows.of(report.models(), maxTtftMs);
     }
 
     /** The models in presentation order: ranked by {@link #rankBy}, else the run's order. */
