@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import static dev.lmsbench.report.Csv.Column.bool;
 import static dev.lmsbench.report.Csv.Column.decimal;
 import static dev.lmsbench.report.Csv.Column.integer;
 import static dev.lmsbench.report.Csv.Column.text;
@@ -36,7 +37,7 @@ final class LoadTimesCsv {
             integer("ctx", ModelSummary::contextLength),
             integer("par", ModelSummary::parallel),
             text("status", s -> s.status().label()),
-            new Column<>("reloaded", s -> Boolean.toString(reloaded(s))),
+            bool("reloaded", LoadTimesCsv::reloaded),
             decimal("load_time_s", ModelSummary::loadSeconds),
             text("load_method", s -> s.loadDetails().method()),
             integer("warmup_count", s -> s.warmup().count()),
