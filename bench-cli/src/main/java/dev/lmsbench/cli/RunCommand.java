@@ -177,7 +177,7 @@ class RunCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        List<ReportWriter> writers = RunReports.writers(output.formats, output.paper);
+        List<ReportWriter> writers = RunReports.writers(output.formats, output.paper, maxTtftMs());
         ResolvedConfig config = resolveConfig(paths, presetStore);
         Path dbPath = output.db != null ? output.db : ResultStorePaths.defaultDatabase();
         // read the earlier run before benchmarking, so a wrong source costs no benchmark time
@@ -436,6 +436,11 @@ class RunCommand implements Callable<Integer> {
     /** The settings as the command runs them (a sweep clamps the warmup). @return the settings */
     BenchmarkSettings adjust(BenchmarkSettings settings, PrintWriter err) {
         return settings;
+    }
+
+    /** The TTFT limit of the reports' best settings (a sweep's {@code --max-ttft-ms}), NaN for none. */
+    double maxTtftMs() {
+        return Double.NaN;
     }
 
     /** Whether finished models are taken from the results cache (a run: yes; a sweep measures every job). */

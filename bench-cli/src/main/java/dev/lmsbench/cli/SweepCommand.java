@@ -330,7 +330,13 @@ final class SweepCommand extends RunCommand {
     }
 
     @Override
+    double maxTtftMs() {
+        return sweep.maxTtftMs == null ? Double.NaN : sweep.maxTtftMs;
+    }
+
+    @Override
     void afterReport(BenchmarkReport report, Path outDir, PrintWriter out) {
+        RunReports.printBestSettings(report, maxTtftMs(), out);
         if (report.status() != RunStatus.CANCELLED) {
             writeState(report.run(), "finished");
         }

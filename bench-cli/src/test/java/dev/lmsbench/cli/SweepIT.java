@@ -64,7 +64,7 @@ class SweepIT {
         Path db = dir.resolve("r.db");
         MainTest.Outcome o = MainTest.run("sweep", "--sim", "--sim-config",
                 simConfig("{\"models\": [" + FAST_MODEL + "]}").toString(), "--ctx", "1024,4096", "--par", "1,4",
-                "--runs", "3", "--output-dir", out.toString(), "--db", db.toString());
+                "--runs", "3", "--max-ttft-ms", "1000", "--output-dir", out.toString(), "--db", db.toString());
         assertThat(o.code()).as(o.err()).isZero();
 
         // seed 004's requests.csv: two rows per recorded request, warmup rows flagged
@@ -97,6 +97,21 @@ class SweepIT {
                 .containsExactly("1024x1", "1024x4", "4096x1", "4096x4");
         assertThat(summary).extracting(r -> r.get("request_count")).containsExactly("3", "12", "3", "12");
         assertThat(summary).extracting(r -> r.get("success_count")).containsExactly("3", "12", "3", "12");
+
+        // seed 004's load_times.csv: one row per job, from the warmup TTFTs, with the calibration metadata
+        assertThat(header(out.resolve("load_times.csv"))).contains("model", "ctx", "par", "warmup_ttft_first_s",
+                "warmup_ttft_avg_s", "warmup_load_est_s", "target_prompt_tokens", "chars_per_token",
+                "calibrated_prompt_tokens", "calibration_calls", "calibration_within_tolerance", "calibration_source",
+                "reloaded", "load_time_s");
+        List<Map<String, String>> loads = csv(out.resolve("load_times.csv"));
+        assertThat(loads).extracting(r -> r.get("ctx") + "x" + r.get("par") + ":" + r.get("reloaded"))
+                .containsExactly("1024x1:true", "1024x4:false", "4096x1:true", "4096x4:false");
+        assertThat(loads).allSatisfy(r -> assertThat(r.get("warmup_count")).isEqualTo("3"));
+
+        // the best settings, on stdout and in best_settings.csv
+        assertThat(o.out()).contains("Best settings").contains("sim/fast-model@q4_k_m");
+        assertThat(out.resolve("best_settings.csv")).isRegularFile();
+        assertThat(o.out()).contains("Ctx").contains("Par");
 
         // each job stored as it finished
         try (SqliteResultStore store = SqliteResultStore.open(db)) {

@@ -29,9 +29,10 @@ public record RunInfo(String runId, Instant startedAt, String endpoint, Benchmar
      * release before error types and response validation (issue 9); 2 validates every response; 3 (issue 10)
      * defeats the server's prompt cache by default, records cached prompt tokens and counts only processed prompt
      * tokens in prefill speed; 4 (issue 11) checks every answer's model, corrects LM Studio's off-by-one
-     * completion count and takes server statistics only from answers that carry them.
+     * completion count and takes server statistics only from answers that carry them; 5 (issue 14) divides the stream
+     * and non-stream totals by the time the calls were in flight, overlapping calls counted once.
      */
-    public static final int MEASUREMENT_VERSION = 4;
+    public static final int MEASUREMENT_VERSION = 5;
 
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
