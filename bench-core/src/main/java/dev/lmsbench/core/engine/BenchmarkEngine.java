@@ -833,6 +833,8 @@ public final class BenchmarkEngine {
                 Duration wait;
                 if (backoff.isEmpty()) {
                     wait = attempt == 0 ? retryAfter : null; // a run: the server's Retry-After, once
+                } else if (e.errorType() == ErrorType.MODEL_NOT_LOADED || e.errorType() == ErrorType.WRONG_MODEL) {
+                    wait = null; // asking again gets the same answer: loading is the user's decision
                 } else if (attempt < backoff.size()) {
                     wait = retryAfter != null && retryAfter.compareTo(backoff.get(attempt)) > 0 ? retryAfter
                             : backoff.get(attempt);

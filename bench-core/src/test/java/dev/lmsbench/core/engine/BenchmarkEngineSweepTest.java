@@ -150,6 +150,24 @@ class BenchmarkEngineSweepTest {
     }
 
     @Test
+    void aWrongModelOrAModelThatIsNotLoadedIsNotAskedAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        backend.throwWith = r -> switch (calls.incrementAndGet()) {
+            case 4 -> new dev.lmsbench.core.spi.BackendException(
+                    dev.lmsbench.core.spi.BackendException.Kind.WRONG_MODEL, "asked for a, b answered", "", -1, null);
+            case 5 -> new dev.lmsbench.core.spi.BackendException(
+                    dev.lmsbench.core.spi.BackendException.Kind.MODEL_NOT_LOADED, "No models loaded", "", 404, null);
+            default -> null;
+        };
+        SweepPlan plan = SweepPlan.of(List.of(A), List.of(1024), List.of(1)).withRetryBackoff(FAST_BACKOFF);
+        BenchmarkReport report = engine(null).run(run(settings()), plan);
+
+        assertThat(events).noneMatch(e -> e instanceof BenchmarkEvent.RequestRetrying);
+        assertThat(report.requests()).filteredOn(r -> !r.success()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1));
+    }
+
+    @Test
     void aRunHasNoBackoffAFailedCallIsRecordedAtOnce() {
         AtomicInteger calls = new AtomicInteger();
         backend.failWith = r -> calls.incrementAndGet() == 4 ? "500 broken" : null;
