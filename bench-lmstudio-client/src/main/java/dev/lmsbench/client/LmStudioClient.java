@@ -788,6 +788,12 @@ public final class LmStudioClient implements InferenceBackend, ModelCatalog {
      * @param model the model
      * @return the instance ids, sorted
      */
+    /** Parallel slots are set only through {@code lms load --parallel}: true when {@code lms} is installed. */
+    @Override
+    public boolean loadsParallelSlots() {
+        return lms != null;
+    }
+
     @Override
     public List<String> duplicateInstances(ModelInfo model) {
         try {

@@ -47,10 +47,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a benchmark: for each model, load, warmup, N measured runs, unload. The unload is guaranteed (it runs in a
- * {@code finally}) whenever loading was attempted, also when a request fails or the run is cancelled. Each completed
- * or failed model is saved to the {@link ResultStore} before the next model starts, so nothing finished is ever lost
- * (cancelled and skipped models are not saved).
+ * Runs a benchmark: a plan of jobs ({@link SweepPlan}: model x context size x parallelism), each loaded when
+ * needed, warmed up, measured N times; {@link #run(RunInfo, List)} is the plan of one job per model at the settings'
+ * context size and parallelism. The unload is guaranteed (it runs in a {@code finally}) whenever loading was
+ * attempted, also when a request fails or the run is cancelled. Each completed or failed job is saved to the
+ * {@link ResultStore} before the next job starts, so nothing finished is ever lost (cancelled and skipped jobs are not
+ * saved).
  *
  * <p>Failures: a failed request is recorded with its {@link ErrorType} (a {@link RuntimeException} from the backend
  * is {@link ErrorType#CLIENT}), its HTTP status and a sanitized one-line message. A model whose every warmup, or
@@ -134,6 +136,7 @@ public final class BenchmarkEngine {
     /** The progress of the current run, for the paused time; null between runs. */
     private volatile ProgressTracker currentProgress;
     private final Long nonceSeed;
+    private final CalibrationCache calibrations;
     private final TokenRecount recount;
     /** The prompt nonces of the current run; set at the start of {@link #run}. */
     private volatile PromptNonces nonces = new PromptNonces(0);
@@ -151,6 +154,7 @@ public final class BenchmarkEngine {
         this.maxGuardWait = b.maxGuardWait;
         this.maxRetryWait = b.maxRetryWait;
         this.nonceSeed = b.nonceSeed;
+        this.calibrations = b.calibrations;
         this.recount = new TokenRecount(b.tokenCounters);
     }
 
@@ -273,19 +277,51 @@ public final class BenchmarkEngine {
      */
     public BenchmarkReport run(RunInfo run, List<ModelInfo> models) {
         BenchmarkSettings settings = run.settings();
+        return run(run, new SweepPlan(models.stream()
+                .map(m -> new SweepPlan.Job(m, settings.contextLength(), settings.parallel())).toList()));
+    }
+
+    /**
+     * Runs the jobs of a plan in order: each (model, context size, parallelism) with its own warmup and measured runs,
+     * loading a model only when the job before did not leave it loaded with the same load configuration (the context
+     * size and, where the settings carry it, the parallel slots), and unloading it when the next job needs another
+     * load or none follows. Each job's result is a {@link ModelSummary} of the job's settings (the run's settings with
+     * the job's context length and parallelism), saved to the store as it finishes.
+     *
+     * <p>With {@link SweepPlan#retryBackoff()}, a failed call is made again after each wait in turn (announced with
+     * {@link BenchmarkEvent.RequestRetrying}); after the last it is recorded as failed with its
+     * {@link RequestResult#attempts()} ({@code error_final}). With a prompt target ({@link SweepPlan#promptTokensFor}),
+     * the prompt is built from a characters-per-token estimate (the {@link Builder#calibrations cache}'s, else
+     * {@link SweepMath#DEFAULT_CHARS_PER_TOKEN}) corrected by the prompt tokens each warmup's usage reports; when the
+     * last warmup was outside {@link SweepMath#CALIBRATION_TOLERANCE}, up to {@link SweepMath#MAX_CALIBRATION_CALLS}
+     * calibration calls follow (recorded as warmup rows).
+     *
+     * @param run  the run (its settings apply to every job, with the job's context length and parallelism)
+     * @param plan the jobs, retries and prompt sizing
+     * @return every result, with status {@link RunStatus#CANCELLED} when cancelled
+     */
+    public BenchmarkReport run(RunInfo run, SweepPlan plan) {
+        BenchmarkSettings settings = run.settings();
         nonces = new PromptNonces(nonceSeed != null ? nonceSeed : new java.security.SecureRandom().nextLong());
-        int total = models.size() * settings.requestsPerModel();
+        retryBackoff = plan.retryBackoff();
+        List<SweepPlan.Job> jobs = plan.jobs();
+        int total = 0;
+        for (SweepPlan.Job job : jobs) {
+            total += jobSettings(settings, job).requestsPerModel();
+        }
         ProgressTracker progress = new ProgressTracker(total, System.nanoTime());
         currentProgress = progress;
         List<ModelSummary> summaries = new ArrayList<>();
         List<RequestResult> allRequests = new ArrayList<>();
-        emit(new BenchmarkEvent.RunStarted(run, models, total));
+        emit(new BenchmarkEvent.RunStarted(run, plan.models(), total, jobs));
         dev.lmsbench.core.hardware.HardwareInfo hardware = describeHardware();
+        loaded = null;
         try (Profiler profiler = monitor == null ? null : new Profiler()) {
-            for (int i = 0; i < models.size() && !cancelled; i++) {
-                ModelInfo model = models.get(i);
+            for (int i = 0; i < jobs.size() && !cancelled; i++) {
+                SweepPlan.Job job = jobs.get(i);
+                SweepPlan.Job next = i + 1 < jobs.size() ? jobs.get(i + 1) : null;
                 List<RequestResult> requests = Collections.synchronizedList(new ArrayList<>());
-                ModelSummary summary = benchmarkModel(run, model, i + 1, models.size(), requests, progress,
+                ModelSummary summary = benchmarkJob(run, plan, job, next, i + 1, jobs.size(), requests, progress,
                         profiler);
                 summaries.add(summary);
                 synchronized (requests) {
@@ -294,10 +330,13 @@ public final class BenchmarkEngine {
             }
         } catch (RuntimeException e) {
             LOG.debug("run failed", e);
+            unloadCurrent();
             BenchmarkReport partial = new BenchmarkReport(run, RunStatus.FAILED, clock.instant(), summaries,
                     allRequests, hardware);
             emit(new BenchmarkEvent.RunFailed("internal error: " + e, partial));
             return partial;
+        } finally {
+            unloadCurrent();
         }
         if (cancelled) {
             BenchmarkReport partial = new BenchmarkReport(run, RunStatus.CANCELLED, clock.instant(), summaries,
@@ -316,6 +355,61 @@ public final class BenchmarkEngine {
                 allRequests, hardware);
         emit(new BenchmarkEvent.RunCompleted(report));
         return report;
+    }
+
+    /** The settings of one job: the run's, with the job's context length and parallelism (and parallel slots). */
+    static BenchmarkSettings jobSettings(BenchmarkSettings settings, SweepPlan.Job job) {
+        if (job.contextLength() == settings.contextLength() && job.parallel() == settings.parallel()) {
+            return settings;
+        }
+        return settings.withContextLength(job.contextLength()).withParallel(job.parallel())
+                .withLoad(settings.load().withContextLength(job.contextLength())
+                        .withParallel(job.parallel() > 1 ? job.parallel() : null));
+    }
+
+    /** What is loaded now: the model and the load configuration it was loaded with. Engine thread only. */
+    private record Loaded(ModelInfo model, dev.lmsbench.core.model.LoadConfig config, LoadOutcome outcome) {
+        boolean serves(ModelInfo m, dev.lmsbench.core.model.LoadConfig c, boolean slotsMatter) {
+            return model.id().equals(m.id())
+                    && (slotsMatter ? config.equals(c) : config.withParallel(null).equals(c.withParallel(null)));
+        }
+    }
+
+    /** The model loaded by an earlier job and not unloaded yet, or null. Engine thread only. */
+    private Loaded loaded;
+
+    /** The waits before the retries of a failed call in the current run. */
+    private volatile List<Duration> retryBackoff = List.of();
+
+    /** Whether the backend's loads set the parallel slots, so that each parallelism needs its own load. */
+    private boolean slotsMatter() {
+        try {
+            return backend.loadsParallelSlots();
+        } catch (RuntimeException e) {
+            LOG.debug("the backend could not say whether it loads parallel slots", e);
+            return true;
+        }
+    }
+
+    /** Unloads the loaded model, if any, and announces it. Never throws. */
+    private void unloadCurrent() {
+        Loaded current = loaded;
+        loaded = null;
+        if (current != null) {
+            unload(current.model());
+        }
+    }
+
+    private void unload(ModelInfo model) {
+        String unloadError = "";
+        try {
+            backend.unload(model);
+        } catch (BackendException | RuntimeException e) {
+            LOG.warn("unloading {} failed: {}", model.id(), e.getMessage());
+            LOG.debug("unload failure", e);
+            unloadError = String.valueOf(e.getMessage());
+        }
+        emit(new BenchmarkEvent.ModelUnloaded(model, unloadError));
     }
 
     /** Why the run failed: every model failed or was skipped; null when at least one model completed. */
@@ -348,64 +442,89 @@ public final class BenchmarkEngine {
         }
     }
 
-    private ModelSummary benchmarkModel(RunInfo run, ModelInfo model, int position, int count,
-                                        List<RequestResult> requests, ProgressTracker progress,
-                                        Profiler profiler) {
-        BenchmarkSettings settings = run.settings();
+    private ModelSummary benchmarkJob(RunInfo run, SweepPlan plan, SweepPlan.Job job, SweepPlan.Job next,
+                                      int position, int count, List<RequestResult> requests,
+                                      ProgressTracker progress, Profiler profiler) {
+        BenchmarkSettings settings = jobSettings(run.settings(), job);
+        ModelInfo model = job.model();
         Instant started = clock.instant();
+        Loaded before = loaded;
+        boolean reload = before == null || !before.serves(model, settings.load(), slotsMatter());
         emit(new BenchmarkEvent.ModelStarted(model, position, count));
+        emit(new BenchmarkEvent.JobStarted(job, position, count, reload));
         RunStatus status = RunStatus.COMPLETED;
         String error = "";
         ErrorType errorType = ErrorType.NONE;
         double loadSeconds = Double.NaN;
         dev.lmsbench.core.model.LoadMemory loadMemory = dev.lmsbench.core.model.LoadMemory.UNKNOWN;
         dev.lmsbench.core.model.LoadDetails loadDetails = dev.lmsbench.core.model.LoadDetails.UNKNOWN;
-        String noRoom = resourceCheck(model, settings);
-        if (noRoom != null) {
-            LOG.warn("{}: {}", model.id(), noRoom);
-            ModelSummary skipped = ModelSummary.of(model, settings, List.of(), RunStatus.SKIPPED, noRoom,
-                    ErrorType.NONE, Double.NaN, started, clock.instant(), List.of());
-            emit(new BenchmarkEvent.ModelFailed(skipped));
-            return skipped;
+        dev.lmsbench.core.model.PromptCalibration calibration = dev.lmsbench.core.model.PromptCalibration.NONE;
+        if (reload) {
+            unloadCurrent();
+            String noRoom = resourceCheck(model, settings);
+            if (noRoom != null) {
+                LOG.warn("{}: {}", model.id(), noRoom);
+                progress.replanned(-settings.requestsPerModel());
+                ModelSummary skipped = ModelSummary.of(model, settings, List.of(), RunStatus.SKIPPED, noRoom,
+                        ErrorType.NONE, Double.NaN, started, clock.instant(), List.of());
+                emit(new BenchmarkEvent.ModelFailed(skipped));
+                return skipped;
+            }
         }
+        boolean keepLoaded = false;
         try {
-            emit(new BenchmarkEvent.ModelLoading(model));
             LoadOutcome outcome = null;
             if (profiler != null) {
                 profiler.beforeLoad(model);
             }
-            try {
-                outcome = backend.load(model, settings.load());
-                loadSeconds = outcome.seconds();
+            if (!reload) {
+                outcome = before.outcome();
                 loadMemory = outcome.memory();
-                loadDetails = outcome.details();
-                for (String note : loadDetails.notes()) {
-                    LOG.warn("{}: {}", model.id(), note);
-                }
-                emit(new BenchmarkEvent.ModelLoaded(model, outcome));
+                loadDetails = outcome.details().asReused();
                 if (profiler != null) {
                     profiler.afterLoad();
                 }
-            } catch (BackendException e) {
-                LOG.debug("loading {} failed", model.id(), e);
-                String message = SafeText.oneLine(e.getMessage());
-                errorType = e.errorType();
-                if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
-                    // Ctrl-C during the load: the model was not measured, it did not fail
-                    status = RunStatus.CANCELLED;
-                    error = "cancelled by user";
-                    errorType = ErrorType.CANCELLED;
-                } else if (e.insufficientResources()) {
-                    status = RunStatus.SKIPPED;
-                    error = "skipped: not enough memory to load it (" + message + ")";
-                } else {
-                    status = RunStatus.FAILED;
-                    error = "load failed: " + message;
+            } else {
+                emit(new BenchmarkEvent.ModelLoading(model));
+                try {
+                    outcome = backend.load(model, settings.load());
+                    loaded = new Loaded(model, settings.load(), outcome);
+                    loadSeconds = outcome.seconds();
+                    loadMemory = outcome.memory();
+                    loadDetails = outcome.details();
+                    for (String note : loadDetails.notes()) {
+                        LOG.warn("{}: {}", model.id(), note);
+                    }
+                    emit(new BenchmarkEvent.ModelLoaded(model, outcome));
+                    if (profiler != null) {
+                        profiler.afterLoad();
+                    }
+                } catch (BackendException e) {
+                    LOG.debug("loading {} failed", model.id(), e);
+                    // the unload is guaranteed whenever loading was attempted
+                    loaded = new Loaded(model, settings.load(), null);
+                    String message = SafeText.oneLine(e.getMessage());
+                    errorType = e.errorType();
+                    if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
+                        // Ctrl-C during the load: the model was not measured, it did not fail
+                        status = RunStatus.CANCELLED;
+                        error = "cancelled by user";
+                        errorType = ErrorType.CANCELLED;
+                    } else if (e.insufficientResources()) {
+                        status = RunStatus.SKIPPED;
+                        error = "skipped: not enough memory to load it (" + message + ")";
+                    } else {
+                        status = RunStatus.FAILED;
+                        error = "load failed: " + message;
+                    }
+                    progress.replanned(-settings.requestsPerModel());
+                    emit(new BenchmarkEvent.ModelLoadFailed(model, message));
+                    outcome = null;
                 }
-                emit(new BenchmarkEvent.ModelLoadFailed(model, message));
             }
             if (outcome != null) {
-                Failure failure = measure(model, settings, requests, progress, profiler);
+                Measured measured = measure(run, plan, job, settings, requests, progress, profiler);
+                calibration = measured.calibration();
                 List<String> duplicates = duplicatesOf(model);
                 if (!duplicates.isEmpty()) {
                     LOG.warn("{}: the server loaded the model again while it was measured (instances {}); their"
@@ -417,26 +536,22 @@ public final class BenchmarkEngine {
                     status = RunStatus.CANCELLED;
                     error = "cancelled by user";
                     errorType = ErrorType.CANCELLED;
-                } else if (failure != null) {
+                } else if (measured.failure() != null) {
                     status = RunStatus.FAILED;
-                    error = failure.reason();
-                    errorType = failure.type();
+                    error = measured.failure().reason();
+                    errorType = measured.failure().type();
                 }
+                // the next job runs on this load when it needs the same one
+                keepLoaded = !cancelled && next != null && loaded != null && loaded.outcome() != null
+                        && loaded.serves(next.model(), jobSettings(run.settings(), next).load(), slotsMatter());
             }
         } finally {
             if (profiler != null) {
                 profiler.stop();
             }
-            // the unload is guaranteed whenever loading was attempted, whatever happened since
-            String unloadError = "";
-            try {
-                backend.unload(model);
-            } catch (BackendException | RuntimeException e) {
-                LOG.warn("unloading {} failed: {}", model.id(), e.getMessage());
-                LOG.debug("unload failure", e);
-                unloadError = String.valueOf(e.getMessage());
+            if (!keepLoaded) {
+                unloadCurrent();
             }
-            emit(new BenchmarkEvent.ModelUnloaded(model, unloadError));
         }
         List<RequestResult> snapshot;
         synchronized (requests) {
@@ -445,22 +560,22 @@ public final class BenchmarkEngine {
         Instant finished = clock.instant();
         ModelSummary summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds,
                 started, finished, List.of());
-        List<RequestResult> measured = snapshot.stream().filter(r -> !r.warmup()).toList();
-        if (status == RunStatus.COMPLETED && summary.successCount() == 0 && !measured.isEmpty()) {
+        List<RequestResult> measuredRequests = snapshot.stream().filter(r -> !r.warmup()).toList();
+        if (status == RunStatus.COMPLETED && summary.successCount() == 0 && !measuredRequests.isEmpty()) {
             // every measured logical request had a failed call (the summary counts them): nothing was measured
-            Failure none = dominantFailure("every measured request failed", measured);
+            Failure none = dominantFailure("every measured request failed", measuredRequests);
             status = RunStatus.FAILED;
             error = none.reason();
             errorType = none.type();
             summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds, started,
                     finished, List.of());
         }
-        summary = summary.withLoadMemory(loadMemory).withLoadDetails(loadDetails);
+        summary = summary.withLoadMemory(loadMemory).withLoadDetails(loadDetails).withCalibration(calibration);
         if (profiler != null) {
             summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }
         if (status == RunStatus.COMPLETED || status == RunStatus.FAILED) {
-            // failed models are kept too, with their typed errors; the cache reuses completed ones only
+            // failed jobs are kept too, with their typed errors; the cache reuses completed ones only
             save(run, summary, snapshot);
         }
         if (status == RunStatus.COMPLETED) {
@@ -525,9 +640,27 @@ public final class BenchmarkEngine {
                 need / 1e9, settings.contextLength(), budget / 1e9);
     }
 
-    /** Runs warmups and measured runs; returns the failure when the model cannot be benchmarked, else null. */
-    private Failure measure(ModelInfo model, BenchmarkSettings settings, List<RequestResult> requests,
-                            ProgressTracker progress, Profiler profiler) {
+    /** What measuring a job gave: the failure when it cannot be benchmarked (else null), and its calibration. */
+    private record Measured(Failure failure, dev.lmsbench.core.model.PromptCalibration calibration) {
+    }
+
+    /** Runs warmups, calibration calls and measured runs. */
+    private Measured measure(RunInfo run, SweepPlan plan, SweepPlan.Job job, BenchmarkSettings jobSettings,
+                             List<RequestResult> requests, ProgressTracker progress, Profiler profiler) {
+        ModelInfo model = job.model();
+        int target = plan.promptTokensFor(job);
+        BenchmarkSettings settings = jobSettings;
+        SweepMath.Calibration calibration = null;
+        String calibrationSource = "";
+        int lastPromptTokens = -1;
+        if (target > 0) {
+            java.util.OptionalDouble cached = cachedCalibration(run, model, target);
+            calibration = cached.isPresent() ? new SweepMath.Calibration(cached.getAsDouble())
+                    : SweepMath.Calibration.initial();
+            calibrationSource = cached.isPresent() ? dev.lmsbench.core.model.PromptCalibration.CACHE_SOURCE
+                    : dev.lmsbench.core.model.PromptCalibration.DEFAULT_SOURCE;
+            settings = settings.withPrompt(SweepMath.sizedPrompt(calibration.charsFor(target)));
+        }
         List<RequestResult> warmups = new ArrayList<>();
         int warmupSuccesses = 0;
         for (int i = 0; i < settings.warmupRuns() && !cancelled; i++) {
@@ -538,6 +671,11 @@ public final class BenchmarkEngine {
             warmups.add(r);
             if (r.success()) {
                 warmupSuccesses++;
+                if (calibration != null && !r.usage().estimated() && r.usage().promptTokens() > 0) {
+                    lastPromptTokens = r.usage().promptTokens();
+                    calibration = calibration.corrected(settings.prompt().length(), lastPromptTokens);
+                    settings = settings.withPrompt(SweepMath.sizedPrompt(calibration.charsFor(target)));
+                }
             }
         }
         if (settings.warmupRuns() > 0 && warmupSuccesses == 0 && !cancelled) {
@@ -545,23 +683,84 @@ public final class BenchmarkEngine {
             ErrorType type = ModelSummary.dominantErrorType(counts);
             String firstError = warmups.stream().filter(r -> !r.success()).map(RequestResult::error).findFirst()
                     .orElse("no warmup request was made");
-            return new Failure("every warmup request failed: " + firstError,
-                    type == ErrorType.NONE ? ErrorType.UNKNOWN : type);
+            return new Measured(new Failure("every warmup request failed: " + firstError,
+                    type == ErrorType.NONE ? ErrorType.UNKNOWN : type), sizing(target, calibration, lastPromptTokens,
+                    0, calibrationSource));
         }
-        for (int run = 0; run < settings.runs() && !cancelled; run++) {
+        int calls = 0;
+        if (calibration != null) {
+            // the warmup prompt was built before the last correction: check the prompt the runs will send
+            int index = settings.warmupRuns();
+            while (!cancelled && calls < SweepMath.MAX_CALIBRATION_CALLS
+                    && !SweepMath.withinTolerance(target, lastPromptTokens, SweepMath.CALIBRATION_TOLERANCE)) {
+                progress.replanned(1);
+                RequestResult r = request(model, settings, index++, true, RunMode.STREAM, requests, progress);
+                calls++;
+                if (r == null || !r.success() || r.usage().estimated() || r.usage().promptTokens() <= 0) {
+                    break; // nothing to correct with: the runs go on with the estimate
+                }
+                lastPromptTokens = r.usage().promptTokens();
+                calibration = calibration.corrected(settings.prompt().length(), lastPromptTokens);
+                settings = settings.withPrompt(SweepMath.sizedPrompt(calibration.charsFor(target)));
+            }
+            if (SweepMath.withinTolerance(target, lastPromptTokens, SweepMath.CALIBRATION_TOLERANCE)) {
+                keepCalibration(run, model, target, calibration.charsPerToken());
+            }
+            LOG.info("{}: prompt of {} tokens aimed at, {} counted, {} chars per token ({} calibration call{})",
+                    model.id(), target, lastPromptTokens,
+                    String.format(java.util.Locale.ROOT, "%.3f", calibration.charsPerToken()), calls,
+                    calls == 1 ? "" : "s");
+        }
+        for (int r = 0; r < settings.runs() && !cancelled; r++) {
             if (profiler != null) {
                 profiler.guard();
                 profiler.measuring(true);
             }
-            batch(model, settings, run, RunMode.STREAM, requests, progress);
+            batch(model, settings, r, RunMode.STREAM, requests, progress);
             if (settings.nonStreaming() && !cancelled) {
-                batch(model, settings, run, RunMode.NONSTREAM, requests, progress);
+                batch(model, settings, r, RunMode.NONSTREAM, requests, progress);
             }
             if (profiler != null) {
                 profiler.measuring(false);
             }
         }
-        return null;
+        return new Measured(null, sizing(target, calibration, lastPromptTokens, calls, calibrationSource));
+    }
+
+    private static dev.lmsbench.core.model.PromptCalibration sizing(int target, SweepMath.Calibration calibration,
+                                                                    int promptTokens, int calls, String source) {
+        if (target <= 0 || calibration == null) {
+            return dev.lmsbench.core.model.PromptCalibration.NONE;
+        }
+        return new dev.lmsbench.core.model.PromptCalibration(target, calibration.charsPerToken(), promptTokens,
+                calls, SweepMath.withinTolerance(target, promptTokens, SweepMath.CALIBRATION_TOLERANCE), source);
+    }
+
+    private java.util.OptionalDouble cachedCalibration(RunInfo run, ModelInfo model, int target) {
+        if (calibrations == null) {
+            return java.util.OptionalDouble.empty();
+        }
+        try {
+            java.util.OptionalDouble v = calibrations.charsPerToken(run.endpoint(), model.id(), target);
+            return v.isPresent() && v.getAsDouble() > 0 && !Double.isInfinite(v.getAsDouble()) ? v
+                    : java.util.OptionalDouble.empty();
+        } catch (RuntimeException e) {
+            LOG.warn("the calibration cache could not be read: {}", e.toString());
+            LOG.debug("calibration cache failure", e);
+            return java.util.OptionalDouble.empty();
+        }
+    }
+
+    private void keepCalibration(RunInfo run, ModelInfo model, int target, double charsPerToken) {
+        if (calibrations == null) {
+            return;
+        }
+        try {
+            calibrations.put(run.endpoint(), model.id(), target, charsPerToken);
+        } catch (RuntimeException e) {
+            LOG.warn("the calibration cache could not be written: {}", e.toString());
+            LOG.debug("calibration cache failure", e);
+        }
     }
 
     private void batch(ModelInfo model, BenchmarkSettings settings, int run, RunMode mode,
@@ -591,22 +790,24 @@ public final class BenchmarkEngine {
     }
 
     /**
-     * Makes one request (retrying it once after a server's Retry-After), records and announces it; returns null when
-     * it was cancelled (not a measurement).
+     * Makes one call, retrying it after each wait of the run's backoff (or once after a server's Retry-After when the
+     * run has none); records and announces it; returns null when it was cancelled (not a measurement).
      */
     private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
-        awaitUnpaused();
-        if (cancelled) {
-            return null;
-        }
-        String nonce = settings.promptCache() == dev.lmsbench.core.model.PromptCache.OFF ? nonces.next() : "";
-        InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
-                settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce,
-                settings.draftModel());
+        List<Duration> backoff = retryBackoff;
         RequestResult result = null;
         InferenceResult answer = null;
         for (int attempt = 0; result == null; attempt++) {
+            awaitUnpaused();
+            if (cancelled) {
+                return null;
+            }
+            // a fresh nonce for every call, retries included: no call can be answered from another's cache
+            String nonce = settings.promptCache() == dev.lmsbench.core.model.PromptCache.OFF ? nonces.next() : "";
+            InferenceRequest req = new InferenceRequest(model.id(), settings.prompt(), settings.maxTokens(),
+                    settings.sampling(), mode == RunMode.STREAM, settings.requestTimeout(), nonce,
+                    settings.draftModel());
             Instant startedAt = clock.instant();
             long sent = System.nanoTime();
             try {
@@ -616,29 +817,52 @@ public final class BenchmarkEngine {
                 TokenUsage usage = recount.usage(model.id(), req.messageText(), r);
                 result = new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, warmup,
                         mode, startedAt, r.timings(), usage, SafeText.oneLine(r.finishReason()), "",
-                        r.serverStats(), ErrorType.NONE, -1, r.usageCheck());
+                        r.serverStats(), ErrorType.NONE, -1, r.usageCheck(), attempt + 1);
             } catch (BackendException e) {
                 if (e.kind() == BackendException.Kind.CANCELLED || cancelled) {
                     LOG.debug("request {} of {} cancelled", index, model.id());
                     return null;
                 }
-                Duration wait = attempt == 0 ? retryWait(e, settings.requestTimeout()) : null;
+                Duration retryAfter = retryWait(e, settings.requestTimeout());
+                Duration wait;
+                if (backoff.isEmpty()) {
+                    wait = attempt == 0 ? retryAfter : null; // a run: the server's Retry-After, once
+                } else if (attempt < backoff.size()) {
+                    wait = retryAfter != null && retryAfter.compareTo(backoff.get(attempt)) > 0 ? retryAfter
+                            : backoff.get(attempt);
+                } else {
+                    wait = null;
+                }
                 if (wait != null) {
-                    LOG.info("{}: request {} got HTTP {} with Retry-After {} s; retrying once in {} s", model.id(),
-                            index, e.httpStatus(), seconds(e.retryAfter().orElseThrow()), seconds(wait));
+                    String why = SafeText.oneLine(e.getMessage());
+                    if (retryAfter != null) {
+                        LOG.info("{}: request {} got HTTP {} with Retry-After {} s; retrying in {} s", model.id(),
+                                index, e.httpStatus(), seconds(e.retryAfter().orElseThrow()), seconds(wait));
+                    } else {
+                        LOG.info("{}: request {} failed ({}: {}); retry {} in {} s", model.id(), index,
+                                e.errorType().label(), why, attempt + 1, seconds(wait));
+                    }
+                    LOG.debug("request {} of {} failed, retrying", index, model.id(), e);
+                    emit(new BenchmarkEvent.RequestRetrying(new SweepPlan.Job(model, settings.contextLength(),
+                            settings.parallel()), index, warmup, mode, attempt + 1, wait, e.errorType(),
+                            why.isEmpty() ? "unknown error" : why));
                     if (!waitUnlessCancelled(wait)) {
-                        LOG.debug("request {} of {} cancelled during Retry-After", index, model.id());
+                        LOG.debug("request {} of {} cancelled while waiting to retry", index, model.id());
                         return null;
                     }
                     continue;
                 }
                 LOG.debug("request {} of {} failed", index, model.id(), e);
                 result = failed(model, settings, index, warmup, mode, startedAt, sent, e.getMessage(),
-                        e.errorType(), e.httpStatus());
+                        e.errorType(), e.httpStatus()).withAttempts(attempt + 1);
+                if (attempt > 0 && !backoff.isEmpty()) {
+                    LOG.warn("{}: request {} failed after {} calls (error_final): {}", model.id(), index,
+                            attempt + 1, result.error());
+                }
             } catch (RuntimeException e) {
                 LOG.debug("request {} of {} failed unexpectedly", index, model.id(), e);
                 result = failed(model, settings, index, warmup, mode, startedAt, sent, "client error: " + e,
-                        ErrorType.CLIENT, -1);
+                        ErrorType.CLIENT, -1).withAttempts(attempt + 1);
             }
         }
         requests.add(result);
@@ -647,7 +871,6 @@ public final class BenchmarkEngine {
                 : new BenchmarkEvent.RequestCompleted(result, p, answer.content(), answer.reasoning()));
         return result;
     }
-
     /**
      * How long to wait before retrying a request the server refused with 429 or 503 and a Retry-After: the server's
      * wait, cut to the maximum and to the request timeout; null when it is not to be retried.
@@ -856,6 +1079,7 @@ public final class BenchmarkEngine {
         private Duration maxGuardWait = MAX_GUARD_WAIT;
         private Duration maxRetryWait = MAX_RETRY_AFTER_WAIT;
         private Long nonceSeed;
+        private CalibrationCache calibrations;
         private final List<dev.lmsbench.core.spi.TokenCounter> tokenCounters = new ArrayList<>();
 
         private Builder() {
@@ -952,6 +1176,18 @@ public final class BenchmarkEngine {
          */
         public Builder tokenCounter(dev.lmsbench.core.spi.TokenCounter value) {
             this.tokenCounters.add(Objects.requireNonNull(value, "tokenCounter"));
+            return this;
+        }
+
+        /**
+         * Where sweep jobs' prompt calibrations are kept between runs (optional; without it every job starts from
+         * {@link SweepMath#DEFAULT_CHARS_PER_TOKEN}).
+         *
+         * @param value the cache, or null for none
+         * @return this
+         */
+        public Builder calibrations(CalibrationCache value) {
+            this.calibrations = value;
             return this;
         }
 

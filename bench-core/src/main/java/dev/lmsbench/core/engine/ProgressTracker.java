@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 final class ProgressTracker {
 
-    private final int total;
+    private int total;
     private final long startNanos;
     private int completed;
     private long pausedNanos;
@@ -23,6 +23,11 @@ final class ProgressTracker {
     synchronized Progress requestCompleted(long nowNanos) {
         completed++;
         return snapshot(nowNanos);
+    }
+
+    /** Requests added to the plan (calibration calls), or taken out of it (negative: a job that was skipped). */
+    synchronized void replanned(int delta) {
+        total = Math.max(completed, total + delta);
     }
 
     /** A pause of the run ended: its time no longer counts as time per request. */

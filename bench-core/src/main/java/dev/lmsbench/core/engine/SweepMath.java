@@ -21,7 +21,39 @@ public final class SweepMath {
     /** The seed's starting estimate of prompt characters per token, before any usage corrects it. */
     public static final double DEFAULT_CHARS_PER_TOKEN = 4.0;
 
+    /** A sized prompt within this relative difference of its target needs no calibration call. */
+    public static final double CALIBRATION_TOLERANCE = 0.10;
+
+    /** The most calibration calls after a job's warmup. */
+    public static final int MAX_CALIBRATION_CALLS = 3;
+
+    /** The instruction at the start of a sized prompt; the filler text follows. */
+    static final String FILLER_INSTRUCTION = "Read the following notes, then summarize them in one sentence.\n\n";
+
+    /** The filler text, repeated as often as a sized prompt needs (plain English, so tokenizers see natural text). */
+    private static final String FILLER = "The river town kept its market on the square every Thursday, where farmers "
+            + "brought apples, cheese and bread from the valley. Travellers asked the way to the old bridge, and the "
+            + "children counted the boats that passed under it in the afternoon. In winter the square was quiet, the "
+            + "lamps were lit early, and the bakery stayed open until the last train had left the station. ";
+
     private SweepMath() {
+    }
+
+    /**
+     * A prompt of about {@code chars} characters: {@link #FILLER_INSTRUCTION} then filler text, cut at a word.
+     *
+     * @param chars the characters wanted, at least 1
+     * @return the prompt
+     */
+    public static String sizedPrompt(int chars) {
+        StringBuilder b = new StringBuilder(chars + FILLER.length());
+        b.append(FILLER_INSTRUCTION);
+        while (b.length() < chars) {
+            b.append(FILLER);
+        }
+        int cut = Math.max(FILLER_INSTRUCTION.length() + 1, Math.min(b.length(), chars));
+        int space = b.lastIndexOf(" ", cut);
+        return b.substring(0, space > FILLER_INSTRUCTION.length() ? space : cut).strip();
     }
 
     /**

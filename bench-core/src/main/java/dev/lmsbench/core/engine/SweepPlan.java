@@ -17,9 +17,20 @@ import java.util.TreeSet;
  * full size in {@code sweepCount} steps (the seed's default), each step the same factor apart and rounded down to a
  * multiple of {@value #CONTEXT_GRANULE} tokens.
  *
- * @param jobs the jobs, in running order
+ * <p>Besides the jobs, a plan says how failed calls are retried ({@code retryBackoff}: the waits before each retry;
+ * empty for none, as a {@code run} has it, where only a server's Retry-After is honoured once) and whether prompts
+ * are sized to a token count ({@code targetPromptTokens}, or {@code promptFill} of each job's context size; both 0:
+ * the settings' prompt is sent as it is).
+ *
+ * @param jobs               the jobs, in running order
+ * @param retryBackoff       the waits before the retries of a failed call ({@link SweepMath#RETRY_BACKOFF} for a
+ *                           sweep); empty for no retries
+ * @param targetPromptTokens the prompt size every job aims at, in tokens, or 0
+ * @param promptFill         the fraction of each job's context size its prompt aims at (used when
+ *                           {@code targetPromptTokens} is 0), 0 to 1, 0 for none
  */
-public record SweepPlan(List<Job> jobs) {
+public record SweepPlan(List<Job> jobs, List<java.time.Duration> retryBackoff, int targetPromptTokens,
+                        double promptFill) {
 
     /** Context sizes of a sweep are multiples of this many tokens. */
     public static final int CONTEXT_GRANULE = 256;
@@ -47,9 +58,73 @@ public record SweepPlan(List<Job> jobs) {
         }
     }
 
-    /** Copies the list. */
+    /** Copies the lists and checks the values. */
     public SweepPlan {
         jobs = List.copyOf(jobs);
+        retryBackoff = List.copyOf(retryBackoff);
+        for (java.time.Duration d : retryBackoff) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("a retry wait must not be negative: " + d);
+            }
+        }
+        if (targetPromptTokens < 0) {
+            throw new IllegalArgumentException("the target prompt tokens must be 0 or more: " + targetPromptTokens);
+        }
+        if (!(promptFill >= 0 && promptFill <= 1)) {
+            throw new IllegalArgumentException("the prompt fill must be from 0 to 1: " + promptFill);
+        }
+    }
+
+    /** A plan of these jobs without retries or prompt sizing. @param jobs the jobs, in running order */
+    public SweepPlan(List<Job> jobs) {
+        this(jobs, List.of(), 0, 0);
+    }
+
+    /** This plan with other retry waits. @param waits the waits before each retry @return the copy */
+    public SweepPlan withRetryBackoff(List<java.time.Duration> waits) {
+        return new SweepPlan(jobs, waits, targetPromptTokens, promptFill);
+    }
+
+    /**
+     * This plan with prompts sized to a token count.
+     *
+     * @param tokens the target, or 0 to use {@code fill}
+     * @param fill   the fraction of each job's context size, 0 to 1 (0: none)
+     * @return the copy
+     */
+    public SweepPlan withPromptTarget(int tokens, double fill) {
+        return new SweepPlan(jobs, retryBackoff, tokens, fill);
+    }
+
+    /** This plan without the jobs that {@code done} accepts (finished jobs of a resumed sweep). */
+    public SweepPlan without(java.util.function.Predicate<Job> done) {
+        return new SweepPlan(jobs.stream().filter(done.negate()).toList(), retryBackoff, targetPromptTokens,
+                promptFill);
+    }
+
+    /**
+     * The prompt tokens a job aims at.
+     *
+     * @param job the job
+     * @return the target, or 0 when its prompt is not sized (no target, or a fill without a known context size)
+     */
+    public int promptTokensFor(Job job) {
+        if (targetPromptTokens > 0) {
+            return targetPromptTokens;
+        }
+        if (promptFill > 0 && job.contextLength() > 0) {
+            return SweepMath.targetPromptTokens(0, job.contextLength(), promptFill);
+        }
+        return 0;
+    }
+
+    /** The models of the jobs, each once, in running order. @return the models */
+    public List<ModelInfo> models() {
+        java.util.LinkedHashMap<String, ModelInfo> out = new java.util.LinkedHashMap<>();
+        for (Job j : jobs) {
+            out.putIfAbsent(j.model().id(), j.model());
+        }
+        return List.copyOf(out.values());
     }
 
     /**

@@ -18,8 +18,10 @@ import java.util.List;
  *
  * <p>Pairing contract: every {@link RunStarted} is followed by exactly one {@link RunCompleted} or {@link RunFailed};
  * every {@link ModelStarted} by exactly one {@link ModelCompleted} or {@link ModelFailed}; every {@link ModelLoading}
- * by exactly one {@link ModelLoaded} or {@link ModelLoadFailed}; a model whose loading was attempted gets one
- * {@link ModelUnloaded} before its {@code ModelCompleted}/{@code ModelFailed}; every {@link CoolingDown} by exactly
+ * by exactly one {@link ModelLoaded} or {@link ModelLoadFailed}; each {@link ModelStarted} is followed by one
+ * {@link JobStarted}; a model whose loading was attempted gets one {@link ModelUnloaded} before the
+ * {@code ModelCompleted}/{@code ModelFailed} of the last job that ran on that load (in a {@code run}, its only job;
+ * in a sweep, jobs with the same load configuration share one load); every {@link CoolingDown} by exactly
  * one {@link CooledDown}; every {@link RunPaused} by one {@link RunResumed}, unless the run is cancelled while
  * paused.
  *

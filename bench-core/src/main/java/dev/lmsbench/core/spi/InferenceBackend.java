@@ -69,6 +69,17 @@ public interface InferenceBackend extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #load} applies {@link LoadConfig#parallel()} (the server's parallel slots), so that a sweep
+     * loads the model again for each parallelism. The default, false, means the slots are the server's own setting
+     * (or cannot be set): jobs that differ only in parallelism share one load.
+     *
+     * @return true when loads set the parallel slots
+     */
+    default boolean loadsParallelSlots() {
+        return false;
+    }
+
+    /**
      * Makes one chat completion and measures it. Blocks until the answer is complete, the timeout passes, or
      * {@link #cancelInFlight()} is called.
      *

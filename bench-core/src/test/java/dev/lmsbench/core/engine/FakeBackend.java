@@ -44,6 +44,12 @@ class FakeBackend implements InferenceBackend {
     volatile dev.lmsbench.core.model.LoadDetails details = dev.lmsbench.core.model.LoadDetails.UNKNOWN;
     /** The reasoning text of every answer. */
     volatile String reasoning = "";
+    /** The usage of every answer. */
+    volatile Function<InferenceRequest, TokenUsage> usage = r -> TokenUsage.reported(12, 3, 0);
+    /** What {@link #loadsParallelSlots} answers. */
+    volatile boolean slots;
+    /** The load configurations, in load order. */
+    final List<dev.lmsbench.core.model.LoadConfig> loadConfigs = Collections.synchronizedList(new ArrayList<>());
     /** Counts down once per request started. */
     volatile CountDownLatch started = new CountDownLatch(0);
 
@@ -55,6 +61,7 @@ class FakeBackend implements InferenceBackend {
     @Override
     public LoadOutcome load(ModelInfo model, dev.lmsbench.core.model.LoadConfig config) throws BackendException {
         calls.add("load " + model.id());
+        loadConfigs.add(config);
         if (cancelLoad) {
             throw new BackendException(BackendException.Kind.CANCELLED, "request to fake:// was cancelled", "", -1,
                     null);
@@ -69,6 +76,11 @@ class FakeBackend implements InferenceBackend {
     public List<String> duplicateInstances(ModelInfo model) {
         calls.add("duplicates " + model.id());
         return duplicates;
+    }
+
+    @Override
+    public boolean loadsParallelSlots() {
+        return slots;
     }
 
     @Override
@@ -110,7 +122,7 @@ class FakeBackend implements InferenceBackend {
                     ? new RequestTimings(System.nanoTime(), ms, ms, 100 * ms, 100 * ms, 190 * ms, 200 * ms,
                     new long[]{100 * ms, 145 * ms, 190 * ms})
                     : new RequestTimings(System.nanoTime(), ms, 300 * ms, -1, -1, -1, 300 * ms, null);
-            return new InferenceResult(t, TokenUsage.reported(12, 3, 0), "a b c", reasoning, "stop");
+            return new InferenceResult(t, usage.apply(request), "a b c", reasoning, "stop");
         } finally {
             inFlight.decrementAndGet();
         }
