@@ -57,6 +57,8 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
     /** Columns aligned left (the others are figures, aligned right). */
     private static final Set<Integer> LEFT = Set.of(0, 3, 13);
     private static final int MIN_MODEL_WIDTH = 8;
+    /** Widths reserved so that the columns do not shift as the values change: State ("cancelled"), TTFT. */
+    private static final int[] MIN_WIDTH = {0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0};
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
     private enum Phase { QUEUED, LOADING, ACTIVE, DONE, FAILED, CANCELLED, SKIPPED }
@@ -518,7 +520,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         int n = TOP.length;
         int[] w = new int[n];
         for (int c = 0; c < n; c++) {
-            w[c] = Math.max(TOP[c].length(), BOTTOM[c].length());
+            w[c] = Math.max(MIN_WIDTH[c], Math.max(TOP[c].length(), BOTTOM[c].length()));
             for (String[] row : cells) {
                 w[c] = Math.max(w[c], row[c].length());
             }

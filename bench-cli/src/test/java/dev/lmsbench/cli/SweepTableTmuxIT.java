@@ -1,0 +1,158 @@
+package dev.lmsbench.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The live sweep table in a real terminal: a detached tmux session (its own tmux server) runs a sweep of 2 models x
+ * 2 context sizes x 2 parallelism levels against bench-sim, and the test reads the pane with {@code capture-pane}
+ * while it runs. Skipped without tmux, except under CI ({@code CI=true}), where it fails.
+ *
+ * <p>Until {@code lmsbench sweep} exists the sweep is {@link SweepTableDemo} on the test classpath; then the command
+ * is {@code java -jar <lmsbench.jar> sweep --sim --ctx 1024,2048 --par 1,2 --runs 2}.
+ */
+class SweepTableTmuxIT {
+
+    private static final int JOBS = 8;
+    private final String socket = "lmsbench-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private boolean started;
+
+    @AfterEach
+    void killServer() throws Exception {
+        if (started) {
+            tmux("kill-server");
+        }
+    }
+
+    @Test
+    void theTableRedrawsInPlaceShowsTheEtaAndItsFinalFrameStays(@TempDir Path dir) throws Exception {
+        requireTmux();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        Path script = dir.resolve("sweep.sh");
+        // a script, not a long tmux argument (tmux bounds its messages); the shell stays so the pane survives the exit
+        Files.writeString(script, "#!/bin/sh\n"
+                + "export COLUMNS=160\n"
+                + "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + classpath + "' "
+                + SweepTableDemo.class.getName() + "\n"
+                + "echo \"sweep-exit=$?\"\n"
+                + "sleep 600\n", StandardCharsets.UTF_8);
+        started = true;
+        ok(tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "sweep", "sh " + script));
+
+        Set<String> statesSeen = new HashSet<>();
+        boolean etaSeen = false;
+        boolean mixedSeen = false; // one frame with a finished row and a queued one: rows change in place
+        List<String> screen = List.of();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < end) {
+            screen = capture();
+            String text = String.join("\n", screen);
+            List<String> rows = rows(screen);
+            assertThat(headers(screen)).as("the header is drawn once, not scrolled:\n%s", text)
+                    .isLessThanOrEqualTo(1);
+            assertThat(rows.size()).as("one line per job, redrawn in place:\n%s", text).isLessThanOrEqualTo(JOBS);
+            for (String r : rows) {
+                statesSeen.add(state(r));
+            }
+            if (text.matches("(?s).*ETA \\d+:\\d\\d.*") && !text.contains("sweep-exit=")) {
+                etaSeen = true;
+            }
+            if (rows.stream().anyMatch(r -> state(r).equals("done"))
+                    && rows.stream().anyMatch(r -> state(r).equals("queued"))) {
+                mixedSeen = true;
+            }
+            if (text.contains("sweep-exit=")) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(150);
+        }
+        String text = String.join("\n", screen);
+        assertThat(text).as("the sweep ended:\n%s", text).contains("sweep-exit=0");
+        assertThat(headers(screen)).as("the final frame stays:\n%s", text).isEqualTo(1);
+        assertThat(rows(screen)).as("every job done in the final frame:\n%s", text).hasSize(JOBS)
+                .allSatisfy(r -> assertThat(state(r)).isEqualTo("done"));
+        assertThat(text).contains("finished").contains("(100%)");
+        assertThat(statesSeen).as("rows went from queued to done").contains("queued", "done");
+        assertThat(mixedSeen).as("a frame with done and queued rows at once").isTrue();
+        assertThat(etaSeen).as("the ETA shown while it ran").isTrue();
+    }
+
+    /** The pane's lines, without trailing blanks. */
+    private List<String> capture() throws Exception {
+        Result r = tmux("capture-pane", "-p", "-t", "sweep");
+        ok(r);
+        List<String> lines = new ArrayList<>(List.of(r.out.split("\n", -1)));
+        while (!lines.isEmpty() && lines.getLast().isBlank()) {
+            lines.removeLast();
+        }
+        return lines;
+    }
+
+    private static long headers(List<String> screen) {
+        return screen.stream().filter(l -> l.startsWith("Model") && l.contains("State") && l.contains("Warmup"))
+                .count();
+    }
+
+    private static List<String> rows(List<String> screen) {
+        return screen.stream().filter(l -> l.startsWith("sim/")).toList();
+    }
+
+    /** The State cell: the fourth column (model, ctx, par, state), columns two or more spaces apart. */
+    private static String state(String row) {
+        String[] cells = row.trim().split(" {2,}");
+        return cells.length > 3 ? cells[3] : "";
+    }
+
+    private record Result(int code, String out) {
+    }
+
+    private Result tmux(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("tmux " + String.join(" ", args) + " did not return");
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    private static void ok(Result r) {
+        assertThat(r.code).as("tmux: %s", r.out).isZero();
+    }
+
+    private static void requireTmux() {
+        boolean found = false;
+        try {
+            Process p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            found = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            found = false;
+        }
+        if (!found) {
+            String how = "no tmux on the PATH (Debian: apt-get install tmux)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(how + " (CI must run this test)");
+            }
+            assumeTrue(false, how);
+        }
+    }
+}
