@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * Drives {@link SweepTable} on stderr (terminal mode on) through a real sweep against bench-sim: the first two
  * chat models x context 1024, 2048 x parallel 1, 2, 2 runs and 3 warmups each. {@code SweepTableTmuxIT} runs it in
- * tmux until {@code lmsbench sweep} exists; exit code 0 when the run completed.
+ * tmux until {@code lmsbench sweep} exists. Exit code 0 when the run completed, 1 when it did not, 130 after Ctrl-C
+ * (which cancels the run as {@code lmsbench run} does).
  */
 public final class SweepTableDemo {
 
@@ -31,6 +32,7 @@ public final class SweepTableDemo {
     public static void main(String[] args) throws Exception {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code;
+        Interrupts interrupts;
         try (SimServer sim = SimServer.start(SimConfig.defaults().withTokensPerSecond(200).withTtftMs(30));
              OpenAiClient client = OpenAiClient.create(ClientConfig.of(sim.baseUrl()));
              SweepTable table = new SweepTable(err, true)) {
@@ -39,9 +41,13 @@ public final class SweepTableDemo {
             BenchmarkSettings settings = BenchmarkSettings.defaults().withRuns(2).withWarmupRuns(3).withMaxTokens(32);
             SweepPlan plan = SweepPlan.of(models, List.of(1024, 2048), List.of(1, 2));
             BenchmarkEngine engine = BenchmarkEngine.builder().backend(client).listener(table).build();
+            interrupts = new Interrupts(engine::cancel);
             BenchmarkReport report = engine.run(RunInfo.start(client.endpoint(), settings, "demo"), plan);
             code = report.status() == RunStatus.COMPLETED ? 0 : 1;
         }
-        System.exit(code);
+        interrupts.close();
+        if (!interrupts.interrupted()) { // after Ctrl-C the JVM is shutting down already: it exits with 130
+            System.exit(code);
+        }
     }
 }

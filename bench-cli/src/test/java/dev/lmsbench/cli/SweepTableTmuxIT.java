@@ -41,47 +41,23 @@ class SweepTableTmuxIT {
 
     @Test
     void theTableRedrawsInPlaceShowsTheEtaAndItsFinalFrameStays(@TempDir Path dir) throws Exception {
-        requireTmux();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = System.getProperty("java.class.path");
-        Path script = dir.resolve("sweep.sh");
-        // a script, not a long tmux argument (tmux bounds its messages); the shell stays so the pane survives the exit
-        Files.writeString(script, "#!/bin/sh\n"
-                + "export COLUMNS=160\n"
-                + "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + classpath + "' "
-                + SweepTableDemo.class.getName() + "\n"
-                + "echo \"sweep-exit=$?\"\n"
-                + "sleep 600\n", StandardCharsets.UTF_8);
-        started = true;
-        ok(tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "sweep", "sh " + script));
-
+        startSweep(dir);
         Set<String> statesSeen = new HashSet<>();
-        boolean etaSeen = false;
-        boolean mixedSeen = false; // one frame with a finished row and a queued one: rows change in place
-        List<String> screen = List.of();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < end) {
-            screen = capture();
-            String text = String.join("\n", screen);
-            List<String> rows = rows(screen);
-            assertThat(headers(screen)).as("the header is drawn once, not scrolled:\n%s", text)
-                    .isLessThanOrEqualTo(1);
-            assertThat(rows.size()).as("one line per job, redrawn in place:\n%s", text).isLessThanOrEqualTo(JOBS);
-            for (String r : rows) {
-                statesSeen.add(state(r));
-            }
+        boolean[] etaSeen = {false};
+        boolean[] mixedSeen = {false}; // one frame with a finished row and a queued one: rows change in place
+        List<String> screen = poll(s -> {
+            String text = String.join("\n", s);
+            List<String> rows = rows(s);
+            rows.forEach(r -> statesSeen.add(state(r)));
             if (text.matches("(?s).*ETA \\d+:\\d\\d.*") && !text.contains("sweep-exit=")) {
-                etaSeen = true;
+                etaSeen[0] = true;
             }
             if (rows.stream().anyMatch(r -> state(r).equals("done"))
                     && rows.stream().anyMatch(r -> state(r).equals("queued"))) {
-                mixedSeen = true;
+                mixedSeen[0] = true;
             }
-            if (text.contains("sweep-exit=")) {
-                break;
-            }
-            TimeUnit.MILLISECONDS.sleep(150);
-        }
+            return text.contains("sweep-exit=");
+        });
         String text = String.join("\n", screen);
         assertThat(text).as("the sweep ended:\n%s", text).contains("sweep-exit=0");
         assertThat(headers(screen)).as("the final frame stays:\n%s", text).isEqualTo(1);
@@ -89,8 +65,70 @@ class SweepTableTmuxIT {
                 .allSatisfy(r -> assertThat(state(r)).isEqualTo("done"));
         assertThat(text).contains("finished").contains("(100%)");
         assertThat(statesSeen).as("rows went from queued to done").contains("queued", "done");
-        assertThat(mixedSeen).as("a frame with done and queued rows at once").isTrue();
-        assertThat(etaSeen).as("the ETA shown while it ran").isTrue();
+        assertThat(mixedSeen[0]).as("a frame with done and queued rows at once").isTrue();
+        assertThat(etaSeen[0]).as("the ETA shown while it ran").isTrue();
+    }
+
+    @Test
+    void ctrlCStopsTheSweepAndTheFinalFrameShowsWhatWasDoneAndWhatWasCancelled(@TempDir Path dir)
+            throws Exception {
+        startSweep(dir);
+        poll(s -> rows(s).stream().anyMatch(r -> state(r).equals("done"))
+                && rows(s).stream().anyMatch(r -> state(r).equals("queued")));
+        ok(tmux("send-keys", "-t", "sweep", "C-c"));
+        List<String> screen = poll(s -> String.join("\n", s).contains("sweep-exit="));
+        String text = String.join("\n", screen);
+        assertThat(text).as("Ctrl-C exit status:\n%s", text).contains("sweep-exit=130");
+        assertThat(headers(screen)).as("the final frame stays:\n%s", text).isEqualTo(1);
+        List<String> rows = rows(screen);
+        assertThat(rows).as(text).hasSize(JOBS);
+        assertThat(rows.stream().map(SweepTableTmuxIT::state).distinct().toList()).as(text)
+                .containsExactlyInAnyOrder("done", "cancelled");
+        assertThat(state(rows.getLast())).isEqualTo("cancelled");
+        assertThat(text).contains("stopped: cancelled by user").doesNotContain("ETA");
+    }
+
+    /**
+     * Starts the sweep in a detached 160 x 50 session. The script traps Ctrl-C (the sweep still gets it) so that it
+     * goes on to print the exit status, then keeps the pane open.
+     */
+    private void startSweep(Path dir) throws Exception {
+        requireTmux();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        Path script = dir.resolve("sweep.sh");
+        // a script, not a long tmux argument (tmux bounds its messages)
+        Files.writeString(script, "#!/bin/sh\n"
+                + "trap 'true' INT\n"
+                + "export COLUMNS=160\n"
+                + "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + classpath + "' "
+                + SweepTableDemo.class.getName() + "\n"
+                + "echo \"sweep-exit=$?\"\n"
+                + "sleep 600\n", StandardCharsets.UTF_8);
+        started = true;
+        ok(tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "sweep", "sh " + script));
+    }
+
+    /**
+     * Captures the pane every 150 ms until {@code done} accepts it (then returns it), checking on every capture that
+     * the table was redrawn in place: at most one header and one line per job.
+     */
+    private List<String> poll(java.util.function.Predicate<List<String>> done) throws Exception {
+        List<String> screen = List.of();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < end) {
+            screen = capture();
+            String text = String.join("\n", screen);
+            assertThat(headers(screen)).as("the header is drawn once, not scrolled:\n%s", text)
+                    .isLessThanOrEqualTo(1);
+            assertThat(rows(screen).size()).as("one line per job, redrawn in place:\n%s", text)
+                    .isLessThanOrEqualTo(JOBS);
+            if (done.test(screen)) {
+                return screen;
+            }
+            TimeUnit.MILLISECONDS.sleep(150);
+        }
+        throw new AssertionError("the pane never showed what was awaited:\n" + String.join("\n", screen));
     }
 
     /** The pane's lines, without trailing blanks. */
