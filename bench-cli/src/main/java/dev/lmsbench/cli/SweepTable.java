@@ -49,6 +49,8 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
     static final long MIN_REDRAW_MILLIS = 250;
     /** The width when {@code COLUMNS} does not say. */
     static final int DEFAULT_WIDTH = 120;
+    /** The height when {@code LINES} does not say. */
+    static final int DEFAULT_HEIGHT = 40;
 
     private static final String[] TOP = {"Model", "Ctx", "Par", "State", "Reqs", "Warmup", "Job", "Live est",
         "Stream", "Total", "Prefill", "TTFT", "Errors", "Last"};
@@ -107,6 +109,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
     private final PrintWriter out;
     private final boolean terminal;
     private final int width;
+    private final int height;
     private final LongSupplier nanos;
     private final Clock clock;
     private final boolean timerEnabled;
@@ -133,7 +136,8 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
      * @param terminal whether {@code out} is an interactive terminal: redraw in place, else plain lines
      */
     SweepTable(PrintWriter out, boolean terminal) {
-        this(out, terminal, width(System.getenv("COLUMNS")), System::nanoTime, Clock.systemDefaultZone(), true);
+        this(out, terminal, size(System.getenv("COLUMNS"), DEFAULT_WIDTH), size(System.getenv("LINES"),
+                DEFAULT_HEIGHT), System::nanoTime, Clock.systemDefaultZone(), true);
     }
 
     /**
@@ -142,32 +146,35 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
      * @param out      where to write
      * @param terminal redraw in place
      * @param width    the longest line
+     * @param height   the terminal's lines: a taller frame shows only the jobs around the current one until the end
      * @param nanos    monotonic time in nanoseconds
      * @param clock    wall-clock time (the Last update column)
      * @param timer    whether to run the redraw timer on a terminal; without it, {@link #tick()} redraws
      */
-    SweepTable(PrintWriter out, boolean terminal, int width, LongSupplier nanos, Clock clock, boolean timer) {
+    SweepTable(PrintWriter out, boolean terminal, int width, int height, LongSupplier nanos, Clock clock,
+               boolean timer) {
         this.out = out;
         this.terminal = terminal;
         this.width = Math.max(40, width);
+        this.height = Math.max(8, height);
         this.nanos = nanos;
         this.clock = clock;
         this.timerEnabled = timer;
     }
 
-    /** The terminal width from {@code COLUMNS}: its value when it is a positive number, else the default. */
-    static int width(String columns) {
-        if (columns != null) {
+    /** A terminal size from {@code COLUMNS} or {@code LINES}: its value when it is a positive number, else the default. */
+    static int size(String value, int otherwise) {
+        if (value != null) {
             try {
-                int w = Integer.parseInt(columns.strip());
-                if (w > 0) {
-                    return w;
+                int n = Integer.parseInt(value.strip());
+                if (n > 0) {
+                    return n;
                 }
             } catch (NumberFormatException e) {
                 // not a number: the default
             }
         }
-        return DEFAULT_WIDTH;
+        return otherwise;
     }
 
     @Override
@@ -236,14 +243,14 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
             }
         }
         if (!ended) {
-            redraw(now, false);
+            redraw(now, false, false);
         }
     }
 
     /** Redraws when the frame changed (the countdowns, elapsed times) and the last redraw is old enough. */
     synchronized void tick() {
         if (!ended && runStartNanos >= 0) {
-            redraw(nanos.getAsLong(), false);
+            redraw(nanos.getAsLong(), false, false);
         }
     }
 
@@ -258,7 +265,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
 
     /** The frame as it would be drawn now, without escape sequences (tests). */
     synchronized List<String> frame() {
-        return render(nanos.getAsLong());
+        return render(nanos.getAsLong(), ended || !terminal);
     }
 
     // ---------------------------------------------------------------- events
@@ -276,7 +283,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         plain(String.format(Locale.ROOT, "Sweep of %d job%s at %s: %d requests", rows.size(),
                 rows.size() == 1 ? "" : "s", SafeText.oneLine(e.run().endpoint(), 200), totalRequests));
         if (terminal) {
-            redraw(now, true);
+            redraw(now, true, false);
             if (timerEnabled && timer == null) {
                 timer = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "lmsbench-sweep-table");
@@ -458,9 +465,9 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         current = null;
         runEndNanos = now;
         if (terminal) {
-            redraw(now, true);
+            redraw(now, true, true); // the whole table, even when taller than the terminal: nothing redraws it again
         } else {
-            List<String> lines = render(now);
+            List<String> lines = render(now, true);
             for (String l : lines) {
                 out.println(l);
             }
@@ -487,11 +494,11 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         }
     }
 
-    private void redraw(long now, boolean force) {
+    private void redraw(long now, boolean force, boolean full) {
         if (!terminal) {
             return;
         }
-        List<String> frame = render(now);
+        List<String> frame = render(now, full);
         if (!force && (frame.equals(drawn) || now - lastDrawNanos < MIN_REDRAW_MILLIS * 1_000_000L)) {
             return;
         }
@@ -511,8 +518,12 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         lastDrawNanos = now;
     }
 
-    /** The overall line, the two header lines, the rule and a line per job, each cut to the width. */
-    private List<String> render(long now) {
+    /**
+     * The overall line, the two header lines, the rule and a line per job, each cut to the width. Unless
+     * {@code full}, a frame taller than the terminal (less a line for the cursor) shows only the jobs around the
+     * current one and a line saying which: cursor-up cannot reach lines that scrolled off the screen.
+     */
+    private List<String> render(long now, boolean full) {
         List<String[]> cells = new ArrayList<>();
         for (Row r : rows) {
             cells.add(cells(r, now));
@@ -541,8 +552,28 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
             rule.append(c == 0 ? "" : "  ").append("-".repeat(w[c]));
         }
         lines.add(rule.toString());
-        for (String[] row : cells) {
-            lines.add(line(row, w));
+        int room = height - 1 - lines.size();
+        if (full || cells.size() <= room) {
+            for (String[] row : cells) {
+                lines.add(line(row, w));
+            }
+        } else {
+            int shown = Math.max(1, room - 1);
+            int focus = current != null ? rows.indexOf(current) : -1;
+            for (int i = 0; i < rows.size() && focus < 0; i++) {
+                if (!rows.get(i).finished()) {
+                    focus = i;
+                }
+            }
+            if (focus < 0) {
+                focus = rows.size() - 1;
+            }
+            int first = Math.max(0, Math.min(focus - shown / 3, cells.size() - shown));
+            for (int i = first; i < first + shown; i++) {
+                lines.add(line(cells.get(i), w));
+            }
+            lines.add(String.format(Locale.ROOT, "(jobs %d-%d of %d shown; the whole table at the end)", first + 1,
+                    first + shown, cells.size()));
         }
         List<String> cut = new ArrayList<>(lines.size());
         for (String l : lines) {

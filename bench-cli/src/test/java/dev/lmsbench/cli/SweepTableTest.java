@@ -47,7 +47,7 @@ class SweepTableTest {
     private int completed;
 
     private SweepTable table(boolean terminal) {
-        return new SweepTable(new PrintWriter(out, true), terminal, 200, now::get,
+        return new SweepTable(new PrintWriter(out, true), terminal, 200, 50, now::get,
                 Clock.fixed(Instant.parse("2026-12-01T12:34:56Z"), ZoneOffset.UTC), false);
     }
 
@@ -342,19 +342,53 @@ class SweepTableTest {
     }
 
     @Test
+    void aFrameTallerThanTheTerminalShowsTheJobsAroundTheCurrentOneAndTheWholeTableAtTheEnd() {
+        SweepTable t = new SweepTable(new PrintWriter(out, true), true, 200, 10, now::get, Clock.systemUTC(), false);
+        start(t);
+        for (int i = 0; i < 4; i++) {
+            now.addAndGet(300 * MS);
+            runJob(t, i, i % 2 == 0);
+        }
+        now.addAndGet(300 * MS);
+        begin(t, 4, true);
+        List<String> frame = t.frame();
+        assertThat(frame).as("one line left for the cursor").hasSize(9);
+        assertThat(List.of(cell(frame, 0, "Ctx"), cell(frame, 0, "Par"), cell(frame, 0, "State")))
+                .containsExactly("2048", "2", "done");
+        assertThat(cell(frame, 1, "State")).isEqualTo("warmup");
+        assertThat(row(frame, 1)).startsWith(B.id());
+        assertThat(frame.getLast()).isEqualTo("(jobs 4-7 of 8 shown; the whole table at the end)");
+        java.util.regex.Matcher up = java.util.regex.Pattern.compile("\033\\[(\\d+)A").matcher(out.toString());
+        int moves = 0;
+        while (up.find()) {
+            moves++;
+            assertThat(Integer.parseInt(up.group(1))).as("never up beyond the screen").isLessThanOrEqualTo(9);
+        }
+        assertThat(moves).isPositive();
+
+        t.onEvent(new BenchmarkEvent.RunCompleted(new BenchmarkReport(run(), RunStatus.COMPLETED, Instant.EPOCH,
+                List.of(), List.of(), null)));
+        String last = out.toString().substring(out.toString().lastIndexOf("\r\033["));
+        assertThat(count(last, "\033[K\n")).as("the final frame: every job").isEqualTo(FIRST_ROW + 8);
+        assertThat(last).doesNotContain("shown;");
+    }
+
+    @Test
     void modelNamesAreSanitizedAndLinesCutToTheWidth() {
         ModelInfo evil = ModelInfo.named("evil\033]0;owned\007-model-with-a-very-long-name-that-goes-on-and-on");
         StringWriter sw = new StringWriter();
-        SweepTable t = new SweepTable(new PrintWriter(sw, true), true, 80, now::get, Clock.systemUTC(), false);
+        SweepTable t = new SweepTable(new PrintWriter(sw, true), true, 80, 50, now::get, Clock.systemUTC(),
+                false);
         t.onEvent(new BenchmarkEvent.RunStarted(run(), List.of(evil), 5,
                 List.of(new SweepPlan.Job(evil, 0, 1))));
         List<String> frame = t.frame();
         assertThat(frame).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
         assertThat(frame.get(FIRST_ROW)).startsWith("evil").contains("...").contains("default");
         assertThat(sw.toString()).doesNotContain("\033]").doesNotContain("\007");
-        assertThat(SweepTable.width("160")).isEqualTo(160);
-        assertThat(SweepTable.width(null)).isEqualTo(120);
-        assertThat(SweepTable.width("wide")).isEqualTo(120);
+        assertThat(SweepTable.size("160", SweepTable.DEFAULT_WIDTH)).isEqualTo(160);
+        assertThat(SweepTable.size(null, SweepTable.DEFAULT_WIDTH)).isEqualTo(120);
+        assertThat(SweepTable.size("wide", SweepTable.DEFAULT_WIDTH)).isEqualTo(120);
+        assertThat(SweepTable.size(null, SweepTable.DEFAULT_HEIGHT)).isEqualTo(40);
     }
 
     private static int count(String text, String part) {
