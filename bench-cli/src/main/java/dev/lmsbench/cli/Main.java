@@ -14,7 +14,7 @@ import java.util.Set;
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    private static final Set<String> TOP_LEVEL = Set.of("run", "sim", "config", "recommend", "hw", "bench", "compare",
+    private static final Set<String> TOP_LEVEL = Set.of("run", "sweep", "sim", "config", "recommend", "hw", "bench", "compare",
             "report", "tray", "web", "help", "-h", "--help", "-V", "--version");
 
     private Main() {
@@ -53,6 +53,7 @@ public final class Main {
     static int execute(String[] args, PrintWriter out, PrintWriter err, MonitorFactory monitors) {
         CommandLine cmd = commandLine(out, err);
         ((RunCommand) cmd.getSubcommands().get("run").getCommand()).monitors = monitors;
+        ((RunCommand) cmd.getSubcommands().get("sweep").getCommand()).monitors = monitors;
         return cmd.execute(withDefaultSubcommand(args));
     }
 

@@ -24,6 +24,7 @@ import dev.lmsbench.core.config.ResolvedConfig;
 import dev.lmsbench.core.engine.BenchmarkEngine;
 import dev.lmsbench.core.engine.ModelFilter;
 import dev.lmsbench.core.engine.ModelSelector;
+import dev.lmsbench.core.engine.SweepPlan;
 import dev.lmsbench.core.hardware.HardwareMonitor;
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.model.BenchmarkSettings;
@@ -82,7 +83,7 @@ import java.util.concurrent.Callable;
                 ""},
         footer = {"", "Defaults come from config/defaults.json where it sets them (see docs/configuration.md).",
                 "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 130 interrupted."})
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -199,9 +200,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
-        Path outDir = output.outputDir != null ? output.outputDir
-                : Path.of("results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
-                Locale.ROOT)));
+        Path outDir = output.outputDir != null ? output.outputDir : defaultOutputDir();
         boolean createdOutDir = !Files.exists(outDir);
         try {
             Files.createDirectories(outDir);
@@ -327,6 +326,7 @@ final class RunCommand implements Callable<Integer> {
         if (compared != null) {
             Comparisons.print(Comparisons.ranked(compared, comparison.rankBy), out);
         }
+        afterReport(report, outDir, out);
     }
 
     /** Writes the reports, records the run's outcome in the database and hands the report to the dashboard. */
@@ -419,10 +419,57 @@ final class RunCommand implements Callable<Integer> {
             if (basic.devMode) {
                 s = s.withRuns(1).withWarmupRuns(0).withMaxTokens(Math.min(32, s.maxTokens()));
             }
-            return s;
+            return adjust(s, spec.commandLine().getErr());
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
+    }
+
+    // ---- what a sweep (SweepCommand) does differently; a run is the plan of one job per model ----
+
+    /** {@code results/yyyyMMdd-HHmmss} for a run. @return the output folder when {@code --output-dir} is absent */
+    Path defaultOutputDir() {
+        return Path.of("results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
+                Locale.ROOT)));
+    }
+
+    /** The settings as the command runs them (a sweep clamps the warmup). @return the settings */
+    BenchmarkSettings adjust(BenchmarkSettings settings, PrintWriter err) {
+        return settings;
+    }
+
+    /** Whether finished models are taken from the results cache (a run: yes; a sweep measures every job). */
+    boolean usesResultCache() {
+        return true;
+    }
+
+    /** The run's identity (a resumed sweep keeps its run id). @return the run */
+    RunInfo runInfo(String endpoint, BenchmarkSettings settings, SqliteResultStore store, Path outDir) {
+        return RunInfo.start(endpoint, settings, VersionProvider.version());
+    }
+
+    /** The jobs of the models to measure: one per model at the settings' context and parallelism. @return the plan */
+    SweepPlan plan(List<ModelInfo> models, RunInfo run, InferenceBackend client, PrintWriter err) {
+        return new SweepPlan(models.stream().map(m -> new SweepPlan.Job(m, run.settings().contextLength(),
+                run.settings().parallel())).toList());
+    }
+
+    /** Adds what the command's engine needs beyond a run's (a sweep: the calibration cache). */
+    void configure(BenchmarkEngine.Builder builder, Path outDir) {
+    }
+
+    /** The listener that shows progress on stderr. @return the listener */
+    dev.lmsbench.core.event.BenchmarkListener progressListener(PrintWriter err) {
+        return new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal());
+    }
+
+    /** The report of the run: the measured jobs with the cached (a run) or earlier (a resumed sweep) ones. */
+    BenchmarkReport merged(BenchmarkReport measured, ResultCache.Partition partition, List<ModelInfo> models) {
+        return ResultCache.merge(measured, partition, models);
+    }
+
+    /** After the reports are written and the summary table printed (a sweep prints the best settings). */
+    void afterReport(BenchmarkReport report, Path outDir, PrintWriter out) {
     }
 
     private int benchmark(BenchmarkSettings settings, ModelFilter filter, ModelSelector selector, String baseUrl,
@@ -451,12 +498,13 @@ final class RunCommand implements Callable<Integer> {
             benchmarkStarted = true;
             SqliteResultStore store = ResultCache.openStore(dbPath);
             try (store) {
-                RunInfo run = RunInfo.start(endpoint, settings, VersionProvider.version())
+                RunInfo run = runInfo(endpoint, settings, store, outDir)
                         .withServer(serverIdentity(client, endpoint))
                         .withProfiling(profiling.requested());
                 LOG.info("server: {}", run.server());
-                ResultCache.Partition partition = ResultCache.partition(store, models, run, cache.retest, verbose,
-                        err);
+                ResultCache.Partition partition = usesResultCache()
+                        ? ResultCache.partition(store, models, run, cache.retest, verbose, err)
+                        : new ResultCache.Partition(List.of(), models, Map.of(), Map.of());
                 List<ModelInfo> toMeasure = partition.toMeasure();
                 BenchmarkReport report;
                 if (toMeasure.isEmpty()) {
@@ -491,18 +539,19 @@ final class RunCommand implements Callable<Integer> {
                     if (hook != null) {
                         builder.listener(hook.listener());
                     }
+                    configure(builder, outDir);
                     BenchmarkEngine engine = builder
                             .backend(client)
                             .store(store)
-                            .listener(new ProgressPrinter(err, ProgressPrinter.stderrIsTerminal()))
+                            .listener(progressListener(err))
                             .build();
                     if (hook != null) {
                         hook.attach(engine);
                     }
                     try (monitor; Interrupts interrupts = hook == null ? new Interrupts(engine::cancel) : null) {
-                        BenchmarkReport measured = engine.run(run, toMeasure);
+                        BenchmarkReport measured = engine.run(run, plan(toMeasure, run, client, err));
                         boolean interruptedRun = interrupts != null && interrupts.interrupted();
-                        report = ResultCache.merge(measured, partition, models);
+                        report = merged(measured, partition, models);
                         finishRun(report, store, partition, writers, outDir, out, err);
                         if (interruptedRun || report.status() == RunStatus.CANCELLED) {
                             return ExitCodes.INTERRUPTED;

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every request: authentication first (as OpenAI does, even for unknown paths), then Ollama's endpoints
- * ({@link OllamaApi}), then the sim's own {@code /__sim/lms} endpoints ({@link LmsEndpoints}), then LM Studio's native
+ * ({@link OllamaApi}), then the sim's own {@code /__sim/faults} and {@code /__sim/lms} endpoints
+ * ({@link LmsEndpoints}), then LM Studio's native
  * endpoints at the root ({@code /api/v0/...}, {@code /api/v1/...}), then the OpenAI-compatible endpoints under the
  * configured prefix; anything else is unknown (404, or 200 under the {@code unknown_endpoint_200} quirk). Handlers
  * only parse and plan; all waiting (token schedules, model loads, parallel slots) happens on the scheduler.
@@ -39,6 +40,10 @@ final class ApiHandler implements HttpHandler {
     static final String MODEL_UNLOADED = "Model unloaded.";
     /** LM Studio's own message for a model that went away (lmstudio-bug-tracker #1492). */
     static final String MODEL_IS_UNLOADED = "Model is unloaded.";
+    /** The error {@code code} of a failure injected by the fault plan ({@link FaultPlan}). */
+    static final String FAULT_CODE = "simulated_fault";
+    /** The fault plan endpoint (GET and POST). */
+    static final String FAULTS = "/__sim/faults";
     /** The keys {@code POST /api/v1/models/load} documents (https://lmstudio.ai/docs/developer/rest/load). */
     static final Set<String> DOCUMENTED_LOAD_KEYS = Set.of("model", "context_length", "eval_batch_size",
             "flash_attention", "num_experts", "offload_kv_cache_to_gpu", "echo_load_config", "config");
@@ -103,6 +108,10 @@ final class ApiHandler implements HttpHandler {
         }
         if (OllamaApi.handles(path)) {
             ollama.handle(exchange, path, body, receivedNanos);
+            return;
+        }
+        if (path.equals(FAULTS)) {
+            faults(exchange, body);
             return;
         }
         if (LmsEndpoints.handles(path)) {
@@ -215,6 +224,31 @@ final class ApiHandler implements HttpHandler {
         return true;
     }
 
+    /**
+     * The simulator's own {@code GET /__sim/faults} (the plan in force and its counters) and {@code POST
+     * /__sim/faults} (a new plan, {@link Faults#parse}: replaces the one in force and resets its counters; answers the
+     * new plan the way GET does). Served whatever the quirks, under the same authentication as every other endpoint,
+     * like {@code /__sim/lms}; errors in LM Studio's v1 shape.
+     */
+    private void faults(HttpExchange exchange, byte[] body) throws ApiError, IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("POST")) {
+            FaultPlan plan;
+            try {
+                plan = Faults.parse(v1Object(body));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.v1(400, "invalid_request", e.getMessage(), "invalid_fault_plan", null);
+            }
+            states.faults().replace(plan);
+            LOG.debug("fault plan replaced: {}", plan);
+        } else if (!method.equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET, POST");
+            throw new ApiError(405, "Method " + method + " not allowed; use GET or POST.", "invalid_request_error",
+                    null, "method_not_allowed");
+        }
+        sendJson(exchange, 200, NativeJson.bytes(states.faults().json()));
+    }
+
     /** The context length of the model's first ready instance, or {@code -1} when none is ready. */
     private int loadedContextLength(SimModel model, long nowNanos) {
         return states.instancesOf(model.id()).stream().filter(i -> !i.loading(nowNanos))
@@ -240,6 +274,12 @@ final class ApiHandler implements HttpHandler {
         List<String> promptTokenList = PromptTokenizer.tokens(request.messages());
         int promptTokens = promptTokenList.size();
         checkContext(target.model(), promptTokens);
+        Optional<FaultPlan> fault = states.nextFault();
+        if (fault.isPresent()) {
+            LOG.debug("injected {} for a chat request for {} (fault plan)", fault.get().status(), target.model().id());
+            throw new ApiError(fault.get().status(), fault.get().message(), faultType(fault.get()), null,
+                    FAULT_CODE);
+        }
         if (states.injectModelUnloaded(target.model())) {
             LOG.debug("injected Model unloaded for {}", target.model().id());
             // LM Studio answers a request whose model went away with a 400 in OpenAI's shape
@@ -263,10 +303,9 @@ final class ApiHandler implements HttpHandler {
         int cached = prefixCache.lookup(model.id(), promptTokenList, request.cachePrompt());
         ResponsePlan unqueued = ResponsePlan.create(planned, promptTokens, cached, request.maxTokens(), config.seed(),
                 number, 0);
-        ready = ready.queued(states.admit(ready.instance(), receivedNanos, ready.waitNanos(),
-                unqueued.durationNanos()));
+        ready = states.admit(ready, receivedNanos, unqueued.durationNanos());
         ResponsePlan plan = unqueued.delayed(ready.delayNanos());
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos(), ready.queueNanos(),
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.loadCostNanos(), ready.queueNanos(),
                 target.model().id(), ready.instance().id());
         String id = "chatcmpl-" + Long.toHexString(ResponsePlan.mix(config.seed(), number, 3));
         long created = Instant.now().getEpochSecond();
@@ -323,6 +362,14 @@ final class ApiHandler implements HttpHandler {
         return rate == model.tokensPerSecond() ? model : model.withTokensPerSecond(rate);
     }
 
+    /**
+     * The error {@code type} of an injected failure: OpenAI's {@code server_error} for a 5xx status,
+     * {@code invalid_request_error} for a 4xx.
+     */
+    static String faultType(FaultPlan plan) {
+        return plan.status() >= 500 ? "server_error" : "invalid_request_error";
+    }
+
     /** The idle TTL of a model a request loads just in time: its {@code ttl}, else LM Studio's 60 minutes. */
     private static long jitTtl(long requestTtl) {
         return requestTtl > 0 ? requestTtl : ModelStates.JIT_DEFAULT_TTL_SECONDS;
@@ -371,6 +418,11 @@ final class ApiHandler implements HttpHandler {
             throw ApiError.v1(400, "invalid_request", "The conversation has " + promptTokens
                     + " tokens, more than the context length of " + limit + ".", "context_length_exceeded", "input");
         }
+        Optional<FaultPlan> fault = states.nextFault();
+        if (fault.isPresent()) {
+            LOG.debug("injected {} for a v1 chat request for {} (fault plan)", fault.get().status(), model.id());
+            throw ApiError.v1(fault.get().status(), faultType(fault.get()), fault.get().message(), FAULT_CODE, null);
+        }
         if (states.injectModelUnloaded(model)) {
             LOG.debug("injected Model unloaded for {}", model.id());
             throw ApiError.v1(400, "invalid_request", modelUnloadedMessage(), null, "model");
@@ -395,15 +447,14 @@ final class ApiHandler implements HttpHandler {
         long number = sequence.getAndIncrement();
         ResponsePlan unqueued = ResponsePlan.create(planned, promptTokens, request.maxTokens(), config.seed(), number,
                 0);
-        ready = ready.queued(states.admit(ready.instance(), receivedNanos, ready.waitNanos(),
-                unqueued.durationNanos()));
+        ready = states.admit(ready, receivedNanos, unqueued.durationNanos());
         ResponsePlan plan = unqueued.delayed(ready.delayNanos());
         String responseId = null;
         if (request.store()) {
             responseId = "resp_" + hex48(number);
             responses.put(responseId, promptTokens + plan.completionTokens());
         }
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos(), ready.queueNanos(),
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.loadCostNanos(), ready.queueNanos(),
                 requestedModel, ready.instance().id());
         V1ChatFormat format = new V1ChatFormat(planned, plan, ready, responseId);
         LOG.debug("v1 chat {} for {} on {}: stream={}, input={} tokens, output={} tokens, integrations={},"

@@ -21,12 +21,12 @@ final class ConfigReader {
 
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "seed", "api_token", "path_prefix", "models",
             "jit_loading", "jit_auto_evict", "memory_bytes", "download_ms", "download_size_bytes", "tokenize_endpoint",
-            "lmstudio_quirks", "default_parallel");
+            "lmstudio_quirks", "default_parallel", "max_concurrent_requests", "first_request_delay_ms", "faults");
     private static final Set<String> MODEL_KEYS = Set.of("id", "type", "publisher", "architecture", "quantization",
             "size_bytes", "max_context_length", "ttft_ms", "tokens_per_second", "prompt_tokens_per_second", "jitter_fraction",
             "reasoning_tokens", "response_tokens", "sends_usage", "compatibility_type", "format", "params_string",
             "vision", "trained_for_tool_use", "load_ms", "memory_bytes", "fail_first_requests_with_model_unloaded",
-            "cpu_tokens_per_second", "draft_acceptance_rate");
+            "cpu_tokens_per_second", "draft_acceptance_rate", "first_request_delay_ms");
 
     static final double DEFAULT_TTFT_MS = 100.0;
     static final int DEFAULT_RESPONSE_TOKENS = 96;
@@ -65,6 +65,19 @@ final class ConfigReader {
         boolean tokenizeEndpoint = bool(root, "tokenize_endpoint", "tokenize_endpoint", defaults.tokenizeEndpoint());
         LmStudioQuirks quirks = quirks(root.get("lmstudio_quirks"), defaults.quirks());
         int defaultParallel = integer(root, "default_parallel", "default_parallel", defaults.defaultParallel());
+        int maxConcurrent = integer(root, "max_concurrent_requests", "max_concurrent_requests",
+                defaults.maxConcurrentRequests());
+        // the default of every model that does not set its own
+        double firstRequestDelayMs = number(root, "first_request_delay_ms", "first_request_delay_ms", 0.0);
+        if (!(firstRequestDelayMs >= 0)) {
+            throw error("first_request_delay_ms must be >= 0, got " + firstRequestDelayMs);
+        }
+        FaultPlan faults;
+        try {
+            faults = Faults.parse(root.get("faults"));
+        } catch (IllegalArgumentException e) {
+            throw error("faults" + (root.path("faults").isObject() ? "." : ": ") + e.getMessage());
+        }
         JsonNode modelsNode = root.get("models");
         if (modelsNode == null || modelsNode.isNull()) {
             throw error("models: missing, expected an array of models");
@@ -74,11 +87,11 @@ final class ConfigReader {
         }
         List<SimModel> models = new ArrayList<>();
         for (int i = 0; i < modelsNode.size(); i++) {
-            models.add(model(modelsNode.get(i), "models[" + i + "]"));
+            models.add(model(modelsNode.get(i), "models[" + i + "]", firstRequestDelayMs));
         }
         try {
             return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                    downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                    downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, maxConcurrent, faults);
         } catch (IllegalArgumentException e) {
             throw error(snakeLead(e.getMessage()));
         }
@@ -106,7 +119,7 @@ final class ConfigReader {
         }
     }
 
-    private SimModel model(JsonNode node, String path) {
+    private SimModel model(JsonNode node, String path, double defaultFirstRequestDelayMs) {
         if (!node.isObject()) {
             throw error(path + ": expected an object");
         }
@@ -155,11 +168,13 @@ final class ConfigReader {
         }
         double draftRate = number(node, "draft_acceptance_rate", path + ".draft_acceptance_rate",
                 SimModel.DEFAULT_DRAFT_ACCEPTANCE_RATE);
+        double firstRequestDelayMs = number(node, "first_request_delay_ms", path + ".first_request_delay_ms",
+                defaultFirstRequestDelayMs);
         try {
             return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                     tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
                     sendsUsage, format, paramsString, vision,
-                    toolUse, loadMs, memoryBytes, failFirst, cpuRate, draftRate);
+                    toolUse, loadMs, memoryBytes, failFirst, cpuRate, draftRate, firstRequestDelayMs);
         } catch (IllegalArgumentException e) {
             // the record's message starts with the field name; the model's path makes it a complete key
             throw error(path + "." + snakeLead(e.getMessage()));

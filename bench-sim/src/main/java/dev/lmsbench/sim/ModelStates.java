@@ -25,9 +25,22 @@ final class ModelStates {
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final Map<String, Integer> faultsLeft = new HashMap<>();
     private final Map<String, Integer> faultsInjected = new HashMap<>();
+    /**
+     * Per global slot ({@link SimConfig#maxConcurrentRequests()}), when the last request planned on it ends; null
+     * without a cap.
+     */
+    private final long[] globalSlotFreeAt;
+    private final Faults faults;
 
     ModelStates(SimConfig config) {
         this.config = config;
+        this.faults = new Faults(config.faults());
+        if (config.maxConcurrentRequests() > 0) {
+            globalSlotFreeAt = new long[config.maxConcurrentRequests()];
+            java.util.Arrays.fill(globalSlotFreeAt, System.nanoTime());
+        } else {
+            globalSlotFreeAt = null;
+        }
         for (SimModel model : config.models()) {
             faultsLeft.put(model.id(), model.failFirstRequestsWithModelUnloaded());
         }
@@ -53,6 +66,10 @@ final class ModelStates {
         private final long ttlSeconds;
         /** Per slot, when the last request planned on it ends; {@code readyAtNanos} while it had none. */
         private final long[] slotFreeAt;
+        /** Whether a chat request has been admitted since the load (the first pays the first-request delay). */
+        private boolean initialised;
+        /** When the first request's lazy initialisation ends; requests on other slots cannot start earlier. */
+        private long initialisedAtNanos;
 
         Instance(String id, SimModel model, LoadConfig config, long memoryBytes, boolean jit, long loadNanos,
                 long readyAtNanos, int parallel, double gpuOffload, long ttlSeconds) {
@@ -189,20 +206,33 @@ final class ModelStates {
      * @param queueNanos how long the request then waits for a free parallel slot, {@code >= 0}
      * @param redirected whether the instance is another model's than the request named (the
      *                   {@code jit_serves_loaded_model} quirk)
+     * @param initNanos  how long it then waits for the instance's lazy initialisation: the model's
+     *                   {@link SimModel#firstRequestDelayMs()} for the first request after a load (and for requests
+     *                   starting on other slots before that has ended), else 0
      */
-    record Ready(Instance instance, long waitNanos, boolean loadedNow, long queueNanos, boolean redirected) {
+    record Ready(Instance instance, long waitNanos, boolean loadedNow, long queueNanos, boolean redirected,
+            long initNanos) {
 
         Ready(Instance instance, long waitNanos, boolean loadedNow) {
-            this(instance, waitNanos, loadedNow, 0, false);
+            this(instance, waitNanos, loadedNow, 0, false, 0);
         }
 
-        /** The delay before the request's prompt processing starts: load wait plus queue wait. */
+        Ready(Instance instance, long waitNanos, boolean loadedNow, long queueNanos, boolean redirected) {
+            this(instance, waitNanos, loadedNow, queueNanos, redirected, 0);
+        }
+
+        /** The delay before the request's prompt processing starts: load wait, queue wait and initialisation. */
         long delayNanos() {
-            return waitNanos + queueNanos;
+            return waitNanos + queueNanos + initNanos;
         }
 
-        Ready queued(long nanos) {
-            return new Ready(instance, waitNanos, loadedNow, nanos, redirected);
+        /** The load cost this request paid: the remaining load time plus the lazy initialisation. */
+        long loadCostNanos() {
+            return waitNanos + initNanos;
+        }
+
+        Ready admitted(long queue, long init) {
+            return new Ready(instance, waitNanos, loadedNow, queue, redirected, init);
         }
     }
 
@@ -308,25 +338,67 @@ final class ModelStates {
     }
 
     /**
-     * Takes the parallel slot of {@code instance} that frees first for a request that arrived at
-     * {@code receivedNanos}, could start {@code waitNanos} later (when the instance is loaded) and then runs for
-     * {@code durationNanos} (prompt processing and decoding, as planned). Requests take slots in arrival order,
-     * so a request beyond the slots waits for the earliest planned end (FIFO).
+     * Takes the parallel slot of the request's instance that frees first, and the global slot that frees first when
+     * {@link SimConfig#maxConcurrentRequests()} caps the server, for a request that arrived at {@code receivedNanos},
+     * could start {@code ready.waitNanos()} later (when the instance is loaded) and then runs for
+     * {@code durationNanos} (prompt processing and decoding, as planned). Requests take slots in arrival order, so a
+     * request beyond the slots waits for the earliest planned end (FIFO). The first request admitted after the load
+     * also waits the model's {@link SimModel#firstRequestDelayMs()} on its slot (lazy initialisation), and requests
+     * starting on other slots before that ends wait for its end.
      *
-     * @return how long the request waits for the slot, {@code >= 0}
+     * @return {@code ready} with how long the request waits for its slots and for the initialisation
      */
-    synchronized long admit(Instance instance, long receivedNanos, long waitNanos, long durationNanos) {
-        long ready = receivedNanos + waitNanos;
-        int slot = 0;
-        for (int i = 1; i < instance.slotFreeAt.length; i++) {
-            if (instance.slotFreeAt[i] - instance.slotFreeAt[slot] < 0) {
-                slot = i;
+    synchronized Ready admit(Ready ready, long receivedNanos, long durationNanos) {
+        Instance instance = ready.instance();
+        long readyAt = receivedNanos + ready.waitNanos();
+        int slot = earliest(instance.slotFreeAt);
+        long start = later(readyAt, instance.slotFreeAt[slot]);
+        int global = -1;
+        if (globalSlotFreeAt != null) {
+            global = earliest(globalSlotFreeAt);
+            start = later(start, globalSlotFreeAt[global]);
+        }
+        long init = 0;
+        if (!instance.initialised) {
+            instance.initialised = true;
+            init = Math.round(instance.model().firstRequestDelayMs() * 1e6);
+            instance.initialisedAtNanos = start + init;
+        } else if (instance.initialisedAtNanos - start > 0) {
+            init = instance.initialisedAtNanos - start;
+        }
+        long end = start + init + durationNanos;
+        instance.slotFreeAt[slot] = end;
+        if (global >= 0) {
+            globalSlotFreeAt[global] = end;
+        }
+        return ready.admitted(start - readyAt, init);
+    }
+
+    /** The index of the smallest time (wrap-safe comparison). */
+    private static int earliest(long[] times) {
+        int best = 0;
+        for (int i = 1; i < times.length; i++) {
+            if (times[i] - times[best] < 0) {
+                best = i;
             }
         }
-        long free = instance.slotFreeAt[slot];
-        long start = free - ready > 0 ? free : ready;
-        instance.slotFreeAt[slot] = start + durationNanos;
-        return start - ready;
+        return best;
+    }
+
+    private static long later(long a, long b) {
+        return b - a > 0 ? b : a;
+    }
+
+    /**
+     * Counts one chat request against the fault plan. @return the plan when the request must fail with its status
+     */
+    Optional<FaultPlan> nextFault() {
+        return faults.next();
+    }
+
+    /** The fault plan in force and its counters. */
+    Faults faults() {
+        return faults;
     }
 
     /**

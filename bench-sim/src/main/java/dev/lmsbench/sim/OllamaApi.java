@@ -165,17 +165,22 @@ final class OllamaApi {
         JsonNode options = root.path("options");
         int numPredict = integer(options, "num_predict");
         int promptTokens = PromptTokenizer.countMessages(messages);
-        ModelStates.Ready ready = ready(model, numCtx(options), receivedNanos);
+        int numCtx = numCtx(options);
+        java.util.Optional<FaultPlan> fault = states.nextFault();
+        if (fault.isPresent()) {
+            LOG.debug("injected {} for an ollama chat request for {} (fault plan)", fault.get().status(), model.id());
+            throw new Failure(fault.get().status(), fault.get().message());
+        }
+        ModelStates.Ready ready = ready(model, numCtx, receivedNanos);
         SimModel planned = ApiHandler.planned(model, ready.instance(), null);
         long number = sequence.getAndIncrement();
         ResponsePlan unqueued = ResponsePlan.create(planned, promptTokens, numPredict > 0 ? numPredict : -1,
                 config.seed(), number, 0);
-        ready = ready.queued(states.admit(ready.instance(), receivedNanos, ready.waitNanos(),
-                unqueued.durationNanos()));
+        ready = states.admit(ready, receivedNanos, unqueued.durationNanos());
         ResponsePlan plan = unqueued.delayed(ready.delayNanos());
-        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.waitNanos(), ready.queueNanos(),
+        Accepted accepted = new Accepted(number, receivedNanos, model, plan, ready.loadCostNanos(), ready.queueNanos(),
                 model.id(), ready.instance().id());
-        OllamaJson.Truth truth = OllamaJson.Truth.of(planned, plan, ready.waitNanos(), ready.queueNanos());
+        OllamaJson.Truth truth = OllamaJson.Truth.of(planned, plan, ready.loadCostNanos(), ready.queueNanos());
         Instant createdAt = Instant.now();
         LOG.debug("ollama chat {} for {}: stream={}, prompt={} tokens, eval={} tokens, load wait={} ms", number,
                 model.id(), stream, promptTokens, plan.completionTokens(), ready.waitNanos() / 1_000_000);

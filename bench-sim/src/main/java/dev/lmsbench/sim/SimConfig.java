@@ -37,10 +37,16 @@ import java.util.Set;
  * @param defaultParallel  parallel prediction slots of an instance loaded through {@code /api/v1/models/load}, just
  *                         in time, or through Ollama's API, {@code >= 1}; LM Studio gives API and JIT loads 4
  *                         (lmstudio-bug-tracker #2061)
+ * @param maxConcurrentRequests a global cap over all models and surfaces: at most this many chat requests are
+ *                         processed (prompt processing or decoding) at once, the rest wait in arrival order (FIFO) and
+ *                         the wait is part of their TTFT; {@code 0} (the default) for no cap beyond the instances'
+ *                         parallel slots
+ * @param faults           the fault plan the server starts with ({@link FaultPlan#NONE} when null)
  */
 public record SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
         boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes,
-        boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel) {
+        boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel, int maxConcurrentRequests,
+        FaultPlan faults) {
 
     /** The default bind address: loopback only, never exposed by accident. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -93,6 +99,24 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         if (defaultParallel < 1) {
             throw new IllegalArgumentException("defaultParallel must be >= 1, got " + defaultParallel);
         }
+        if (maxConcurrentRequests < 0) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be >= 0 (0: no cap), got "
+                    + maxConcurrentRequests);
+        }
+        faults = faults == null ? FaultPlan.NONE : faults;
+    }
+
+    /**
+     * A configuration without a global concurrency cap or injected failures.
+     *
+     * @see #SimConfig(String, int, List, long, String, String, boolean, boolean, long, long, long, boolean,
+     *      LmStudioQuirks, int, int, FaultPlan)
+     */
+    public SimConfig(String host, int port, List<SimModel> models, long seed, String apiToken, String pathPrefix,
+            boolean jitLoading, boolean jitAutoEvict, long memoryBytes, long downloadMs, long downloadSizeBytes,
+            boolean tokenizeEndpoint, LmStudioQuirks quirks, int defaultParallel) {
+        this(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes, downloadMs,
+                downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, 0, FaultPlan.NONE);
     }
 
     /**
@@ -124,7 +148,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration with or without the {@code POST /tokenize} endpoint. */
     public SimConfig withTokenizeEndpoint(boolean value) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, value, quirks, defaultParallel);
+                downloadMs, downloadSizeBytes, value, quirks, defaultParallel, maxConcurrentRequests, faults);
     }
 
     /**
@@ -179,6 +203,8 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *   "jit_loading": true, "jit_auto_evict": true, "memory_bytes": 25769803776,
      *   "download_ms": 2000, "download_size_bytes": 4368438944, "tokenize_endpoint": false,
      *   "lmstudio_quirks": {"usage_off_by_one": false}, "default_parallel": 4,
+     *   "max_concurrent_requests": 0, "first_request_delay_ms": 0,
+     *   "faults": {"fail_next": 0, "after": 0, "status": 503, "message": "..."},
      *   "models": [
      *     { "id": "sim/my-model@q4_k_m", "tokens_per_second": 80,
      *       "ttft_ms": 90, "prompt_tokens_per_second": 1500, "jitter_fraction": 0.05,
@@ -187,7 +213,7 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      *       "size_bytes": 4200000000, "max_context_length": 8192,
      *       "format": "gguf", "params_string": "7B", "vision": false, "trained_for_tool_use": true,
      *       "load_ms": 1050, "memory_bytes": 5000000000, "fail_first_requests_with_model_unloaded": 0,
-     *       "cpu_tokens_per_second": 16, "draft_acceptance_rate": 0.75 }
+     *       "cpu_tokens_per_second": 16, "draft_acceptance_rate": 0.75, "first_request_delay_ms": 400 }
      *   ]
      * }
      * }</pre>
@@ -198,7 +224,11 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      * {@code compatibility_type}) gguf, {@code vision} true for type vlm, {@code trained_for_tool_use} false,
      * {@code load_ms} one second per 4 GB of {@code size_bytes} (at most 10 s), {@code memory_bytes} the estimate of
      * {@link SimModel#memoryBytes(int)}, {@code fail_first_requests_with_model_unloaded} 0,
-     * {@code cpu_tokens_per_second} a fifth of {@code tokens_per_second}, {@code draft_acceptance_rate} 0.75.
+     * {@code cpu_tokens_per_second} a fifth of {@code tokens_per_second}, {@code draft_acceptance_rate} 0.75,
+     * {@code first_request_delay_ms} the top-level {@code first_request_delay_ms} (itself 0 by default).
+     * {@code max_concurrent_requests} is 0 (no global cap); {@code faults} is an object of {@code fail_next} and
+     * {@code after} (0), {@code status} (503) and {@code message} ({@link FaultPlan#DEFAULT_MESSAGE}), see
+     * {@link FaultPlan}.
      * {@code lmstudio_quirks} is {@code true} (all on, the default), {@code false} (all off) or an object of booleans
      * by quirk name ({@link LmStudioQuirks#NAMES}; absent names stay on). JSON {@code null} counts as absent.
      *
@@ -237,7 +267,8 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
     /** This configuration serving other models. */
     public SimConfig withModels(List<SimModel> newModels) {
         return new SimConfig(host, port, newModels, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** Like the generated one, but the token is masked so logging a configuration never leaks it. */
@@ -247,61 +278,71 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
                 + ", apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", pathPrefix=" + pathPrefix
                 + ", jitLoading=" + jitLoading + ", jitAutoEvict=" + jitAutoEvict + ", memoryBytes=" + memoryBytes
                 + ", downloadMs=" + downloadMs + ", downloadSizeBytes=" + downloadSizeBytes + ", tokenizeEndpoint="
-                + tokenizeEndpoint + ", quirks=" + quirks + ", defaultParallel=" + defaultParallel + "]";
+                + tokenizeEndpoint + ", quirks=" + quirks + ", defaultParallel=" + defaultParallel
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", faults=" + faults + "]";
     }
 
     /** This configuration on another bind address. */
     public SimConfig withHost(String newHost) {
         return new SimConfig(newHost, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration on another port ({@code 0} for any free port). */
     public SimConfig withPort(int newPort) {
         return new SimConfig(host, newPort, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with another seed. */
     public SimConfig withSeed(long newSeed) {
         return new SimConfig(host, port, models, newSeed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration requiring that bearer token ({@code ""} or null for none). */
     public SimConfig withApiToken(String newApiToken) {
         return new SimConfig(host, port, models, seed, newApiToken, pathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration serving under another prefix ({@code ""} for the root). */
     public SimConfig withPathPrefix(String newPathPrefix) {
         return new SimConfig(host, port, models, seed, apiToken, newPathPrefix, jitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with JIT loading on or off. */
     public SimConfig withJitLoading(boolean newJitLoading) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, newJitLoading, jitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with Auto-Evict of JIT-loaded models on or off. */
     public SimConfig withJitAutoEvict(boolean newJitAutoEvict) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, newJitAutoEvict,
-                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                memoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with another memory budget for loaded models. */
     public SimConfig withMemoryBytes(long newMemoryBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict,
-                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                newMemoryBytes, downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration with simulated downloads of {@code sizeBytes} taking {@code durationMs}. */
     public SimConfig withDownloads(long durationMs, long sizeBytes) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                durationMs, sizeBytes, tokenizeEndpoint, quirks, defaultParallel);
+                durationMs, sizeBytes, tokenizeEndpoint, quirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** Every model answering its first {@code count} chat requests with {@code Model unloaded}. */
@@ -315,12 +356,33 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
      */
     public SimConfig withQuirks(LmStudioQuirks newQuirks) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, tokenizeEndpoint, newQuirks, defaultParallel);
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, newQuirks, defaultParallel,
+                maxConcurrentRequests, faults);
     }
 
     /** This configuration giving API, JIT and Ollama loads {@code slots} parallel prediction slots. */
     public SimConfig withDefaultParallel(int slots) {
         return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
-                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, slots);
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, slots, maxConcurrentRequests, faults);
+    }
+
+    /**
+     * This configuration processing at most {@code cap} chat requests at once over all models and surfaces, the
+     * rest queued FIFO ({@code 0}: no cap).
+     */
+    public SimConfig withMaxConcurrentRequests(int cap) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, cap, faults);
+    }
+
+    /** This configuration starting with that fault plan ({@link FaultPlan#NONE} for none). */
+    public SimConfig withFaults(FaultPlan plan) {
+        return new SimConfig(host, port, models, seed, apiToken, pathPrefix, jitLoading, jitAutoEvict, memoryBytes,
+                downloadMs, downloadSizeBytes, tokenizeEndpoint, quirks, defaultParallel, maxConcurrentRequests, plan);
+    }
+
+    /** Every model making its first chat request after each load wait {@code delayMs} (lazy initialisation). */
+    public SimConfig withFirstRequestDelayMs(double delayMs) {
+        return withModels(models.stream().map(m -> m.withFirstRequestDelayMs(delayMs)).toList());
     }
 }

@@ -14,7 +14,9 @@ import java.util.Set;
  * see {@link PrefixCache}): token {@code i} (0-based, reasoning and content together) is
  * written at {@code received + load + ttft(p) + i / tokensPerSecond}, where
  * {@code ttft(p) = ttftMs + p / promptTokensPerSecond * 1000} (no prompt term when {@code promptTokensPerSecond <= 0})
- * and {@code load} is {@code loadMs} when the request had to load the model just in time, else 0.
+ * and {@code load} is {@code loadMs} when the request had to load the model just in time, else 0, plus
+ * {@code firstRequestDelayMs} for the first request after each load of the instance. Waits for a parallel slot or the
+ * server's {@link SimConfig#maxConcurrentRequests()} cap come on top.
  * Tokens after the first are jittered by up to {@code ±jitterFraction} of the token interval around that absolute
  * schedule; the first token is never jittered, so the configured TTFT is exact.
  *
@@ -49,6 +51,9 @@ import java.util.Set;
  *                              {@code 0} for a fifth of {@code tokensPerSecond} ({@link #cpuDecodeRate()})
  * @param draftAcceptanceRate   with a draft model (speculative decoding), the share of draft tokens this model
  *                              accepts, in [0, 1]; decoding is then {@code 1 + rate} times faster
+ * @param firstRequestDelayMs   lazy initialisation: after each load of an instance, its first chat request waits
+ *                              this long (milliseconds, {@code >= 0}) before prompt processing starts, as Ollama and
+ *                              JIT-loading servers behave; later requests do not. {@code 0}: none
  */
 public record SimModel(
         String id,
@@ -73,7 +78,8 @@ public record SimModel(
         long memoryBytes,
         int failFirstRequestsWithModelUnloaded,
         double cpuTokensPerSecond,
-        double draftAcceptanceRate) {
+        double draftAcceptanceRate,
+        double firstRequestDelayMs) {
 
     /** LM Studio's usual default context length for a load that names none. */
     public static final int DEFAULT_LOAD_CONTEXT_LENGTH = 4_096;
@@ -145,6 +151,22 @@ public record SimModel(
         if (!(draftAcceptanceRate >= 0 && draftAcceptanceRate <= 1)) {
             throw new IllegalArgumentException("draftAcceptanceRate must be in [0, 1], got " + draftAcceptanceRate);
         }
+        if (!Double.isFinite(firstRequestDelayMs) || firstRequestDelayMs < 0) {
+            throw new IllegalArgumentException("firstRequestDelayMs must be a finite number >= 0, got "
+                    + firstRequestDelayMs);
+        }
+    }
+
+    /** A model without a first-request delay. */
+    public SimModel(String id, String type, String publisher, String architecture, String quantization,
+            long sizeBytes, int maxContextLength, double ttftMs, double tokensPerSecond, double promptTokensPerSecond,
+            double jitterFraction, int reasoningTokens, int responseTokens, boolean sendsUsage, String format,
+            String paramsString, boolean vision, boolean trainedForToolUse, long loadMs, long memoryBytes,
+            int failFirstRequestsWithModelUnloaded, double cpuTokensPerSecond, double draftAcceptanceRate) {
+        this(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs, tokensPerSecond,
+                promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage, format,
+                paramsString, vision, trainedForToolUse, loadMs, memoryBytes, failFirstRequestsWithModelUnloaded,
+                cpuTokensPerSecond, draftAcceptanceRate, 0);
     }
 
     /**
@@ -230,7 +252,7 @@ public record SimModel(
                 newTokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model with a fixed TTFT: the prompt-processing term is dropped so TTFT is exactly {@code newTtftMs}. */
@@ -239,7 +261,7 @@ public record SimModel(
                 tokensPerSecond, 0.0, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model with another jitter fraction ({@code 0} for an exact schedule). */
@@ -248,7 +270,7 @@ public record SimModel(
                 tokensPerSecond, promptTokensPerSecond, newJitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model with another natural length and reasoning length. */
@@ -257,7 +279,7 @@ public record SimModel(
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, newReasoningTokens, newResponseTokens,
                 sendsUsage, format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model with usage reporting switched on or off. */
@@ -266,7 +288,7 @@ public record SimModel(
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens,
                 newSendsUsage, format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model taking {@code newLoadMs} milliseconds to load ({@code 0}: instantly). */
@@ -275,7 +297,7 @@ public record SimModel(
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, newLoadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model taking exactly {@code newMemoryBytes} per loaded instance ({@code -1}: the estimate). */
@@ -284,7 +306,7 @@ public record SimModel(
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, newMemoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model answering its first {@code count} chat requests with {@code Model unloaded}. */
@@ -292,7 +314,7 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes, count, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model with other native-API metadata: format, parameter count and capabilities. */
@@ -302,7 +324,15 @@ public record SimModel(
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 newFormat, newParamsString, newVision, newTrainedForToolUse, loadMs, memoryBytes,
                 failFirstRequestsWithModelUnloaded, cpuTokensPerSecond,
-                draftAcceptanceRate);
+                draftAcceptanceRate, firstRequestDelayMs);
+    }
+
+    /** This model making the first chat request after each load wait {@code newFirstRequestDelayMs} (lazy init). */
+    public SimModel withFirstRequestDelayMs(double newFirstRequestDelayMs) {
+        return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
+                tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
+                format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond, draftAcceptanceRate, newFirstRequestDelayMs);
     }
 
     /** What the model can do beyond text chat, as LM Studio would report it. */
@@ -353,7 +383,7 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded, newCpuTokensPerSecond, draftAcceptanceRate);
+                failFirstRequestsWithModelUnloaded, newCpuTokensPerSecond, draftAcceptanceRate, firstRequestDelayMs);
     }
 
     /** This model accepting that share of a draft model's tokens. */
@@ -361,6 +391,6 @@ public record SimModel(
         return new SimModel(id, type, publisher, architecture, quantization, sizeBytes, maxContextLength, ttftMs,
                 tokensPerSecond, promptTokensPerSecond, jitterFraction, reasoningTokens, responseTokens, sendsUsage,
                 format, paramsString, vision, trainedForToolUse, loadMs, memoryBytes,
-                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond, newDraftAcceptanceRate);
+                failFirstRequestsWithModelUnloaded, cpuTokensPerSecond, newDraftAcceptanceRate, firstRequestDelayMs);
     }
 }

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/models/download/status[/{job_id}]} and {@code POST /api/v1/chat}; and Ollama's native API:
  * {@code GET /api/version}, {@code GET /api/tags}, {@code POST /api/show}, {@code GET /api/ps},
  * {@code POST /api/generate} (load and unload) and {@code POST /api/chat} (NDJSON); and the simulator's own backend
- * for a fake {@code lms} ({@code POST /__sim/lms/load}, {@code POST /__sim/lms/unload}). The server tracks which
+ * for a fake {@code lms} ({@code POST /__sim/lms/load}, {@code POST /__sim/lms/unload}) and its fault plan
+ * ({@code GET} and {@code POST /__sim/faults}, {@link FaultPlan}). The server tracks which
  * models are loaded ({@link #loadedModels()}) within a memory budget, with parallel slots, GPU offload and idle TTLs,
  * loads models just in time, and can inject {@code Model unloaded} faults. By default it reproduces LM Studio's real
  * quirks ({@link SimConfig#quirks()}, {@link LmStudioQuirks}). Tokens of all streams are written by one small
@@ -200,6 +201,19 @@ public final class SimServer implements AutoCloseable {
     /** How many chat requests for {@code modelId} were answered with an injected {@code Model unloaded} fault. */
     public int injectedFaults(String modelId) {
         return states.injectedFaults(modelId);
+    }
+
+    /**
+     * Puts a new fault plan in force, as {@code POST /__sim/faults} does: its counters start from zero, so the next
+     * {@link FaultPlan#after()} chat requests are served and the {@link FaultPlan#failNext()} after them fail.
+     */
+    public void replaceFaultPlan(FaultPlan plan) {
+        states.faults().replace(java.util.Objects.requireNonNull(plan, "plan"));
+    }
+
+    /** How many chat requests the fault plan in force has failed so far (since it was set). */
+    public long faultPlanFailures() {
+        return states.faults().failed();
     }
 
     /** Blocks until {@link #close()} has finished, for a frontend that serves until it is stopped. */
