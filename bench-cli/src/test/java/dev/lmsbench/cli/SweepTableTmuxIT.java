@@ -23,11 +23,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * 2 context sizes x 2 parallelism levels against bench-sim, and the test reads the pane with {@code capture-pane}
  * while it runs. Skipped without tmux, except under CI ({@code CI=true}), where it fails.
  *
- * <p>Until {@code lmsbench sweep} exists the sweep is {@link SweepTableDemo} on the test classpath; then the command
- * is {@code java -jar <lmsbench.jar> sweep --sim --ctx 1024,2048 --par 1,2 --runs 2}.
+ * <p>The sweep is {@code java -jar lmsbench.jar sweep --sim --limit 2 --ctx 1024,2048 --par 1,2 --runs 2} once that
+ * command shows the table ({@link #SWEEP_COMMAND_SHOWS_THE_TABLE}); until then {@link SweepTableDemo}, the same
+ * sweep through the engine, on the test classpath.
  */
 class SweepTableTmuxIT {
 
+    /**
+     * Whether {@code lmsbench sweep} shows its progress with {@link SweepTable} ({@code SweepCommand.progressListener}
+     * returns one): then this test runs the packaged command, else {@link SweepTableDemo}.
+     */
+    static final boolean SWEEP_COMMAND_SHOWS_THE_TABLE = false;
     private static final int JOBS = 8;
     private final String socket = "lmsbench-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     private boolean started;
@@ -94,15 +100,27 @@ class SweepTableTmuxIT {
      */
     private void startSweep(Path dir) throws Exception {
         requireTmux();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = System.getProperty("java.class.path");
+        String java = "'" + ProcessHandle.current().info().command().orElse("java")
+                + "' --enable-native-access=ALL-UNNAMED";
+        String command;
+        if (SWEEP_COMMAND_SHOWS_THE_TABLE) {
+            String jar = System.getProperty("lmsbench.jar");
+            assertThat(jar).as("lmsbench.jar").isNotNull();
+            assertThat(Path.of(jar)).as("lmsbench.jar built").isRegularFile();
+            command = java + " -jar '" + jar + "' sweep --sim --sim-tokens-per-second 200 --sim-ttft-ms 30 --limit 2"
+                    + " --ctx 1024,2048 --par 1,2 --runs 2 --max-tokens 32 --output-dir '" + dir.resolve("out")
+                    + "' --db '" + dir.resolve("c.db") + "'";
+        } else {
+            command = java + " -cp '" + System.getProperty("java.class.path") + "' "
+                    + SweepTableDemo.class.getName();
+        }
         Path script = dir.resolve("sweep.sh");
         // a script, not a long tmux argument (tmux bounds its messages)
         Files.writeString(script, "#!/bin/sh\n"
                 + "trap 'true' INT\n"
                 + "export COLUMNS=160\n"
-                + "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + classpath + "' "
-                + SweepTableDemo.class.getName() + "\n"
+                + "cd '" + dir + "'\n"
+                + command + "\n"
                 + "echo \"sweep-exit=$?\"\n"
                 + "sleep 600\n", StandardCharsets.UTF_8);
         started = true;
@@ -131,9 +149,9 @@ class SweepTableTmuxIT {
         throw new AssertionError("the pane never showed what was awaited:\n" + String.join("\n", screen));
     }
 
-    /** The pane's lines, without trailing blanks. */
+    /** The pane's lines, its scrollback history included (a frame that scrolled stays there), without trailing blanks. */
     private List<String> capture() throws Exception {
-        Result r = tmux("capture-pane", "-p", "-t", "sweep");
+        Result r = tmux("capture-pane", "-p", "-S", "-", "-t", "sweep");
         ok(r);
         List<String> lines = new ArrayList<>(List.of(r.out.split("\n", -1)));
         while (!lines.isEmpty() && lines.getLast().isBlank()) {
@@ -147,8 +165,17 @@ class SweepTableTmuxIT {
                 .count();
     }
 
+    /** The live table's rows: the lines right after its header and rule (a report printed after it is not). */
     private static List<String> rows(List<String> screen) {
-        return screen.stream().filter(l -> l.startsWith("sim/")).toList();
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < screen.size(); i++) {
+            if (screen.get(i).startsWith("Model") && screen.get(i).contains("Warmup")) {
+                for (int j = i + 3; j < screen.size() && screen.get(j).startsWith("sim/"); j++) {
+                    rows.add(screen.get(j));
+                }
+            }
+        }
+        return rows;
     }
 
     /** The State cell: the fourth column (model, ctx, par, state), columns two or more spaces apart. */
