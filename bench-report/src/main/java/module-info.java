@@ -1,7 +1,7 @@
 /**
  * LM Studio Bench reports: writes a run's results as {@code results.json}, {@code summary.csv},
- * {@code requests.csv}, {@code report.md}, PNG charts ({@link dev.lmsbench.report.Charts}), {@code report.pdf} and
- * {@code report.html},
+ * {@code requests.csv}, {@code load_times.csv} (and {@code best_settings.csv} for sweeps), {@code report.md},
+ * PNG charts ({@link dev.lmsbench.report.Charts}), {@code report.pdf} and {@code report.html},
  * and saved answers ({@link dev.lmsbench.report.ResponseFiles}).
  * Start at {@link dev.lmsbench.report.ReportWriters}.
  */

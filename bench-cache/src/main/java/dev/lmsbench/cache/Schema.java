@@ -50,6 +50,13 @@ import java.util.List;
  * report is rebuilt from their stored models in order, with the status derived and the latest model's end as the
  * end of the run.
  *
+ * <p>Version 9 (issue 14, sweeps) adds the calls made per request ({@code request_results.attempts}, {@code 1}
+ * without retries and in every older row) and, per model result, how the job's prompt was sized
+ * ({@code model_results.target_prompt_tokens}, {@code 0} when not sized; {@code chars_per_token},
+ * {@code calibrated_prompt_tokens}, {@code calibration_calls}, {@code calibration_within_tolerance},
+ * {@code calibration_source}, {@code NULL}/{@code 0}/{@code ''} when not sized). The whole {@code PromptCalibration}
+ * is in {@code summary_json}, which older rows lack: they read back not sized.
+ *
  * <p>Conventions of the tables: times are ISO-8601 UTC text ({@code Instant.toString()}); {@code REAL} figures are
  * {@code NULL} where the model has {@code NaN}; timing offsets are nanoseconds from {@code sent_nanos}, {@code NULL} for
  * events that did not happen; booleans are {@code 0}/{@code 1}.
@@ -280,8 +287,20 @@ final class Schema {
               PRIMARY KEY (run_id, seq)
             )""");
 
+    private static final Migration V9 = Migration.sql(9, "sweeps: calls made per request, prompt calibration per model",
+            // calls made for the row (retries); every older row was a single call
+            "ALTER TABLE request_results ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1",
+            // how the job's prompt was sized (the whole PromptCalibration is in summary_json); 0, NULL and '' when
+            // it was not sized, as in every older row
+            "ALTER TABLE model_results ADD COLUMN target_prompt_tokens INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE model_results ADD COLUMN chars_per_token REAL",
+            "ALTER TABLE model_results ADD COLUMN calibrated_prompt_tokens INTEGER",
+            "ALTER TABLE model_results ADD COLUMN calibration_calls INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE model_results ADD COLUMN calibration_within_tolerance INTEGER",
+            "ALTER TABLE model_results ADD COLUMN calibration_source TEXT NOT NULL DEFAULT ''");
+
     /** Every migration, in version order, without gaps. */
-    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
+    static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
 
     /**
      * Columns added at open when missing: databases written before a column existed gain it (as NULL) at start, so

@@ -253,7 +253,7 @@ public final class SqliteResultStore implements ResultStore {
     /**
      * The requests saved with one model result, in the order they were saved, with their usage checks and server
      * statistics (draft figures and model load time included); requests stored before schema version 7 read back
-     * unchecked and without server statistics.
+     * unchecked and without server statistics, and before version 9 with one attempt each.
      *
      * @param modelResultId a {@link StoredResult#id()}
      * @return the requests, empty when there is no such result
@@ -265,7 +265,7 @@ public final class SqliteResultStore implements ResultStore {
                        reasoning_tokens, tokens_estimated, finish_reason, error, sent_nanos, headers_nanos,
                        first_byte_nanos, first_token_nanos, first_content_nanos, last_token_nanos, end_nanos,
                        token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source,
-                       usage_check, streamed_chunks, reported_completion_tokens, server_stats_json
+                       usage_check, streamed_chunks, reported_completion_tokens, server_stats_json, attempts
                 FROM request_results WHERE model_result_id = ? ORDER BY id""";
         lock.lock();
         try (PreparedStatement ps = openConnection().prepareStatement(sql)) {
@@ -674,9 +674,10 @@ public final class SqliteResultStore implements ResultStore {
                     system_output_toks_per_s, system_requests_per_s, prompt_tokens_cached, prompt_cache_unknown,
                     token_count_source, load_memory_bytes, load_vram_bytes, load_method, instance_id,
                     instance_parallel, instance_context_length, draft_acceptance_p50, usage_corrected,
-                    usage_mismatched, duplicate_instances)
+                    usage_mismatched, duplicate_instances, target_prompt_tokens, chars_per_token,
+                    calibrated_prompt_tokens, calibration_calls, calibration_within_tolerance, calibration_source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         ModelInfo m = s.model();
         String json;
         String errorsByType;
@@ -738,6 +739,13 @@ public final class SqliteResultStore implements ResultStore {
             ps.setInt(++i, s.usageCorrected());
             ps.setInt(++i, s.usageMismatched());
             ps.setInt(++i, load.duplicateInstances().size());
+            dev.lmsbench.core.model.PromptCalibration cal = s.calibration();
+            ps.setInt(++i, cal.targetTokens());
+            setReal(ps, ++i, cal.sized() ? cal.charsPerToken() : Double.NaN);
+            setCount(ps, ++i, cal.sized() ? cal.promptTokens() : -1);
+            ps.setInt(++i, cal.calls());
+            setCount(ps, ++i, cal.sized() ? (cal.withinTolerance() ? 1 : 0) : -1);
+            ps.setString(++i, Json.safe(cal.source()));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -761,9 +769,9 @@ public final class SqliteResultStore implements ResultStore {
                     token_nanos, error_type, http_status, prompt_tokens_cached, token_count_source, usage_check,
                     streamed_chunks, reported_completion_tokens, draft_model, draft_total_tokens,
                     draft_accepted_tokens, draft_rejected_tokens, draft_ignored_tokens, server_model_load_s,
-                    server_stats_json)
+                    server_stats_json, attempts)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?, ?, ?, ?, ?)""";
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (RequestResult r : requests) {
                 RequestTimings t = r.timings();
@@ -820,6 +828,7 @@ public final class SqliteResultStore implements ResultStore {
                 } catch (JsonProcessingException e) {
                     throw new SQLException("cannot encode server statistics as JSON: " + e.getOriginalMessage(), e);
                 }
+                ps.setInt(++i, r.attempts());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -993,7 +1002,8 @@ public final class SqliteResultStore implements ResultStore {
                 stats == null ? ServerStats.NONE : Json.read(stats, ServerStats.class),
                 ErrorType.fromLabel(rs.getString("error_type")),
                 rs.getInt("http_status"),
-                check);
+                check,
+                rs.getInt("attempts"));
     }
 
     private static long getOffset(ResultSet rs, String column) throws SQLException {

@@ -126,8 +126,8 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theCurrentSchemaIsVersionEight() {
-        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(8);
+    void theCurrentSchemaIsVersionNine() {
+        assertThat(SchemaMigrator.current().targetVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(9);
     }
 
     @Test

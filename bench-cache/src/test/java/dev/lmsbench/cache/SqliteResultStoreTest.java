@@ -147,6 +147,80 @@ class SqliteResultStoreTest {
     }
 
     @Test
+    void roundTripsThePromptCalibrationOfASummaryAndTheAttemptsOfEachRequestAndWritesTheirColumns()
+            throws Exception {
+        List<RequestResult> requests = new ArrayList<>(Fixtures.requests(QWEN, 31, true));
+        // the failed call was tried four times (a sweep's backoff), a successful one twice
+        requests.replaceAll(r -> r.success() ? r : r.withAttempts(4));
+        requests.set(3, requests.get(3).withAttempts(2));
+        dev.lmsbench.core.model.PromptCalibration calibration = new dev.lmsbench.core.model.PromptCalibration(2048,
+                3.6875, 2051, 2, true, "cache");
+        ModelSummary summary = Fixtures.summary(QWEN, requests, 1.0).withCalibration(calibration);
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            store.save(Fixtures.run("r1"), summary, requests);
+            store.save(Fixtures.run("r2"), Fixtures.failedSummary(PLAIN), List.of());
+            List<StoredResult> stored = store.list();
+
+            assertThat(stored.getFirst().summary()).isEqualTo(summary);
+            assertThat(stored.getFirst().summary().calibration()).isEqualTo(calibration);
+            assertThat(stored.get(1).summary().calibration())
+                    .isEqualTo(dev.lmsbench.core.model.PromptCalibration.NONE);
+            List<RequestResult> read = store.listRequests(stored.getFirst().id());
+            assertThat(read).containsExactlyElementsOf(requests);
+            assertThat(read).extracting(RequestResult::attempts).contains(4, 2, 1);
+            assertThat(read).filteredOn(RequestResult::errorFinal).singleElement()
+                    .satisfies(r -> assertThat(r.attempts()).isEqualTo(4));
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT target_prompt_tokens || '|' || coalesce(chars_per_token, 'null') || '|'"
+                    + " || coalesce(calibrated_prompt_tokens, 'null') || '|' || calibration_calls || '|'"
+                    + " || coalesce(calibration_within_tolerance, 'null') || '|' || calibration_source"
+                    + " FROM model_results ORDER BY id"))
+                    .containsExactly("2048|3.6875|2051|2|1|cache", "0|null|null|0|null|");
+            assertThat(raw.column("SELECT attempts FROM request_results ORDER BY id"))
+                    .containsExactlyElementsOf(requests.stream().map(r -> Integer.toString(r.attempts())).toList());
+        }
+    }
+
+    @Test
+    void aVersionEightDatabaseMigratesAndReadsBackOneAttemptPerRequestAndNoCalibration() throws Exception {
+        Files.createDirectories(db().getParent());
+        ModelSummary summary = Fixtures.summary(QWEN, Fixtures.requests(QWEN, 32, true), 1.0);
+        try (Sqlite raw = Sqlite.open(db())) {
+            new SchemaMigrator(Schema.MIGRATIONS.subList(0, 8), Schema.OPTIONAL_COLUMNS)
+                    .migrate(raw.connection(), db());
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("8");
+            raw.execute(oldRun("old-1"), versionSixModel(1, "old-1", summary),
+                    oldRequest(1, 0, "", false), oldRequest(1, 1, "HTTP 500: boom", false));
+        }
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
+            assertThat(store.schemaVersion()).isEqualTo(9);
+            StoredResult stored = store.list().getFirst();
+            assertThat(stored.summary().calibration()).isEqualTo(dev.lmsbench.core.model.PromptCalibration.NONE);
+            assertThat(stored.summary().ttft()).isEqualTo(summary.ttft());
+            assertThat(store.listRequests(stored.id())).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1))
+                    .noneSatisfy(r -> assertThat(r.errorFinal()).isTrue());
+            // and new results go in beside the old ones, with their calibration and attempts
+            List<RequestResult> requests = Fixtures.requests(PLAIN, 33, true).stream()
+                    .map(r -> r.success() ? r : r.withAttempts(5)).toList();
+            ModelSummary sized = Fixtures.summary(PLAIN, requests, 1.0).withCalibration(
+                    new dev.lmsbench.core.model.PromptCalibration(512, 4.0, 530, 1, false, "default"));
+            store.save(Fixtures.run("r2"), sized, requests);
+            assertThat(store.list().get(1).summary()).isEqualTo(sized);
+            assertThat(store.listRequests(store.list().get(1).id())).containsExactlyElementsOf(requests);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            assertThat(raw.column("SELECT target_prompt_tokens || '|' || coalesce(chars_per_token, 'null') || '|'"
+                    + " || calibration_calls || '|' || coalesce(calibration_within_tolerance, 'null') || '|'"
+                    + " || calibration_source FROM model_results ORDER BY id"))
+                    .containsExactly("0|null|0|null|", "512|4.0|1|0|default");
+            assertThat(raw.column("SELECT DISTINCT attempts FROM request_results WHERE model_result_id = 1"))
+                    .containsExactly("1");
+        }
+    }
+
+    @Test
     void aVersionSixDatabaseReadsBackUncheckedWithoutDraftFiguresOrLoadDetailsAndKeepsWorking()
             throws Exception {
         Files.createDirectories(db().getParent());
@@ -160,7 +234,7 @@ class SqliteResultStoreTest {
                     "UPDATE runs SET load_json = '{\"contextLength\":4096,\"ttlSeconds\":300}'");
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(8);
+            assertThat(store.schemaVersion()).isEqualTo(9);
             StoredResult stored = store.list().getFirst();
             assertThat(stored.run().settings().draftModel()).isEmpty();
             assertThat(stored.run().settings().load().parallel()).isNull();
@@ -518,10 +592,10 @@ class SqliteResultStoreTest {
     @Test
     void recordsTheSchemaVersion() throws Exception {
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(8);
+            assertThat(store.schemaVersion()).isEqualTo(Schema.currentVersion()).isEqualTo(9);
         }
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("8");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("9");
             assertThat(raw.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))
                     .containsExactlyInAnyOrder("runs", "model_results", "request_results", "hardware_samples",
                             "run_models");
@@ -619,16 +693,16 @@ class SqliteResultStoreTest {
     void refusesADatabaseWithANewerSchema() throws Exception {
         Files.createDirectories(db().getParent());
         try (Sqlite raw = Sqlite.open(db())) {
-            raw.execute("PRAGMA user_version = 9");
+            raw.execute("PRAGMA user_version = 10");
         }
 
         assertThatThrownBy(() -> SqliteResultStore.open(db()))
                 .isInstanceOf(StoreException.class)
-                .hasMessage("results database " + db() + " has schema version 9, newer than this lmsbench"
-                        + " supports (8); upgrade lmsbench");
+                .hasMessage("results database " + db() + " has schema version 10, newer than this lmsbench"
+                        + " supports (9); upgrade lmsbench");
 
         try (Sqlite raw = Sqlite.open(db())) {
-            assertThat(raw.value("PRAGMA user_version")).isEqualTo("9");
+            assertThat(raw.value("PRAGMA user_version")).isEqualTo("10");
             assertThat(raw.column("SELECT name FROM sqlite_master")).isEmpty();
         }
     }
@@ -950,8 +1024,8 @@ class SqliteResultStoreTest {
 
     private static String modelRow(long id, String runId, ModelSummary s, String error, boolean estimated,
                                    com.fasterxml.jackson.databind.node.ObjectNode json) {
-        // version 7 (issue 11) added these; every older version wrote none of them
-        json.remove(List.of("loadDetails", "draftAcceptance", "usageCorrected", "usageMismatched"));
+        // version 7 (issue 11) added these (and version 9 the calibration); every older version wrote none of them
+        json.remove(List.of("loadDetails", "draftAcceptance", "usageCorrected", "usageMismatched", "calibration"));
         return "INSERT INTO model_results (id, run_id, created_at, model, type, publisher, architecture, quantization,"
                 + " size_bytes, max_context_length, ctx, par, status, error, request_count, success_count, error_count,"
                 + " tokens_estimated, started_at, finished_at, summary_json) VALUES (" + id + ", '" + runId

@@ -146,18 +146,25 @@ class StoredRunReportTest {
         List<RequestResult> requests = Fixtures.draftRequests(QWEN, 13);
         ModelSummary qwen = Fixtures.summary(QWEN, requests, 1.0);
         RunInfo run = Fixtures.run("old-7");
-        // a file as the previous release left it: migrations 1 to 7, a run saved model by model
-        try (Sqlite raw = Sqlite.open(db())) {
-            new SchemaMigrator(Schema.MIGRATIONS.subList(0, 7), Schema.OPTIONAL_COLUMNS)
-                    .migrate(raw.connection(), db());
-        }
-        try (SqliteResultStore store = SqliteResultStore.open(db(), new SchemaMigrator(Schema.MIGRATIONS.subList(0, 7),
-                Schema.OPTIONAL_COLUMNS))) {
+        // a file as the release of version 7 left it, a run saved model by model: saved by this code, then with
+        // what versions 8 and 9 added dropped again (this code writes version 9's columns, which 7 does not have)
+        try (SqliteResultStore store = SqliteResultStore.open(db())) {
             store.save(run, qwen, requests);
-            assertThat(store.schemaVersion()).isEqualTo(7);
+        }
+        try (Sqlite raw = Sqlite.open(db())) {
+            raw.execute("DROP TABLE run_models", "ALTER TABLE runs DROP COLUMN finished_at",
+                    "ALTER TABLE runs DROP COLUMN status", "ALTER TABLE runs DROP COLUMN hardware_json",
+                    "ALTER TABLE request_results DROP COLUMN attempts",
+                    "ALTER TABLE model_results DROP COLUMN target_prompt_tokens",
+                    "ALTER TABLE model_results DROP COLUMN chars_per_token",
+                    "ALTER TABLE model_results DROP COLUMN calibrated_prompt_tokens",
+                    "ALTER TABLE model_results DROP COLUMN calibration_calls",
+                    "ALTER TABLE model_results DROP COLUMN calibration_within_tolerance",
+                    "ALTER TABLE model_results DROP COLUMN calibration_source", "PRAGMA user_version = 7");
+            assertThat(raw.column("SELECT name FROM pragma_table_info('runs')")).doesNotContain("status");
         }
         try (SqliteResultStore store = SqliteResultStore.open(db())) {
-            assertThat(store.schemaVersion()).isEqualTo(8);
+            assertThat(store.schemaVersion()).isEqualTo(9);
             assertThat(store.list()).hasSize(1);
             BenchmarkReport read = store.report("old-7").orElseThrow();
             assertThat(read.models()).containsExactly(qwen);

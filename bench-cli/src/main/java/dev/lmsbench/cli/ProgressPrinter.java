@@ -65,11 +65,13 @@ final class ProgressPrinter implements BenchmarkListener {
                 parallel = e.run().settings().parallel();
                 context = e.run().settings().contextLength();
                 warmups = e.run().settings().warmupRuns();
+                boolean sweep = e.jobs().size() != e.models().size();
                 line(String.format(java.util.Locale.ROOT,
-                        "Benchmarking %d model%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
-                        e.models().size(), e.models().size() == 1 ? "" : "s", e.run().endpoint(),
+                        "Benchmarking %d model%s%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
+                        e.models().size(), e.models().size() == 1 ? "" : "s",
+                        sweep ? " in " + e.jobs().size() + " jobs (context x parallelism)" : "", e.run().endpoint(),
                         serverBrief(e.run().server()), warmups, runs,
-                        runs == 1 ? "" : "s", parallel > 1 ? " x " + parallel + " parallel" : "",
+                        runs == 1 ? "" : "s", parallel > 1 && !sweep ? " x " + parallel + " parallel" : "",
                         e.run().settings().maxTokens(), e.totalRequests()));
             }
             case BenchmarkEvent.ModelStarted e -> {
@@ -185,11 +187,13 @@ final class ProgressPrinter implements BenchmarkListener {
     }
 
     private void request(RequestResult r, Progress p) {
-        String phase = r.warmup()
-                ? "warmup " + (r.index() + 1) + "/" + warmups
-                : "run " + (r.index() / parallel + 1) + "/" + runs + " " + r.mode().label();
+        String phase = r.warmup() && r.index() >= warmups ? "calibration " + (r.index() - warmups + 1)
+                : r.warmup() ? "warmup " + (r.index() + 1) + "/" + warmups
+                : "run " + (r.index() / r.parallel() + 1) + "/" + runs + " " + r.mode().label();
         String figure;
-        if (!r.success()) {
+        if (!r.success() && r.attempts() > 1) {
+            figure = "error_final after " + r.attempts() + " calls [" + r.errorType().label() + "]: " + r.error();
+        } else if (!r.success()) {
             // the type first: it is what tells a timeout from a refusal at a glance (docs/errors.md)
             figure = "failed [" + r.errorType().label() + "]: " + r.error();
         } else if (r.mode() == RunMode.STREAM) {

@@ -6,6 +6,8 @@ import dev.lmsbench.core.model.ModelSummary;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.core.stats.BestSettings;
+import dev.lmsbench.report.BestSettingsRows;
 import dev.lmsbench.report.PdfReportWriter;
 import dev.lmsbench.report.Ranking;
 import dev.lmsbench.report.ReportOptions;
@@ -48,12 +50,53 @@ final class RunReports {
      * @throws CliException a usage error naming the valid formats for an unknown or missing one
      */
     static List<ReportWriter> writers(List<String> formats, PdfReportWriter.Paper paper) {
+        return writers(formats, paper, Double.NaN);
+    }
+
+    /**
+     * As {@link #writers(List, PdfReportWriter.Paper)}, the best settings of a sweep judged against a TTFT limit
+     * ({@code --max-ttft-ms}): every format shows, per model that ran more than one job, the largest context size
+     * whose TTFT p50 is within it.
+     *
+     * @param formats   the names, or null for the default ones
+     * @param paper     the PDF's paper, or null for A4
+     * @param maxTtftMs the TTFT limit in milliseconds, or {@code NaN} (or {@code <= 0}) for none
+     * @return the writers
+     * @throws CliException a usage error naming the valid formats for an unknown or missing one
+     */
+    static List<ReportWriter> writers(List<String> formats, PdfReportWriter.Paper paper, double maxTtftMs) {
         try {
             return ReportWriters.select(formats == null ? ReportWriters.DEFAULT_FORMATS : formats,
-                    ReportOptions.defaults().withPaper(paper == null ? PdfReportWriter.Paper.A4 : paper));
+                    ReportOptions.defaults().withPaper(paper == null ? PdfReportWriter.Paper.A4 : paper)
+                            .withMaxTtftMs(maxTtftMs));
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--format: " + Main.oneLine(e.getMessage()));
         }
+    }
+
+    /**
+     * The best settings of a sweep for the terminal ({@code lmsbench sweep}): a blank line, a line naming the TTFT
+     * limit, and one row per model ({@link BestSettingsRows}: best context size and parallelism by total tok/s, and
+     * the largest context size within the limit with its parallelism; {@code -} where there is none). Prints nothing
+     * when no model ran more than one job, as the reports show nothing then.
+     *
+     * @param report    the run's report
+     * @param maxTtftMs the TTFT limit in milliseconds ({@code --max-ttft-ms}), or {@code NaN} for none
+     * @param out       where to print
+     */
+    static void printBestSettings(BenchmarkReport report, double maxTtftMs, PrintWriter out) {
+        List<BestSettings> best = BestSettingsRows.of(report.models(), maxTtftMs);
+        if (best.isEmpty()) {
+            return;
+        }
+        TextTable t = new TextTable(BestSettingsRows.HEADER.toArray(String[]::new));
+        for (List<String> row : BestSettingsRows.rows(best)) {
+            t.row(row.toArray(String[]::new));
+        }
+        out.println();
+        out.println("Best settings: " + BestSettingsRows.title(maxTtftMs));
+        t.print(out);
+        out.flush();
     }
 
     /** Writes {@code report} with each writer (a failing writer is logged and skipped), then prints the table. */
@@ -110,6 +153,11 @@ final class RunReports {
         if (anyDraft) {
             header.add("Draft acc.");
         }
+        // a sweep: several jobs of one model, told apart by their context size and parallelism
+        boolean jobs = models.stream().map(m -> m.model().id()).distinct().count() < models.size();
+        if (jobs) {
+            header.addAll(1, List.of("Ctx", "Par"));
+        }
         TextTable t = new TextTable(header.toArray(String[]::new));
         boolean anyEstimated = false;
         boolean anyCacheUnknown = false;
@@ -132,6 +180,10 @@ final class RunReports {
                     Durations.num(s.loadSeconds(), 2)));
             if (anyDraft) {
                 cells.add(percent(s.draftAcceptance().p50()));
+            }
+            if (jobs) {
+                cells.addAll(1, List.of(s.contextLength() == 0 ? "default" : String.valueOf(s.contextLength()),
+                        String.valueOf(s.parallel())));
             }
             t.row(cells.toArray(String[]::new));
             notes.addAll(notes(s));

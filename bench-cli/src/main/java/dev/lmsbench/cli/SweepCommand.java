@@ -216,7 +216,7 @@ final class SweepCommand extends RunCommand {
             return settings;
         }
         int warmup = SweepMath.warmupCount(settings.warmupRuns());
-        if (warmup != settings.warmupRuns()) {
+        if (warmup != settings.warmupRuns() && basic.warmup != null) {
             err.println("note: a sweep job warms up with at least " + SweepMath.MIN_WARMUP + " requests (the load "
                     + "estimate needs them): --warmup " + settings.warmupRuns() + " raised to " + warmup);
             err.flush();

@@ -111,6 +111,23 @@ class RunReportsTest {
     }
 
     @Test
+    void aSweepsJobsOfOneModelAreToldApartByCtxAndParColumns() {
+        ModelSummary one = summary(PLAIN, 1, List.of(), List.of(UsageCheck.Verdict.AGREE));
+        ModelSummary four = summary(PLAIN, 4, List.of(), List.of(UsageCheck.Verdict.AGREE));
+
+        String text = print(one, four);
+
+        List<String> expected = new ArrayList<>(BASE_COLUMNS);
+        expected.addAll(1, List.of("Ctx", "Par"));
+        assertThat(header(text)).containsExactlyElementsOf(expected);
+        assertThat(lines(text).stream().filter(l -> l.startsWith("sim/plain ")).toList())
+                .satisfiesExactly(l -> assertThat(l.split(" {2,}")[1] + "/" + l.split(" {2,}")[2]).isEqualTo("4096/1"),
+                        l -> assertThat(l.split(" {2,}")[1] + "/" + l.split(" {2,}")[2]).isEqualTo("4096/4"));
+        // one job per model (a run): no such columns
+        assertThat(header(print(one))).containsExactlyElementsOf(BASE_COLUMNS);
+    }
+
+    @Test
     void leavesTheDraftColumnOutWhenNoModelHasDraftFigures() {
         String text = print(plain(), summary(DRAFTED, 1, List.of(), List.of(UsageCheck.Verdict.AGREE)));
 
@@ -258,5 +275,82 @@ class RunReportsTest {
             assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(pdf)).contains("Comparison with ");
             assertThat(pdf.getPage(0).getMediaBox().getWidth()).isEqualTo(612f); // US Letter, 8.5 in
         }
+    }
+
+    /** One sweep job with the given total tok/s and TTFT p50 (seconds). */
+    private static ModelSummary job(String model, int ctx, int par, double total, double ttft) {
+        dev.lmsbench.core.stats.Distribution e = dev.lmsbench.core.stats.Distribution.EMPTY;
+        return new ModelSummary(ModelInfo.named(model), ctx, par, RunStatus.COMPLETED, "", 4, 4, 0,
+                dev.lmsbench.core.stats.Distribution.of(ttft), e, e, e, e, e, e, e, total, total, total,
+                new ModelSummary.TokenTotals(0, 0, 0, dev.lmsbench.core.model.TokenCountSource.USAGE, 0, 0),
+                dev.lmsbench.core.model.WarmupStats.NONE, Double.NaN, T0, T0, e, e, List.of(), List.of(),
+                ErrorType.NONE, null, Double.NaN, Double.NaN, e, e, null, null, e, 0, 0, null);
+    }
+
+    private static dev.lmsbench.core.model.BenchmarkReport sweep(ModelSummary... jobs) {
+        return new dev.lmsbench.core.model.BenchmarkReport(
+                dev.lmsbench.core.model.RunInfo.start("sim:test", BenchmarkSettings.defaults(), "test"),
+                RunStatus.COMPLETED, T0, List.of(jobs), List.of());
+    }
+
+    private static dev.lmsbench.core.model.BenchmarkReport twoModelSweep() {
+        return sweep(job("sim/a", 1024, 1, 50, 0.1), job("sim/a", 1024, 4, 120, 0.4), job("sim/a", 4096, 1, 40, 0.25),
+                job("sim/a", 4096, 4, 90, 0.9), job("sim/b", 2048, 2, 30, 2.0), job("sim/b", 8192, 2, 25, 3.0));
+    }
+
+    @Test
+    void printsTheBestSettingsOfEachModelOfASweepUnderALineNamingTheTtftLimit() {
+        StringWriter out = new StringWriter();
+        RunReports.printBestSettings(twoModelSweep(), 300, new PrintWriter(out, true));
+
+        List<String> lines = lines(out.toString());
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0)).isEmpty();
+        assertThat(lines.get(1)).isEqualTo("Best settings: Per model over its completed jobs: the context size and"
+                + " parallelism with the highest total tok/s, and the largest context size within the limit; TTFT"
+                + " limit 300 ms (TTFT p50 of the job)");
+        assertThat(Arrays.stream(lines.get(2).split(" {2,}")).toList()).containsExactly("Model", "Best ctx",
+                "Best par", "Total tok/s", "Largest ctx within TTFT limit", "Its par");
+        assertThat(lines.get(3)).matches("[- ]+");
+        // a: fastest 1024 x 4; within 300 ms the largest context is 4096, at par 1; b: nothing within the limit
+        assertThat(lines.get(4).split(" +")).containsExactly("sim/a", "1024", "4", "120.0", "4096", "1");
+        assertThat(lines.get(5).split(" +")).containsExactly("sim/b", "2048", "2", "30.0", "-", "-");
+        // numeric columns are right-aligned: every row as wide as the header
+        assertThat(lines.get(4)).hasSameSizeAs(lines.get(2));
+        assertThat(lines.get(5)).hasSameSizeAs(lines.get(2));
+    }
+
+    @Test
+    void printsNoTtftSettingWithoutALimitAndNothingWhenEveryModelRanOneJob() {
+        StringWriter out = new StringWriter();
+        RunReports.printBestSettings(twoModelSweep(), Double.NaN, new PrintWriter(out, true));
+        assertThat(out.toString()).contains("no TTFT limit given (--max-ttft-ms)");
+        assertThat(lines(out.toString()).get(4).split(" +")).containsExactly("sim/a", "1024", "4", "120.0", "-",
+                "-");
+
+        StringWriter none = new StringWriter();
+        RunReports.printBestSettings(sweep(job("sim/a", 1024, 1, 50, 0.1), job("sim/b", 1024, 1, 40, 0.1)), 300,
+                new PrintWriter(none, true));
+        assertThat(none.toString()).isEmpty();
+    }
+
+    @Test
+    void theWritersWithATtftLimitCarryItIntoEveryFormatThroughWrite(@org.junit.jupiter.api.io.TempDir
+                                                                      java.nio.file.Path dir) throws Exception {
+        RunReports.write(twoModelSweep(), RunReports.writers(List.of("json", "csv", "md"), null, 300), dir,
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), "decode");
+
+        List<String> csv = java.nio.file.Files.readAllLines(dir.resolve("best_settings.csv"));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(1)).startsWith("sim/a,4,1024,4,120,300,4096,1,");
+        assertThat(csv.get(2)).startsWith("sim/b,2,2048,2,30,300,,,");
+        assertThat(java.nio.file.Files.readString(dir.resolve("results.json"))).contains("\"max_ttft_ms\": 300.0");
+        assertThat(java.nio.file.Files.readString(dir.resolve("report.md"))).contains("## Best settings",
+                "TTFT limit 300 ms");
+        // without a limit the old overload still works and shows no TTFT setting
+        RunReports.write(twoModelSweep(), RunReports.writers(List.of("csv")), dir,
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true));
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("best_settings.csv")).get(1))
+                .startsWith("sim/a,4,1024,4,120,,,,");
     }
 }

@@ -32,7 +32,7 @@ class RunSimIT {
         assertThat(out.resolve("lmsbench.log")).isRegularFile();
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
-        assertThat(json.path("schema_version").asInt()).isEqualTo(dev.lmsbench.report.ReportWriters.SCHEMA_VERSION).isEqualTo(5);
+        assertThat(json.path("schema_version").asInt()).isEqualTo(dev.lmsbench.report.ReportWriters.SCHEMA_VERSION).isEqualTo(6);
         assertThat(json.path("run").path("status").asText()).isEqualTo("completed");
         int models = json.path("models").size();
         assertThat(models).isGreaterThanOrEqualTo(3);

@@ -2,14 +2,19 @@ package dev.lmsbench.report;
 
 import dev.lmsbench.core.model.BenchmarkReport;
 import dev.lmsbench.core.spi.ReportWriter;
+import dev.lmsbench.core.stats.BestSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Writes {@code summary.csv} and {@code requests.csv}, each atomically. Stateless and thread-safe. */
+/**
+ * Writes {@code summary.csv}, {@code requests.csv} and {@code load_times.csv}, each atomically, and
+ * {@code best_settings.csv} when some model ran more than one job (a sweep). Stateless and thread-safe.
+ */
 record CsvReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     static final String NAME = "csv";
@@ -38,6 +43,13 @@ record CsvReportWriter(ReportOptions options) implements ConfigurableWriter {
         AtomicFiles.write(summary, out -> Csv.write(out, SummaryCsv.COLUMNS, report.models()));
         Path requests = outputDir.resolve(ReportWriters.REQUESTS_CSV);
         AtomicFiles.write(requests, out -> Csv.write(out, RequestsCsv.COLUMNS, report.requests()));
+        Path loadTimes = outputDir.resolve(ReportWriters.LOAD_TIMES_CSV);
+        AtomicFiles.write(loadTimes, out -> Csv.write(out, LoadTimesCsv.COLUMNS, report.models()));
+        List<BestSettings> best = options.bestSettings(report);
+        if (!best.isEmpty()) {
+            AtomicFiles.write(outputDir.resolve(ReportWriters.BEST_SETTINGS_CSV),
+                    out -> Csv.write(out, BestSettingsCsv.COLUMNS, best));
+        }
         if (options.comparison() != null) {
             ComparisonFiles.writeCsv(options.comparison(), outputDir);
         }
@@ -47,6 +59,6 @@ record CsvReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     @Override
     public String toString() {
-        return "CsvReportWriter[summary.csv, requests.csv]";
+        return "CsvReportWriter[summary.csv, requests.csv, load_times.csv]";
     }
 }

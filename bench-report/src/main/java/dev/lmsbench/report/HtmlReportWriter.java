@@ -110,7 +110,9 @@ record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
     public void write(BenchmarkReport report, Path outputDir) throws IOException {
         Files.createDirectories(outputDir);
         Path file = outputDir.resolve(ReportWriters.REPORT_HTML);
-        byte[] bytes = render(options.ordered(report), options.rankBy(), options.orderedComparison())
+        BenchmarkReport ordered = options.ordered(report);
+        byte[] bytes = render(ordered, options.rankBy(), options.orderedComparison(),
+                BestSettingsRows.of(ordered.models(), options.maxTtftMs()), options.maxTtftMs())
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
         LOG.debug("Wrote {} ({} models, {} KiB)", file, report.models().size(), bytes.length / 1024);
@@ -126,6 +128,15 @@ record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
      * the comparison with an earlier run.
      */
     static String render(BenchmarkReport report, String rankBy, RunComparison comparison) {
+        return render(report, rankBy, comparison, BestSettingsRows.of(report.models(), Double.NaN), Double.NaN);
+    }
+
+    /**
+     * The whole page as {@link #render(BenchmarkReport, String, RunComparison)}, with a "Best settings" section after
+     * the ranking table when {@code best} is not empty (a sweep).
+     */
+    static String render(BenchmarkReport report, String rankBy, RunComparison comparison,
+                         List<dev.lmsbench.core.stats.BestSettings> best, double maxTtftMs) {
         List<ModelSummary> models = report.models();
         List<String> labels = ReportCharts.labels(models);
         StringBuilder b = new StringBuilder(1 << 20);
@@ -142,6 +153,9 @@ record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
         kpis(models, labels, b);
         notes(models, b);
         table(models, labels, rankBy, b);
+        if (!best.isEmpty()) {
+            bestSettings(best, maxTtftMs, b);
+        }
         if (comparison != null) {
             comparison(comparison, b);
         }
@@ -328,6 +342,28 @@ record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
 
     private static String key(double v) {
         return Double.isFinite(v) ? JsonMapping.plain(v).toPlainString() : "";
+    }
+
+    /** The best settings per model: {@link BestSettingsRows}' table. */
+    private static void bestSettings(List<dev.lmsbench.core.stats.BestSettings> best, double maxTtftMs,
+                                     StringBuilder b) {
+        b.append("<section id=\"best-settings\">\n<h2>Best settings</h2>\n<p class=\"hint\">")
+                .append(Html.escape(BestSettingsRows.title(maxTtftMs))).append("</p>\n")
+                .append("<div class=\"table-wrap\"><table id=\"best-settings-table\">\n<thead><tr>");
+        for (int c = 0; c < BestSettingsRows.HEADER.size(); c++) {
+            b.append("<th scope=\"col\"").append(BestSettingsRows.NUMERIC[c] ? " class=\"num\"" : "").append('>')
+                    .append(Html.escape(BestSettingsRows.HEADER.get(c))).append("</th>");
+        }
+        b.append("</tr></thead>\n<tbody>\n");
+        for (List<String> row : BestSettingsRows.rows(best)) {
+            b.append("<tr>");
+            for (int c = 0; c < row.size(); c++) {
+                b.append("<td").append(BestSettingsRows.NUMERIC[c] ? " class=\"num\"" : "").append('>')
+                        .append(Html.escape(row.get(c))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
     /** The comparison with an earlier run: {@link ComparisonRows}' table, then the models only one run has. */

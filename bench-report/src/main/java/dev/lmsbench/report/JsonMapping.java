@@ -15,6 +15,7 @@ import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.LoadDetails;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.PromptCalibration;
 import dev.lmsbench.core.model.RequestResult;
 import dev.lmsbench.core.model.RunInfo;
 import dev.lmsbench.core.model.RunStatus;
@@ -25,6 +26,7 @@ import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.UsageCheck;
 import dev.lmsbench.core.model.WarmupStats;
 import dev.lmsbench.core.spi.StoredResult;
+import dev.lmsbench.core.stats.BestSettings;
 import dev.lmsbench.core.stats.Distribution;
 import dev.lmsbench.core.text.SafeText;
 
@@ -61,8 +63,11 @@ final class JsonMapping {
      * off-by-one), speculative decoding ({@code server_stats.draft}, {@code draft_acceptance}, {@code draft_model}),
      * the server's model load time per request, how the model was loaded and the instance's configuration
      * ({@code load.method} ... {@code load.duplicate_instances}), parallel slots and GPU offload in the settings.
+     * 6: sweeps (issue 14): the prompt calibration per model ({@code calibration}), the calls made per request
+     * ({@code attempts}, {@code error_final}), the best settings per model ({@code best_settings}); in the CSV files
+     * {@code load_times.csv}, {@code best_settings.csv} and the new columns at the end of the other two.
      */
-    static final int SCHEMA_VERSION = 5;
+    static final int SCHEMA_VERSION = 6;
 
     /** Version of the shape of {@code lmsbench hw --json}, which version 2 of the results did not change. */
     static final int HARDWARE_SCHEMA_VERSION = 1;
@@ -77,8 +82,19 @@ final class JsonMapping {
     private JsonMapping() {
     }
 
-    /** The whole {@code results.json} document. */
+    /** The whole {@code results.json} document, its best settings without a TTFT limit. */
     static ObjectNode report(BenchmarkReport report) {
+        return report(report, ReportOptions.defaults().bestSettings(report));
+    }
+
+    /**
+     * The whole {@code results.json} document.
+     *
+     * @param report the run
+     * @param best   the best settings per model, empty when no model ran more than one job
+     * @return the document
+     */
+    static ObjectNode report(BenchmarkReport report, List<BestSettings> best) {
         ObjectNode root = NODES.objectNode();
         root.put("schema_version", SCHEMA_VERSION);
         root.set("tool", tool(report.run().toolVersion()));
@@ -88,7 +104,44 @@ final class JsonMapping {
         report.models().forEach(m -> models.add(modelSummary(m)));
         ArrayNode requests = root.putArray("requests");
         report.requests().forEach(r -> requests.add(request(r)));
+        ArrayNode bestSettings = root.putArray("best_settings");
+        best.forEach(b -> bestSettings.add(bestSettings(b)));
         return root;
+    }
+
+    /** One model's best settings, as in {@code results.json}'s {@code best_settings}; unknown figures are null. */
+    static ObjectNode bestSettings(BestSettings b) {
+        ObjectNode node = NODES.objectNode();
+        node.put("model", safe(b.model()));
+        node.put("jobs", b.jobs());
+        knownInteger(node, "best_ctx", b.contextLength());
+        knownInteger(node, "best_par", b.parallel());
+        number(node, "best_completion_toks_per_s_total", b.tokensPerSecond());
+        number(node, "max_ttft_ms", b.maxTtftMs());
+        knownInteger(node, "ttft_ctx", b.ttftContextLength());
+        knownInteger(node, "ttft_par", b.ttftParallel());
+        number(node, "ttft_completion_toks_per_s_total", b.ttftTokensPerSecond());
+        number(node, "ttft_s_p50", b.ttftSeconds());
+        return node;
+    }
+
+    /**
+     * How a sweep job's prompt was sized: {@code target_prompt_tokens} 0 when it was not (then the other figures are
+     * null, {@code calls} 0 and {@code source} {@code ""}).
+     */
+    static ObjectNode calibration(PromptCalibration c) {
+        ObjectNode node = NODES.objectNode();
+        node.put("target_prompt_tokens", c.targetTokens());
+        number(node, "chars_per_token", c.charsPerToken());
+        knownInteger(node, "calibrated_prompt_tokens", c.promptTokens());
+        node.put("calls", c.calls());
+        if (c.sized()) {
+            node.put("within_tolerance", c.withinTolerance());
+        } else {
+            node.putNull("within_tolerance");
+        }
+        node.put("source", safe(c.source()));
+        return node;
     }
 
     /** {@code lmsbench hw --json}: schema version, what was detected, and one sample. */
@@ -282,6 +335,7 @@ final class JsonMapping {
         knownInteger(load, "vram_bytes", s.loadMemory().vramBytes());
         loadDetails(load, s.loadDetails());
         node.set("warmup", warmup(s.warmup()));
+        node.set("calibration", calibration(s.calibration()));
         ObjectNode throughput = node.putObject("throughput");
         number(throughput, "stream_toks_per_s_total", s.streamTokensPerSecondTotal());
         number(throughput, "nonstream_toks_per_s_total", s.nonStreamTokensPerSecondTotal());
@@ -429,6 +483,8 @@ final class JsonMapping {
         } else {
             node.putNull("http_status");
         }
+        node.put("attempts", r.attempts());
+        node.put("error_final", r.errorFinal());
         node.put("finish_reason", safe(r.finishReason()));
         number(node, "wall_s", r.wallSeconds());
         number(node, "ttft_s", r.ttftSeconds());

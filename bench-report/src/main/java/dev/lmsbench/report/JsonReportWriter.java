@@ -60,7 +60,7 @@ record JsonReportWriter(ReportOptions options) implements ConfigurableWriter {
     public void write(BenchmarkReport report, Path outputDir) throws IOException {
         Files.createDirectories(outputDir);
         Path file = outputDir.resolve(ReportWriters.RESULTS_JSON);
-        writeDocument(JsonMapping.report(report), file);
+        writeDocument(JsonMapping.report(report, options.bestSettings(report)), file);
         if (options.comparison() != null) {
             ComparisonFiles.writeJson(options.comparison(), outputDir);
         }

@@ -57,7 +57,10 @@ record MarkdownReportWriter(ReportOptions options) implements ConfigurableWriter
     public void write(BenchmarkReport report, Path outputDir) throws IOException {
         Files.createDirectories(outputDir);
         Path file = outputDir.resolve(ReportWriters.REPORT_MD);
-        byte[] bytes = render(options.ordered(report), options.orderedComparison()).getBytes(StandardCharsets.UTF_8);
+        BenchmarkReport ordered = options.ordered(report);
+        byte[] bytes = render(ordered, options.orderedComparison(),
+                BestSettingsRows.of(ordered.models(), options.maxTtftMs()), options.maxTtftMs())
+                .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
         LOG.debug("Wrote {} ({} models)", file, report.models().size());
     }
@@ -69,15 +72,38 @@ record MarkdownReportWriter(ReportOptions options) implements ConfigurableWriter
 
     /** The whole document, with the comparison when not null, {@code \n} line ends. */
     static String render(BenchmarkReport report, RunComparison comparison) {
+        return render(report, comparison, BestSettingsRows.of(report.models(), Double.NaN), Double.NaN);
+    }
+
+    /**
+     * The whole document, with the comparison when not null and a "Best settings" section when {@code best} is not
+     * empty (a sweep), {@code \n} line ends.
+     */
+    static String render(BenchmarkReport report, RunComparison comparison,
+                         List<dev.lmsbench.core.stats.BestSettings> best, double maxTtftMs) {
         StringBuilder b = new StringBuilder();
         header(report, b);
         speedTable(report.models(), b);
         keyFigures(report.models(), b);
+        if (!best.isEmpty()) {
+            bestSettings(best, maxTtftMs, b);
+        }
         if (comparison != null) {
             comparison(comparison, b);
         }
         notes(report.models(), b);
         return b.toString();
+    }
+
+    /** The best settings per model ({@link BestSettingsRows}). */
+    private static void bestSettings(List<dev.lmsbench.core.stats.BestSettings> best, double maxTtftMs,
+                                     StringBuilder b) {
+        b.append("## Best settings\n\n").append(Markdown.text(BestSettingsRows.title(maxTtftMs))).append("\n\n")
+                .append(Markdown.header(BestSettingsRows.HEADER, BestSettingsRows.NUMERIC));
+        for (List<String> row : BestSettingsRows.rows(best)) {
+            b.append(Markdown.row(row.stream().map(Markdown::cell).toList()));
+        }
+        b.append('\n');
     }
 
     /** The comparison's table ({@link ComparisonRows}), then the models only one run has. */

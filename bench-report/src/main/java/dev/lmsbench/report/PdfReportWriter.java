@@ -121,6 +121,11 @@ public record PdfReportWriter(ReportOptions options) implements ConfigurableWrit
         titlePage(pages, report);
         pages.newPage();
         ranking(pages, report, ranked, labels, options.rankBy());
+        List<dev.lmsbench.core.stats.BestSettings> best = BestSettingsRows.of(report.models(), options.maxTtftMs());
+        if (!best.isEmpty()) {
+            pages.newPage();
+            bestSettings(pages, best, options.maxTtftMs());
+        }
         RunComparison comparison = options.orderedComparison();
         if (comparison != null) {
             pages.newPage();
@@ -208,6 +213,16 @@ public record PdfReportWriter(ReportOptions options) implements ConfigurableWrit
         p.gap(8);
         p.paragraph("Text is set in the embedded Liberation Sans font; characters it cannot show are printed as ?.",
                 8);
+    }
+
+    /** The best settings per model ({@link BestSettingsRows}), as the Markdown and HTML reports have them. */
+    private static void bestSettings(PdfPages p, List<dev.lmsbench.core.stats.BestSettings> best, double maxTtftMs)
+            throws IOException {
+        p.heading("Best settings");
+        p.paragraph(BestSettingsRows.title(maxTtftMs), 9);
+        float[] widths = {0.30f, 0.10f, 0.09f, 0.12f, 0.29f, 0.10f};
+        p.table(BestSettingsRows.HEADER.toArray(String[]::new), widths, BestSettingsRows.NUMERIC,
+                BestSettingsRows.rows(best).stream().map(r -> r.toArray(String[]::new)).toList());
     }
 
     /** The comparison's table ({@link ComparisonRows}) and the models only one run has. */

@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The report writers: {@code json} writes {@value #RESULTS_JSON}, {@code csv} writes {@value #SUMMARY_CSV} and
- * {@value #REQUESTS_CSV}, {@code md} writes {@value #REPORT_MD}, {@code png} writes {@code charts/}, {@code pdf}
+ * The report writers: {@code json} writes {@value #RESULTS_JSON}, {@code csv} writes {@value #SUMMARY_CSV},
+ * {@value #REQUESTS_CSV}, {@value #LOAD_TIMES_CSV} (and {@value #BEST_SETTINGS_CSV} for sweeps), {@code md} writes {@value #REPORT_MD}, {@code png} writes {@code charts/}, {@code pdf}
  * writes {@code report.pdf}, {@code html} writes {@value #REPORT_HTML}. The formats are documented in
  * {@code docs/output-formats.md}. A new format is one more entry in the list behind {@link #all()}: names,
  * {@link #byName} and {@link #select} follow it.
@@ -42,6 +42,12 @@ public final class ReportWriters {
 
     /** File name of the per-request CSV log. */
     public static final String REQUESTS_CSV = "requests.csv";
+
+    /** File name of the per-job load and warmup figures and prompt calibration (seed 004). */
+    public static final String LOAD_TIMES_CSV = "load_times.csv";
+
+    /** File name of the best settings per model, written when some model ran more than one job. */
+    public static final String BEST_SETTINGS_CSV = "best_settings.csv";
 
     /** File name of the Markdown report. */
     public static final String REPORT_MD = "report.md";

@@ -75,5 +75,9 @@ final class RequestsCsv {
             knownInteger("draft_total", r -> r.serverStats().draft().totalTokens()),
             decimal("draft_acceptance_rate", r -> r.serverStats().draft().acceptanceRate()),
             // how long the request waited for the server to load its model (LM Studio's model_load_time_seconds)
-            decimal("server_model_load_s", r -> r.serverStats().modelLoadSeconds()));
+            decimal("server_model_load_s", r -> r.serverStats().modelLoadSeconds()),
+            // retries (issue 14): the calls made for this row (1 without retries), and whether it failed after
+            // retrying (seed 004's error_final)
+            integer("attempts", RequestResult::attempts),
+            bool("error_final", RequestResult::errorFinal));
 }

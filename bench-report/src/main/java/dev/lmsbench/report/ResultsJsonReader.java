@@ -63,7 +63,8 @@ import java.util.Set;
  * seconds converted back to the nanosecond), its token chunks' arrival offsets are spread evenly between its first
  * and last token ({@code chunk_count} of them), hardware samples' times are offsets from the model's first sample.
  * Not in the file and so not read back: the headers and first-byte times, the GPUs' names in samples and the
- * machine's RAM total in samples, the response texts.
+ * machine's RAM total in samples, the response texts; {@code best_settings} and {@code error_final} are derived
+ * (from the models and from {@code attempts}) and not read.
  *
  * <p>{@code BenchmarkReport r = ResultsJsonReader.read(Path.of("results/results.json"));} Thread-safe.
  */
@@ -301,7 +302,15 @@ public final class ResultsJsonReader {
                 number(n, "system_requests_per_s"), distribution(sd, "prompt_toks_per_s"),
                 distribution(sd, "prompt_s"), memory, details, distribution(n, "draft_acceptance"),
                 integer(n, "usage_corrected"), integer(n, "usage_mismatched"),
-                dev.lmsbench.core.model.PromptCalibration.NONE);
+                within("calibration", () -> calibration(object(n, "calibration"))));
+    }
+
+    /** A model's prompt calibration; {@code within_tolerance} null (not sized) reads as false. */
+    private static dev.lmsbench.core.model.PromptCalibration calibration(JsonNode c) {
+        Boolean within = optionalBool(c, "within_tolerance");
+        return new dev.lmsbench.core.model.PromptCalibration(integer(c, "target_prompt_tokens"),
+                number(c, "chars_per_token"), intOr(c, "calibrated_prompt_tokens", -1), integer(c, "calls"),
+                within != null && within, text(c, "source"));
     }
 
     /**
@@ -379,7 +388,17 @@ public final class ResultsJsonReader {
         return new RequestResult(text(n, "model"), integer(n, "ctx"), integer(n, "par"), integer(n, "idx"),
                 bool(n, "warmup"), mode, instant(n, "started_at"), timings, usage, text(n, "finish_reason"), error,
                 within("server_stats", () -> serverStats(field(n, "server_stats"))), errorType(n),
-                intOr(n, "http_status", -1), within("usage_check", () -> usageCheck(field(n, "usage_check"))));
+                intOr(n, "http_status", -1), within("usage_check", () -> usageCheck(field(n, "usage_check"))),
+                attempts(n));
+    }
+
+    /** The calls made for a request: a positive integer ({@code error_final} is derived from it and not read). */
+    private static int attempts(JsonNode n) {
+        int attempts = integer(n, "attempts");
+        if (attempts < 1) {
+            throw new Bad("field 'attempts' is not a positive integer");
+        }
+        return attempts;
     }
 
     /** {@code count} offsets from {@code first} to {@code last}, evenly spaced; at {@code first} without a last. */

@@ -26,7 +26,7 @@ final class SummaryCsv {
     }
 
     /** Header and cell of every column, in file order. New columns go at the end. */
-    static final List<Column<ModelSummary>> COLUMNS = List.of(
+    static final List<Column<ModelSummary>> COLUMNS = LoadTimesCsv.concat(List.of(
             text("model", s -> s.model().id()),
             integer("ctx", ModelSummary::contextLength),
             integer("par", ModelSummary::parallel),
@@ -124,7 +124,15 @@ final class SummaryCsv {
             integer("usage_corrected", ModelSummary::usageCorrected),
             integer("usage_mismatched", ModelSummary::usageMismatched),
             // instances of the model the server loaded again while it was measured (LM Studio's JIT duplicates)
-            integer("duplicate_instances", s -> s.loadDetails().duplicateInstances().size()));
+            integer("duplicate_instances", s -> s.loadDetails().duplicateInstances().size()),
+            // seed 004's per-request throughput distribution completed (mean and p50 are above)
+            decimal("completion_toks_per_s_stdev", s -> s.completionTokensPerSecond().stdev()),
+            decimal("completion_toks_per_s_p90", s -> s.completionTokensPerSecond().p90()),
+            // sweeps (issue 14): the spread of the prefill speed, then the prompt calibration, the same columns as in
+            // load_times.csv (target_prompt_tokens ... calibration_source)
+            decimal("prefill_toks_per_s_stdev", s -> s.prefillTokensPerSecond().stdev()),
+            decimal("prefill_toks_per_s_p90", s -> s.prefillTokensPerSecond().p90())),
+            LoadTimesCsv.CALIBRATION);
 
     /** A side metric divided by {@code scale} (bytes to GB), or NaN (an empty cell) when it was not measured. */
     static double side(ModelSummary s, String name, Aggregation aggregation, double scale) {

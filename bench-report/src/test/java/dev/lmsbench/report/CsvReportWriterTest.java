@@ -22,11 +22,12 @@ class CsvReportWriterTest {
 
     @ParameterizedTest
     @MethodSource("dev.lmsbench.report.DefaultLocale#locales")
-    void writesTheGoldenSummaryAndRequestsUnderEveryDefaultLocale(Locale locale) throws Exception {
+    void writesTheGoldenSummaryRequestsAndLoadTimesUnderEveryDefaultLocale(Locale locale) throws Exception {
         DefaultLocale.with(locale, () -> new CsvReportWriter().write(SampleReports.completed(), dir));
 
         Golden.assertMatches(dir.resolve("summary.csv"), "summary.csv");
         Golden.assertMatches(dir.resolve("requests.csv"), "requests.csv");
+        Golden.assertMatches(dir.resolve("load_times.csv"), "load_times.csv");
     }
 
     @Test
@@ -67,16 +68,18 @@ class CsvReportWriterTest {
         assertThat(CsvReader.header(dir.resolve("summary.csv"))).isEqualTo(SummaryCsvTest.EXPECTED_HEADER);
         assertThat(CsvReader.read(dir.resolve("summary.csv"))).isEmpty();
         assertThat(CsvReader.read(dir.resolve("requests.csv"))).isEmpty();
+        assertThat(CsvReader.header(dir.resolve("load_times.csv"))).isEqualTo(Csv.header(LoadTimesCsv.COLUMNS));
+        assertThat(CsvReader.read(dir.resolve("load_times.csv"))).isEmpty();
     }
 
     @Test
-    void leavesOnlyTheTwoFilesBehind() throws Exception {
+    void leavesOnlyTheThreeFilesBehindWithoutASweep() throws Exception {
         new CsvReportWriter().write(SampleReports.completed(), dir);
         new CsvReportWriter().write(SampleReports.cancelled(), dir);
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("summary.csv", "requests.csv");
+                    .containsExactlyInAnyOrder("summary.csv", "requests.csv", "load_times.csv");
         }
     }
 

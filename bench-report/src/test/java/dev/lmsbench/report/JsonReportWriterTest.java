@@ -50,9 +50,10 @@ class JsonReportWriterTest {
     void writesTheTopLevelFieldsInAStableOrder() throws Exception {
         JsonNode root = write();
 
-        assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests");
+        assertThat(fieldNames(root)).containsExactly("schema_version", "tool", "run", "hardware", "models", "requests",
+                "best_settings");
         assertThat(root.get("schema_version").isInt()).isTrue();
-        assertThat(root.get("schema_version").intValue()).isEqualTo(5);
+        assertThat(root.get("schema_version").intValue()).isEqualTo(6);
         assertThat(root.at("/tool/name").asText()).isEqualTo("lmsbench");
         assertThat(root.at("/tool/version").asText()).isEqualTo("0.1.0-test");
         assertThat(fieldNames(root.get("run")))
@@ -114,7 +115,7 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "error_type", "request_count", "success_count", "error_count", "errors_by_type", "tokens",
                 "tokens_estimated", "token_count_source", "usage_corrected", "usage_mismatched", "load_time_s",
-                "load", "warmup", "throughput", "system_output_toks_per_s", "system_requests_per_s", "distributions",
+                "load", "warmup", "calibration", "throughput", "system_output_toks_per_s", "system_requests_per_s", "distributions",
                 "server_distributions", "draft_acceptance", "started_at", "finished_at", "hardware",
                 "hardware_samples");
         assertThat(fieldNames(root.at("/models/0/load"))).containsExactly("memory_bytes", "vram_bytes", "method",
@@ -136,12 +137,15 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/models/0/server_distributions/ttft_s")))
                 .containsExactly("count", "min", "mean", "stdev", "p50", "p90", "p95", "p99", "max");
         assertThat(fieldNames(root.at("/requests/0"))).containsExactly("model", "ctx", "par", "idx", "run_mode",
-                "warmup", "started_at", "ok", "error", "error_type", "http_status", "finish_reason", "wall_s",
+                "warmup", "started_at", "ok", "error", "error_type", "http_status", "attempts", "error_final",
+                "finish_reason", "wall_s",
                 "ttft_s", "first_content_s",
                 "prefill_toks_per_s", "decode_toks_per_s", "tpot_s", "completion_toks_per_s", "prompt_tokens",
                 "prompt_tokens_cached", "completion_tokens", "reasoning_tokens", "visible_tokens", "tokens_estimated",
                 "token_count_source", "chunk_count", "usage_check",
                 "server_stats");
+        assertThat(fieldNames(root.at("/models/0/calibration"))).containsExactly("target_prompt_tokens",
+                "chars_per_token", "calibrated_prompt_tokens", "calls", "within_tolerance", "source");
         assertThat(fieldNames(root.at("/requests/0/usage_check"))).containsExactly("verdict", "streamed_chunks",
                 "reported_completion_tokens");
         assertThat(fieldNames(root.at("/requests/0/server_stats"))).containsExactly("source", "tokens_per_second",
@@ -317,7 +321,7 @@ class JsonReportWriterTest {
         assertThat(text).contains("\"temperature\": 0.2,").contains("\"request_timeout_s\": 120.5,")
                 .contains("\"load_time_s\": 4.25,").doesNotContainPattern("\\d,\\d")
                 .doesNotContainPattern("\\d[eE][-+]?\\d").doesNotContain("NaN").doesNotContain("\r");
-        assertThat(text).startsWith("{\n  \"schema_version\": 5,\n").endsWith("}\n");
+        assertThat(text).startsWith("{\n  \"schema_version\": 6,\n").endsWith("}\n");
     }
 
     @Test

@@ -88,7 +88,8 @@ class ReportWritersTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV, ReportWriters.REQUESTS_CSV,
-                    ReportWriters.REPORT_MD, "report.pdf", ReportWriters.REPORT_HTML, "charts");
+                    ReportWriters.LOAD_TIMES_CSV, ReportWriters.REPORT_MD, "report.pdf", ReportWriters.REPORT_HTML,
+                    "charts");
         }
         try (Stream<Path> charts = Files.list(dir.resolve("charts"))) {
             assertThat(charts.map(p -> p.getFileName().toString())).contains("decode_toks_per_s.png");

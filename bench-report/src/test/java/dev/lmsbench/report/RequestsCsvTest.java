@@ -27,7 +27,7 @@ class RequestsCsvTest {
             "server_stats_source", "server_toks_per_s", "server_ttft_s", "server_generation_s", "server_stop_reason",
             "error_type", "http_status", "prompt_tokens_cached", "server_prompt_toks_per_s", "server_prompt_s",
             "token_count_source", "usage_check", "streamed_chunks", "draft_model", "draft_accepted", "draft_total",
-            "draft_acceptance_rate", "server_model_load_s");
+            "draft_acceptance_rate", "server_model_load_s", "attempts", "error_final");
 
     @TempDir
     Path dir;

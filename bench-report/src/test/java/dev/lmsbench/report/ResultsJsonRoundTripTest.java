@@ -1,6 +1,9 @@
 package dev.lmsbench.report;
 
 import dev.lmsbench.core.model.BenchmarkReport;
+import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.PromptCalibration;
+import dev.lmsbench.core.model.RequestResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +32,8 @@ class ResultsJsonRoundTripTest {
                 Arguments.of("completed (stream + non-stream, warmups, a failed call, server stats, draft figures, "
                         + "usage checks, load details)", SampleReports.completed()),
                 Arguments.of("cancelled", SampleReports.cancelled()),
+                Arguments.of("sweep (4 jobs, calibration, a reused load, a call failed after retries, best settings)",
+                        SampleReports.sweep()),
                 Arguments.of("profiled (machine and hardware samples)", ChartReports.profiled()),
                 Arguments.of("exotic model id and error text", ChartReports.exotic()),
                 Arguments.of("60 models", ChartReports.many(60)),
@@ -45,7 +50,11 @@ class ResultsJsonRoundTripTest {
                 write(report, first);
                 write(ResultsJsonReader.read(first.resolve(ReportWriters.RESULTS_JSON)), second);
                 for (String file : new String[]{ReportWriters.RESULTS_JSON, ReportWriters.SUMMARY_CSV,
-                        ReportWriters.REQUESTS_CSV}) {
+                        ReportWriters.REQUESTS_CSV, ReportWriters.LOAD_TIMES_CSV, ReportWriters.BEST_SETTINGS_CSV}) {
+                    if (!Files.exists(first.resolve(file))) {
+                        assertThat(second.resolve(file)).doesNotExist();
+                        continue;
+                    }
                     assertThat(Files.readString(second.resolve(file)))
                             .as("%s under %s", file, locale).isEqualTo(Files.readString(first.resolve(file)));
                     assertThat(Files.readAllBytes(second.resolve(file))).isEqualTo(
@@ -67,6 +76,7 @@ class ResultsJsonRoundTripTest {
                 Golden.assertMatchesExisting(out.resolve(ReportWriters.RESULTS_JSON), ReportWriters.RESULTS_JSON);
                 Golden.assertMatchesExisting(out.resolve(ReportWriters.SUMMARY_CSV), ReportWriters.SUMMARY_CSV);
                 Golden.assertMatchesExisting(out.resolve(ReportWriters.REQUESTS_CSV), ReportWriters.REQUESTS_CSV);
+                Golden.assertMatchesExisting(out.resolve(ReportWriters.LOAD_TIMES_CSV), ReportWriters.LOAD_TIMES_CSV);
             });
         }
     }
@@ -109,6 +119,27 @@ class ResultsJsonRoundTripTest {
             assertThat(b.draftAcceptance()).isEqualTo(a.draftAcceptance());
             assertThat(b.errorsByType()).isEqualTo(a.errorsByType());
         }
+    }
+
+    @Test
+    void calibrationAndAttemptsAreReadBackExactly() throws IOException {
+        BenchmarkReport original = SampleReports.sweep();
+        write(original, dir);
+        BenchmarkReport read = ResultsJsonReader.read(dir.resolve(ReportWriters.RESULTS_JSON));
+
+        assertThat(read.models()).extracting(ModelSummary::calibration)
+                .containsExactlyElementsOf(original.models().stream().map(ModelSummary::calibration).toList());
+        assertThat(read.models().get(1).calibration().source()).isEqualTo("cache");
+        assertThat(read.models().get(1).loadDetails().reused()).isTrue();
+        assertThat(read.requests()).extracting(RequestResult::attempts)
+                .containsExactlyElementsOf(original.requests().stream().map(RequestResult::attempts).toList());
+        assertThat(read.requests()).filteredOn(RequestResult::errorFinal).singleElement()
+                .satisfies(r -> assertThat(r.attempts()).isEqualTo(SampleReports.FAILED_ATTEMPTS));
+        // a model without a sized prompt reads back as not sized
+        write(SampleReports.completed(), dir.resolve("run"));
+        BenchmarkReport run = ResultsJsonReader.read(dir.resolve("run").resolve(ReportWriters.RESULTS_JSON));
+        assertThat(run.models().get(0).calibration()).isEqualTo(SampleReports.QWEN_CALIBRATION);
+        assertThat(run.models().get(1).calibration()).isEqualTo(PromptCalibration.NONE);
     }
 
     private static void write(BenchmarkReport report, Path out) throws IOException {

@@ -8,6 +8,7 @@ import dev.lmsbench.core.model.ErrorType;
 import dev.lmsbench.core.model.LoadConfig;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.ModelSummary;
+import dev.lmsbench.core.model.PromptCalibration;
 import dev.lmsbench.core.model.SideMetric;
 import dev.lmsbench.core.model.SideMetric.Aggregation;
 import dev.lmsbench.core.model.RequestResult;
@@ -84,6 +85,13 @@ final class SampleReports {
             "qwen3-8b@q4_k_m", 8192, 1, 0.75, 600,
             List.of("use_mlock was not sent: the REST load path cannot set it"), List.of("qwen3-8b@q4_k_m:2"));
 
+    /** How qwen's prompt was sized: a target of 500 tokens, met after one calibration call. */
+    static final PromptCalibration QWEN_CALIBRATION = new PromptCalibration(500, 3.875, 498, 1, true,
+            PromptCalibration.DEFAULT_SOURCE);
+
+    /** Calls made for the failed non-stream request of qwen: retried three times (seed 004's error_final). */
+    static final int FAILED_ATTEMPTS = 4;
+
     static final ModelInfo QWEN = new ModelInfo("qwen3-8b@q4_k_m", "llm", "qwen", "qwen3", "Q4_K_M",
             5_027_782_656L, 40_960, "8B", EnumSet.of(Capability.REASONING, Capability.TOOL_USE));
     static final ModelInfo LLAMA = ModelInfo.named("llama-3.2-1b-instruct");
@@ -150,6 +158,45 @@ final class SampleReports {
         return build(RunStatus.CANCELLED, true);
     }
 
+    /**
+     * A sweep of qwen over context sizes 1024 and 4096 and parallelism 1 and 2, in the fewest-loads order: each
+     * context size loads once (its par 1 job, 2 s), the par 2 job runs on that load. Three streamed warmups per job,
+     * the prompt sized to half the context. One non-stream call of the 4096 x 2 job fails after 4 attempts.
+     */
+    static BenchmarkReport sweep() {
+        Random random = new Random(20261201L);
+        Clock clock = new Clock(T0.plusMillis(250));
+        List<ModelSummary> models = new ArrayList<>();
+        List<RequestResult> all = new ArrayList<>();
+        for (int ctx : new int[] {1024, 4096}) {
+            for (int par : new int[] {1, 2}) {
+                BenchmarkSettings s = settings().withContextLength(ctx).withParallel(par).withWarmupRuns(3)
+                        .withRuns(2);
+                // a longer context and more requests at once: slower tokens
+                double gap = 0.01 * (ctx / 1024.0) * par;
+                Generator g = new Generator(QWEN, s, random, clock, false, 0, gap, false);
+                Instant start = clock.now();
+                boolean load = par == 1;
+                if (load) {
+                    clock.advanceMillis(2000);
+                }
+                List<RequestResult> requests = new ArrayList<>(g.run(s.runs() * s.parallel(),
+                        ctx == 4096 && par == 2 ? 1 : -1));
+                requests.replaceAll(r -> r.success() ? r : r.withAttempts(FAILED_ATTEMPTS));
+                all.addAll(requests);
+                dev.lmsbench.core.model.LoadDetails details = new dev.lmsbench.core.model.LoadDetails("rest",
+                        QWEN.id(), ctx, 2, 1.0, -1, List.of(), List.of());
+                models.add(ModelSummary.of(QWEN, s, requests, RunStatus.COMPLETED, "", load ? 2.0 : Double.NaN,
+                                start, clock.now(), List.of())
+                        .withLoadDetails(load ? details : details.asReused())
+                        .withCalibration(new PromptCalibration(ctx / 2, 3.875, ctx / 2 - 3, ctx == 4096 ? 2 : 0,
+                                true, par == 1 && ctx == 1024 ? PromptCalibration.DEFAULT_SOURCE
+                                : PromptCalibration.CACHE_SOURCE)));
+            }
+        }
+        return new BenchmarkReport(run(), RunStatus.COMPLETED, clock.now(), models, all);
+    }
+
     /** The summaries of {@link #completed()} as a result store would hold them. */
     static List<StoredResult> stored() {
         BenchmarkReport report = completed();
@@ -176,7 +223,9 @@ final class SampleReports {
                 qwenStart, clock.now(), QWEN_HARDWARE)
                 // as Ollama's /api/ps reports a loaded model: its memory and the part in VRAM
                 .withLoadMemory(new dev.lmsbench.core.model.LoadMemory(9_137_025_024L, 8_137_025_024L))
-                .withLoadDetails(QWEN_LOAD));
+                .withLoadDetails(QWEN_LOAD)
+                // its prompt sized to 500 tokens, one calibration call after the warmup
+                .withCalibration(QWEN_CALIBRATION));
 
         BenchmarkSettings llamaSettings = settings().withContextLength(0).withParallel(1).withWarmupRuns(1)
                 .withNonStreaming(false);
@@ -298,7 +347,8 @@ final class SampleReports {
             clock.advanceMillis(end / 1_000_000L + 1);
             return new RequestResult(model.id(), settings.contextLength(), settings.parallel(), index, false,
                     RunMode.NONSTREAM, startedAt, RequestTimings.failed(sent, end),
-                    TokenUsage.reported(0, 0, 0), "", REQUEST_ERROR, ServerStats.NONE, ErrorType.HTTP_STATUS, 500);
+                    TokenUsage.reported(0, 0, 0), "", REQUEST_ERROR, ServerStats.NONE, ErrorType.HTTP_STATUS, 500)
+                    .withAttempts(FAILED_ATTEMPTS);
         }
 
         /** LM Studio-style stats when this model's server reports them, else {@link ServerStats#NONE}. */

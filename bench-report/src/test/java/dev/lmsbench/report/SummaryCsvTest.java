@@ -33,7 +33,9 @@ class SummaryCsvTest {
             "prompt_tokens_cached", "prompt_cache_unknown", "server_prompt_toks_per_s_p50",
             "token_count_source", "load_memory_bytes", "load_vram_bytes", "load_method", "instance_parallel",
             "instance_context_length", "draft_acceptance_p50", "usage_corrected", "usage_mismatched",
-            "duplicate_instances");
+            "duplicate_instances", "completion_toks_per_s_stdev", "completion_toks_per_s_p90",
+            "prefill_toks_per_s_stdev", "prefill_toks_per_s_p90", "target_prompt_tokens", "chars_per_token",
+            "calibrated_prompt_tokens", "calibration_calls", "calibration_within_tolerance", "calibration_source");
 
     @TempDir
     Path dir;

@@ -672,9 +672,9 @@ public final class BenchmarkEngine {
             if (r.success()) {
                 warmupSuccesses++;
                 if (calibration != null && !r.usage().estimated() && r.usage().promptTokens() > 0) {
+                    // every warmup sends the same prompt (their TTFTs give the load estimate); its count seeds
+                    // the calibration
                     lastPromptTokens = r.usage().promptTokens();
-                    calibration = calibration.corrected(settings.prompt().length(), lastPromptTokens);
-                    settings = settings.withPrompt(SweepMath.sizedPrompt(calibration.charsFor(target)));
                 }
             }
         }
@@ -688,8 +688,14 @@ public final class BenchmarkEngine {
                     0, calibrationSource));
         }
         int calls = 0;
+        if (calibration != null && lastPromptTokens > 0) {
+            calibration = calibration.corrected(settings.prompt().length(), lastPromptTokens);
+            if (!SweepMath.withinTolerance(target, lastPromptTokens, SweepMath.CALIBRATION_TOLERANCE)) {
+                settings = settings.withPrompt(SweepMath.sizedPrompt(calibration.charsFor(target)));
+            }
+        }
         if (calibration != null) {
-            // the warmup prompt was built before the last correction: check the prompt the runs will send
+            // a warmup prompt outside the tolerance: calibration calls check the corrected prompt until it is within
             int index = settings.warmupRuns();
             while (!cancelled && calls < SweepMath.MAX_CALIBRATION_CALLS
                     && !SweepMath.withinTolerance(target, lastPromptTokens, SweepMath.CALIBRATION_TOLERANCE)) {

@@ -36,8 +36,10 @@ import java.util.function.ToDoubleFunction;
  * @param interTokenLatency        every gap between token chunks (seconds), all streaming requests pooled
  * @param e2e                      end-to-end seconds of streaming requests
  * @param completionTokensPerSecond completion tokens / wall seconds per streaming request
- * @param streamTokensPerSecondTotal    sum of stream completion tokens / sum of stream wall seconds
- * @param nonStreamTokensPerSecondTotal sum of non-stream completion tokens / sum of non-stream wall seconds
+ * @param streamTokensPerSecondTotal    sum of stream completion tokens / the time stream calls were in flight (the
+ *                                 union of their walls: the sum of walls when they ran one at a time, the span of
+ *                                 each batch when {@code parallel} ran together)
+ * @param nonStreamTokensPerSecondTotal the same over the non-stream calls
  * @param completionTokensPerSecondTotal mean of the two totals above when both exist, else the one that does
  * @param tokens                   token totals over measured successful requests, and whether any were estimated
  * @param warmup                   warmup statistics
@@ -520,16 +522,43 @@ public record ModelSummary(
         return Distribution.of(results.stream().mapToDouble(metric).toArray());
     }
 
+    /**
+     * Completion tokens over the time the calls were in flight: the union of their {@code [sent, sent + wall]}
+     * intervals, so that sequential calls add their walls (seed 004's tokens / stream wall) and concurrent calls count
+     * the time they overlap once (the throughput of {@code par} requests in flight together).
+     */
     private static double aggregateRate(List<RequestResult> results) {
         long tokens = 0;
-        double wall = 0;
+        List<long[]> spans = new ArrayList<>();
         for (RequestResult r : results) {
             double w = r.wallSeconds();
             if (!Double.isNaN(w)) {
                 tokens += r.usage().completionTokens();
-                wall += w;
+                long sent = r.timings().sentNanos();
+                spans.add(new long[]{sent, sent + (long) (w * 1e9)});
             }
         }
-        return wall > 0 ? tokens / wall : Double.NaN;
+        // nanoTime values may be negative: order and compare by difference
+        spans.sort((a, b) -> Long.signum(a[0] - b[0]));
+        long busy = 0;
+        long start = 0;
+        long end = 0;
+        boolean open = false;
+        for (long[] span : spans) {
+            if (!open || span[0] - end > 0) {
+                if (open) {
+                    busy += end - start;
+                }
+                start = span[0];
+                end = span[1];
+                open = true;
+            } else if (span[1] - end > 0) {
+                end = span[1];
+            }
+        }
+        if (open) {
+            busy += end - start;
+        }
+        return busy > 0 ? tokens / (busy / 1e9) : Double.NaN;
     }
 }

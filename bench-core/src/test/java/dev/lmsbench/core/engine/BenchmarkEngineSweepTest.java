@@ -172,16 +172,19 @@ class BenchmarkEngineSweepTest {
         SweepPlan plan = SweepPlan.of(List.of(A), List.of(4096), List.of(1)).withPromptTarget(600, 0);
         BenchmarkReport report = engine(null).run(run(settings()), plan);
 
-        // the first warmup used the default 4 chars per token: about 800 tokens at 3
-        assertThat(report.requests().getFirst().usage().promptTokens()).isBetween(780, 820);
-        // the later ones and every measured call are within the tolerance of 600
-        assertThat(report.requests().subList(1, report.requests().size()))
+        // every warmup sent the same prompt, built with the default 4 chars per token: about 800 tokens at 3
+        List<RequestResult> warmups = report.requests().stream().filter(RequestResult::warmup).toList();
+        assertThat(warmups).hasSize(4);
+        assertThat(warmups.subList(0, 3)).allSatisfy(r -> assertThat(r.usage().promptTokens()).isBetween(780, 820));
+        // one calibration call with the corrected prompt, then every measured call is within the tolerance of 600
+        assertThat(warmups.get(3).usage().promptTokens()).isBetween(570, 630);
+        assertThat(report.requests()).filteredOn(r -> !r.warmup())
                 .allSatisfy(r -> assertThat(r.usage().promptTokens()).isBetween(570, 630));
         PromptCalibration c = report.models().getFirst().calibration();
         assertThat(c.targetTokens()).isEqualTo(600);
         assertThat(c.charsPerToken()).isCloseTo(3.0, within(0.1));
         assertThat(c.withinTolerance()).isTrue();
-        assertThat(c.calls()).isZero();
+        assertThat(c.calls()).isEqualTo(1);
         assertThat(c.source()).isEqualTo(PromptCalibration.DEFAULT_SOURCE);
     }
 
@@ -225,5 +228,8 @@ class BenchmarkEngineSweepTest {
         BenchmarkReport again = engine(cache).run(run(settings()), plan);
         assertThat(again.requests().getFirst().usage().promptTokens()).isBetween(570, 630);
         assertThat(again.models().getFirst().calibration().source()).isEqualTo(PromptCalibration.CACHE_SOURCE);
+        // started calibrated: no calibration call
+        assertThat(again.models().getFirst().calibration().calls()).isZero();
+        assertThat(again.requests()).filteredOn(RequestResult::warmup).hasSize(3);
     }
 }

@@ -134,6 +134,26 @@ class ModelSummaryTest {
     }
 
     @Test
+    void theStreamTotalCountsTheTimeCallsOverlapOnceAndAddsTheWallsOfSequentialOnes() {
+        // two batches of two calls in flight together (1 s each, 10 ms apart), 2 s apart: 1.01 s busy per batch
+        List<RequestResult> parallel = List.of(
+                call(0, RunMode.STREAM, 0, 1000, ErrorType.NONE),
+                call(1, RunMode.STREAM, 10, 1000, ErrorType.NONE),
+                call(2, RunMode.STREAM, 2000, 1000, ErrorType.NONE),
+                call(3, RunMode.STREAM, 2010, 1000, ErrorType.NONE));
+        ModelSummary s = ModelSummary.of(ModelInfo.named("m"), BenchmarkSettings.defaults().withParallel(2),
+                parallel, RunStatus.COMPLETED, "", Double.NaN, Instant.EPOCH, Instant.EPOCH);
+        assertThat(s.streamTokensPerSecondTotal()).isCloseTo(40 / 2.02, within(1e-6));
+        // one at a time: the walls add up
+        List<RequestResult> sequential = List.of(
+                call(0, RunMode.STREAM, 0, 1000, ErrorType.NONE),
+                call(1, RunMode.STREAM, 1000, 1000, ErrorType.NONE));
+        ModelSummary one = ModelSummary.of(ModelInfo.named("m"), BenchmarkSettings.defaults(), sequential,
+                RunStatus.COMPLETED, "", Double.NaN, Instant.EPOCH, Instant.EPOCH);
+        assertThat(one.streamTokensPerSecondTotal()).isCloseTo(20 / 2.0, within(1e-6));
+    }
+
+    @Test
     void systemThroughputDividesSuccessfulOutputByTheWindowFromTheFirstSendToTheLastEnd() {
         List<RequestResult> rs = List.of(
                 call(0, RunMode.STREAM, 0, 1000, ErrorType.NONE),
