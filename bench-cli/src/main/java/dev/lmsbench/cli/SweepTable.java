@@ -76,13 +76,10 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         final Set<Integer> reqDone = new HashSet<>();
         final Set<Integer> failedMeasured = new HashSet<>();
         final Set<Integer> failedWarmup = new HashSet<>();
-        /** Tokens and wall seconds of the successful calls so far: stream, non-stream, warmup. */
-        long streamTokens;
-        double streamWall;
-        long nonStreamTokens;
-        double nonStreamWall;
-        long warmTokens;
-        double warmWall;
+        /** The successful calls so far: stream, non-stream, warmup. */
+        final Calls stream = new Calls();
+        final Calls nonStream = new Calls();
+        final Calls warm = new Calls();
         /** Pending retries: call key to the nano time of the next attempt. */
         final Map<String, Long> retries = new HashMap<>();
         long startNanos = -1;
@@ -103,6 +100,47 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
 
         String name() {
             return model + " ctx " + ctxLabel(job.contextLength()) + " par " + job.parallel();
+        }
+    }
+
+    /** Completion tokens of successful calls and the spans they were in flight. */
+    private static final class Calls {
+        long tokens;
+        final List<long[]> spans = new ArrayList<>();
+
+        void add(RequestResult r) {
+            tokens += r.usage().completionTokens();
+            long sent = r.timings().sentNanos();
+            spans.add(new long[]{sent, sent + (long) (r.wallSeconds() * 1e9)});
+        }
+
+        boolean isEmpty() {
+            return spans.isEmpty();
+        }
+
+        /**
+         * Tokens over the time the calls were in flight (the union of their spans: calls in flight together count
+         * their overlap once), as {@link ModelSummary#streamTokensPerSecondTotal()} is figured; NaN without calls.
+         */
+        double rate() {
+            List<long[]> sorted = new ArrayList<>(spans);
+            sorted.sort((a, b) -> Long.signum(a[0] - b[0])); // nanoTime may be negative: compare by difference
+            long busy = 0;
+            long start = 0;
+            long end = 0;
+            boolean open = false;
+            for (long[] span : sorted) {
+                if (!open || span[0] - end > 0) {
+                    busy += open ? end - start : 0;
+                    start = span[0];
+                    end = span[1];
+                    open = true;
+                } else if (span[1] - end > 0) {
+                    end = span[1];
+                }
+            }
+            busy += open ? end - start : 0;
+            return busy > 0 ? tokens / (busy / 1e9) : Double.NaN;
         }
     }
 
@@ -367,8 +405,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
             row.warmDone++;
             row.warmTotal = Math.max(row.warmTotal, row.warmDone);
             if (r.success()) {
-                row.warmTokens += r.usage().completionTokens();
-                row.warmWall += r.wallSeconds();
+                row.warm.add(r);
             } else {
                 row.failedWarmup.add(r.index());
             }
@@ -377,13 +414,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
             return;
         }
         if (r.success()) {
-            if (r.mode() == RunMode.STREAM) {
-                row.streamTokens += r.usage().completionTokens();
-                row.streamWall += r.wallSeconds();
-            } else {
-                row.nonStreamTokens += r.usage().completionTokens();
-                row.nonStreamWall += r.wallSeconds();
-            }
+            (r.mode() == RunMode.STREAM ? row.stream : row.nonStream).add(r);
         } else {
             row.failedMeasured.add(r.index());
         }
@@ -638,19 +669,19 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
 
     /**
      * Tokens per second of the job's successful calls so far, as the summary's total is figured: the mean of the
-     * stream and non-stream aggregate rates (either alone when the other has none); the warmups' before any measured
-     * call completes.
+     * stream and non-stream rates over the time their calls were in flight (either alone when the other has none);
+     * the warmups' before any measured call completes.
      */
     private static double liveRate(Row r) {
-        double stream = r.streamWall > 0 ? r.streamTokens / r.streamWall : Double.NaN;
-        double nonStream = r.nonStreamWall > 0 ? r.nonStreamTokens / r.nonStreamWall : Double.NaN;
+        double stream = r.stream.rate();
+        double nonStream = r.nonStream.rate();
         if (!Double.isNaN(stream) && !Double.isNaN(nonStream)) {
             return (stream + nonStream) / 2;
         }
         if (!Double.isNaN(stream) || !Double.isNaN(nonStream)) {
             return Double.isNaN(stream) ? nonStream : stream;
         }
-        return r.warmWall > 0 ? r.warmTokens / r.warmWall : Double.NaN;
+        return r.warm.rate();
     }
 
     private static String state(Row r, long now) {
@@ -680,7 +711,7 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
             long seconds = (next - now + 999_999_999L) / 1_000_000_000L;
             return "retrying in " + seconds + "s";
         }
-        boolean measuring = !r.reqDone.isEmpty() || r.streamWall > 0 || r.nonStreamWall > 0
+        boolean measuring = !r.reqDone.isEmpty() || !r.stream.isEmpty() || !r.nonStream.isEmpty()
                 || !r.failedMeasured.isEmpty() || r.warmDone >= r.warmTotal;
         return measuring ? "running" : "warmup";
     }

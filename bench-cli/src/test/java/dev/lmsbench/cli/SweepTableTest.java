@@ -70,10 +70,19 @@ class SweepTableTest {
         calls.clear();
     }
 
-    /** A successful call: {@code tokens} completion tokens in {@code wallMs}, the first after {@code ttftMs}. */
+    /**
+     * A successful call: {@code tokens} completion tokens in {@code wallMs}, the first after {@code ttftMs}; each
+     * call sent 10 s after the one before, so that none overlaps another.
+     */
     private RequestResult ok(int job, int index, boolean warmup, RunMode mode, int tokens, long ttftMs, long wallMs) {
+        return ok(job, index, warmup, mode, tokens, ttftMs, wallMs,
+                ((warmup ? 0 : 100) + index * 10 + (mode == RunMode.NONSTREAM ? 5 : 0)) * 1_000 * MS);
+    }
+
+    private RequestResult ok(int job, int index, boolean warmup, RunMode mode, int tokens, long ttftMs, long wallMs,
+                             long sentNanos) {
         SweepPlan.Job j = JOBS.get(job);
-        RequestTimings timings = new RequestTimings(0, MS, MS, ttftMs * MS, ttftMs * MS, (wallMs - 1) * MS,
+        RequestTimings timings = new RequestTimings(sentNanos, MS, MS, ttftMs * MS, ttftMs * MS, (wallMs - 1) * MS,
                 wallMs * MS, mode == RunMode.STREAM ? new long[]{ttftMs * MS, (wallMs - 1) * MS} : new long[0]);
         return new RequestResult(j.model().id(), j.contextLength(), j.parallel(), index, warmup, mode, Instant.EPOCH,
                 timings, TokenUsage.reported(200, tokens, 0), "stop", "");
@@ -211,6 +220,28 @@ class SweepTableTest {
         // the next job reuses the load: no load events, straight to warmup
         begin(t, 1, false);
         assertThat(cell(t.frame(), 1, "State")).isEqualTo("warmup");
+    }
+
+    @Test
+    void theLiveEstimateCountsCallsInFlightTogetherOnceAndEndsAtTheSummarysTotal() {
+        SweepTable t = table(false);
+        start(t);
+        begin(t, 1, true);
+        for (int i = 0; i < 3; i++) {
+            call(t, ok(1, i, true, RunMode.STREAM, 50, 80, 500));
+        }
+        long sent = 100_000 * MS;
+        call(t, ok(1, 0, false, RunMode.STREAM, 100, 50, 1_000, sent));
+        call(t, ok(1, 1, false, RunMode.STREAM, 100, 50, 1_000, sent));
+        assertThat(cell(t.frame(), 1, "Live est")).as("200 tokens in the 1 s both were in flight").isEqualTo("200.0");
+        call(t, ok(1, 0, false, RunMode.NONSTREAM, 100, 0, 800, sent + 2_000 * MS));
+        call(t, ok(1, 1, false, RunMode.NONSTREAM, 100, 0, 800, sent + 2_000 * MS));
+        assertThat(cell(t.frame(), 1, "Live est")).isEqualTo("225.0"); // mean of 200 and 250
+        ModelSummary s = summary(1, RunStatus.COMPLETED, "");
+        t.onEvent(new BenchmarkEvent.ModelCompleted(s));
+        List<String> frame = t.frame();
+        assertThat(cell(frame, 1, "Total")).isEqualTo(Durations.num(s.completionTokensPerSecondTotal(), 1))
+                .isEqualTo(cell(frame, 1, "Live est"));
     }
 
     @Test
