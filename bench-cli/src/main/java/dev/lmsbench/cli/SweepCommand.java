@@ -292,9 +292,10 @@ final class SweepCommand extends RunCommand {
         builder.calibrations(new CalibrationFile(db.toAbsolutePath().resolveSibling("calibration.json")));
     }
 
+    /** On a terminal the live table, redrawn in place (docs/cli.md, "Live table"); otherwise run's plain lines. */
     @Override
     BenchmarkListener progressListener(PrintWriter err) {
-        return super.progressListener(err);
+        return ProgressPrinter.stderrIsTerminal() ? new SweepTable(err, true) : super.progressListener(err);
     }
 
     @Override

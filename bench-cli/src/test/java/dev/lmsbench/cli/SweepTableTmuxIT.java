@@ -23,17 +23,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * 2 context sizes x 2 parallelism levels against bench-sim, and the test reads the pane with {@code capture-pane}
  * while it runs. Skipped without tmux, except under CI ({@code CI=true}), where it fails.
  *
- * <p>The sweep is {@code java -jar lmsbench.jar sweep --sim --limit 2 --ctx 1024,2048 --par 1,2 --runs 2} once that
- * command shows the table ({@link #SWEEP_COMMAND_SHOWS_THE_TABLE}); until then {@link SweepTableDemo}, the same
- * sweep through the engine, on the test classpath.
+ * <p>The sweep is {@code java -jar lmsbench.jar sweep --sim --limit 2 --ctx 1024,2048 --par 1,2 --runs 2}.
  */
 class SweepTableTmuxIT {
 
-    /**
-     * Whether {@code lmsbench sweep} shows its progress with {@link SweepTable} ({@code SweepCommand.progressListener}
-     * returns one): then this test runs the packaged command, else {@link SweepTableDemo}.
-     */
-    static final boolean SWEEP_COMMAND_SHOWS_THE_TABLE = false;
     private static final int JOBS = 8;
     private final String socket = "lmsbench-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     private boolean started;
@@ -102,18 +95,12 @@ class SweepTableTmuxIT {
         requireTmux();
         String java = "'" + ProcessHandle.current().info().command().orElse("java")
                 + "' --enable-native-access=ALL-UNNAMED";
-        String command;
-        if (SWEEP_COMMAND_SHOWS_THE_TABLE) {
-            String jar = System.getProperty("lmsbench.jar");
-            assertThat(jar).as("lmsbench.jar").isNotNull();
-            assertThat(Path.of(jar)).as("lmsbench.jar built").isRegularFile();
-            command = java + " -jar '" + jar + "' sweep --sim --sim-tokens-per-second 200 --sim-ttft-ms 30 --limit 2"
-                    + " --ctx 1024,2048 --par 1,2 --runs 2 --max-tokens 32 --output-dir '" + dir.resolve("out")
-                    + "' --db '" + dir.resolve("c.db") + "'";
-        } else {
-            command = java + " -cp '" + System.getProperty("java.class.path") + "' "
-                    + SweepTableDemo.class.getName();
-        }
+        String jar = System.getProperty("lmsbench.jar");
+        assertThat(jar).as("lmsbench.jar").isNotNull();
+        assertThat(Path.of(jar)).as("lmsbench.jar built").isRegularFile();
+        String command = java + " -jar '" + jar + "' sweep --sim --sim-tokens-per-second 200 --sim-ttft-ms 30"
+                + " --limit 2 --ctx 1024,2048 --par 1,2 --runs 2 --max-tokens 32 --output-dir '" + dir.resolve("out")
+                + "' --db '" + dir.resolve("c.db") + "'";
         Path script = dir.resolve("sweep.sh");
         // a script, not a long tmux argument (tmux bounds its messages)
         Files.writeString(script, "#!/bin/sh\n"
