@@ -138,6 +138,13 @@ final class Shapes {
                 d.put("run_id", e.run().runId());
                 d.put("models", e.models().stream().map(ModelInfo::id).toList());
                 d.put("total_requests", e.totalRequests());
+                d.put("jobs", e.jobs().stream().map(j -> {
+                    Map<String, Object> job = new LinkedHashMap<>();
+                    job.put("model", j.model().id());
+                    job.put("ctx", j.contextLength());
+                    job.put("par", j.parallel());
+                    return job;
+                }).toList());
                 yield "run_started";
             }
             case BenchmarkEvent.ModelStarted e -> {
