@@ -242,7 +242,7 @@
     for (const k of jobOrder) {
       const j = jobs.get(k);
       if (j.state === 'retrying' && j.retryUntil !== null && now >= j.retryUntil) { j.state = j.before; j.retryUntil = null; }
-      if (j.state === 'done' || j.state === 'failed' || j.state === 'stopped') { done += 1; }
+      if (['done', 'failed', 'stopped', 'skipped'].includes(j.state)) { done += 1; }
       const sp = j.spec, sm = j.summary;
       const elapsed = j.startedAt === null ? null : ((j.endedAt || now) - j.startedAt) / 1000;
       const live = j.decode.length ? mean(j.decode) * sp.par : null;
@@ -317,8 +317,9 @@
       const j = job(d);
       j.summary = d;
       j.endedAt = Date.now();
-      const st = name === 'model_failed' || d.status === 'failed' ? 'failed'
-        : d.status === 'cancelled' ? 'stopped' : 'done'; // completed or partial (errors recorded, the job went on)
+      // completed: done (failed requests are in Errors, the job went on); skipped (no room to load it): skipped
+      const st = d.status === 'completed' ? 'done' : d.status === 'cancelled' ? 'stopped'
+        : d.status === 'skipped' ? 'skipped' : 'failed';
       touch(j, st);
       if (j === current) { current = null; }
       drawJobs();
