@@ -15,7 +15,7 @@ done
 for page in home run; do
   cp "bench-web/target/dashboard-screenshots/$page-phone.png" "$OUT/dashboard-$page-phone.png"
 done
-for page in run-sweep results-sweep; do # a sweep started from the Run page, and its heatmap on Results
-  cp "bench-web/target/dashboard-screenshots/$page-desktop.png" "$OUT/dashboard-$page.png"
-done
+# a sweep started from the Run page (while a call waits for its retry), and its heatmap on Results
+cp bench-web/target/dashboard-screenshots/run-sweep-live-desktop.png "$OUT/dashboard-run-sweep.png"
+cp bench-web/target/dashboard-screenshots/results-sweep-desktop.png "$OUT/dashboard-results-sweep.png"
 ls -l "$OUT"/dashboard-*.png

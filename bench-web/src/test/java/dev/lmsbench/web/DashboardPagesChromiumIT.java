@@ -199,11 +199,21 @@ class DashboardPagesChromiumIT {
         assertThat(browser.evaluate("document.getElementById('f-context').offsetParent === null"
                 + " && document.getElementById('f-parallel').offsetParent === null").asBoolean())
                 .as("the run's single context and parallelism not shown").isTrue();
+        // every state a row shows, as the table redraws; the first call fails once and is retried after 2 s
+        browser.evaluate("(() => { window.seenStates = new Set(); window.seenRetry = [];"
+                + " new MutationObserver(() => document.querySelectorAll('#jobs-table tbody tr').forEach(r => {"
+                + " seenStates.add(r.dataset.state); if (r.dataset.state === 'retrying') {"
+                + " seenRetry.push(r.cells[3].textContent); } }))"
+                + ".observe(document.querySelector('#jobs-table tbody'), { childList: true, subtree: true }); })()");
+        rig.sim.replaceFaultPlan(dev.lmsbench.sim.FaultPlan.failNext(1));
         browser.evaluate("(() => { document.getElementById('f-ctx-list').value = '1024, 2048';"
                 + " document.getElementById('f-par').value = '1, 2'; document.getElementById('f-runs').value = '1';"
                 + " document.getElementById('btn-start').click(); })()");
         awaitPage("four jobs in the table", "document.querySelectorAll('#jobs-table tbody tr').length === 4",
                 Duration.ofSeconds(20));
+        awaitPage("the retry's countdown", "document.querySelector('#jobs-table tbody tr').cells[3].textContent"
+                + ".startsWith('retrying in')", Duration.ofSeconds(10));
+        Files.write(SHOTS.resolve("run-sweep-live-desktop.png"), browser.screenshot(true));
         awaitPage("every job done", "[...document.querySelectorAll('#jobs-table tbody tr')]"
                 + ".every(r => r.dataset.state === 'done')", Duration.ofSeconds(60));
         awaitPage("the sweep ended", "document.getElementById('run-state').textContent === 'idle'",
@@ -226,6 +236,11 @@ class DashboardPagesChromiumIT {
         }
         assertThat(jobs).containsExactly("1024x1", "1024x2", "2048x1", "2048x2");
         assertThat(text("run-jobs")).isEqualTo("4 / 4 done");
+        assertThat(browser.evaluate("[...seenStates].join(',')").asText().split(","))
+                .as("the rows came queued from run_started, then went on live").contains("queued", "retrying", "done");
+        assertThat(browser.evaluate("seenRetry.join('|')").asText()).as("the countdown")
+                .containsPattern("retrying in [12] s \\(attempt 1\\)");
+        assertThat(rig.sim.faultPlanFailures()).isEqualTo(1);
         Files.write(SHOTS.resolve("run-sweep-desktop.png"), browser.screenshot(true));
 
         // the best settings by the API's own rows of the sweep

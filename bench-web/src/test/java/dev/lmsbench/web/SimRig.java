@@ -25,6 +25,9 @@ import java.util.function.UnaryOperator;
  */
 final class SimRig implements AutoCloseable {
 
+    /** A sweep's retry waits here: one retry after 2 s (the CLI's are 1, 5, 15, 30 s). */
+    static final List<java.time.Duration> SWEEP_RETRY = List.of(java.time.Duration.ofSeconds(2));
+
     final SimServer sim;
     final SqliteResultStore store;
     final BenchmarkController controller = new BenchmarkController();
@@ -83,7 +86,7 @@ final class SimRig implements AutoCloseable {
             }
             // a sweep: every model at every context size times every parallelism level (the CLI's SweepCommand)
             SweepPlan plan = SweepPlan.of(models, r.contexts().isEmpty() ? List.of(0) : r.contexts(),
-                    r.par().isEmpty() ? List.of(1) : r.par());
+                    r.par().isEmpty() ? List.of(1) : r.par()).withRetryBackoff(SWEEP_RETRY);
             BenchmarkController.Job base = BenchmarkController.job(engine, run, models, null, client);
             return new BenchmarkController.Job() {
                 @Override

@@ -121,7 +121,7 @@
     }
     try {
       const r = await LB.post('/api/benchmark/start', body());
-      resetLive();
+      // the chart and the jobs are reset by run_started, which may come before this answer
       logLine(r.run_id ? 'started run ' + r.run_id : 'start accepted');
     } catch (e) {
       $('form-error').textContent = e.message;
@@ -275,7 +275,11 @@
     j.updated = Date.now();
     scheduleJobs();
   }
-  LB.on('run_started', d => { callsPerRequest = d.calls_per_request || 1; resetJobs(d.jobs); });
+  LB.on('run_started', d => {
+    callsPerRequest = d.calls_per_request || 1;
+    resetJobs(d.jobs);
+    progress({ completed: 0, total: d.total_requests, elapsed_s: 0, eta_s: null }); // not the last run's figures
+  });
   LB.on('job_started', d => {
     current = job(d);
     current.startedAt = Date.now();
