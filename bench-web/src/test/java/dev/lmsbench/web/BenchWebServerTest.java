@@ -140,7 +140,10 @@ class BenchWebServerTest {
             for (JsonNode j : started.data().get("jobs")) {
                 assertThat(j.get("model").asText()).startsWith("sim/");
                 jobs.add(j.get("ctx").asInt() + "x" + j.get("par").asInt());
+                assertThat(j.get("requests").asInt()).as("runs x par").isEqualTo(j.get("par").asInt());
+                assertThat(j.get("warmup").asInt()).isZero();
             }
+            assertThat(started.data().get("calls_per_request").asInt()).as("streaming only").isEqualTo(1);
             assertThat(jobs).containsExactly("1024x1", "1024x2", "2048x1", "2048x2");
             assertThat(started.data().get("total_requests").asInt()).isEqualTo(6);
             Api.Event job = sse.next("job_started", Duration.ofSeconds(10));
