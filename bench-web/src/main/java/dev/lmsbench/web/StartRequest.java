@@ -107,19 +107,6 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
                 promptFill, maxTtftMs);
     }
 
-    /**
-     * A copy that is a sweep of these context sizes and parallelism levels (the other sweep fields kept).
-     *
-     * @param ctx    the context sizes (empty: a sweep of {@code sweepCount} sizes per model)
-     * @param levels the parallelism levels (empty: 1)
-     * @return the copy
-     */
-    public StartRequest asSweep(List<Integer> ctx, List<Integer> levels) {
-        return new StartRequest(includeModels, excludeModels, models, limit, runs, warmup, maxTokens, ctx, null,
-                preset, baseUrl, backend, sim, prompt, retest, true, levels, sweepCount, targetPromptTokens,
-                promptFill, maxTtftMs);
-    }
-
     /** @return true when this request is a sweep ({@code "sweep": true}) */
     public boolean isSweep() {
         return Boolean.TRUE.equals(sweep);
