@@ -7,13 +7,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/docs/images"
 cd "$ROOT"
-./mvnw -B -q -pl bench-web -am install -DskipTests
-./mvnw -B -q -pl bench-web verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=DashboardPagesChromiumIT
+./mvnw -B -q -pl bench-web -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=DashboardPagesChromiumIT -Dfailsafe.failIfNoSpecifiedTests=false
 for page in home run results comparison settings; do
   cp "bench-web/target/dashboard-screenshots/$page-desktop.png" "$OUT/dashboard-$page.png"
 done
 for page in home run; do
   cp "bench-web/target/dashboard-screenshots/$page-phone.png" "$OUT/dashboard-$page-phone.png"
 done
+# a sweep started from the Run page (while a call waits for its retry), and its heatmap on Results
+cp bench-web/target/dashboard-screenshots/run-sweep-live-desktop.png "$OUT/dashboard-run-sweep.png"
+cp bench-web/target/dashboard-screenshots/results-sweep-desktop.png "$OUT/dashboard-results-sweep.png"
 ls -l "$OUT"/dashboard-*.png

@@ -264,10 +264,15 @@ final class WebCommand implements Callable<Integer> {
         };
     }
 
-    /** The {@code lmsbench run} arguments of a start body. */
+    /**
+     * The {@code lmsbench run} arguments of a start body, or {@code lmsbench sweep}'s of a sweep
+     * ({@code "sweep": true}: {@code --ctx}, {@code --par} and the other sweep flags instead of {@code --context} and
+     * {@code --n-parallel}).
+     */
     static List<String> runArguments(StartRequest r, Path dbPath, Path outDir, boolean defaultSim,
                                      String defaultBaseUrl) {
-        List<String> args = new ArrayList<>(List.of("run"));
+        boolean sweep = r.isSweep();
+        List<String> args = new ArrayList<>(List.of(sweep ? "sweep" : "run"));
         if (Boolean.TRUE.equals(r.sim()) || r.sim() == null && r.baseUrl() == null && defaultSim) {
             args.add("--sim");
         }
@@ -283,13 +288,23 @@ final class WebCommand implements Callable<Integer> {
         add(args, "--runs", r.runs());
         add(args, "--warmup", r.warmup());
         add(args, "--max-tokens", r.maxTokens());
-        if (r.contexts() != null && !r.contexts().isEmpty()) {
-            if (r.contexts().size() > 1) {
-                throw new IllegalArgumentException("context: one context size per run (sweeps are issue 14)");
+        if (sweep) {
+            add(args, "--ctx", join(r.contexts()));
+            add(args, "--sweep-count", r.sweepCount());
+            add(args, "--par", join(r.par()));
+            add(args, "--target-prompt-tokens", r.targetPromptTokens());
+            add(args, "--prompt-fill", r.promptFill());
+            add(args, "--max-ttft-ms", r.maxTtftMs());
+        } else {
+            if (r.contexts() != null && !r.contexts().isEmpty()) {
+                if (r.contexts().size() > 1) {
+                    throw new IllegalArgumentException("context: one context size per run; several are a sweep "
+                            + "(\"sweep\": true)");
+                }
+                add(args, "--context", r.contexts().getFirst());
             }
-            add(args, "--context", r.contexts().getFirst());
+            add(args, "--n-parallel", r.parallel());
         }
-        add(args, "--n-parallel", r.parallel());
         add(args, "--preset", r.preset());
         add(args, "--prompt", r.prompt());
         if (Boolean.TRUE.equals(r.retest())) {
@@ -297,6 +312,11 @@ final class WebCommand implements Callable<Integer> {
         }
         args.addAll(List.of("--db", dbPath.toString(), "--output-dir", outDir.toString()));
         return args;
+    }
+
+    private static String join(List<Integer> values) {
+        return values == null || values.isEmpty() ? null
+                : String.join(",", values.stream().map(String::valueOf).toList());
     }
 
     private static void add(List<String> args, String flag, Object value) {
@@ -323,7 +343,7 @@ final class WebCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(Main.oneLine(e.getMessage()));
         }
-        CommandLine runLine = cl.getSubcommands().get("run");
+        CommandLine runLine = cl.getSubcommands().get(args.getFirst()); // run, or sweep (a RunCommand too)
         RunCommand run = runLine.getCommand();
         LOG.info("dashboard start: lmsbench {}", String.join(" ", args));
         return listener -> new BenchmarkController.Job() {

@@ -125,6 +125,30 @@ class WebCommandIT {
     }
 
     @Test
+    void aSweepStartedThroughTheApiIsARealLmsbenchSweepWithItsSummaryAndRequestCsvsAndOneStoredResultPerJob() throws Exception {
+        startWeb("web", "--sim");
+        HttpResponse<String> several = post("/api/benchmark/start", "{\"context\": [1024, 2048]}");
+        assertThat(several.statusCode()).isEqualTo(400);
+        assertThat(several.body()).contains("several are a sweep");
+        HttpResponse<String> started = post("/api/benchmark/start", """
+                {"sweep": true, "models": ["sim/llama-3.2-3b-instruct@q4_k_m"], "context": [1024, 2048],
+                 "par": [1, 2], "runs": 1, "max_tokens": 8, "max_ttft_ms": 5000}""");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        JsonNode done = awaitStatus("idle", Duration.ofSeconds(120));
+        assertThat(done.get("last_status").asText()).as(done.toString()).isEqualTo("completed");
+        try (var folders = Files.list(dir.resolve("results"))) {
+            Path sweep = folders.findFirst().orElseThrow();
+            assertThat(Files.readAllLines(sweep.resolve("summary.csv"))).hasSize(5); // a header and four jobs
+            assertThat(sweep.resolve("requests.csv")).isNotEmptyFile();
+        }
+        List<String> cells = new java.util.ArrayList<>();
+        for (JsonNode r : get("/api/results").get("results")) {
+            cells.add(r.get("context_length").asInt() + "x" + r.get("parallel").asInt());
+        }
+        assertThat(cells).containsExactlyInAnyOrder("1024x1", "1024x2", "2048x1", "2048x2");
+    }
+
+    @Test
     void webSimListsTheSimulatorsModelsPresetsAndConfigRunsItByDefaultAndComparesTwoStoredRuns() throws Exception {
         String before = System.getProperty("lmsbench.home");
         System.setProperty("lmsbench.home", System.getProperty("lmsbench.root", "..")); // the built-in presets

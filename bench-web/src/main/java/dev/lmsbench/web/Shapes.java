@@ -138,6 +138,17 @@ final class Shapes {
                 d.put("run_id", e.run().runId());
                 d.put("models", e.models().stream().map(ModelInfo::id).toList());
                 d.put("total_requests", e.totalRequests());
+                var settings = e.run().settings();
+                d.put("calls_per_request", settings.nonStreaming() ? 2 : 1);
+                d.put("jobs", e.jobs().stream().map(j -> {
+                    Map<String, Object> job = new LinkedHashMap<>();
+                    job.put("model", j.model().id());
+                    job.put("ctx", j.contextLength());
+                    job.put("par", j.parallel());
+                    job.put("requests", settings.runs() * j.parallel());
+                    job.put("warmup", settings.warmupRuns());
+                    return job;
+                }).toList());
                 yield "run_started";
             }
             case BenchmarkEvent.ModelStarted e -> {

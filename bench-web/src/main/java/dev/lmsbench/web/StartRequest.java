@@ -31,15 +31,31 @@ import java.util.regex.PatternSyntaxException;
  * @param sim           true to benchmark the built-in simulator; null when not given
  * @param prompt        the prompt, at most 20000 characters, or null
  * @param retest        true to measure models again that the result cache already has; null when not given
+ * @param sweep         true for a context x parallelism sweep ({@code lmsbench sweep}: every model at every size of
+ *                      {@code contexts} times every level of {@code par}); null when not given
+ * @param par           a sweep's parallelism levels, each 1 to 256 ({@code --par}); empty when not given
+ * @param sweepCount    a sweep's context sizes per model when {@code contexts} is empty, 1 to 64
+ *                      ({@code --sweep-count}), or null
+ * @param targetPromptTokens a sweep's prompt size in tokens, 1 to 10000000 ({@code --target-prompt-tokens}), or null
+ * @param promptFill    a sweep's prompt size as a fraction of each context size, above 0 to 1
+ *                      ({@code --prompt-fill}), or null
+ * @param maxTtftMs     the TTFT limit of a sweep's best settings in milliseconds, above 0 to 3600000
+ *                      ({@code --max-ttft-ms}), or null
  */
 public record StartRequest(String includeModels, String excludeModels, List<String> models, Integer limit,
                            Integer runs, Integer warmup, Integer maxTokens, List<Integer> contexts,
                            Integer parallel, String preset, String baseUrl, String backend, Boolean sim,
-                           String prompt, Boolean retest) {
+                           String prompt, Boolean retest, Boolean sweep, List<Integer> par, Integer sweepCount,
+                           Integer targetPromptTokens, Double promptFill, Double maxTtftMs) {
 
     /** The accepted body fields, in documentation order. */
     public static final List<String> FIELDS = List.of("include_models", "exclude_models", "models", "limit", "runs",
-            "warmup", "max_tokens", "context", "parallel", "preset", "base_url", "backend", "sim", "prompt", "retest");
+            "warmup", "max_tokens", "context", "parallel", "preset", "base_url", "backend", "sim", "prompt", "retest",
+            "sweep", "par", "sweep_count", "target_prompt_tokens", "prompt_fill", "max_ttft_ms");
+
+    /** The fields that only a sweep ({@code "sweep": true}) takes. */
+    static final List<String> SWEEP_FIELDS = List.of("par", "sweep_count", "target_prompt_tokens", "prompt_fill",
+            "max_ttft_ms");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_TEXT = 20_000;
@@ -48,6 +64,34 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
     public StartRequest {
         models = models == null ? List.of() : List.copyOf(models);
         contexts = contexts == null ? List.of() : List.copyOf(contexts);
+        par = par == null ? List.of() : List.copyOf(par);
+    }
+
+    /**
+     * A request that is no sweep (every sweep field unset).
+     *
+     * @param includeModels see the record
+     * @param excludeModels see the record
+     * @param models        see the record
+     * @param limit         see the record
+     * @param runs          see the record
+     * @param warmup        see the record
+     * @param maxTokens     see the record
+     * @param contexts      see the record
+     * @param parallel      see the record
+     * @param preset        see the record
+     * @param baseUrl       see the record
+     * @param backend       see the record
+     * @param sim           see the record
+     * @param prompt        see the record
+     * @param retest        see the record
+     */
+    public StartRequest(String includeModels, String excludeModels, List<String> models, Integer limit,
+                        Integer runs, Integer warmup, Integer maxTokens, List<Integer> contexts,
+                        Integer parallel, String preset, String baseUrl, String backend, Boolean sim,
+                        String prompt, Boolean retest) {
+        this(includeModels, excludeModels, models, limit, runs, warmup, maxTokens, contexts, parallel, preset,
+                baseUrl, backend, sim, prompt, retest, null, List.of(), null, null, null, null);
     }
 
     /** A request that sets nothing: the handler's defaults. */
@@ -59,7 +103,13 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
     /** A copy with {@code runs}. @param value the runs @return the copy */
     public StartRequest withRuns(Integer value) {
         return new StartRequest(includeModels, excludeModels, models, limit, value, warmup, maxTokens, contexts,
-                parallel, preset, baseUrl, backend, sim, prompt, retest);
+                parallel, preset, baseUrl, backend, sim, prompt, retest, sweep, par, sweepCount, targetPromptTokens,
+                promptFill, maxTtftMs);
+    }
+
+    /** @return true when this request is a sweep ({@code "sweep": true}) */
+    public boolean isSweep() {
+        return Boolean.TRUE.equals(sweep);
     }
 
     /**
@@ -105,6 +155,29 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
         Boolean sim = r.bool("sim");
         String prompt = r.text("prompt", MAX_TEXT);
         Boolean retest = r.bool("retest");
+        Boolean sweep = r.bool("sweep");
+        List<Integer> par = r.integers("par", 1, 256);
+        Integer sweepCount = r.integer("sweep_count", 1, 64);
+        Integer targetPromptTokens = r.integer("target_prompt_tokens", 1, 10_000_000);
+        Double promptFill = r.number("prompt_fill", 0, 1);
+        Double maxTtftMs = r.number("max_ttft_ms", 0, 3_600_000);
+        if (Boolean.TRUE.equals(sweep)) {
+            if (parallel != null) {
+                errors.put("parallel", "a sweep takes par, a list of parallelism levels");
+            }
+            if (targetPromptTokens != null && promptFill != null) {
+                errors.put("prompt_fill", "give target_prompt_tokens or prompt_fill, not both");
+            }
+            if (sweepCount != null && !contexts.isEmpty()) {
+                errors.put("sweep_count", "a sweep of sweep_count sizes is for no context list: give one of them");
+            }
+        } else {
+            for (String f : SWEEP_FIELDS) {
+                if (r.get(f) != null && !errors.containsKey(f)) {
+                    errors.put(f, "only for a sweep (\"sweep\": true)");
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             Map.Entry<String, String> first = errors.entrySet().iterator().next();
             String message = errors.size() == 1 ? first.getKey() + ": " + first.getValue()
@@ -112,7 +185,8 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
             throw new StartRequestException(message, errors);
         }
         return new StartRequest(include, exclude, models, limit, runs, warmup, maxTokens, contexts, parallel,
-                preset, baseUrl, backend, sim, prompt, retest);
+                preset, baseUrl, backend, sim, prompt, retest, sweep, par, sweepCount, targetPromptTokens, promptFill,
+                maxTtftMs);
     }
 
     private static boolean isHttpUrl(String s) {
@@ -155,6 +229,29 @@ public record StartRequest(String includeModels, String excludeModels, List<Stri
                 return null;
             }
             return v;
+        }
+
+        /** A number above {@code minExclusive} and at most {@code max}. */
+        Double number(String name, double minExclusive, double max) {
+            JsonNode n = get(name);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+                errors.put(name, "must be a number above " + fmt(minExclusive) + " and at most " + fmt(max));
+                return null;
+            }
+            double v = n.doubleValue();
+            if (!(v > minExclusive && v <= max)) {
+                errors.put(name, "must be above " + fmt(minExclusive) + " and at most " + fmt(max) + ", was "
+                        + n.asText());
+                return null;
+            }
+            return v;
+        }
+
+        private static String fmt(double v) {
+            return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
         }
 
         List<Integer> integers(String name, int min, int max) {

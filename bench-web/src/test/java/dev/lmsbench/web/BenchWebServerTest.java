@@ -126,6 +126,47 @@ class BenchWebServerTest {
     }
 
     @Test
+    void aSweepStartedOverTheApiAnnouncesItsJobsStreamsEachAndStoresOneResultPerContextAndParallelism()
+            throws Exception {
+        try (Api.Stream sse = api.events()) {
+            assertThat(sse.next("status", Duration.ofSeconds(5))).isNotNull();
+            Api.Res start = api.post("/api/benchmark/start", """
+                    {"sweep": true, "limit": 1, "context": [1024, 2048], "par": [1, 2], "runs": 1, "warmup": 0,
+                     "max_tokens": 8}""");
+            assertThat(start.status()).as(start.raw()).isEqualTo(200);
+            Api.Event started = sse.next("run_started", Duration.ofSeconds(10));
+            assertThat(started).isNotNull();
+            List<String> jobs = new ArrayList<>();
+            for (JsonNode j : started.data().get("jobs")) {
+                assertThat(j.get("model").asText()).startsWith("sim/");
+                jobs.add(j.get("ctx").asInt() + "x" + j.get("par").asInt());
+                assertThat(j.get("requests").asInt()).as("runs x par").isEqualTo(j.get("par").asInt());
+                assertThat(j.get("warmup").asInt()).isZero();
+            }
+            assertThat(started.data().get("calls_per_request").asInt()).as("streaming only").isEqualTo(1);
+            assertThat(jobs).containsExactly("1024x1", "1024x2", "2048x1", "2048x2");
+            assertThat(started.data().get("total_requests").asInt()).isEqualTo(6);
+            Api.Event job = sse.next("job_started", Duration.ofSeconds(10));
+            assertThat(job.data().get("ctx").asInt()).isEqualTo(1024);
+            assertThat(job.data().get("count").asInt()).isEqualTo(4);
+            assertThat(sse.next("run_completed", Duration.ofSeconds(60))).isNotNull();
+            assertThat(sse.seen()).filteredOn(e -> e.name().equals("model_completed")).hasSize(4)
+                    .extracting(e -> e.data().get("ctx").asInt() + "x" + e.data().get("par").asInt())
+                    .containsExactly("1024x1", "1024x2", "2048x1", "2048x2");
+        }
+        assertThat(Api.await(() -> "idle".equals(state()), Duration.ofSeconds(10))).isTrue();
+        JsonNode results = api.get("/api/results?sort=model").body().get("results");
+        assertThat(results).hasSize(4);
+        List<String> cells = new ArrayList<>();
+        for (JsonNode r : results) {
+            cells.add(r.get("context_length").asInt() + "x" + r.get("parallel").asInt());
+            assertThat(r.get("completion_toks_per_s_total").asDouble()).isPositive();
+            assertThat(r.at("/ttft_s/p50").asDouble()).isPositive();
+        }
+        assertThat(cells).containsExactlyInAnyOrder("1024x1", "1024x2", "2048x1", "2048x2");
+    }
+
+    @Test
     void aSecondStartWhileOneRunsAnswers409AndAStopMidRunKeepsWhatWasMeasuredInTheDatabase() throws Exception {
         assertThat(api.post("/api/benchmark/start", "{\"runs\": 3}").status()).isEqualTo(200);
         Api.Res second = api.post("/api/benchmark/start", "{\"runs\": 3}");
@@ -193,6 +234,14 @@ class BenchWebServerTest {
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.body().get("error").asText()).startsWith("malformed JSON");
         assertThat(malformed.raw()).doesNotContain("at com.fasterxml").doesNotContain("Exception");
+
+        Api.Res sweepOnly = api.post("/api/benchmark/start", "{\"par\": [1, 2]}");
+        assertThat(sweepOnly.status()).isEqualTo(400);
+        assertThat(sweepOnly.body().get("fields").get("par").asText()).isEqualTo("only for a sweep (\"sweep\": true)");
+        Api.Res badSweep = api.post("/api/benchmark/start", "{\"sweep\": true, \"par\": [300], \"prompt_fill\": 0}");
+        assertThat(badSweep.status()).isEqualTo(400);
+        assertThat(badSweep.body().get("fields").get("par").asText()).contains("1 to 256");
+        assertThat(badSweep.body().get("fields").get("prompt_fill").asText()).contains("above 0");
 
         Api.Res array = api.post("/api/benchmark/start", "[1, 2]");
         assertThat(array.status()).isEqualTo(400);

@@ -186,6 +186,105 @@ class DashboardPagesChromiumIT {
     }
 
     @Test
+    void aSweepStartedFromTheRunPageFillsTheLiveJobsTableAndResultsShowsItsHeatmapAndBestSettings()
+            throws Exception {
+        browser.viewport(1280, 900, false);
+        assertClean(open("/run"), "/run");
+        assertThat(browser.evaluate("document.getElementById('f-ctx-list').offsetParent === null").asBoolean())
+                .as("the sweep's fields not shown before the toggle").isTrue();
+        browser.evaluate("(() => { const q = document.getElementById('m-include'); q.value = 'model-b@';"
+                + " q.dispatchEvent(new Event('input')); document.getElementById('f-sweep').click(); })()");
+        assertThat(browser.evaluate("document.getElementById('f-ctx-list').offsetParent !== null").asBoolean())
+                .as("the sweep's fields shown").isTrue();
+        assertThat(browser.evaluate("document.getElementById('f-context').offsetParent === null"
+                + " && document.getElementById('f-parallel').offsetParent === null").asBoolean())
+                .as("the run's single context and parallelism not shown").isTrue();
+        // every state a row shows, as the table redraws; the first call fails once and is retried after 2 s
+        browser.evaluate("(() => { window.seenStates = new Set(); window.seenRetry = [];"
+                + " new MutationObserver(() => document.querySelectorAll('#jobs-table tbody tr').forEach(r => {"
+                + " seenStates.add(r.dataset.state); if (r.dataset.state === 'retrying') {"
+                + " seenRetry.push(r.cells[3].textContent); } }))"
+                + ".observe(document.querySelector('#jobs-table tbody'), { childList: true, subtree: true }); })()");
+        rig.sim.replaceFaultPlan(dev.lmsbench.sim.FaultPlan.failNext(1));
+        browser.evaluate("(() => { document.getElementById('f-ctx-list').value = '1024, 2048';"
+                + " document.getElementById('f-par').value = '1, 2'; document.getElementById('f-runs').value = '1';"
+                + " document.getElementById('btn-start').click(); })()");
+        awaitPage("four jobs in the table", "document.querySelectorAll('#jobs-table tbody tr').length === 4",
+                Duration.ofSeconds(20));
+        awaitPage("the retry's countdown", "document.querySelector('#jobs-table tbody tr').cells[3].textContent"
+                + ".startsWith('retrying in')", Duration.ofSeconds(10));
+        Files.write(SHOTS.resolve("run-sweep-live-desktop.png"), browser.screenshot(true));
+        awaitPage("every job done", "[...document.querySelectorAll('#jobs-table tbody tr')]"
+                + ".every(r => r.dataset.state === 'done')", Duration.ofSeconds(60));
+        awaitPage("the sweep ended", "document.getElementById('run-state').textContent === 'idle'",
+                Duration.ofSeconds(30));
+        String runId = rig.controller.status().runId();
+        JsonNode cells = browser.evaluate("[...document.querySelectorAll('#jobs-table tbody tr')].map(r =>"
+                + " [...r.cells].map(c => c.textContent))");
+        List<String> jobs = new ArrayList<>();
+        for (JsonNode row : cells) {
+            assertThat(row).hasSize(14);
+            assertThat(row.get(0).asText()).isEqualTo("sim/model-b@q8_0");
+            assertThat(row.get(3).asText()).isEqualTo("done");
+            int par = row.get(2).asInt();
+            assertThat(row.get(4).asText()).as("Reqs").isEqualTo(par + "/" + par);
+            for (int c : new int[] {7, 8, 9, 11}) { // live est, stream, total tok/s, TTFT
+                assertThat(row.get(c).asText()).as("column " + c + " of " + row).isNotEqualTo("–");
+            }
+            assertThat(row.get(12).asText()).as("errors").isEqualTo("0");
+            jobs.add(row.get(1).asText() + "x" + par);
+        }
+        assertThat(jobs).containsExactly("1024x1", "1024x2", "2048x1", "2048x2");
+        assertThat(text("run-jobs")).isEqualTo("4 / 4 done");
+        assertThat(browser.evaluate("[...seenStates].join(',')").asText().split(","))
+                .as("the rows came queued from run_started, then went on live").contains("queued", "retrying", "done");
+        assertThat(browser.evaluate("seenRetry.join('|')").asText()).as("the countdown")
+                .containsPattern("retrying in [12] s \\(attempt 1\\)");
+        assertThat(rig.sim.faultPlanFailures()).isEqualTo(1);
+        Files.write(SHOTS.resolve("run-sweep-desktop.png"), browser.screenshot(true));
+
+        // the best settings by the API's own rows of the sweep
+        JsonNode best = null;
+        for (JsonNode r : new Api(rig.server.url()).get("/api/results?limit=1000").body().path("results")) {
+            if (r.get("run_id").asText().equals(runId) && (best == null || r.get("completion_toks_per_s_total")
+                    .asDouble() > best.get("completion_toks_per_s_total").asDouble())) {
+                best = r;
+            }
+        }
+        assertThat(best).isNotNull();
+        assertClean(open("/results"), "/results");
+        assertThat(browser.evaluate("document.getElementById('sweeps-card').offsetParent !== null").asBoolean())
+                .as("the sweeps shown").isTrue();
+        String row = "[...document.querySelectorAll('#best-table tbody tr')].find(r => r.textContent.includes('"
+                + runId + "'))";
+        assertThat(browser.evaluate(row + ".querySelector('.best-ctx').textContent").asText())
+                .isEqualTo(best.get("context_length").asText());
+        assertThat(browser.evaluate(row + ".querySelector('.best-par').textContent").asText())
+                .isEqualTo(best.get("parallel").asText());
+        assertThat(browser.evaluate(row + ".querySelector('.largest-ctx').textContent").asText())
+                .as("no TTFT limit: the largest context measured").isEqualTo("2048");
+        browser.evaluate("(() => { const i = document.getElementById('best-ttft-ms'); i.value = '1';"
+                + " i.dispatchEvent(new Event('input')); })()");
+        assertThat(browser.evaluate(row + ".querySelector('.largest-ctx').textContent").asText())
+                .as("a 1 ms limit, below the simulator's TTFT").isEqualTo("none within the limit");
+        browser.evaluate("(() => { const i = document.getElementById('best-ttft-ms'); i.value = '60000';"
+                + " i.dispatchEvent(new Event('input')); })()");
+        assertThat(browser.evaluate(row + ".querySelector('.largest-ctx').textContent").asText()).isEqualTo("2048");
+        // the heatmap of the sweep: 2 x 2 cells, drawn on a canvas that is not blank
+        String chart = "LB.charts[[...document.querySelectorAll('#sweeps section')].find(s =>"
+                + " s.textContent.includes('" + runId + "')).querySelector('.chart').id]";
+        assertThat(browser.evaluate(chart + ".getOption().series[0].data.length").asInt()).isEqualTo(4);
+        assertThat(browser.evaluate(chart + ".getOption().xAxis[0].data.join(',')").asText()).isEqualTo("1,2");
+        assertThat(browser.evaluate(chart + ".getOption().yAxis[0].data.join(',')").asText()).isEqualTo("1024,2048");
+        awaitPage("a painted heatmap", "(() => { const c = " + chart + ".getDom().querySelector('canvas');"
+                + " if (!c) { return false; } const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } } return n > 2000; })()",
+                Duration.ofSeconds(5));
+        browser.evaluate("document.getElementById('sweeps-card').scrollIntoView()");
+        Files.write(SHOTS.resolve("results-sweep-desktop.png"), browser.screenshot(true));
+    }
+
+    @Test
     void pauseResumeAndStopFromTheRunPageReachTheEngineAndShowWithinASecond() throws Exception {
         browser.viewport(1280, 900, false);
         assertClean(open("/run"), "/run");

@@ -7,6 +7,7 @@ import dev.lmsbench.client.OpenAiClient;
 import dev.lmsbench.core.engine.BenchmarkController;
 import dev.lmsbench.core.engine.BenchmarkEngine;
 import dev.lmsbench.core.engine.ModelSelector;
+import dev.lmsbench.core.engine.SweepPlan;
 import dev.lmsbench.core.model.BenchmarkSettings;
 import dev.lmsbench.core.model.ModelInfo;
 import dev.lmsbench.core.model.RunInfo;
@@ -23,6 +24,9 @@ import java.util.function.UnaryOperator;
  * directory, a controller, and a start handler that builds a {@link BenchmarkEngine} from the start body.
  */
 final class SimRig implements AutoCloseable {
+
+    /** A sweep's retry waits here: one retry after 2 s (the CLI's are 1, 5, 15, 30 s). */
+    static final List<java.time.Duration> SWEEP_RETRY = List.of(java.time.Duration.ofSeconds(2));
 
     final SimServer sim;
     final SqliteResultStore store;
@@ -76,8 +80,42 @@ final class SimRig implements AutoCloseable {
             }
             BenchmarkEngine engine = BenchmarkEngine.builder().backend(client).store(store).listener(listener)
                     .build();
-            return BenchmarkController.job(engine, RunInfo.start(client.endpoint(), settings, "test"), models,
-                    null, client);
+            RunInfo run = RunInfo.start(client.endpoint(), settings, "test");
+            if (!r.isSweep()) {
+                return BenchmarkController.job(engine, run, models, null, client);
+            }
+            // a sweep: every model at every context size times every parallelism level (the CLI's SweepCommand)
+            SweepPlan plan = SweepPlan.of(models, r.contexts().isEmpty() ? List.of(0) : r.contexts(),
+                    r.par().isEmpty() ? List.of(1) : r.par()).withRetryBackoff(SWEEP_RETRY);
+            BenchmarkController.Job base = BenchmarkController.job(engine, run, models, null, client);
+            return new BenchmarkController.Job() {
+                @Override
+                public BenchmarkEngine engine() {
+                    return engine;
+                }
+
+                @Override
+                public RunInfo run() {
+                    return run;
+                }
+
+                @Override
+                public List<ModelInfo> models() {
+                    return base.models();
+                }
+
+                @Override
+                public dev.lmsbench.core.model.BenchmarkReport execute(
+                        java.util.function.Consumer<BenchmarkEngine> attach) {
+                    attach.accept(engine);
+                    return engine.run(run, plan);
+                }
+
+                @Override
+                public void close() {
+                    base.close();
+                }
+            };
         };
     }
 

@@ -142,6 +142,10 @@ const LB = (() => {
   for (const n of ['paused', 'resumed']) {
     on(n, () => { if (status.current) { track(Object.assign({}, status.current, { status: n === 'paused' ? 'paused' : 'running' })); } });
   }
+  on('run_started', d => {
+    track(Object.assign({}, status.current || {}, { status: 'running', run_id: d.run_id,
+      progress: { completed: 0, total: d.total_requests, elapsed_s: 0, eta_s: null } }));
+  });
   on('request_completed', d => {
     if (status.current && d.progress) {
       track(Object.assign({}, status.current, { progress: d.progress,

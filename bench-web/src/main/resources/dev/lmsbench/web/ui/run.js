@@ -59,6 +59,16 @@
   }
 
   // ------------------------------------------------------------ the start body (docs/web-api.md)
+  function sweeping() { return $('f-sweep').checked; }
+  // "1024, 4096" -> [1024, 4096]; anything else than whole numbers stays as text for the server to reject
+  function numbers(v) {
+    return v.split(/[\s,]+/).filter(s => s).map(s => (/^\d+$/.test(s) ? Number(s) : s));
+  }
+  function showSweep() {
+    const on = sweeping();
+    $('sweep-fields').hidden = !on;
+    document.querySelectorAll('.no-sweep').forEach(e => { e.hidden = on; });
+  }
   function body() {
     const b = {};
     const text = (name, id) => { const v = $(id).value.trim(); if (v) { b[name] = v; } };
@@ -72,7 +82,17 @@
       text('include_models', 'm-include'); text('exclude_models', 'm-exclude');
     }
     int('limit', 'f-limit'); text('preset', 'f-preset'); int('runs', 'f-runs'); int('warmup', 'f-warmup');
-    int('max_tokens', 'f-max_tokens'); int('context', 'f-context'); int('parallel', 'f-parallel');
+    int('max_tokens', 'f-max_tokens');
+    if (sweeping()) {
+      b.sweep = true;
+      const ctx = numbers($('f-ctx-list').value), par = numbers($('f-par').value);
+      if (ctx.length) { b.context = ctx; }
+      if (par.length) { b.par = par; }
+      int('sweep_count', 'f-sweep_count'); int('target_prompt_tokens', 'f-target_prompt_tokens');
+      int('prompt_fill', 'f-prompt_fill'); int('max_ttft_ms', 'f-max_ttft_ms');
+    } else {
+      int('context', 'f-context'); int('parallel', 'f-parallel');
+    }
     text('prompt', 'f-prompt');
     if ($('f-retest').checked) { b.retest = true; }
     return b;
@@ -83,7 +103,8 @@
     if (e) { e.textContent = ''; }
   }
   function showFieldError(name, message) {
-    const e = document.querySelector('[data-error-for="' + CSS.escape(name) + '"]');
+    const all = [...document.querySelectorAll('[data-error-for="' + CSS.escape(name) + '"]')];
+    const e = all.find(x => x.offsetParent !== null) || all[0]; // the shown one (context: the sweep's or the run's)
     if (e) { e.textContent = message; }
     return !!e;
   }
@@ -100,7 +121,7 @@
     }
     try {
       const r = await LB.post('/api/benchmark/start', body());
-      resetLive();
+      // the chart and the jobs are reset by run_started, which may come before this answer
       logLine(r.run_id ? 'started run ' + r.run_id : 'start accepted');
     } catch (e) {
       $('form-error').textContent = e.message;
@@ -174,6 +195,146 @@
     setTimeout(() => { drawPending = false; drawLive(); }, 250); // at most 4 redraws a second
   }
 
+  // ------------------------------------------------------------ the jobs table (seed 004's live columns)
+  const jobs = new Map(); // key model\0ctx\0par -> job state
+  let jobOrder = [];
+  let current = null;
+  let callsPerRequest = 1;
+  const key = (m, c, p) => m + '\u0000' + c + '\u0000' + p;
+  function job(d) {
+    const k = key(d.model, d.ctx, d.par);
+    let j = jobs.get(k);
+    if (!j) { // a page opened mid-run learns the jobs as they start
+      j = newJob({ model: d.model, ctx: d.ctx, par: d.par, requests: null, warmup: null });
+      jobs.set(k, j); jobOrder.push(k);
+    }
+    return j;
+  }
+  function newJob(spec) {
+    return { spec, state: 'queued', done: 0, warmupDone: 0, errors: new Set(), startedAt: null, endedAt: null,
+      decode: [], ttft: [], summary: null, retryUntil: null, retryAttempt: 0, before: 'running', updated: null };
+  }
+  function resetJobs(list) {
+    jobs.clear(); jobOrder = []; current = null;
+    for (const spec of list || []) {
+      const k = key(spec.model, spec.ctx, spec.par);
+      if (!jobs.has(k)) { jobs.set(k, newJob(spec)); jobOrder.push(k); }
+    }
+    drawJobs();
+  }
+  function median(xs) {
+    if (!xs.length) { return null; }
+    const s = [...xs].sort((a, b) => a - b), m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  }
+  function mean(xs) { return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; }
+  function stateText(j, now) {
+    if (j.state === 'retrying' && j.retryUntil !== null) {
+      const left = Math.max(0, Math.ceil((j.retryUntil - now) / 1000));
+      return 'retrying in ' + left + ' s (attempt ' + j.retryAttempt + ')';
+    }
+    return j.state;
+  }
+  function drawJobs() {
+    const now = Date.now();
+    const body = clear(document.querySelector('#jobs-table tbody'));
+    let done = 0;
+    for (const k of jobOrder) {
+      const j = jobs.get(k);
+      if (j.state === 'retrying' && j.retryUntil !== null && now >= j.retryUntil) { j.state = j.before; j.retryUntil = null; }
+      if (['done', 'failed', 'stopped', 'skipped'].includes(j.state)) { done += 1; }
+      const sp = j.spec, sm = j.summary;
+      const elapsed = j.startedAt === null ? null : ((j.endedAt || now) - j.startedAt) / 1000;
+      const live = j.decode.length ? mean(j.decode) * sp.par : null;
+      const ttft = sm && sm.ttft_p50_s !== null ? sm.ttft_p50_s : median(j.ttft);
+      body.append(el('tr', { dataset: { state: j.state } },
+        el('td', { class: 'id' }, sp.model), el('td', { class: 'num' }, sp.ctx === 0 ? 'default' : String(sp.ctx)),
+        el('td', { class: 'num' }, String(sp.par)), el('td', { class: 'state' }, stateText(j, now)),
+        el('td', { class: 'num' }, j.done + (sp.requests !== null && sp.requests !== undefined ? '/' + sp.requests : '')),
+        el('td', { class: 'num' }, j.warmupDone + (sp.warmup !== null && sp.warmup !== undefined ? '/' + sp.warmup : '')),
+        el('td', { class: 'num' }, elapsed === null ? '–' : LB.duration(elapsed)),
+        el('td', { class: 'num' }, num(live, 1)),
+        el('td', { class: 'num' }, num(sm ? sm.stream_toks_per_s_total : null, 1)),
+        el('td', { class: 'num' }, num(sm ? sm.completion_toks_per_s_total : null, 1)),
+        el('td', { class: 'num' }, num(sm ? sm.prefill_toks_per_s_mean : null, 0)),
+        el('td', { class: 'num' }, num(ttft, 3)), el('td', { class: 'num' }, String(j.errors.size)),
+        el('td', {}, j.updated === null ? '–' : new Date(j.updated).toLocaleTimeString())));
+    }
+    $('jobs-card').hidden = jobOrder.length === 0;
+    $('run-jobs').textContent = jobOrder.length ? done + ' / ' + jobOrder.length + ' done' : '–';
+  }
+  let jobsPending = false;
+  function scheduleJobs() {
+    if (jobsPending) { return; }
+    jobsPending = true;
+    setTimeout(() => { jobsPending = false; drawJobs(); }, 200); // at most 5 redraws a second
+  }
+  setInterval(() => { if (current) { drawJobs(); } }, 1000); // elapsed and retry countdowns tick
+  function touch(j, state) {
+    if (state) { j.state = state; }
+    j.updated = Date.now();
+    scheduleJobs();
+  }
+  LB.on('run_started', d => {
+    callsPerRequest = d.calls_per_request || 1;
+    resetJobs(d.jobs);
+    progress({ completed: 0, total: d.total_requests, elapsed_s: 0, eta_s: null }); // not the last run's figures
+  });
+  LB.on('job_started', d => {
+    current = job(d);
+    current.startedAt = Date.now();
+    touch(current, d.reload ? 'loading' : 'warmup');
+    logLine('job ' + d.position + '/' + d.count + ': ' + d.model + ' ctx ' + d.ctx + ' par ' + d.par);
+  });
+  LB.on('model_loading', () => { if (current) { touch(current, 'loading'); } });
+  LB.on('model_loaded', () => { if (current) { touch(current, 'warmup'); } });
+  LB.on('request_retrying', d => {
+    const j = job(d);
+    if (j.state !== 'retrying') { j.before = d.warmup ? 'warmup' : 'running'; }
+    j.retryUntil = Date.now() + (d.delay_s || 0) * 1000;
+    j.retryAttempt = d.attempt;
+    touch(j, 'retrying');
+    logLine('retrying request ' + d.idx + ' of ' + d.model + ' in ' + num(d.delay_s, 0) + ' s (attempt ' + d.attempt
+      + '): ' + (d.error || d.error_type || ''));
+  });
+  LB.on('request_completed', d => {
+    if (d.ctx === undefined || d.par === undefined) { return; }
+    const j = job(d);
+    if (j.state === 'retrying') { j.retryUntil = null; }
+    if (d.warmup) {
+      if (d.run_mode !== 'nonstream') { j.warmupDone += 1; }
+      touch(j, 'warmup');
+      return;
+    }
+    if (d.success && d.run_mode !== 'nonstream') {
+      if (d.decode_toks_per_s !== null) { j.decode.push(d.decode_toks_per_s); }
+      if (d.ttft_s !== null) { j.ttft.push(d.ttft_s); }
+    }
+    if (!d.success) { j.errors.add(d.idx); }
+    // a logical request is done once its last call is (the non-streaming one when there are two)
+    if (callsPerRequest === 1 || d.run_mode === 'nonstream') { j.done += 1; }
+    touch(j, 'running');
+  });
+  for (const name of ['model_completed', 'model_failed']) {
+    LB.on(name, d => {
+      if (d.ctx === undefined) { return; }
+      const j = job(d);
+      j.summary = d;
+      j.endedAt = Date.now();
+      // completed: done (failed requests are in Errors, the job went on); skipped (no room to load it): skipped
+      const st = d.status === 'completed' ? 'done' : d.status === 'cancelled' ? 'stopped'
+        : d.status === 'skipped' ? 'skipped' : 'failed';
+      touch(j, st);
+      if (j === current) { current = null; }
+      drawJobs();
+    });
+  }
+  LB.on('run_failed', d => {
+    if (current) { current.endedAt = Date.now(); touch(current, d.status === 'cancelled' ? 'stopped' : 'failed'); current = null; }
+    drawJobs();
+  });
+  LB.on('run_completed', () => { current = null; drawJobs(); });
+
   LB.on('status', s => { showStatus(s); });
   LB.on('resync', s => { showStatus(s); logLine('caught up (' + s.dropped + ' events skipped)'); });
   LB.on('run_started', d => { resetLive(); logLine('run ' + d.run_id + ' started: ' + d.models.length + ' models, '
@@ -227,6 +388,7 @@
   LB.on('run_started', () => { if (polling === null) { polling = setInterval(output, 2000); } });
 
   $('run-form').addEventListener('submit', start);
+  $('f-sweep').addEventListener('change', showSweep);
   $('btn-pause').addEventListener('click', () => command('/api/benchmark/pause'));
   $('btn-resume').addEventListener('click', () => command('/api/benchmark/resume'));
   $('btn-stop').addEventListener('click', () => command('/api/benchmark/stop'));
@@ -239,6 +401,7 @@
 
   async function init() {
     buttons('idle');
+    showSweep();
     drawLive();
     const [m, p, s] = await Promise.all([LB.get('/api/models').catch(e => { LB.alert('Could not list models: ' + e.message); return { models: [] }; }),
       LB.get('/api/presets').catch(() => ({ presets: [] })), LB.get('/api/status')]);
