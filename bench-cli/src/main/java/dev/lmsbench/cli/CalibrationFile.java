@@ -17,8 +17,8 @@ import java.util.OptionalDouble;
 
 /**
  * The sweep's prompt calibrations in a JSON file (seed 004's {@code CALIBRATION_CACHE}), {@code calibration.json}
- * beside the results database: an object whose keys are {@code server|model|target tokens} and whose values are
- * characters per token. Read on first use, rewritten atomically after each change. Bounded: a file above
+ * beside the results database: an object whose keys are {@code server|model|target tokens} ({@link #key}) and whose
+ * values are characters per token. Read on first use, rewritten atomically after each change. Bounded: a file above
  * {@value #MAX_BYTES} bytes or an entry that is not a positive number is ignored (logged), and at most
  * {@value #MAX_ENTRIES} entries are kept (the oldest go first). Never stops a run: every failure is logged.
  */
@@ -36,8 +36,13 @@ final class CalibrationFile implements CalibrationCache {
         this.file = file;
     }
 
+    /**
+     * The entry's key. The built-in simulator listens on a new port each time, with the same tokenizer: its runs
+     * ({@code sim:http://127.0.0.1:PORT}) share the key {@code sim}.
+     */
     static String key(String server, String model, int targetTokens) {
-        return server + "|" + model + "|" + targetTokens;
+        String s = server.startsWith("sim:") ? "sim" : server;
+        return s + "|" + model + "|" + targetTokens;
     }
 
     @Override

@@ -87,35 +87,7 @@ final class SimRig implements AutoCloseable {
             // a sweep: every model at every context size times every parallelism level (the CLI's SweepCommand)
             SweepPlan plan = SweepPlan.of(models, r.contexts().isEmpty() ? List.of(0) : r.contexts(),
                     r.par().isEmpty() ? List.of(1) : r.par()).withRetryBackoff(SWEEP_RETRY);
-            BenchmarkController.Job base = BenchmarkController.job(engine, run, models, null, client);
-            return new BenchmarkController.Job() {
-                @Override
-                public BenchmarkEngine engine() {
-                    return engine;
-                }
-
-                @Override
-                public RunInfo run() {
-                    return run;
-                }
-
-                @Override
-                public List<ModelInfo> models() {
-                    return base.models();
-                }
-
-                @Override
-                public dev.lmsbench.core.model.BenchmarkReport execute(
-                        java.util.function.Consumer<BenchmarkEngine> attach) {
-                    attach.accept(engine);
-                    return engine.run(run, plan);
-                }
-
-                @Override
-                public void close() {
-                    base.close();
-                }
-            };
+            return BenchmarkController.job(engine, run, plan, null, client);
         };
     }
 

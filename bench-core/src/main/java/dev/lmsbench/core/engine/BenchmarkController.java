@@ -201,10 +201,35 @@ public final class BenchmarkController implements AutoCloseable {
      */
     public static Job job(BenchmarkEngine engine, RunInfo run, List<ModelInfo> models, ReportConsumer finished,
                           AutoCloseable resources) {
+        Objects.requireNonNull(run, "run");
+        return job(engine, run, new SweepPlan(models.stream().map(m -> new SweepPlan.Job(m,
+                run.settings().contextLength(), run.settings().parallel())).toList()), finished, resources);
+    }
+
+    /**
+     * A job that runs a plan (a sweep; {@link Job#models()} are the plan's models), handing the report to
+     * {@code finished} and closing {@code resources} last.
+     *
+     * @param engine    the engine, built with the factory's listener
+     * @param run       the run
+     * @param plan      the jobs, retries and prompt sizing
+     * @param finished  gets the report; may be null
+     * @param resources closed when the job ends, also after a failure; may be null
+     * @return the job
+     */
+    public static Job job(BenchmarkEngine engine, RunInfo run, SweepPlan plan, ReportConsumer finished,
+                          AutoCloseable resources) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(run, "run");
-        List<ModelInfo> copy = List.copyOf(models);
+        Objects.requireNonNull(plan, "plan");
+        List<ModelInfo> copy = plan.models();
         return new Job() {
+            @Override
+            public BenchmarkReport execute(java.util.function.Consumer<BenchmarkEngine> attach) {
+                attach.accept(engine);
+                return engine.run(run, plan);
+            }
+
             @Override
             public BenchmarkEngine engine() {
                 return engine;
