@@ -433,7 +433,10 @@ public record ModelSummary(
                 dist(stream, RequestResult::completionTokensPerSecond),
                 streamTotal, nonStreamTotal, total,
                 new TokenTotals(prompt, completion, reasoning, source, promptCached, promptCacheUnknown),
-                WarmupStats.of(warmups), loadSeconds, startedAt, finishedAt,
+                // the warmups proper: a sweep's calibration calls after them (index >= warmupRuns) send another
+                // prompt, so their TTFT says nothing of the load
+                WarmupStats.of(warmups.stream().filter(r -> r.index() < settings.warmupRuns()).toList()),
+                loadSeconds, startedAt, finishedAt,
                 dist(stream, r -> r.serverStats().tokensPerSecond()),
                 dist(stream, r -> r.serverStats().timeToFirstTokenSeconds()),
                 sideMetrics, List.of(), type, errorsByType, systemTokens, systemRequests,

@@ -204,6 +204,8 @@ class BenchmarkEngineSweepTest {
         assertThat(c.withinTolerance()).isTrue();
         assertThat(c.calls()).isEqualTo(1);
         assertThat(c.source()).isEqualTo(PromptCalibration.DEFAULT_SOURCE);
+        // the load estimate comes from the 3 warmups only, not from the calibration call's other prompt
+        assertThat(report.models().getFirst().warmup().count()).isEqualTo(3);
     }
 
     @Test
