@@ -27,7 +27,8 @@ final class ProgressPrinter implements BenchmarkListener {
     private final boolean terminal;
     private int runs;
     private int parallel;
-    private int context;
+    /** Whether the run is a sweep (jobs other than one per model at the run's context and parallelism). */
+    private boolean sweep;
     private int warmups;
     private String position = "";
     private long lastDraw;
@@ -63,9 +64,10 @@ final class ProgressPrinter implements BenchmarkListener {
             case BenchmarkEvent.RunStarted e -> {
                 runs = e.run().settings().runs();
                 parallel = e.run().settings().parallel();
-                context = e.run().settings().contextLength();
                 warmups = e.run().settings().warmupRuns();
-                boolean sweep = e.jobs().size() != e.models().size();
+                sweep = e.jobs().size() != e.models().size()
+                        || e.jobs().stream().anyMatch(j -> j.contextLength() != e.run().settings().contextLength()
+                        || j.parallel() != e.run().settings().parallel());
                 line(String.format(java.util.Locale.ROOT,
                         "Benchmarking %d model%s%s at %s%s: %d warmup + %d run%s each%s, max %d tokens (%d requests)",
                         e.models().size(), e.models().size() == 1 ? "" : "s",
@@ -80,7 +82,7 @@ final class ProgressPrinter implements BenchmarkListener {
                 line(position + describe(e.model()));
             }
             case BenchmarkEvent.JobStarted e -> {
-                if (e.job().contextLength() != context || e.job().parallel() != parallel) {
+                if (sweep) {
                     // a sweep job: name its context size and parallelism
                     position = "[" + e.position() + "/" + e.count() + "] " + e.job().model().id() + " ctx "
                             + (e.job().contextLength() == 0 ? "default" : e.job().contextLength()) + " par "

@@ -102,10 +102,10 @@ final class SweepCommand extends RunCommand {
                         + "--target-prompt-tokens is absent."})
         double promptFill;
 
-        @Option(names = "--retry-backoff", paramLabel = "SECONDS", order = 6, defaultValue = "1,5,15,30",
-                description = {"Waits before the retries of a failed call, comma-separated seconds (default "
-                        + "${DEFAULT-VALUE}), or 'none'. After the last the call is recorded as error_final."})
-        String retryBackoff = "1,5,15,30";
+        @Option(names = "--retry-backoff", paramLabel = "SECONDS", order = 6, description = {
+                "Waits before the retries of a failed call, comma-separated seconds (default 1,5,15,30), or 'none'. "
+                        + "After the last the call is recorded as error_final."})
+        String retryBackoff;
 
         @Option(names = "--max-ttft-ms", paramLabel = "MS", order = 7, description = {
                 "The TTFT limit of the best settings: the largest context whose median TTFT stays within it."})
@@ -178,9 +178,12 @@ final class SweepCommand extends RunCommand {
         }
     }
 
-    /** {@code 1,5,15,30} as waits; {@code none} for no retries. */
+    /** {@code 1,5,15,30} as waits; {@code none} for no retries; absent: {@link SweepMath#RETRY_BACKOFF}. */
     static List<Duration> retryWaits(String text) {
-        String t = text == null ? "" : text.strip();
+        if (text == null) {
+            return SweepMath.RETRY_BACKOFF;
+        }
+        String t = text.strip();
         if (t.equalsIgnoreCase("none") || t.isEmpty()) {
             return List.of();
         }

@@ -103,44 +103,21 @@ final class SweepTable implements BenchmarkListener, AutoCloseable {
         }
     }
 
-    /** Completion tokens of successful calls and the spans they were in flight. */
+    /** The successful calls of one kind completed so far. */
     private static final class Calls {
-        long tokens;
-        final List<long[]> spans = new ArrayList<>();
+        private final List<RequestResult> calls = new ArrayList<>();
 
         void add(RequestResult r) {
-            tokens += r.usage().completionTokens();
-            long sent = r.timings().sentNanos();
-            spans.add(new long[]{sent, sent + (long) (r.wallSeconds() * 1e9)});
+            calls.add(r);
         }
 
         boolean isEmpty() {
-            return spans.isEmpty();
+            return calls.isEmpty();
         }
 
-        /**
-         * Tokens over the time the calls were in flight (the union of their spans: calls in flight together count
-         * their overlap once), as {@link ModelSummary#streamTokensPerSecondTotal()} is figured; NaN without calls.
-         */
+        /** Tokens over the time the calls were in flight, as the summary's totals are figured; NaN without calls. */
         double rate() {
-            List<long[]> sorted = new ArrayList<>(spans);
-            sorted.sort((a, b) -> Long.signum(a[0] - b[0])); // nanoTime may be negative: compare by difference
-            long busy = 0;
-            long start = 0;
-            long end = 0;
-            boolean open = false;
-            for (long[] span : sorted) {
-                if (!open || span[0] - end > 0) {
-                    busy += open ? end - start : 0;
-                    start = span[0];
-                    end = span[1];
-                    open = true;
-                } else if (span[1] - end > 0) {
-                    end = span[1];
-                }
-            }
-            busy += open ? end - start : 0;
-            return busy > 0 ? tokens / (busy / 1e9) : Double.NaN;
+            return ModelSummary.tokensPerSecondInFlight(calls);
         }
     }
 

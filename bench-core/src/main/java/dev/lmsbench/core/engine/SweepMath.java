@@ -2,12 +2,11 @@ package dev.lmsbench.core.engine;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
- * The small rules of a sweep job (seed 004), in one place: the warmup count, the load estimate from the warmup's
- * times to first token, the retry backoff, and the prompt calibration from a characters-per-token estimate that the
- * server's usage corrects.
+ * The small rules of a sweep job (seed 004), in one place: the warmup count (the load estimate it feeds is
+ * {@link dev.lmsbench.core.model.WarmupStats}), the retry backoff, and the prompt calibration from a
+ * characters-per-token estimate that the server's usage corrects.
  */
 public final class SweepMath {
 
@@ -64,29 +63,7 @@ public final class SweepMath {
         return Math.max(MIN_WARMUP, requested);
     }
 
-    /**
-     * The model's load time as the warmup shows it: the first warmup request's time to first token minus the mean of
-     * the later ones (the first pays for the load, the others do not).
-     *
-     * @param warmupTtftSeconds the warmup requests' times to first token, in order; failed ones left out
-     * @return the estimate in seconds, or empty with fewer than two values
-     */
-    public static OptionalDouble loadEstimateSeconds(List<Double> warmupTtftSeconds) {
-        if (warmupTtftSeconds.size() < 2) {
-            return OptionalDouble.empty();
-        }
-        double later = warmupTtftSeconds.subList(1, warmupTtftSeconds.size()).stream()
-                .mapToDouble(Double::doubleValue).average().orElseThrow();
-        return OptionalDouble.of(warmupTtftSeconds.getFirst() - later);
-    }
 
-    /**
-     * @param attempt the number of the retry, 1 for the first
-     * @return the wait before it, or null when the retries are used up (the request is then {@code error_final})
-     */
-    public static Duration retryDelay(int attempt) {
-        return attempt >= 1 && attempt <= RETRY_BACKOFF.size() ? RETRY_BACKOFF.get(attempt - 1) : null;
-    }
 
     /**
      * The prompt tokens a job aims at: {@code target} when given, else {@code fill} of the context size.

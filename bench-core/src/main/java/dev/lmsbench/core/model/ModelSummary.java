@@ -373,8 +373,8 @@ public record ModelSummary(
                 itl.add(gap);
             }
         }
-        double streamTotal = aggregateRate(stream);
-        double nonStreamTotal = aggregateRate(nonStream);
+        double streamTotal = tokensPerSecondInFlight(stream);
+        double nonStreamTotal = tokensPerSecondInFlight(nonStream);
         double total;
         if (!Double.isNaN(streamTotal) && !Double.isNaN(nonStreamTotal)) {
             total = (streamTotal + nonStreamTotal) / 2;
@@ -528,9 +528,14 @@ public record ModelSummary(
     /**
      * Completion tokens over the time the calls were in flight: the union of their {@code [sent, sent + wall]}
      * intervals, so that sequential calls add their walls (seed 004's tokens / stream wall) and concurrent calls count
-     * the time they overlap once (the throughput of {@code par} requests in flight together).
+     * the time they overlap once (the throughput of {@code par} requests in flight together). Calls without a wall
+     * time are left out. This is how {@link #streamTokensPerSecondTotal()} and
+     * {@link #nonStreamTokensPerSecondTotal()} are figured; a live view uses it on the calls completed so far.
+     *
+     * @param results the calls (of one kind: streaming or not)
+     * @return tokens per second, or {@code NaN} without a call in flight for any time
      */
-    private static double aggregateRate(List<RequestResult> results) {
+    public static double tokensPerSecondInFlight(List<RequestResult> results) {
         long tokens = 0;
         List<long[]> spans = new ArrayList<>();
         for (RequestResult r : results) {
