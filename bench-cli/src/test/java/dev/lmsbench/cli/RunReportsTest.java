@@ -284,7 +284,7 @@ class RunReportsTest {
                 dev.lmsbench.core.stats.Distribution.of(ttft), e, e, e, e, e, e, e, total, total, total,
                 new ModelSummary.TokenTotals(0, 0, 0, dev.lmsbench.core.model.TokenCountSource.USAGE, 0, 0),
                 dev.lmsbench.core.model.WarmupStats.NONE, Double.NaN, T0, T0, e, e, List.of(), List.of(),
-                ErrorType.NONE, null, Double.NaN, Double.NaN, e, e, null, null, e, 0, 0, null);
+                ErrorType.NONE, null, Double.NaN, Double.NaN, e, e, null, null, e, 0, 0, null, null);
     }
 
     private static dev.lmsbench.core.model.BenchmarkReport sweep(ModelSummary... jobs) {

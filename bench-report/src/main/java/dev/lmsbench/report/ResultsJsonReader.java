@@ -302,7 +302,7 @@ public final class ResultsJsonReader {
                 number(n, "system_requests_per_s"), distribution(sd, "prompt_toks_per_s"),
                 distribution(sd, "prompt_s"), memory, details, distribution(n, "draft_acceptance"),
                 integer(n, "usage_corrected"), integer(n, "usage_mismatched"),
-                within("calibration", () -> calibration(object(n, "calibration"))));
+                within("calibration", () -> calibration(object(n, "calibration"))), null);
     }
 
     /** A model's prompt calibration; {@code within_tolerance} null (not sized) reads as false. */

@@ -564,7 +564,7 @@ class JsonReportWriterTest {
                 qwen.sideMetrics(), qwen.hardwareSamples(), qwen.errorType(), qwen.errorsByType(),
                 qwen.systemOutputTokensPerSecond(), qwen.systemRequestsPerSecond(),
                 qwen.serverPromptTokensPerSecond(), qwen.serverPromptSeconds(), qwen.loadMemory(),
-                qwen.loadDetails(), qwen.draftAcceptance(), 3, 2, qwen.calibration());
+                qwen.loadDetails(), qwen.draftAcceptance(), 3, 2, qwen.calibration(), null);
         JsonNode node = JsonMapping.modelSummary(counted);
         assertThat(node.get("usage_corrected").intValue()).isEqualTo(3);
         assertThat(node.get("usage_mismatched").intValue()).isEqualTo(2);

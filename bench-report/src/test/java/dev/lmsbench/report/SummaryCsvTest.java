@@ -167,7 +167,7 @@ class SummaryCsvTest {
                 qwen.systemOutputTokensPerSecond(), qwen.systemRequestsPerSecond(),
                 qwen.serverPromptTokensPerSecond(), qwen.serverPromptSeconds(), qwen.loadMemory(),
                 qwen.loadDetails().withDuplicateInstances(List.of("a:2", "a:3", "a:4")), qwen.draftAcceptance(),
-                0, 5, qwen.calibration());
+                0, 5, qwen.calibration(), null);
 
         Map<String, String> cells = new java.util.LinkedHashMap<>();
         SummaryCsv.COLUMNS.forEach(c -> cells.put(c.name(), c.cell().apply(mismatched)));

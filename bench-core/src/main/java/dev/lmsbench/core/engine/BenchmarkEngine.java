@@ -307,7 +307,7 @@ public final class BenchmarkEngine {
         List<SweepPlan.Job> jobs = plan.jobs();
         int total = 0;
         for (SweepPlan.Job job : jobs) {
-            total += jobSettings(settings, job).requestsPerModel();
+            total += requestsOf(settings, job);
         }
         ProgressTracker progress = new ProgressTracker(total, System.nanoTime());
         currentProgress = progress;
@@ -355,6 +355,11 @@ public final class BenchmarkEngine {
                 allRequests, hardware);
         emit(new BenchmarkEvent.RunCompleted(report));
         return report;
+    }
+
+    /** The requests a job is planned to make: a load stage's expected sends, else warmups and measured calls. */
+    static int requestsOf(BenchmarkSettings settings, SweepPlan.Job job) {
+        return job.load() != null ? job.load().expectedRequests() : jobSettings(settings, job).requestsPerModel();
     }
 
     /** The settings of one job: the run's, with the job's context length and parallelism (and parallel slots). */
@@ -459,12 +464,13 @@ public final class BenchmarkEngine {
         dev.lmsbench.core.model.LoadMemory loadMemory = dev.lmsbench.core.model.LoadMemory.UNKNOWN;
         dev.lmsbench.core.model.LoadDetails loadDetails = dev.lmsbench.core.model.LoadDetails.UNKNOWN;
         dev.lmsbench.core.model.PromptCalibration calibration = dev.lmsbench.core.model.PromptCalibration.NONE;
+        dev.lmsbench.core.load.LoadResult loadResult = null;
         if (reload) {
             unloadCurrent();
             String noRoom = resourceCheck(model, settings);
             if (noRoom != null) {
                 LOG.warn("{}: {}", model.id(), noRoom);
-                progress.replanned(-settings.requestsPerModel());
+                progress.replanned(-requestsOf(run.settings(), job));
                 ModelSummary skipped = ModelSummary.of(model, settings, List.of(), RunStatus.SKIPPED, noRoom,
                         ErrorType.NONE, Double.NaN, started, clock.instant(), List.of());
                 emit(new BenchmarkEvent.ModelFailed(skipped));
@@ -517,14 +523,16 @@ public final class BenchmarkEngine {
                         status = RunStatus.FAILED;
                         error = "load failed: " + message;
                     }
-                    progress.replanned(-settings.requestsPerModel());
+                    progress.replanned(-requestsOf(run.settings(), job));
                     emit(new BenchmarkEvent.ModelLoadFailed(model, message));
                     outcome = null;
                 }
             }
             if (outcome != null) {
-                Measured measured = measure(run, plan, job, settings, requests, progress, profiler);
+                Measured measured = job.load() != null ? measureLoad(job, settings, requests, progress, profiler)
+                        : measure(run, plan, job, settings, requests, progress, profiler);
                 calibration = measured.calibration();
+                loadResult = measured.load();
                 List<String> duplicates = duplicatesOf(model);
                 if (!duplicates.isEmpty()) {
                     LOG.warn("{}: the server loaded the model again while it was measured (instances {}); their"
@@ -570,7 +578,8 @@ public final class BenchmarkEngine {
             summary = ModelSummary.of(model, settings, snapshot, status, error, errorType, loadSeconds, started,
                     finished, List.of());
         }
-        summary = summary.withLoadMemory(loadMemory).withLoadDetails(loadDetails).withCalibration(calibration);
+        summary = summary.withLoadMemory(loadMemory).withLoadDetails(loadDetails).withCalibration(calibration)
+                .withLoad(loadResult);
         if (profiler != null) {
             summary = summary.withSideMetrics(profiler.sideMetrics(summary)).withHardwareSamples(profiler.samples());
         }
@@ -641,7 +650,88 @@ public final class BenchmarkEngine {
     }
 
     /** What measuring a job gave: the failure when it cannot be benchmarked (else null), and its calibration. */
-    private record Measured(Failure failure, dev.lmsbench.core.model.PromptCalibration calibration) {
+    private record Measured(Failure failure, dev.lmsbench.core.model.PromptCalibration calibration,
+                            dev.lmsbench.core.load.LoadResult load) {
+        Measured(Failure failure, dev.lmsbench.core.model.PromptCalibration calibration) {
+            this(failure, calibration, null);
+        }
+    }
+
+    /**
+     * Runs a load stage: its requests at the times its pattern plans, through the one request path, no retries
+     * (a retry would be a request the pattern did not plan); then flags the warmup and cooldown requests and computes
+     * the stage's figures.
+     */
+    private Measured measureLoad(SweepPlan.Job job, BenchmarkSettings settings, List<RequestResult> requests,
+                                 ProgressTracker progress, Profiler profiler) {
+        dev.lmsbench.core.load.LoadSpec spec = job.load();
+        ModelInfo model = job.model();
+        java.util.Map<String, Double> before = serverMetrics();
+        if (profiler != null) {
+            profiler.guard();
+            profiler.measuring(true);
+        }
+        CpuMeter cpu = new CpuMeter();
+        LoadRunner.Sent sent;
+        double[] cpuUse;
+        try {
+            sent = new LoadRunner(spec, (w, index, inFlight, answered) -> request(model,
+                    settings.withPrompt(w.prompt()).withMaxTokens(w.maxTokens()).withParallel(inFlight), index,
+                    false, RunMode.STREAM, requests, progress, answered, false), () -> cancelled).run();
+        } finally {
+            cpuUse = cpu.stop();
+            if (profiler != null) {
+                profiler.measuring(false);
+            }
+        }
+        java.util.Map<String, Double> after = serverMetrics();
+        progress.replanned(sent.samples().size() - spec.expectedRequests());
+        List<RequestResult> flagged;
+        synchronized (requests) {
+            requests.replaceAll(r -> sent.excluded().contains(r.index()) ? r.withWarmup(true) : r);
+            flagged = List.copyOf(requests);
+        }
+        dev.lmsbench.core.load.LoadResult result = dev.lmsbench.core.load.LoadResult.compute(spec, flagged,
+                sent.samples(), cpuUse, counterChanges(before, after));
+        for (String warning : result.generator().warnings()) {
+            LOG.warn("{}: {}", model.id(), warning);
+        }
+        Failure failure = null;
+        if (!cancelled && result.measured() > 0 && result.completed() == 0) {
+            failure = dominantFailure("every measured request failed", flagged.stream()
+                    .filter(r -> !r.warmup()).toList());
+        }
+        return new Measured(failure, dev.lmsbench.core.model.PromptCalibration.NONE, result);
+    }
+
+    /** The server's metrics; a failure there never stops the run. */
+    private java.util.Map<String, Double> serverMetrics() {
+        try {
+            return java.util.Map.copyOf(backend.serverMetrics());
+        } catch (RuntimeException e) {
+            LOG.debug("the server's metrics could not be read", e);
+            return java.util.Map.of();
+        }
+    }
+
+    /**
+     * What changed over a stage: the difference of each counter (a name ending in {@code _total}, Prometheus's
+     * convention, labels aside), the value after it of everything else (gauges); sorted by name.
+     */
+    static java.util.Map<String, Double> counterChanges(java.util.Map<String, Double> before,
+                                                        java.util.Map<String, Double> after) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        after.forEach((name, value) -> {
+            int brace = name.indexOf('{');
+            String bare = brace < 0 ? name : name.substring(0, brace);
+            if (bare.endsWith("_total")) {
+                Double was = before.get(name);
+                out.put(name, was == null ? value : value - was);
+            } else {
+                out.put(name, value);
+            }
+        });
+        return out;
     }
 
     /** Runs warmups, calibration calls and measured runs. */
@@ -801,6 +891,16 @@ public final class BenchmarkEngine {
      */
     private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
                                   RunMode mode, List<RequestResult> requests, ProgressTracker progress) {
+        return request(model, settings, index, warmup, mode, requests, progress, null, true);
+    }
+
+    /**
+     * {@link #request(ModelInfo, BenchmarkSettings, int, boolean, RunMode, List, ProgressTracker)} that hands the
+     * answer to {@code answered} (when not null) and, without {@code retries}, makes the call once whatever fails.
+     */
+    private RequestResult request(ModelInfo model, BenchmarkSettings settings, int index, boolean warmup,
+                                  RunMode mode, List<RequestResult> requests, ProgressTracker progress,
+                                  java.util.function.Consumer<InferenceResult> answered, boolean retries) {
         List<Duration> backoff = retryBackoff;
         RequestResult result = null;
         InferenceResult answer = null;
@@ -831,7 +931,9 @@ public final class BenchmarkEngine {
                 }
                 Duration retryAfter = retryWait(e, settings.requestTimeout());
                 Duration wait;
-                if (backoff.isEmpty()) {
+                if (!retries) {
+                    wait = null; // a load stage: a retry would be a request its pattern did not plan
+                } else if (backoff.isEmpty()) {
                     wait = attempt == 0 ? retryAfter : null; // a run: the server's Retry-After, once
                 } else if (e.errorType() == ErrorType.MODEL_NOT_LOADED || e.errorType() == ErrorType.WRONG_MODEL) {
                     wait = null; // asking again gets the same answer: loading is the user's decision
@@ -874,6 +976,9 @@ public final class BenchmarkEngine {
             }
         }
         requests.add(result);
+        if (answered != null && answer != null) {
+            answered.accept(answer);
+        }
         Progress p = progress.requestCompleted(System.nanoTime());
         emit(answer == null ? new BenchmarkEvent.RequestCompleted(result, p)
                 : new BenchmarkEvent.RequestCompleted(result, p, answer.content(), answer.reasoning()));

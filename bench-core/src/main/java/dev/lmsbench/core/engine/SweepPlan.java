@@ -43,9 +43,18 @@ public record SweepPlan(List<Job> jobs, List<java.time.Duration> retryBackoff, i
      *
      * @param model         the model
      * @param contextLength the context size to load the model with (0: the server's default)
-     * @param parallel      logical requests in flight at once, at least 1
+     * @param parallel      logical requests in flight at once, at least 1 (a load stage: the parallel slots the
+     *                      model is loaded with, where the server takes them; its pattern says what is in flight)
+     * @param load          the load stage this job runs instead of warmups and measured runs ({@code lmsbench
+     *                      load}), or null
      */
-    public record Job(ModelInfo model, int contextLength, int parallel) {
+    public record Job(ModelInfo model, int contextLength, int parallel, dev.lmsbench.core.load.LoadSpec load) {
+
+        /** A job of warmups and measured runs (see the canonical constructor for the parameters). */
+        public Job(ModelInfo model, int contextLength, int parallel) {
+            this(model, contextLength, parallel, null);
+        }
+
         /** Checks the values. */
         public Job {
             Objects.requireNonNull(model, "model");

@@ -80,6 +80,7 @@ import java.util.function.ToDoubleFunction;
  *                                 chunks otherwise (recorded, the server's count kept)
  * @param calibration              how the prompt was sized to a target token count (sweeps), or
  *                                 {@link PromptCalibration#NONE}
+ * @param load                     the load stage's figures ({@code lmsbench load}), or null for a run or sweep job
  */
 public record ModelSummary(
         ModelInfo model,
@@ -121,7 +122,8 @@ public record ModelSummary(
         Distribution draftAcceptance,
         int usageCorrected,
         int usageMismatched,
-        PromptCalibration calibration) {
+        PromptCalibration calibration,
+        dev.lmsbench.core.load.LoadResult load) {
 
     /** Validates required fields. */
     public ModelSummary {
@@ -171,6 +173,12 @@ public record ModelSummary(
     private ModelSummary copy(RunStatus newStatus, List<SideMetric> newSideMetrics, List<HardwareSample> newSamples,
                               LoadMemory newLoadMemory, LoadDetails newLoadDetails,
                               PromptCalibration newCalibration) {
+        return copy(newStatus, newSideMetrics, newSamples, newLoadMemory, newLoadDetails, newCalibration, load);
+    }
+
+    private ModelSummary copy(RunStatus newStatus, List<SideMetric> newSideMetrics, List<HardwareSample> newSamples,
+                              LoadMemory newLoadMemory, LoadDetails newLoadDetails,
+                              PromptCalibration newCalibration, dev.lmsbench.core.load.LoadResult newLoad) {
         return new ModelSummary(model, contextLength, parallel, newStatus, error, requestCount, successCount,
                 errorCount, ttft, firstContent, prefillTokensPerSecond, decodeTokensPerSecond, tpot, interTokenLatency,
                 e2e, completionTokensPerSecond, streamTokensPerSecondTotal, nonStreamTokensPerSecondTotal,
@@ -178,7 +186,7 @@ public record ModelSummary(
                 serverTokensPerSecond, serverTtft, newSideMetrics, newSamples, errorType, errorsByType,
                 systemOutputTokensPerSecond, systemRequestsPerSecond, serverPromptTokensPerSecond,
                 serverPromptSeconds, newLoadMemory, newLoadDetails, draftAcceptance, usageCorrected, usageMismatched,
-                newCalibration);
+                newCalibration, newLoad);
     }
 
     /**
@@ -228,6 +236,16 @@ public record ModelSummary(
      */
     public ModelSummary withCalibration(PromptCalibration value) {
         return copy(status, sideMetrics, hardwareSamples, loadMemory, loadDetails, value);
+    }
+
+    /**
+     * This result with a load stage's figures.
+     *
+     * @param value the figures ({@code lmsbench load})
+     * @return the copy
+     */
+    public ModelSummary withLoad(dev.lmsbench.core.load.LoadResult value) {
+        return copy(status, sideMetrics, hardwareSamples, loadMemory, loadDetails, calibration, value);
     }
 
     /**
@@ -447,7 +465,7 @@ public record ModelSummary(
                 (int) java.util.stream.Stream.concat(stream.stream(), nonStream.stream()).filter(r -> r.usageCheck()
                         .verdict() == UsageCheck.Verdict.CORRECTED_OFF_BY_ONE).count(),
                 (int) stream.stream().filter(r -> r.usageCheck().verdict() == UsageCheck.Verdict.MISMATCH).count(),
-                PromptCalibration.NONE);
+                PromptCalibration.NONE, null);
     }
 
     /**

@@ -98,6 +98,15 @@ public record RequestResult(
     }
 
     /**
+     * This result flagged as left out of the statistics or not (warmups; a load stage's warmup and cooldown).
+     * @param value true to leave it out @return the copy
+     */
+    public RequestResult withWarmup(boolean value) {
+        return new RequestResult(model, contextLength, parallel, index, value, mode, startedAt, timings, usage,
+                finishReason, error, serverStats, errorType, httpStatus, usageCheck, attempts);
+    }
+
+    /**
      * A result whose usage was not checked against the stream (see the canonical constructor for the parameters).
      */
     public RequestResult(String model, int contextLength, int parallel, int index, boolean warmup, RunMode mode,

@@ -89,6 +89,19 @@ public interface InferenceBackend extends AutoCloseable {
      */
     InferenceResult infer(InferenceRequest request) throws BackendException;
 
+    /**
+     * The server's own metrics, read from its Prometheus endpoint ({@code /metrics} of llama.cpp's server started with
+     * {@code --metrics}, of vLLM): each sample's value by its name with its labels
+     * ({@code vllm:num_requests_waiting{model_name="m"}}). A load stage reads them before and after it runs. Bounded
+     * (body size, number of samples) and never throws; the default, and a server without the endpoint, give an empty
+     * map.
+     *
+     * @return the samples, empty when the server has none
+     */
+    default java.util.Map<String, Double> serverMetrics() {
+        return java.util.Map.of();
+    }
+
     /** Aborts every request in flight; each blocked {@link #infer} throws a CANCELLED exception. Thread-safe. */
     default void cancelInFlight() {
     }

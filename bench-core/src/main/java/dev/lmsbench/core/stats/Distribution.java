@@ -48,14 +48,7 @@ public record Distribution(
 
     /** The {@code p}-th percentile (0-100) of an already sorted, NaN-free, non-empty array, linearly interpolated. */
     static double percentile(double[] sorted, double p) {
-        if (sorted.length == 1) {
-            return sorted[0];
-        }
-        double rank = p / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = (int) Math.ceil(rank);
-        double frac = rank - lo;
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+        return Percentiles.of(sorted, p);
     }
 
     /** Whether the sample had no values. */

@@ -24,7 +24,7 @@ class BestSettingsTest {
                 totalToksPerS, totalToksPerS, totalToksPerS,
                 new ModelSummary.TokenTotals(0, 0, 0, TokenCountSource.USAGE, 0, 0), WarmupStats.NONE, Double.NaN, t,
                 t, e, e, List.of(), List.of(), ErrorType.NONE, null, Double.NaN, Double.NaN, e, e, null, null, e, 0,
-                0, PromptCalibration.NONE);
+                0, PromptCalibration.NONE, null);
     }
 
     static ModelSummary job(String model, int ctx, int par, double totalToksPerS, double ttftP50) {
