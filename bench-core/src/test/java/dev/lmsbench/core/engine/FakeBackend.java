@@ -12,6 +12,7 @@ import dev.lmsbench.core.spi.InferenceResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -50,6 +51,10 @@ class FakeBackend implements InferenceBackend {
     volatile boolean slots;
     /** The load configurations, in load order. */
     final List<dev.lmsbench.core.model.LoadConfig> loadConfigs = Collections.synchronizedList(new ArrayList<>());
+    /** What {@link #serverMetrics} answers, read once per call. */
+    volatile java.util.function.Supplier<Map<String, Double>> metrics = Map::of;
+    /** How long every answer takes, for load tests (the timings then span it). */
+    volatile java.time.Duration hold = java.time.Duration.ZERO;
     /** Counts down once per request started. */
     volatile CountDownLatch started = new CountDownLatch(0);
 
@@ -90,6 +95,7 @@ class FakeBackend implements InferenceBackend {
 
     @Override
     public InferenceResult infer(InferenceRequest request) throws BackendException {
+        long sentAt = System.nanoTime();
         calls.add((request.stream() ? "stream " : "nonstream ") + request.model());
         requests.add(request);
         callNanos.add(System.nanoTime());
@@ -118,6 +124,16 @@ class FakeBackend implements InferenceBackend {
                 throw new BackendException(BackendException.Kind.HTTP_STATUS, error, "", 500, null);
             }
             long ms = 1_000_000L;
+            if (!hold.isZero()) {
+                try {
+                    Thread.sleep(hold);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                long took = System.nanoTime() - sentAt;
+                return new InferenceResult(new RequestTimings(sentAt, ms, ms, took / 2, took / 2, took - ms, took,
+                        new long[]{took / 2, took - ms}), usage.apply(request), "a b c", reasoning, "stop");
+            }
             RequestTimings t = request.stream()
                     ? new RequestTimings(System.nanoTime(), ms, ms, 100 * ms, 100 * ms, 190 * ms, 200 * ms,
                     new long[]{100 * ms, 145 * ms, 190 * ms})
@@ -135,6 +151,11 @@ class FakeBackend implements InferenceBackend {
         if (b != null) {
             b.countDown();
         }
+    }
+
+    @Override
+    public Map<String, Double> serverMetrics() {
+        return metrics.get();
     }
 
     @Override
