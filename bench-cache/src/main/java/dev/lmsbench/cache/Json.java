@@ -43,6 +43,8 @@ final class Json {
             .visibility(PropertyAccessor.IS_GETTER, Visibility.NONE)
             // the raw hardware samples have their own table (hardware_samples), not a copy in summary_json
             .addMixIn(ModelSummary.class, WithoutHardwareSamples.class)
+            // a load stage's arrival pattern is one of a sealed set: its kind names the record
+            .addMixIn(dev.lmsbench.core.load.ArrivalPattern.class, PatternKinds.class)
             .addModule(new SimpleModule("lmsbench-time")
                     .addSerializer(Instant.class, new InstantSerializer())
                     .addDeserializer(Instant.class, new InstantDeserializer()))
@@ -53,6 +55,24 @@ final class Json {
 
     @JsonIgnoreProperties({"hardwareSamples"})
     private abstract static class WithoutHardwareSamples {
+    }
+
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+            property = "type")
+    @com.fasterxml.jackson.annotation.JsonSubTypes({
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+                    value = dev.lmsbench.core.load.ArrivalPattern.Synchronous.class, name = "synchronous"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+                    value = dev.lmsbench.core.load.ArrivalPattern.Concurrency.class, name = "concurrency"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+                    value = dev.lmsbench.core.load.ArrivalPattern.ConstantRate.class, name = "constant"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+                    value = dev.lmsbench.core.load.ArrivalPattern.Poisson.class, name = "poisson"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+                    value = dev.lmsbench.core.load.ArrivalPattern.Gamma.class, name = "gamma"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+                    value = dev.lmsbench.core.load.ArrivalPattern.MaxThroughput.class, name = "max")})
+    private abstract static class PatternKinds {
     }
 
     static String writeGpus(List<GpuSample> gpus) throws JsonProcessingException {

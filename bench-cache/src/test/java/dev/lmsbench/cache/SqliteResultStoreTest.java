@@ -146,6 +146,55 @@ class SqliteResultStoreTest {
         }
     }
 
+    /** A load stage's figures over the fixture's requests, with every part set (goodput, warnings, metrics). */
+    static dev.lmsbench.core.load.LoadResult loadResult(List<RequestResult> requests,
+                                                         dev.lmsbench.core.load.ArrivalPattern pattern) {
+        dev.lmsbench.core.spi.Workload workload = new dev.lmsbench.core.spi.Workload() {
+            @Override public String name() { return "multi-round"; }
+            @Override public java.util.Map<String, String> parameters() {
+                return java.util.Map.of("users", "4", "rounds", "3");
+            }
+            @Override public dev.lmsbench.core.model.TokenCountSource lengthSource() {
+                return dev.lmsbench.core.model.TokenCountSource.TOKENIZER_JSON;
+            }
+            @Override public Session start(long seed) { throw new UnsupportedOperationException(); }
+        };
+        dev.lmsbench.core.load.LoadSpec spec = new dev.lmsbench.core.load.LoadSpec(pattern, workload,
+                requests.size(), java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO, 8, 42,
+                List.of(50.0, 99.9), dev.lmsbench.core.load.Slo.parse("ttft:300 e2e:2000"));
+        List<dev.lmsbench.core.load.LoadSample> samples = new ArrayList<>();
+        for (RequestResult r : requests) {
+            samples.add(new dev.lmsbench.core.load.LoadSample(r.index(), r.timings().sentNanos() - 30_000_000L,
+                    1_000_000L, r.timings().sentNanos(), 3, "u" + r.index() % 4, r.index() / 4));
+        }
+        return dev.lmsbench.core.load.LoadResult.compute(spec, requests, samples, new double[] {12.5, Double.NaN},
+                java.util.Map.of("vllm:num_requests_waiting{model_name=\"m\"}", 2.0,
+                        "llamacpp:prompt_tokens_total", 4096.0));
+    }
+
+    @Test
+    void roundTripsTheLoadStageOfAJobWithItsPatternWorkloadFiguresAndGeneratorHealth() throws Exception {
+        List<RequestResult> requests = Fixtures.requests(QWEN, 31, true).stream()
+                .filter(r -> r.mode() == dev.lmsbench.core.model.RunMode.STREAM).toList();
+        for (dev.lmsbench.core.load.ArrivalPattern pattern : List.of(new dev.lmsbench.core.load.ArrivalPattern.Gamma(
+                2.5, 0.5), new dev.lmsbench.core.load.ArrivalPattern.Concurrency(4),
+                new dev.lmsbench.core.load.ArrivalPattern.Synchronous(),
+                new dev.lmsbench.core.load.ArrivalPattern.MaxThroughput(),
+                new dev.lmsbench.core.load.ArrivalPattern.Poisson(3),
+                new dev.lmsbench.core.load.ArrivalPattern.ConstantRate(7))) {
+            dev.lmsbench.core.load.LoadResult load = loadResult(requests, pattern);
+            assertThat(load.generator().warnings()).isNotEmpty(); // 30 ms late: every part is set
+            ModelSummary summary = Fixtures.summary(QWEN, requests, 1.0).withLoad(load);
+            Path file = dir.resolve(pattern.kind() + ".db");
+            try (SqliteResultStore store = SqliteResultStore.open(file)) {
+                store.save(Fixtures.run("r1"), summary, requests);
+                StoredResult stored = store.list().getFirst();
+                assertThat(stored.summary().load()).isEqualTo(load);
+                assertThat(stored.summary()).isEqualTo(summary);
+            }
+        }
+    }
+
     @Test
     void roundTripsThePromptCalibrationOfASummaryAndTheAttemptsOfEachRequestAndWritesTheirColumns()
             throws Exception {

@@ -137,6 +137,11 @@ class RunCommand implements Callable<Integer> {
     /** {@code --tokenizer}, loaded once per run; closed when the run ends. */
     private TokenizerJson tokenizerJson;
 
+    /** {@return {@code --tokenizer} as loaded for this run, or null without one} */
+    TokenizerJson tokenizer() {
+        return tokenizerJson;
+    }
+
     /**
      * Set by {@code lmsbench web}: the run's engine also reports to the dashboard's controller, which pauses and stops
      * it; the dashboard handles Ctrl-C. Null for a run from the command line.

@@ -132,7 +132,11 @@ final class RunReports {
                 LOG.debug("report failure", e);
             }
         }
-        printSummaryTable(Ranking.order(report.models(), rankBy), out);
+        if (!report.models().isEmpty() && report.models().stream().allMatch(m -> m.load() != null)) {
+            LoadTables.print(report.models(), out); // a load test: its figures, not a run's
+        } else {
+            printSummaryTable(Ranking.order(report.models(), rankBy), out);
+        }
         out.println();
         out.println("Reports (" + String.join(", ", written) + ") and log written to " + outDir);
         out.flush();

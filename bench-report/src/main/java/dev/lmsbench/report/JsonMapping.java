@@ -66,6 +66,9 @@ final class JsonMapping {
      * 6: sweeps (issue 14): the prompt calibration per model ({@code calibration}), the calls made per request
      * ({@code attempts}, {@code error_final}), the best settings per model ({@code best_settings}); in the CSV files
      * {@code load_times.csv}, {@code best_settings.csv} and the new columns at the end of the other two.
+     * Load tests (issue 15) added, within 6 (an additive change), a job's {@code load_test}: its pattern, workload,
+     * throughput, latency statistics, goodput, errors, the generator's health and the server's metrics; {@code null}
+     * for run and sweep jobs (and absent in files written before it).
      */
     static final int SCHEMA_VERSION = 6;
 
@@ -336,6 +339,11 @@ final class JsonMapping {
         loadDetails(load, s.loadDetails());
         node.set("warmup", warmup(s.warmup()));
         node.set("calibration", calibration(s.calibration()));
+        if (s.load() == null) {
+            node.putNull("load_test");
+        } else {
+            node.set("load_test", loadTest(s.load()));
+        }
         ObjectNode throughput = node.putObject("throughput");
         number(throughput, "stream_toks_per_s_total", s.streamTokensPerSecondTotal());
         number(throughput, "nonstream_toks_per_s_total", s.nonStreamTokensPerSecondTotal());
@@ -366,6 +374,78 @@ final class JsonMapping {
             long first = s.hardwareSamples().getFirst().nanoTime();
             s.hardwareSamples().forEach(h -> samples.add(hardwareSample(h, first)));
         }
+        return node;
+    }
+
+    /** A load stage's figures ({@code load_test}); docs/output-formats.md lists every field. */
+    static ObjectNode loadTest(dev.lmsbench.core.load.LoadResult l) {
+        ObjectNode node = NODES.objectNode();
+        ObjectNode pattern = node.putObject("pattern");
+        pattern.put("kind", l.pattern().kind());
+        pattern.put("label", l.pattern().label());
+        number(pattern, "rate", l.pattern().targetRate());
+        pattern.put("concurrency", l.pattern().concurrency());
+        number(pattern, "burstiness", l.pattern().burstiness());
+        pattern.put("max_concurrency", l.maxConcurrency());
+        pattern.put("seed", l.seed());
+        ObjectNode workload = node.putObject("workload");
+        workload.put("name", safe(l.workload()));
+        ObjectNode params = workload.putObject("parameters");
+        l.workloadParameters().forEach((k, v) -> params.put(safe(k), safe(v)));
+        workload.put("length_source", l.lengthSource().label());
+        node.put("sent", l.sent());
+        node.put("measured", l.measured());
+        node.put("completed", l.completed());
+        node.put("failed", l.failed());
+        number(node, "duration_s", l.durationSeconds());
+        number(node, "achieved_rate", l.achievedRate());
+        number(node, "request_throughput", l.requestThroughput());
+        number(node, "output_throughput", l.outputThroughput());
+        number(node, "total_token_throughput", l.totalTokenThroughput());
+        node.put("input_tokens", l.inputTokens());
+        node.put("output_tokens", l.outputTokens());
+        knownInteger(node, "cached_prompt_tokens", l.cachedPromptTokens());
+        node.set("ttft_ms", latency(l.ttftMs()));
+        node.set("tpot_ms", latency(l.tpotMs()));
+        node.set("itl_ms", latency(l.itlMs()));
+        node.set("e2e_ms", latency(l.e2eMs()));
+        if (l.slo().any()) {
+            ObjectNode goodput = node.putObject("goodput");
+            ObjectNode slo = goodput.putObject("slo_ms");
+            l.slo().limits().forEach(slo::put);
+            goodput.put("good_requests", l.goodRequests());
+            number(goodput, "requests_per_s", l.goodput());
+            number(goodput, "good_fraction", l.goodFraction());
+        } else {
+            node.putNull("goodput");
+        }
+        ObjectNode errors = node.putObject("errors");
+        l.errors().forEach((type, n) -> errors.put(type.label(), n));
+        ObjectNode generator = node.putObject("generator");
+        generator.put("healthy", l.generator().healthy());
+        generator.set("send_lag_ms", latency(l.generator().sendLagMs()));
+        generator.set("slot_wait_ms", latency(l.generator().slotWaitMs()));
+        number(generator, "client_cpu_percent", l.generator().clientCpuPercent());
+        number(generator, "machine_cpu_percent", l.generator().machineCpuPercent());
+        generator.put("peak_in_flight", l.generator().peakInFlight());
+        ArrayNode warnings = generator.putArray("warnings");
+        l.generator().warnings().forEach(w -> warnings.add(safe(w)));
+        ObjectNode metrics = node.putObject("server_metrics");
+        l.serverCounters().forEach((k, v) -> number(metrics, safe(k), v));
+        return node;
+    }
+
+    /** A latency's statistics in milliseconds: count, mean, median, std (population), min, max, the percentiles. */
+    static ObjectNode latency(dev.lmsbench.core.load.LatencyStats l) {
+        ObjectNode node = NODES.objectNode();
+        node.put("count", l.count());
+        number(node, "mean", l.mean());
+        number(node, "median", l.median());
+        number(node, "std", l.stdev());
+        number(node, "min", l.min());
+        number(node, "max", l.max());
+        ObjectNode ps = node.putObject("percentiles");
+        l.percentiles().forEach((p, v) -> number(ps, dev.lmsbench.core.load.LatencyStats.name(p), v));
         return node;
     }
 

@@ -302,7 +302,91 @@ public final class ResultsJsonReader {
                 number(n, "system_requests_per_s"), distribution(sd, "prompt_toks_per_s"),
                 distribution(sd, "prompt_s"), memory, details, distribution(n, "draft_acceptance"),
                 integer(n, "usage_corrected"), integer(n, "usage_mismatched"),
-                within("calibration", () -> calibration(object(n, "calibration"))), null);
+                within("calibration", () -> calibration(object(n, "calibration"))),
+                n.hasNonNull("load_test") ? within("load_test", () -> loadTest(object(n, "load_test"))) : null);
+    }
+
+    /** A load stage's figures, as {@code JsonMapping.loadTest} writes them. */
+    private static dev.lmsbench.core.load.LoadResult loadTest(JsonNode l) {
+        JsonNode p = object(l, "pattern");
+        String kind = text(p, "kind");
+        double rate = number(p, "rate");
+        dev.lmsbench.core.load.ArrivalPattern pattern;
+        try {
+            pattern = switch (kind) {
+                case "synchronous" -> new dev.lmsbench.core.load.ArrivalPattern.Synchronous();
+                case "concurrency" -> new dev.lmsbench.core.load.ArrivalPattern.Concurrency(integer(p, "concurrency"));
+                case "constant" -> new dev.lmsbench.core.load.ArrivalPattern.ConstantRate(rate);
+                case "poisson" -> new dev.lmsbench.core.load.ArrivalPattern.Poisson(rate);
+                case "gamma" -> new dev.lmsbench.core.load.ArrivalPattern.Gamma(rate, number(p, "burstiness"));
+                case "max" -> new dev.lmsbench.core.load.ArrivalPattern.MaxThroughput();
+                default -> throw new Bad("field 'pattern.kind' is not a known pattern: '" + kind + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new Bad("field 'pattern': " + e.getMessage());
+        }
+        JsonNode w = object(l, "workload");
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(w, "parameters").properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new Bad("field 'workload.parameters' holds a value that is not text");
+            }
+            params.put(e.getKey(), e.getValue().textValue());
+        }
+        dev.lmsbench.core.load.Slo slo = dev.lmsbench.core.load.Slo.NONE;
+        int good = -1;
+        double goodput = Double.NaN;
+        if (l.hasNonNull("goodput")) {
+            JsonNode g = object(l, "goodput");
+            JsonNode limits = object(g, "slo_ms");
+            slo = new dev.lmsbench.core.load.Slo(limits.has("ttft") ? number(limits, "ttft") : Double.NaN,
+                    limits.has("tpot") ? number(limits, "tpot") : Double.NaN,
+                    limits.has("e2e") ? number(limits, "e2e") : Double.NaN);
+            good = integer(g, "good_requests");
+            goodput = number(g, "requests_per_s");
+        }
+        Map<ErrorType, Integer> errors = new EnumMap<>(ErrorType.class);
+        for (Map.Entry<String, JsonNode> e : object(l, "errors").properties()) {
+            if (!e.getValue().isInt() || e.getValue().intValue() < 1) {
+                throw new Bad("field 'errors' holds a count that is not a positive integer");
+            }
+            errors.put(label(ErrorType.values(), e.getKey(), ErrorType::label, "errors"), e.getValue().intValue());
+        }
+        JsonNode g = object(l, "generator");
+        dev.lmsbench.core.load.GeneratorHealth health = new dev.lmsbench.core.load.GeneratorHealth(
+                latency(g, "send_lag_ms"), latency(g, "slot_wait_ms"), number(g, "client_cpu_percent"),
+                number(g, "machine_cpu_percent"), integer(g, "peak_in_flight"), texts(g, "warnings"));
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(l, "server_metrics").properties()) {
+            metrics.put(e.getKey(), number(object(l, "server_metrics"), e.getKey()));
+        }
+        return new dev.lmsbench.core.load.LoadResult(pattern, integer(p, "max_concurrency"), longInteger(p, "seed"),
+                text(w, "name"), params, label(dev.lmsbench.core.model.TokenCountSource.values(),
+                text(w, "length_source"), dev.lmsbench.core.model.TokenCountSource::label, "length_source"),
+                integer(l, "sent"), integer(l, "measured"), integer(l, "completed"), integer(l, "failed"),
+                number(l, "duration_s"), number(l, "achieved_rate"), number(l, "request_throughput"),
+                number(l, "output_throughput"), number(l, "total_token_throughput"), longInteger(l, "input_tokens"),
+                longInteger(l, "output_tokens"), integerOr(l, "cached_prompt_tokens", -1), latency(l, "ttft_ms"),
+                latency(l, "tpot_ms"), latency(l, "itl_ms"), latency(l, "e2e_ms"), slo, good, goodput, errors,
+                health, metrics);
+    }
+
+    /** A latency's statistics; the percentiles' names (p50, p99.9) give their keys. */
+    private static dev.lmsbench.core.load.LatencyStats latency(JsonNode parent, String name) {
+        JsonNode d = object(parent, name);
+        Map<Double, Double> ps = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(d, "percentiles").properties()) {
+            String key = e.getKey();
+            double p;
+            try {
+                p = Double.parseDouble(key.startsWith("p") ? key.substring(1) : "x");
+            } catch (NumberFormatException ex) {
+                throw new Bad("field '" + name + ".percentiles' has a key that is not pNN: '" + key + "'");
+            }
+            ps.put(p, number(object(d, "percentiles"), key));
+        }
+        return new dev.lmsbench.core.load.LatencyStats(integer(d, "count"), number(d, "mean"), number(d, "median"),
+                number(d, "std"), number(d, "min"), number(d, "max"), ps);
     }
 
     /** A model's prompt calibration; {@code within_tolerance} null (not sized) reads as false. */

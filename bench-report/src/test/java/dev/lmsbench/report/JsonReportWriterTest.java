@@ -115,7 +115,8 @@ class JsonReportWriterTest {
         assertThat(fieldNames(root.at("/models/0"))).containsExactly("model", "ctx", "par", "status", "error",
                 "error_type", "request_count", "success_count", "error_count", "errors_by_type", "tokens",
                 "tokens_estimated", "token_count_source", "usage_corrected", "usage_mismatched", "load_time_s",
-                "load", "warmup", "calibration", "throughput", "system_output_toks_per_s", "system_requests_per_s", "distributions",
+                "load", "warmup", "calibration", "load_test", "throughput", "system_output_toks_per_s", "system_requests_per_s",
+                "distributions",
                 "server_distributions", "draft_acceptance", "started_at", "finished_at", "hardware",
                 "hardware_samples");
         assertThat(fieldNames(root.at("/models/0/load"))).containsExactly("memory_bytes", "vram_bytes", "method",

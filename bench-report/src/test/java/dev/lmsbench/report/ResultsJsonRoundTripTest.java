@@ -34,6 +34,8 @@ class ResultsJsonRoundTripTest {
                 Arguments.of("cancelled", SampleReports.cancelled()),
                 Arguments.of("sweep (4 jobs, calibration, a reused load, a call failed after retries, best settings)",
                         SampleReports.sweep()),
+                Arguments.of("load test (3 Poisson stages, goodput, failures, a generator warning, server metrics)",
+                        SampleReports.load()),
                 Arguments.of("profiled (machine and hardware samples)", ChartReports.profiled()),
                 Arguments.of("exotic model id and error text", ChartReports.exotic()),
                 Arguments.of("60 models", ChartReports.many(60)),
@@ -140,6 +142,26 @@ class ResultsJsonRoundTripTest {
         BenchmarkReport run = ResultsJsonReader.read(dir.resolve("run").resolve(ReportWriters.RESULTS_JSON));
         assertThat(run.models().get(0).calibration()).isEqualTo(SampleReports.QWEN_CALIBRATION);
         assertThat(run.models().get(1).calibration()).isEqualTo(PromptCalibration.NONE);
+    }
+
+    @Test
+    void aLoadTestsStagesAreReadBackExactly() throws IOException {
+        BenchmarkReport original = SampleReports.load();
+        write(original, dir);
+        BenchmarkReport read = ResultsJsonReader.read(dir.resolve(ReportWriters.RESULTS_JSON));
+
+        assertThat(read.models()).extracting(ModelSummary::load)
+                .containsExactlyElementsOf(original.models().stream().map(ModelSummary::load).toList());
+        dev.lmsbench.core.load.LoadResult last = read.models().getLast().load();
+        assertThat(last.pattern()).isEqualTo(new dev.lmsbench.core.load.ArrivalPattern.Poisson(8));
+        assertThat(last.generator().warnings()).singleElement().asString().contains("client overloaded");
+        assertThat(last.failed()).isPositive();
+        assertThat(last.goodRequests()).isNotNegative();
+        assertThat(last.workloadParameters()).containsKeys("input_len", "output_len");
+        // a run's jobs have no load stage
+        write(SampleReports.completed(), dir.resolve("run"));
+        assertThat(ResultsJsonReader.read(dir.resolve("run").resolve(ReportWriters.RESULTS_JSON)).models())
+                .allSatisfy(m -> assertThat(m.load()).isNull());
     }
 
     private static void write(BenchmarkReport report, Path out) throws IOException {

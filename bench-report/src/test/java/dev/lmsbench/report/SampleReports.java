@@ -197,6 +197,64 @@ final class SampleReports {
         return new BenchmarkReport(run(), RunStatus.COMPLETED, clock.now(), models, all);
     }
 
+    /**
+     * A load test: three Poisson stages of one model (2, 4 and 8 requests per second), each with goodput, a late send
+     * (a generator warning on the last), failed requests, the server's metrics and a workload's parameters.
+     */
+    static BenchmarkReport load() {
+        Random random = new Random(20261202L);
+        Clock clock = new Clock(T0.plusMillis(250));
+        List<ModelSummary> models = new ArrayList<>();
+        List<RequestResult> all = new ArrayList<>();
+        dev.lmsbench.core.spi.Workload workload = new dev.lmsbench.core.spi.Workload() {
+            @Override public String name() { return "random"; }
+            @Override public java.util.Map<String, String> parameters() {
+                java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+                p.put("input_len", "256");
+                p.put("output_len", "128");
+                p.put("range_ratio", "0.0");
+                return p;
+            }
+            @Override public dev.lmsbench.core.model.TokenCountSource lengthSource() {
+                return dev.lmsbench.core.model.TokenCountSource.ESTIMATE;
+            }
+            @Override public Session start(long seed) { throw new UnsupportedOperationException(); }
+        };
+        for (double rate : new double[] {2, 4, 8}) {
+            BenchmarkSettings s = settings().withWarmupRuns(0).withRuns(6).withNonStreaming(false);
+            Generator g = new Generator(QWEN, s, random, clock, false, 0, 0.01 * rate, false);
+            Instant start = clock.now();
+            List<RequestResult> requests = new ArrayList<>(g.run(6, -1).stream()
+                    .filter(r -> r.mode() == dev.lmsbench.core.model.RunMode.STREAM).toList());
+            if (rate == 8) {
+                // the server refused one request at the highest rate
+                RequestResult r = requests.get(2);
+                requests.set(2, new RequestResult(r.model(), r.contextLength(), r.parallel(), r.index(), false,
+                        r.mode(), r.startedAt(), RequestTimings.failed(r.timings().sentNanos(), 50_000_000L),
+                        dev.lmsbench.core.model.TokenUsage.reported(0, 0, 0), "", "HTTP 503: the server is busy",
+                        dev.lmsbench.core.model.ServerStats.NONE, dev.lmsbench.core.model.ErrorType.HTTP_STATUS,
+                        503));
+            }
+            all.addAll(requests);
+            List<dev.lmsbench.core.load.LoadSample> samples = new ArrayList<>();
+            for (RequestResult r : requests) {
+                long late = rate == 8 ? 15_000_000L : 400_000L;
+                samples.add(new dev.lmsbench.core.load.LoadSample(r.index(), r.timings().sentNanos() - late, 0,
+                        r.timings().sentNanos(), 1 + r.index() % 3, "", 0));
+            }
+            dev.lmsbench.core.load.LoadSpec spec = new dev.lmsbench.core.load.LoadSpec(
+                    new dev.lmsbench.core.load.ArrivalPattern.Poisson(rate), workload, 6, java.time.Duration.ZERO,
+                    java.time.Duration.ZERO, java.time.Duration.ZERO, 0, 7, null,
+                    dev.lmsbench.core.load.Slo.parse("ttft:300 tpot:80"));
+            dev.lmsbench.core.load.LoadResult result = dev.lmsbench.core.load.LoadResult.compute(spec, requests,
+                    samples, new double[] {21.5, 48.25}, java.util.Map.of("llamacpp:prompt_tokens_total", 1536.0,
+                            "llamacpp:requests_processing", 0.0));
+            models.add(ModelSummary.of(QWEN, s, requests, RunStatus.COMPLETED, "", Double.NaN, start, clock.now(),
+                    List.of()).withLoad(result));
+        }
+        return new BenchmarkReport(run(), RunStatus.COMPLETED, clock.now(), models, all);
+    }
+
     /** The summaries of {@link #completed()} as a result store would hold them. */
     static List<StoredResult> stored() {
         BenchmarkReport report = completed();
