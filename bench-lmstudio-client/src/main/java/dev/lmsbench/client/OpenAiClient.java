@@ -133,6 +133,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code openai-compatible}. When the kind is known it makes one more small GET, within the request timeout, for the
  * version: llama.cpp's {@code /props} ({@code build_info}, also the runtime), vLLM's {@code /version}, Ollama's
  * {@code /api/version}.
+ *
+ * <h2>Server metrics</h2>
+ * {@link #serverMetrics()} reads the server's Prometheus metrics with {@code GET /metrics} beside {@code /v1} (the
+ * base URL without its {@code /v1} suffix): llama.cpp's server serves them when started with {@code --metrics}, vLLM
+ * always. Within 2 s (or the request timeout when that is shorter), only a 200 answer
+ * in a text content type is read, at most {@link PrometheusText#MAX_BODY_BYTES} of it, parsed by
+ * {@link PrometheusText}. Anything else (another status, another content type, nothing listening, a timeout) gives an
+ * empty map, logged at debug; after a 404, a 501 or LM Studio's status-200 "Unexpected endpoint" answer the endpoint
+ * is not asked again.
  */
 public final class OpenAiClient implements InferenceBackend, ModelCatalog {
 
@@ -146,6 +155,11 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private static final String CHAT_COMPLETIONS = "/chat/completions";
     private static final String MODELS = "/models";
     private static final int MAX_VERSION_CHARS = 64;
+    /** Seconds of {@link #METRICS_TIMEOUT}. */
+    static final int METRICS_TIMEOUT_SECONDS = 2;
+    /** The deadline of one {@code GET /metrics}: a load stage reads them twice and must not wait long. */
+    static final Duration METRICS_TIMEOUT = Duration.ofSeconds(METRICS_TIMEOUT_SECONDS);
+    private static final String METRICS_ACCEPT = "text/plain; version=0.0.4";
     private static final String WRONG_MODEL_HINT = "the server answered with another model; name one its model list"
             + " has (LM Studio with JIT loading off answers with the model it has loaded: load it or turn on JIT"
             + " loading)";
@@ -164,6 +178,8 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
     private final AtomicBoolean draftWarned = new AtomicBoolean();
     /** The names asked for that llama.cpp answered with its one model (logged once each). */
     private final Set<String> servedNoted = ConcurrentHashMap.newKeySet();
+    /** Whether {@code /metrics} answered that it is not there (404, 501, LM Studio's "Unexpected endpoint"). */
+    private final AtomicBoolean noMetrics = new AtomicBoolean();
 
     private OpenAiClient(ClientConfig config) {
         this.endpoints = new Endpoints(config.baseUrl());
@@ -386,6 +402,68 @@ public final class OpenAiClient implements InferenceBackend, ModelCatalog {
         return true;
     }
 
+
+    /**
+     * The server's Prometheus metrics: each sample's value by its name with its labels as written
+     * ({@code vllm:num_requests_waiting{model_name="m"}}); see the class documentation. Thread-safe, never throws.
+     *
+     * @return the samples, empty when the server has none or could not be asked
+     */
+    @Override
+    public java.util.Map<String, Double> serverMetrics() {
+        if (noMetrics.get()) {
+            return java.util.Map.of();
+        }
+        URI uri = endpoints.nativeUri("/metrics");
+        Duration timeout = core.config().requestTimeout().compareTo(METRICS_TIMEOUT) < 0
+                ? core.config().requestTimeout() : METRICS_TIMEOUT;
+        try {
+            PrometheusText.Result result = core.withDeadline(timeout, call -> {
+                ClientCore.Opened opened = core.send(call, uri, null, METRICS_ACCEPT);
+                int status = opened.response().status();
+                if (status != 200) {
+                    call.release();
+                    if (status == 404 || status == 501) {
+                        notServed(uri, "HTTP " + status);
+                    } else {
+                        LOG.debug("no server metrics from {}: HTTP {}", uri, status);
+                    }
+                    return null;
+                }
+                String type = opened.contentType();
+                if (!type.startsWith("text/") && !type.startsWith("application/openmetrics-text")) {
+                    byte[] start = core.readPrefix(call, opened, ClientCore.MAX_ERROR_BODY_BYTES);
+                    try {
+                        core.failIfUnknownEndpoint(uri, start);
+                    } catch (ClientCore.UnknownEndpoint e) {
+                        notServed(uri, "LM Studio's \"Unexpected endpoint\" answer");
+                        return null;
+                    }
+                    LOG.debug("no server metrics from {}: it answered with '{}', not text", uri,
+                            SafeText.oneLine(type, 60));
+                    return null;
+                }
+                return PrometheusText.parse(core.readPrefix(call, opened, PrometheusText.MAX_BODY_BYTES + 1));
+            });
+            if (result == null) {
+                return java.util.Map.of();
+            }
+            if (result.truncated() || result.skippedLines() > 0) {
+                LOG.debug("server metrics from {}: {} samples, {} lines skipped{}", uri, result.samples().size(),
+                        result.skippedLines(), result.truncated() ? ", cut at a limit" : "");
+            }
+            return result.samples();
+        } catch (BackendException | RuntimeException e) {
+            LOG.debug("no server metrics from {}: {}", uri, ClientCore.oneLine(String.valueOf(e.getMessage())));
+            return java.util.Map.of();
+        }
+    }
+
+    private void notServed(URI uri, String why) {
+        if (noMetrics.compareAndSet(false, true)) {
+            LOG.debug("{} does not serve metrics ({}); not asking again", uri, why);
+        }
+    }
 
     /** Aborts every call in flight; each blocked call throws {@link Kind#CANCELLED} promptly. Thread-safe. */
     @Override

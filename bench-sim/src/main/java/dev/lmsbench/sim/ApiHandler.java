@@ -42,6 +42,8 @@ final class ApiHandler implements HttpHandler {
     static final String MODEL_IS_UNLOADED = "Model is unloaded.";
     /** The error {@code code} of a failure injected by the fault plan ({@link FaultPlan}). */
     static final String FAULT_CODE = "simulated_fault";
+    /** llama.cpp's Prometheus metrics endpoint ({@link SimMetrics}). */
+    static final String METRICS = "/metrics";
     /** The fault plan endpoint (GET and POST). */
     static final String FAULTS = "/__sim/faults";
     /** The keys {@code POST /api/v1/models/load} documents (https://lmstudio.ai/docs/developer/rest/load). */
@@ -121,6 +123,12 @@ final class ApiHandler implements HttpHandler {
         }
         if ((path.startsWith("/api/v0/") || path.startsWith("/api/v1/"))
                 && routeNative(exchange, path, body, receivedNanos)) {
+            return;
+        }
+        if (path.equals(METRICS)) {
+            // llama.cpp's server with --metrics: its Prometheus counters, at the root beside /v1
+            requireMethod(exchange, "GET");
+            send(exchange, 200, SimMetrics.CONTENT_TYPE, log.metrics().exposition(System.nanoTime()));
             return;
         }
         if (config.tokenizeEndpoint() && path.equals("/tokenize")) {
@@ -692,7 +700,11 @@ final class ApiHandler implements HttpHandler {
     }
 
     static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        send(exchange, status, "application/json", body);
+    }
+
+    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

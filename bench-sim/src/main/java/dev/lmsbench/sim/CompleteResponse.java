@@ -28,6 +28,7 @@ final class CompleteResponse implements Runnable {
         this.request = request;
         this.json = json;
         this.sendUsage = sendUsage;
+        log.metrics().begin(request);
     }
 
     /** When this response is due, as an absolute {@link System#nanoTime()}. */
@@ -45,7 +46,8 @@ final class CompleteResponse implements Runnable {
             for (int i = 0; i < scheduled.length; i++) {
                 scheduled[i] += request.receivedNanos();
             }
-            // logged before the body so a client holding the response always finds its entry
+            // logged and counted before the body so a client holding the response always finds its entry
+            log.metrics().end(request, true);
             log.add(new SendLogEntry(request.sequence(), request.requestedModel(), false, request.receivedNanos(),
                     -1, scheduled, new long[0], System.nanoTime(), plan.promptTokens(), plan.completionTokens(),
                     plan.reasoningTokens(), plan.finishReason(), sendUsage, true, request.waitNanos(),
@@ -61,6 +63,8 @@ final class CompleteResponse implements Runnable {
         } catch (RuntimeException e) {
             LOG.warn("completion {} for {} failed", request.sequence(), request.model().id(), e);
         } finally {
+            // a no-op after the end above; else the answer failed before it was sent
+            log.metrics().end(request, false);
             exchange.close();
         }
     }

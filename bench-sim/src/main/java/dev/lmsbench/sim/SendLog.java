@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 
-/** The last {@code capacity} entries, oldest dropped first; a monitor so waiters can block on the count. */
+/**
+ * The last {@code capacity} entries, oldest dropped first; a monitor so waiters can block on the count. It also holds
+ * the server's {@link SimMetrics}, which every response reports to as it starts and ends.
+ */
 final class SendLog {
 
+    private final SimMetrics metrics = new SimMetrics();
     private final int capacity;
     private final ArrayDeque<SendLogEntry> entries;
     private long total;
@@ -14,6 +18,11 @@ final class SendLog {
     SendLog(int capacity) {
         this.capacity = capacity;
         this.entries = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    /** The counters of what was served, for {@code GET /metrics}. */
+    SimMetrics metrics() {
+        return metrics;
     }
 
     synchronized void add(SendLogEntry entry) {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/version}, {@code GET /api/tags}, {@code POST /api/show}, {@code GET /api/ps},
  * {@code POST /api/generate} (load and unload) and {@code POST /api/chat} (NDJSON); and the simulator's own backend
  * for a fake {@code lms} ({@code POST /__sim/lms/load}, {@code POST /__sim/lms/unload}) and its fault plan
- * ({@code GET} and {@code POST /__sim/faults}, {@link FaultPlan}). The server tracks which
+ * ({@code GET} and {@code POST /__sim/faults}, {@link FaultPlan}); and llama.cpp's Prometheus metrics of what it
+ * served ({@code GET /metrics}). The server tracks which
  * models are loaded ({@link #loadedModels()}) within a memory budget, with parallel slots, GPU offload and idle TTLs,
  * loads models just in time, and can inject {@code Model unloaded} faults. By default it reproduces LM Studio's real
  * quirks ({@link SimConfig#quirks()}, {@link LmStudioQuirks}). Tokens of all streams are written by one small

@@ -63,12 +63,18 @@ final class StreamingResponse implements Runnable {
 
     /** Sends the headers and the format's head (OpenAI: the role-only chunk) at once, then schedules the rest. */
     void start() throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", format.contentType());
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        body = exchange.getResponseBody();
-        body.write(format.head());
-        body.flush();
+        log.metrics().begin(request);
+        try {
+            exchange.getResponseHeaders().set("Content-Type", format.contentType());
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.sendResponseHeaders(200, 0);
+            body = exchange.getResponseBody();
+            body.write(format.head());
+            body.flush();
+        } catch (IOException | RuntimeException e) {
+            log.metrics().end(request, false);
+            throw e;
+        }
         roleChunkNanos = System.nanoTime();
         scheduleNext();
     }
@@ -121,7 +127,8 @@ final class StreamingResponse implements Runnable {
     }
 
     private void finish() {
-        // logged before the last bytes so a client that has read [DONE] always finds its entry
+        // logged and counted before the last bytes so a client that has read [DONE] always finds its entry
+        log.metrics().end(request, true);
         log.add(entry(true, written[due.length - 1]));
         try {
             body.write(format.tail());
@@ -136,6 +143,7 @@ final class StreamingResponse implements Runnable {
     private void abort(Exception cause) {
         LOG.debug("stream {} for {}: client went away after {} of {} tokens: {}", request.sequence(),
                 request.model().id(), next, due.length, cause.toString());
+        log.metrics().end(request, false);
         log.add(entry(false, System.nanoTime()));
         exchange.close();
     }
