@@ -325,37 +325,43 @@ public final class ShareGptWorkload implements Workload {
 
     private void parse(InputStream in, String name, List<Entry> out, int[] skipped) throws IOException {
         try (JsonParser p = JSON.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw fail(name, p, "not a JSON array of conversations");
+            try {
+                parseArray(p, name, out, skipped);
+            } catch (StreamConstraintsException e) {
+                throw new IOException(name + ": refused, the file breaks a limit: " + reason(e, p), e);
             }
-            int index = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t == null) {
-                    throw fail(name, p, "the file ends inside the array");
-                }
-                if (t != JsonToken.START_OBJECT) {
-                    throw fail(name, p, "entry " + index + " is not an object");
-                }
-                Entry entry = entry(p, name, index);
-                if (entry == null) {
-                    skipped[0]++;
-                } else {
-                    out.add(entry);
-                    if (out.size() >= options.maxEntries()) {
-                        LOG.info("{}: read the first {} conversations (max_entries), not the rest", name, out.size());
-                        return;
-                    }
-                }
-                index++;
-            }
-            if (p.nextToken() != null) {
-                throw fail(name, p, "text after the array");
-            }
-        } catch (StreamConstraintsException e) {
-            throw new IOException(name + ": refused, the file breaks a limit: " + reason(e), e);
         } catch (JsonProcessingException e) {
-            throw new IOException(name + ": not a ShareGPT file: " + reason(e), e);
+            throw new IOException(name + ": not a ShareGPT file: " + reason(e, null), e);
+        }
+    }
+
+    private void parseArray(JsonParser p, String name, List<Entry> out, int[] skipped) throws IOException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw fail(name, p, "not a JSON array of conversations");
+        }
+        int index = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw fail(name, p, "the file ends inside the array");
+            }
+            if (t != JsonToken.START_OBJECT) {
+                throw fail(name, p, "entry " + index + " is not an object");
+            }
+            Entry entry = entry(p, name, index);
+            if (entry == null) {
+                skipped[0]++;
+            } else {
+                out.add(entry);
+                if (out.size() >= options.maxEntries()) {
+                    LOG.info("{}: read the first {} conversations (max_entries), not the rest", name, out.size());
+                    return;
+                }
+            }
+            index++;
+        }
+        if (p.nextToken() != null) {
+            throw fail(name, p, "text after the array");
         }
     }
 
@@ -438,8 +444,8 @@ public final class ShareGptWorkload implements Workload {
         return new IOException(name + ": not a ShareGPT file: " + reason + line);
     }
 
-    private static String reason(JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
+    private static String reason(JsonProcessingException e, JsonParser parser) {
+        JsonLocation at = e.getLocation() != null || parser == null ? e.getLocation() : parser.currentLocation();
         String line = at != null && at.getLineNr() > 0 ? " (line " + at.getLineNr() + ")" : "";
         return SafeText.oneLine(e.getOriginalMessage(), 200) + line;
     }

@@ -38,6 +38,7 @@ public final class TokenLengths {
     private final String model;
     private final Object lock = new Object();
     private TokenCountSource weakest; // guarded by lock; null until something was counted
+    private Boolean anyCounts; // guarded by lock; whether a counter counted the probe, null until asked
 
     /**
      * Lengths counted by the given counters, for the model {@code ""}.
@@ -147,9 +148,31 @@ public final class TokenLengths {
         return search(head, random, tokens);
     }
 
-    /** Whether no counter counts (the probe says): then texts are built by characters, without counting. */
+    /**
+     * Whether no counter counts (none is given, or none counts a short probe text): then texts are built by
+     * characters, without counting. Asked once.
+     */
     private boolean usesEstimate() {
-        return counters.isEmpty() || source() == TokenCountSource.ESTIMATE;
+        if (counters.isEmpty()) {
+            return true;
+        }
+        synchronized (lock) {
+            if (anyCounts != null) {
+                return !anyCounts;
+            }
+        }
+        boolean counts = false;
+        for (TokenCounter counter : counters) {
+            OptionalInt n = counter.count(model, PROBE);
+            if (n.isPresent() && n.getAsInt() >= 0) {
+                counts = true;
+                break;
+            }
+        }
+        synchronized (lock) {
+            anyCounts = counts;
+        }
+        return !counts;
     }
 
     private String search(String head, SplittableRandom random, int tokens) {

@@ -141,7 +141,7 @@ class ShareGptWorkloadTest {
         Path file = write("[{\"id\": \"deep\", \"extra\": " + deep + ", \"conversations\": []}]");
         assertThatThrownBy(() -> read(file, 0, TokenLengths.estimate())).isInstanceOf(IOException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("breaks a limit")
-                .hasMessageContaining("depth").hasMessageNotContaining("\n");
+                .hasMessageContaining("depth").hasMessageContaining("(line 1)").hasMessageNotContaining("\n");
 
         Path longText = write("[" + entry("long", "x".repeat(ShareGptWorkload.MAX_STRING_CHARS + 10), "answer") + "]");
         assertThatThrownBy(() -> read(longText, 0, TokenLengths.estimate())).isInstanceOf(IOException.class)

@@ -90,4 +90,24 @@ class TokenLengthsTest {
         assertThatThrownBy(() -> TokenLengths.estimate().text(new SplittableRandom(1), TokenLengths.MAX_TOKENS + 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void whenSomeTextsFallBackToTheEstimateTheSourceSaysEstimate() {
+        dev.lmsbench.core.spi.TokenCounter shortOnly = new dev.lmsbench.core.spi.TokenCounter() {
+            @Override
+            public TokenCountSource source() {
+                return TokenCountSource.SERVER_TOKENIZER;
+            }
+
+            @Override
+            public java.util.OptionalInt count(String model, String text) {
+                return text.length() <= 60 ? java.util.OptionalInt.of(Fakes.words(text)) : java.util.OptionalInt.empty();
+            }
+        };
+        TokenLengths lengths = new TokenLengths(List.of(shortOnly));
+        assertThat(lengths.count("two words")).isEqualTo(2);
+        assertThat(lengths.source()).isEqualTo(TokenCountSource.SERVER_TOKENIZER);
+        lengths.text(new SplittableRandom(1), 100);
+        assertThat(lengths.source()).isEqualTo(TokenCountSource.ESTIMATE);
+    }
 }
