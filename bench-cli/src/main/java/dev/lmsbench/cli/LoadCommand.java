@@ -168,7 +168,7 @@ final class LoadCommand extends RunCommand {
             }
             @Override public Session start(long seed) { throw new UnsupportedOperationException(); }
         });
-        workload(List.of());
+        workload(List.of(), "");
         return super.call();
     }
 
@@ -210,7 +210,7 @@ final class LoadCommand extends RunCommand {
         if (tokenizer() != null) {
             counters.add(tokenizer());
         }
-        Workload workload = workload(counters);
+        Workload workload = workload(counters, model.id());
         List<SweepPlan.Job> jobs = new ArrayList<>();
         for (LoadSpec stage : stages(workload)) {
             jobs.add(new SweepPlan.Job(model, run.settings().contextLength(), run.settings().parallel(), stage));
@@ -218,8 +218,8 @@ final class LoadCommand extends RunCommand {
         return new SweepPlan(jobs);
     }
 
-    /** The workload of {@code --workload} and its options. */
-    private Workload workload(List<TokenCounter> tokenCounters) {
+    /** The workload of {@code --workload} and its options, its lengths counted for {@code model}. */
+    private Workload workload(List<TokenCounter> tokenCounters, String model) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String o : loadOptions.workloadOptions) {
             int eq = o.indexOf('=');
@@ -241,7 +241,7 @@ final class LoadCommand extends RunCommand {
             options.put("dataset", loadOptions.dataset.toString());
         }
         try {
-            return Workloads.create(loadOptions.workload, options, tokenCounters);
+            return Workloads.create(loadOptions.workload, options, tokenCounters, model);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--workload " + Main.oneLine(loadOptions.workload) + ": "
                     + Main.oneLine(e.getMessage()));

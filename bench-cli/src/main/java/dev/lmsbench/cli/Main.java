@@ -14,8 +14,19 @@ import java.util.Set;
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    private static final Set<String> TOP_LEVEL = Set.of("run", "sweep", "sim", "config", "recommend", "hw", "bench", "compare",
-            "report", "tray", "web", "help", "-h", "--help", "-V", "--version");
+    /** The first arguments that name a command (every subcommand of {@link LmsBenchCommand}) or a top-level flag. */
+    private static final Set<String> TOP_LEVEL = topLevel();
+
+    private static Set<String> topLevel() {
+        Set<String> names = new java.util.HashSet<>(Set.of("help", "-h", "--help", "-V", "--version"));
+        for (Class<?> c : LmsBenchCommand.class.getAnnotation(picocli.CommandLine.Command.class).subcommands()) {
+            picocli.CommandLine.Command command = c.getAnnotation(picocli.CommandLine.Command.class);
+            if (command != null && !command.name().startsWith("<")) {
+                names.add(command.name());
+            }
+        }
+        return Set.copyOf(names);
+    }
 
     private Main() {
     }
