@@ -161,7 +161,8 @@ class SqliteResultStoreTest {
         };
         dev.lmsbench.core.load.LoadSpec spec = new dev.lmsbench.core.load.LoadSpec(pattern, workload,
                 requests.size(), java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO, 8, 42,
-                List.of(50.0, 99.9), dev.lmsbench.core.load.Slo.parse("ttft:300 e2e:2000"));
+                List.of(50.0, 99.9), dev.lmsbench.core.load.Slo.parse("ttft:300 e2e:2000"),
+                java.util.Map.of("suite", "s1", "baseline", "fast sim"));
         List<dev.lmsbench.core.load.LoadSample> samples = new ArrayList<>();
         for (RequestResult r : requests) {
             samples.add(new dev.lmsbench.core.load.LoadSample(r.index(), r.timings().sentNanos() - 30_000_000L,

@@ -143,6 +143,11 @@ final class LoadCommand extends RunCommand {
                 "Goodput objectives in ms, e.g. --goodput ttft:200 tpot:50 e2e:5000: requests per second that "
                         + "met every one."})
         List<String> goodput;
+
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", order = 19, description = {
+                "A label carried into the results (results.json load_test.tags, the database, the dashboard), "
+                        + "repeatable: e.g. --tag baseline=after-driver-update."})
+        List<String> tags = new ArrayList<>();
     }
 
     /** The token counters of the run's backend (set in {@link #plan}), for the workload's lengths. */
@@ -337,11 +342,19 @@ final class LoadCommand extends RunCommand {
                 }
             }
         }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String t : o.tags) {
+            int eq = t.indexOf('=');
+            if (eq <= 0) {
+                throw CliException.usage("--tag '" + Main.oneLine(t) + "' is not KEY=VALUE");
+            }
+            tags.put(t.substring(0, eq).trim(), t.substring(eq + 1).trim());
+        }
         List<LoadSpec> out = new ArrayList<>();
         for (ArrivalPattern p : patterns) {
             try {
                 out.add(new LoadSpec(p, workload, n, duration, time("--warmup-time", o.warmup),
-                        time("--cooldown-time", o.cooldown), o.maxConcurrency, o.seed, o.percentiles, slo));
+                        time("--cooldown-time", o.cooldown), o.maxConcurrency, o.seed, o.percentiles, slo, tags));
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(Main.oneLine(e.getMessage()));
             }

@@ -40,7 +40,8 @@ class LoadCommandTest {
             "--workload-option novalue|--workload-option 'novalue' is not KEY=VALUE",
             "--runs 3|--runs, --warmup, --prompt, --max-tokens and --stream-only do not apply to a load test",
             "--max-tokens 10|do not apply to a load test",
-            "--compare-with run-1|--compare-with compares runs"})
+            "--compare-with run-1|--compare-with compares runs",
+            "--tag nokey|--tag 'nokey' is not KEY=VALUE"})
     void aBadLoadFlagIsAOneLineUsageError(String flags, String expected) throws Exception {
         List<String> args = new ArrayList<>(List.of("load", "--sim", "--output-dir", dir.resolve("out").toString(),
                 "--db", dir.resolve("r.db").toString()));

@@ -432,6 +432,8 @@ final class JsonMapping {
         l.generator().warnings().forEach(w -> warnings.add(safe(w)));
         ObjectNode metrics = node.putObject("server_metrics");
         l.serverCounters().forEach((k, v) -> number(metrics, safe(k), v));
+        ObjectNode tags = node.putObject("tags");
+        l.tags().forEach((k, v) -> tags.put(safe(k), safe(v)));
         return node;
     }
 

@@ -368,7 +368,22 @@ public final class ResultsJsonReader {
                 number(l, "output_throughput"), number(l, "total_token_throughput"), longInteger(l, "input_tokens"),
                 longInteger(l, "output_tokens"), integerOr(l, "cached_prompt_tokens", -1), latency(l, "ttft_ms"),
                 latency(l, "tpot_ms"), latency(l, "itl_ms"), latency(l, "e2e_ms"), slo, good, goodput, errors,
-                health, metrics);
+                health, metrics, tags(l));
+    }
+
+    /** A load stage's tags; files written before tags existed have none. */
+    private static Map<String, String> tags(JsonNode l) {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        if (!l.hasNonNull("tags")) {
+            return tags;
+        }
+        for (Map.Entry<String, JsonNode> e : object(l, "tags").properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new Bad("field 'tags' holds a value that is not text");
+            }
+            tags.put(e.getKey(), e.getValue().textValue());
+        }
+        return tags; // LoadResult checks them (one line, within the limits)
     }
 
     /** A latency's statistics; the percentiles' names (p50, p99.9) give their keys. */

@@ -245,7 +245,8 @@ final class SampleReports {
             dev.lmsbench.core.load.LoadSpec spec = new dev.lmsbench.core.load.LoadSpec(
                     new dev.lmsbench.core.load.ArrivalPattern.Poisson(rate), workload, 6, java.time.Duration.ZERO,
                     java.time.Duration.ZERO, java.time.Duration.ZERO, 0, 7, null,
-                    dev.lmsbench.core.load.Slo.parse("ttft:300 tpot:80"));
+                    dev.lmsbench.core.load.Slo.parse("ttft:300 tpot:80"),
+                    java.util.Map.of("suite", "nightly", "baseline", "lmstudio-0.3.31"));
             dev.lmsbench.core.load.LoadResult result = dev.lmsbench.core.load.LoadResult.compute(spec, requests,
                     samples, new double[] {21.5, 48.25}, java.util.Map.of("llamacpp:prompt_tokens_total", 1536.0,
                             "llamacpp:requests_processing", 0.0));

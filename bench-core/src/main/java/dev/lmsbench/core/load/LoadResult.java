@@ -46,6 +46,7 @@ import java.util.Objects;
  * @param generator            the generator's health
  * @param serverCounters       the server's Prometheus counters: the change over the stage of each counter, the
  *                             value after it of each gauge; empty when the server has no {@code /metrics}
+ * @param tags                 the stage's tags ({@link LoadSpec#tags()})
  */
 public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, String workload,
                          Map<String, String> workloadParameters, TokenCountSource lengthSource, int sent,
@@ -54,7 +55,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                          long inputTokens, long outputTokens, long cachedPromptTokens, LatencyStats ttftMs,
                          LatencyStats tpotMs, LatencyStats itlMs, LatencyStats e2eMs, Slo slo, int goodRequests,
                          double goodput, Map<ErrorType, Integer> errors, GeneratorHealth generator,
-                         Map<String, Double> serverCounters) {
+                         Map<String, Double> serverCounters, Map<String, String> tags) {
 
     /** Copies the maps. */
     public LoadResult {
@@ -71,6 +72,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
         });
         errors = Collections.unmodifiableMap(e);
         serverCounters = Collections.unmodifiableMap(new LinkedHashMap<>(serverCounters));
+        tags = LoadSpec.copyTags(tags);
     }
 
     /**
@@ -171,7 +173,8 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                 input, output, cacheKnown ? cached : -1,
                 LatencyStats.of(ttft, ps), LatencyStats.of(tpot, ps), LatencyStats.of(itl, ps),
                 LatencyStats.of(e2e, ps), spec.slo(), spec.slo().any() ? good : -1,
-                spec.slo().any() && hasDuration ? good / duration : Double.NaN, errors, health, counters);
+                spec.slo().any() && hasDuration ? good / duration : Double.NaN, errors, health, counters,
+                spec.tags());
     }
 
     private static List<Double> withP99(List<Double> ps) {

@@ -21,10 +21,20 @@ import java.util.Objects;
  * @param seed           the seed of the arrival gaps and of the workload
  * @param percentiles    the percentiles reported, each from 0 to 100 (default 50, 90, 95, 99)
  * @param slo            the objectives goodput counts against, or {@link Slo#NONE}
+ * @param tags           labels the user or a suite gives the stage ({@code suite}, {@code baseline},
+ *                       {@code workload}, {@code session}, ...), carried into its results; keys and values one line
  */
 public record LoadSpec(ArrivalPattern pattern, Workload workload, int numRequests, Duration duration,
                        Duration warmup, Duration cooldown, int maxConcurrency, long seed, List<Double> percentiles,
-                       Slo slo) {
+                       Slo slo, java.util.Map<String, String> tags) {
+
+    /** A stage without tags (see the canonical constructor for the parameters). */
+    public LoadSpec(ArrivalPattern pattern, Workload workload, int numRequests, Duration duration,
+                    Duration warmup, Duration cooldown, int maxConcurrency, long seed, List<Double> percentiles,
+                    Slo slo) {
+        this(pattern, workload, numRequests, duration, warmup, cooldown, maxConcurrency, seed, percentiles, slo,
+                java.util.Map.of());
+    }
 
     /** The percentiles reported when none are given. */
     public static final List<Double> DEFAULT_PERCENTILES = List.of(50.0, 90.0, 95.0, 99.0);
@@ -40,6 +50,7 @@ public record LoadSpec(ArrivalPattern pattern, Workload workload, int numRequest
         warmup = Objects.requireNonNullElse(warmup, Duration.ZERO);
         cooldown = Objects.requireNonNullElse(cooldown, Duration.ZERO);
         slo = Objects.requireNonNullElse(slo, Slo.NONE);
+        tags = copyTags(tags);
         percentiles = percentiles == null || percentiles.isEmpty() ? DEFAULT_PERCENTILES
                 : percentiles.stream().sorted().distinct().toList();
         for (double p : percentiles) {
@@ -62,10 +73,46 @@ public record LoadSpec(ArrivalPattern pattern, Workload workload, int numRequest
         }
     }
 
+    /** The most tags a stage may carry. */
+    public static final int MAX_TAGS = 32;
+
+    /** The longest tag key or value, in characters. */
+    public static final int MAX_TAG_CHARS = 200;
+
+    /** An ordered copy; keys and values must be one line, not blank keys, within the limits. */
+    static java.util.Map<String, String> copyTags(java.util.Map<String, String> tags) {
+        if (tags == null || tags.isEmpty()) {
+            return java.util.Map.of();
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw new IllegalArgumentException("at most " + MAX_TAGS + " tags, got " + tags.size());
+        }
+        java.util.Map<String, String> copy = new java.util.TreeMap<>();
+        tags.forEach((k, v) -> {
+            if (k == null || k.isBlank() || v == null) {
+                throw new IllegalArgumentException("a tag needs a key and a value");
+            }
+            for (String t : new String[] {k, v}) {
+                if (t.length() > MAX_TAG_CHARS || t.chars().anyMatch(Character::isISOControl)) {
+                    throw new IllegalArgumentException("a tag must be one line of at most " + MAX_TAG_CHARS
+                            + " characters: '" + dev.lmsbench.core.text.SafeText.oneLine(t, 40) + "'");
+                }
+            }
+            copy.put(k, v);
+        });
+        return java.util.Collections.unmodifiableMap(copy);
+    }
+
     /** {@return this stage with another arrival pattern (a sweep's next value)} */
     public LoadSpec withPattern(ArrivalPattern value) {
         return new LoadSpec(value, workload, numRequests, duration, warmup, cooldown, maxConcurrency, seed,
-                percentiles, slo);
+                percentiles, slo, tags);
+    }
+
+    /** {@return this stage with other tags} */
+    public LoadSpec withTags(java.util.Map<String, String> value) {
+        return new LoadSpec(pattern, workload, numRequests, duration, warmup, cooldown, maxConcurrency, seed,
+                percentiles, slo, value);
     }
 
     /**
