@@ -165,16 +165,24 @@ final class LoadCommand extends RunCommand {
             throw CliException.usage("--compare-with compares runs: compare load tests with 'lmsbench suite'");
         }
         // fail before anything starts: every flag is checked here, the workload with the backend's counters later
-        stages(new Workload() {
-            @Override public String name() { return "check"; }
-            @Override public Map<String, String> parameters() { return Map.of(); }
-            @Override public dev.lmsbench.core.model.TokenCountSource lengthSource() {
-                return dev.lmsbench.core.model.TokenCountSource.ESTIMATE;
-            }
-            @Override public Session start(long seed) { throw new UnsupportedOperationException(); }
-        });
-        workload(List.of(), "");
+        checkFlags();
         return super.call();
+    }
+
+    /** A workload for checking the flags: never started. */
+    private static final Workload CHECK = new Workload() {
+        @Override public String name() { return "check"; }
+        @Override public Map<String, String> parameters() { return Map.of(); }
+        @Override public dev.lmsbench.core.model.TokenCountSource lengthSource() {
+            return dev.lmsbench.core.model.TokenCountSource.ESTIMATE;
+        }
+        @Override public Session start(long seed) { throw new UnsupportedOperationException(); }
+    };
+
+    /** Checks every load flag and the workload's options (a suite checks its combinations with it). */
+    void checkFlags() {
+        stages(CHECK);
+        workload(List.of(), "");
     }
 
     @Override

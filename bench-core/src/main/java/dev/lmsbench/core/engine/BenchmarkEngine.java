@@ -529,7 +529,8 @@ public final class BenchmarkEngine {
                 }
             }
             if (outcome != null) {
-                Measured measured = job.load() != null ? measureLoad(job, settings, requests, progress, profiler)
+                Measured measured = job.load() != null ? measureLoad(job, settings, requests, progress, profiler,
+                        reload)
                         : measure(run, plan, job, settings, requests, progress, profiler);
                 calibration = measured.calibration();
                 loadResult = measured.load();
@@ -663,7 +664,7 @@ public final class BenchmarkEngine {
      * the stage's figures.
      */
     private Measured measureLoad(SweepPlan.Job job, BenchmarkSettings settings, List<RequestResult> requests,
-                                 ProgressTracker progress, Profiler profiler) {
+                                 ProgressTracker progress, Profiler profiler, boolean prime) {
         dev.lmsbench.core.load.LoadSpec spec = job.load();
         ModelInfo model = job.model();
         java.util.Map<String, Double> before = serverMetrics();
@@ -675,9 +676,9 @@ public final class BenchmarkEngine {
         LoadRunner.Sent sent;
         double[] cpuUse;
         try {
-            sent = new LoadRunner(spec, (w, index, inFlight, answered) -> request(model,
+            sent = new LoadRunner(spec, (w, index, inFlight, warmup, answered) -> request(model,
                     settings.withPrompt(w.prompt()).withMaxTokens(w.maxTokens()).withParallel(inFlight), index,
-                    false, RunMode.STREAM, requests, progress, answered, false), () -> cancelled).run();
+                    warmup, RunMode.STREAM, requests, progress, answered, false), () -> cancelled, prime).run();
         } finally {
             cpuUse = cpu.stop();
             if (profiler != null) {
@@ -688,7 +689,7 @@ public final class BenchmarkEngine {
         progress.replanned(sent.samples().size() - spec.expectedRequests());
         List<RequestResult> flagged;
         synchronized (requests) {
-            requests.replaceAll(r -> sent.excluded().contains(r.index()) ? r.withWarmup(true) : r);
+            requests.replaceAll(r -> !r.warmup() && sent.excluded().contains(r.index()) ? r.withWarmup(true) : r);
             flagged = List.copyOf(requests);
         }
         dev.lmsbench.core.load.LoadResult result = dev.lmsbench.core.load.LoadResult.compute(spec, flagged,

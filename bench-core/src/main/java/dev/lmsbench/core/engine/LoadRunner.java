@@ -29,6 +29,8 @@ import java.util.function.BooleanSupplier;
 final class LoadRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadRunner.class);
+    /** A send later than this is logged at debug. */
+    private static final long LATE_NANOS = 2_000_000L;
 
     /** How the engine makes one call of a stage. */
     interface Sender {
@@ -36,10 +38,11 @@ final class LoadRunner {
          * @param request  what the workload asks
          * @param index    the request's index in the stage
          * @param inFlight requests in flight with it, itself included
+         * @param warmup   whether it is the unmeasured first request (recorded as a warmup row)
          * @param answered gets the answer when there is one
          * @return the result, or null when the request was cancelled
          */
-        RequestResult send(Workload.Request request, int index, int inFlight,
+        RequestResult send(Workload.Request request, int index, int inFlight, boolean warmup,
                            java.util.function.Consumer<InferenceResult> answered);
     }
 
@@ -54,15 +57,42 @@ final class LoadRunner {
     private final List<LoadSample> samples = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    LoadRunner(LoadSpec spec, Sender sender, BooleanSupplier cancelled) {
+    private final boolean prime;
+
+    /**
+     * @param spec      the stage
+     * @param sender    the engine's request path
+     * @param cancelled whether the run was cancelled
+     * @param prime     whether to send one unmeasured request first (the first stage on a fresh load)
+     */
+    LoadRunner(LoadSpec spec, Sender sender, BooleanSupplier cancelled, boolean prime) {
         this.spec = spec;
         this.sender = sender;
         this.cancelled = cancelled;
+        this.prime = prime;
         this.session = spec.workload().start(spec.seed());
     }
 
-    /** Sends the stage and waits for its last request to end. @return what was sent */
+    /**
+     * Sends the stage and waits for its last request to end. On a fresh load it first sends the workload's first
+     * request once, unmeasured, and waits for it (vLLM's initial test run): it checks that the server answers and
+     * takes the cold start of the server (its first-request delay) and of this process (class loading, the first
+     * virtual threads and connection) out of the stage's clock.
+     *
+     * @return what was sent
+     */
     Sent run() {
+        if (prime && !cancelled.getAsBoolean()) {
+            Workload.Request first = spec.workload().start(spec.seed()).next();
+            Thread t = Thread.ofVirtual().name("lmsbench-load-prime").start(() ->
+                    sender.send(first, 0, 1, true, r -> { }));
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Sent(List.of(), Set.of());
+            }
+        }
         long start = System.nanoTime();
         long limitNanos = spec.duration().isZero() ? Long.MAX_VALUE : spec.duration().toNanos();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -151,16 +181,21 @@ final class LoadRunner {
         String[] answer = {""};
         RequestResult result;
         try {
-            result = sender.send(request, index, now, r -> answer[0] = r.content());
+            result = sender.send(request, index, now, false, r -> answer[0] = r.content());
         } finally {
             inFlight.decrementAndGet();
         }
         if (result == null) {
             return; // cancelled: not a measurement
         }
+        LoadSample sample = new LoadSample(index, planned, queued, result.timings().sentNanos(), now,
+                request.conversation(), request.turn());
+        if (sample.lagNanos() > LATE_NANOS) {
+            LOG.debug("request {} left {} ms after its planned time", index,
+                    String.format(java.util.Locale.ROOT, "%.2f", sample.lagNanos() / 1e6));
+        }
         synchronized (samples) {
-            samples.add(new LoadSample(index, planned, queued, result.timings().sentNanos(), now,
-                    request.conversation(), request.turn()));
+            samples.add(sample);
         }
         try {
             synchronized (session) {

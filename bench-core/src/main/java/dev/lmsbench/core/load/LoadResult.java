@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param workload             the workload's name
  * @param workloadParameters   its parameters
  * @param lengthSource         what counted its planned lengths
- * @param sent                 requests sent (warmup and cooldown included)
+ * @param sent                 requests the stage sent (its warmup and cooldown included; not the unmeasured first
+ *                             request before a fresh load's first stage)
  * @param measured             requests counted by the statistics
  * @param completed            measured requests that succeeded
  * @param failed               measured requests that failed
@@ -139,14 +140,15 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                 errors.merge(r.errorType(), 1, Integer::sum);
             }
         }
+        // the stage's sends (its samples): an unmeasured first request before the stage is not one of them
         long firstAny = Long.MAX_VALUE;
         long lastAny = Long.MIN_VALUE;
-        for (RequestResult r : requests) {
-            firstAny = Math.min(firstAny, r.timings().sentNanos());
-            lastAny = Math.max(lastAny, r.timings().sentNanos());
+        for (LoadSample s : samples) {
+            firstAny = Math.min(firstAny, s.sentNanos());
+            lastAny = Math.max(lastAny, s.sentNanos());
         }
-        double achieved = requests.size() < 2 || lastAny <= firstAny ? Double.NaN
-                : (requests.size() - 1) / ((lastAny - firstAny) / 1e9);
+        double achieved = samples.size() < 2 || lastAny <= firstAny ? Double.NaN
+                : (samples.size() - 1) / ((lastAny - firstAny) / 1e9);
         double[] lag = new double[samples.size()];
         double[] wait = new double[samples.size()];
         int peak = 0;
@@ -164,7 +166,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                 machineCpu));
         boolean hasDuration = duration > 0;
         return new LoadResult(spec.pattern(), spec.maxConcurrency(), spec.seed(), spec.workload().name(),
-                spec.workload().parameters(), spec.workload().lengthSource(), requests.size(),
+                spec.workload().parameters(), spec.workload().lengthSource(), samples.size(),
                 measuredRequests.size(), ok.size(), measuredRequests.size() - ok.size(),
                 hasDuration ? duration : Double.NaN, achieved,
                 hasDuration ? ok.size() / duration : Double.NaN,

@@ -103,6 +103,25 @@ class BenchmarkEngineLoadTest {
     }
 
     @Test
+    void aFreshLoadsFirstStageSendsOneUnmeasuredRequestAndWaitsForItBeforeItsClockStarts() {
+        backend.hold = Duration.ofMillis(100);
+        BenchmarkReport report = run(spec(new ArrivalPattern.ConstantRate(100), 3),
+                spec(new ArrivalPattern.ConstantRate(100), 3));
+        List<Long> starts = new ArrayList<>(backend.callNanos);
+        Collections.sort(starts);
+        assertThat(starts).hasSize(1 + 3 + 3); // the second stage runs on the same load: no first request
+        // the stage's first send waits for the first request's answer (100 ms)
+        assertThat(starts.get(1) - starts.get(0)).isGreaterThanOrEqualTo(100 * MS);
+        RequestResult first = report.requests().getFirst();
+        assertThat(first.warmup()).isTrue();
+        assertThat(report.models()).allSatisfy(m -> {
+            assertThat(m.load().sent()).isEqualTo(3);
+            assertThat(m.load().measured()).isEqualTo(3);
+        });
+        assertThat(report.requests()).filteredOn(RequestResult::warmup).hasSize(1);
+    }
+
+    @Test
     void aClosedLoopKeepsItsConcurrencyInFlightAndNeverMore() {
         backend.hold = Duration.ofMillis(60);
         LoadResult load = only(run(spec(new ArrivalPattern.Concurrency(3), 12)));
@@ -149,8 +168,9 @@ class BenchmarkEngineLoadTest {
         // sends at 0..450 ms: 0, 50, 100 within the warmup; 350, 400, 450 within the cooldown
         assertThat(load.sent()).isEqualTo(10);
         assertThat(load.measured()).isEqualTo(4);
+        // (and the unmeasured first request of a fresh load, index 0 too)
         assertThat(report.requests()).filteredOn(RequestResult::warmup).extracting(RequestResult::index)
-                .containsExactlyInAnyOrder(0, 1, 2, 7, 8, 9);
+                .containsExactlyInAnyOrder(0, 0, 1, 2, 7, 8, 9);
         assertThat(report.models().getFirst().requestCount()).isEqualTo(4);
     }
 
@@ -158,7 +178,7 @@ class BenchmarkEngineLoadTest {
     void aLoadStageNeverRetriesAFailedRequest() {
         backend.failWith = r -> "overloaded";
         BenchmarkReport report = run(spec(new ArrivalPattern.ConstantRate(100), 5));
-        assertThat(backend.requests).hasSize(5);
+        assertThat(backend.requests).hasSize(1 + 5); // the unmeasured first request, then the stage's, once each
         ModelSummary job = report.models().getFirst();
         assertThat(job.status()).isEqualTo(RunStatus.FAILED);
         assertThat(job.error()).startsWith("every measured request failed");
@@ -186,7 +206,7 @@ class BenchmarkEngineLoadTest {
         }
         // the stages share one load of the model, and each starts a fresh session of the workload
         assertThat(backend.calls.stream().filter(c -> c.startsWith("load"))).hasSize(1);
-        assertThat(workload.started.get()).isEqualTo(patterns.size());
+        assertThat(workload.started.get()).isEqualTo(patterns.size() + 1); // + the first request's
     }
 
     @Test
@@ -202,8 +222,8 @@ class BenchmarkEngineLoadTest {
                 "prompt 2 -> a b c");
         assertThat(load.serverCounters()).containsEntry("llamacpp:prompt_tokens_total", 60.0)
                 .containsEntry("llamacpp:requests_processing", 1.0);
-        assertThat(backend.requests).extracting(r -> r.prompt()).containsExactlyInAnyOrder("prompt 0", "prompt 1",
-                "prompt 2");
+        assertThat(backend.requests).extracting(r -> r.prompt()).containsExactlyInAnyOrder("prompt 0", "prompt 0",
+                "prompt 1", "prompt 2");
         assertThat(backend.requests).allSatisfy(r -> assertThat(r.maxTokens()).isEqualTo(8));
     }
 }
