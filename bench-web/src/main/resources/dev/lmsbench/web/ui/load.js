@@ -49,8 +49,9 @@
     const pts = series.flatMap(s => s.points);
     const xs = pts.map(p => p.x);
     const xMax = Math.max(...xs, 0), xMin = Math.min(...xs, xMax);
-    const xLo = xMin === xMax ? Math.max(0, xMin - 1) : 0;
-    const xTicks = ticks(xMax).filter(v => v >= xLo);
+    // from 0; a single offered load sits in the middle of the axis
+    const xLo = 0;
+    const xTicks = ticks(xMin === xMax ? 2 * xMax : xMax);
     const xHi = Math.max(xTicks[xTicks.length - 1], xMax);
     const yMax = side => Math.max(0, ...series.filter(s => s.axis === side).flatMap(s => s.points.map(p => p.y)));
     const yTicks = { left: ticks(yMax('left')), right: ticks(yMax('right')) };
@@ -182,7 +183,7 @@
     for (const s of sorted) {
       const warnings = s.generator.warnings;
       body.append(el('tr', { dataset: { id: String(s.id) } },
-        el('td', { class: 'id' }, baselineOf(s)), el('td', {}, s.pattern.label),
+        el('td', { class: 'id' }, baselineOf(s)), el('td', { class: 'nowrap' }, s.pattern.label),
         el('td', { class: 'num' }, s.completed + '/' + s.sent),
         el('td', { class: 'num' }, num(s.request_throughput, 2)), el('td', { class: 'num' }, num(s.output_throughput, 1)),
         el('td', { class: 'num' }, num(median(s.ttft_ms), 1)), el('td', { class: 'num' }, num(pct(s.ttft_ms, 'p99'), 1)),
