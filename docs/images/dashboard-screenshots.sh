@@ -19,5 +19,5 @@ done
 cp bench-web/target/dashboard-screenshots/run-sweep-live-desktop.png "$OUT/dashboard-run-sweep.png"
 cp bench-web/target/dashboard-screenshots/results-sweep-desktop.png "$OUT/dashboard-results-sweep.png"
 # the Load page over seeded load stages (LoadPageChromiumIT: two baselines, rates and concurrencies, a tag of markup)
-cp bench-web/target/dashboard-screenshots/load-desktop.png "$OUT/dashboard-load.png"
+cp bench-web/target/dashboard-screenshots/load-stages-desktop.png "$OUT/dashboard-load.png"
 ls -l "$OUT"/dashboard-*.png

@@ -198,7 +198,7 @@ class LoadPageChromiumIT {
         assertThat(browser.events("Page.javascriptDialogOpening")).isEmpty();
 
         Files.createDirectories(SHOTS);
-        Files.write(SHOTS.resolve("load-desktop.png"), browser.screenshot(true));
+        Files.write(SHOTS.resolve("load-stages-desktop.png"), browser.screenshot(true));
 
         // a stage stored while the page is open appears within the poll interval, no reload
         js("window.__sameDocument = true");
@@ -222,7 +222,7 @@ class LoadPageChromiumIT {
             assertThat(js("document.documentElement.scrollWidth <= window.innerWidth + 1").asBoolean())
                     .as("nothing wider than the screen but what scrolls in its own box").isTrue();
             Files.createDirectories(SHOTS);
-            Files.write(SHOTS.resolve("load-phone.png"), browser.screenshot(true));
+            Files.write(SHOTS.resolve("load-stages-phone.png"), browser.screenshot(true));
         } finally {
             browser.viewport(1280, 900, false);
         }
