@@ -92,6 +92,8 @@ public final class BenchWebServer implements AutoCloseable {
     private static final int MAX_REPORT_DIRS = 200;
     private static final int MAX_LOG_LINES = 200;
     private static final int MAX_REPORT_FILES = 100;
+    /** The most load stages {@code GET /api/load} answers with: the newest ones. */
+    static final int MAX_LOAD_STAGES = 5000;
 
     private final Builder cfg;
     private final DashboardPages ui = new DashboardPages();
@@ -365,6 +367,7 @@ public final class BenchWebServer implements AutoCloseable {
         });
         r.post("/api/system/shutdown", this::shutdown);
         r.get("/api/results", this::results);
+        r.get("/api/load", this::loadStages);
         r.get("/api/dashboard/stats", ctx -> ok(ctx, Stats.of(listResults())));
         r.get("/api/comparison/<model>", this::comparison); // <...>: model ids contain '/'
         r.get("/api/models", this::models);
@@ -596,6 +599,29 @@ public final class BenchWebServer implements AutoCloseable {
         out.put("limit", limit);
         out.put("offset", offset);
         out.put("results", rows.stream().skip(offset).limit(limit).map(Shapes::result).toList());
+        ok(ctx, out);
+    }
+
+    /**
+     * {@code GET /api/load}: every stored load stage (a result with a load test), oldest first, at most the newest
+     * {@link #MAX_LOAD_STAGES}; results of ordinary runs are not listed.
+     */
+    private void loadStages(Context ctx) throws Exception {
+        List<StoredResult> stages = new ArrayList<>();
+        for (StoredResult r : listResults()) {
+            if (r.summary().load() != null) {
+                stages.add(r);
+            }
+        }
+        stages.sort(Comparator.comparing((StoredResult r) -> r.summary().finishedAt(),
+                        Comparator.nullsFirst(Comparator.naturalOrder())).thenComparingLong(StoredResult::id));
+        int total = stages.size();
+        List<StoredResult> shown = stages.subList(Math.max(0, total - MAX_LOAD_STAGES), total);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("total", total);
+        out.put("limit", MAX_LOAD_STAGES);
+        out.put("truncated", total > shown.size());
+        out.put("stages", shown.stream().map(Shapes::loadStage).toList());
         ok(ctx, out);
     }
 

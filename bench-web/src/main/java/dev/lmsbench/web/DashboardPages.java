@@ -29,6 +29,7 @@ final class DashboardPages {
             new Page("/", "home", "Home"),
             new Page("/run", "run", "Run"),
             new Page("/results", "results", "Results"),
+            new Page("/load", "load", "Load"),
             new Page("/comparison", "comparison", "Comparison"),
             new Page("/settings", "settings", "Settings"));
 

@@ -130,6 +130,107 @@ final class Shapes {
         return out;
     }
 
+    /** The longest text of a stored load stage handed to a page (tags, workload parameters, warnings). */
+    static final int MAX_LOAD_TEXT = 500;
+
+    /**
+     * One stage of {@code GET /api/load}: the run and model it belongs to, and its figures under the names of
+     * results.json's {@code load_test} (docs/output-formats.md); strings from the database as single clean lines.
+     */
+    static Map<String, Object> loadStage(StoredResult r) {
+        ModelSummary s = r.summary();
+        dev.lmsbench.core.load.LoadResult l = s.load();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", r.id());
+        out.put("run_id", text(r.run().runId()));
+        out.put("run_started_at", instant(r.run().startedAt()));
+        out.put("endpoint", text(r.run().endpoint()));
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("kind", text(r.run().server().kind()));
+        server.put("version", text(r.run().server().version()));
+        out.put("server", server);
+        out.put("model", text(s.model().id()));
+        out.put("status", s.status().label());
+        out.put("started_at", instant(s.startedAt()));
+        out.put("finished_at", instant(s.finishedAt()));
+        Map<String, Object> tags = new LinkedHashMap<>();
+        l.tags().forEach((k, v) -> tags.put(text(k), text(v)));
+        out.put("tags", tags);
+        Map<String, Object> pattern = new LinkedHashMap<>();
+        pattern.put("kind", l.pattern().kind());
+        pattern.put("label", l.pattern().label());
+        pattern.put("open_loop", l.pattern().openLoop());
+        pattern.put("rate", num(l.pattern().targetRate()));
+        pattern.put("concurrency", l.pattern().concurrency());
+        pattern.put("burstiness", num(l.pattern().burstiness()));
+        pattern.put("max_concurrency", l.maxConcurrency());
+        pattern.put("seed", l.seed());
+        out.put("pattern", pattern);
+        Map<String, Object> workload = new LinkedHashMap<>();
+        workload.put("name", text(l.workload()));
+        Map<String, Object> params = new LinkedHashMap<>();
+        l.workloadParameters().forEach((k, v) -> params.put(text(k), text(v)));
+        workload.put("parameters", params);
+        workload.put("length_source", l.lengthSource().label());
+        out.put("workload", workload);
+        out.put("sent", l.sent());
+        out.put("measured", l.measured());
+        out.put("completed", l.completed());
+        out.put("failed", l.failed());
+        out.put("duration_s", num(l.durationSeconds()));
+        out.put("achieved_rate", num(l.achievedRate()));
+        out.put("request_throughput", num(l.requestThroughput()));
+        out.put("output_throughput", num(l.outputThroughput()));
+        out.put("total_token_throughput", num(l.totalTokenThroughput()));
+        out.put("input_tokens", l.inputTokens());
+        out.put("output_tokens", l.outputTokens());
+        out.put("ttft_ms", latency(l.ttftMs()));
+        out.put("tpot_ms", latency(l.tpotMs()));
+        out.put("itl_ms", latency(l.itlMs()));
+        out.put("e2e_ms", latency(l.e2eMs()));
+        if (l.slo().any()) {
+            Map<String, Object> goodput = new LinkedHashMap<>();
+            goodput.put("slo_ms", l.slo().limits());
+            goodput.put("good_requests", l.goodRequests());
+            goodput.put("requests_per_s", num(l.goodput()));
+            goodput.put("good_fraction", num(l.goodFraction()));
+            out.put("goodput", goodput);
+        } else {
+            out.put("goodput", null);
+        }
+        Map<String, Object> errors = new LinkedHashMap<>();
+        l.errors().forEach((type, n) -> errors.put(type.label(), n));
+        out.put("errors", errors);
+        Map<String, Object> generator = new LinkedHashMap<>();
+        generator.put("healthy", l.generator().healthy());
+        generator.put("warnings", l.generator().warnings().stream().map(Shapes::text).toList());
+        generator.put("send_lag_ms", latency(l.generator().sendLagMs()));
+        generator.put("client_cpu_percent", num(l.generator().clientCpuPercent()));
+        generator.put("machine_cpu_percent", num(l.generator().machineCpuPercent()));
+        generator.put("peak_in_flight", l.generator().peakInFlight());
+        out.put("generator", generator);
+        return out;
+    }
+
+    /** A load latency's statistics in ms, as results.json's: count, mean, median, std, min, max, percentiles. */
+    static Map<String, Object> latency(dev.lmsbench.core.load.LatencyStats l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", l.count());
+        m.put("mean", num(l.mean()));
+        m.put("median", num(l.median()));
+        m.put("std", num(l.stdev()));
+        m.put("min", num(l.min()));
+        m.put("max", num(l.max()));
+        Map<String, Object> ps = new LinkedHashMap<>();
+        l.percentiles().forEach((p, v) -> ps.put(dev.lmsbench.core.load.LatencyStats.name(p), num(v)));
+        m.put("percentiles", ps);
+        return m;
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : dev.lmsbench.core.text.SafeText.oneLine(value, MAX_LOAD_TEXT);
+    }
+
     /** The SSE event name and data of an engine event, or null for events the stream does not carry. */
     static Map.Entry<String, Map<String, Object>> event(BenchmarkEvent event) {
         Map<String, Object> d = new LinkedHashMap<>();

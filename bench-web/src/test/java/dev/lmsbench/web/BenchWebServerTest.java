@@ -388,7 +388,7 @@ class BenchWebServerTest {
         Api.Res missing = api.get("/api/nothing");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body().get("error").asText()).isEqualTo("not found");
-        for (String page : List.of("/", "/run", "/results", "/comparison", "/settings")) {
+        for (String page : List.of("/", "/run", "/results", "/load", "/comparison", "/settings")) {
             java.net.http.HttpResponse<String> r = api.http.send(api.request(page).GET().build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(page).isEqualTo(200);
@@ -399,7 +399,7 @@ class BenchWebServerTest {
             String name = page.equals("/") ? "home" : page.substring(1);
             assertThat(r.body()).contains("/assets/" + name + ".js");
         }
-        for (String asset : List.of("app.js", "app.css", "echarts.min.js", "run.js")) {
+        for (String asset : List.of("app.js", "app.css", "echarts.min.js", "run.js", "load.js")) {
             java.net.http.HttpResponse<byte[]> r = api.http.send(api.request("/assets/" + asset).GET().build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             assertThat(r.statusCode()).as(asset).isEqualTo(200);

@@ -40,7 +40,7 @@ class DashboardPagesChromiumIT {
     /** Twelve models (so the top-10 chart is capped) and one whose id is markup. */
     private static final String HOSTILE = "sim/\"><img src=x onerror=alert(1)>@q4_0";
     /** The pages; Comparison as a Compare button opens it, and with a second model chosen. */
-    private static final List<String> PAGES = List.of("/", "/run", "/results",
+    private static final List<String> PAGES = List.of("/", "/run", "/results", "/load",
             "/comparison?model=sim%2Fmodel-k%40q8_0&model=sim%2Fmodel-a%40q4_k_m", "/settings");
 
     @TempDir
