@@ -153,6 +153,7 @@ record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
         kpis(models, labels, b);
         notes(models, b);
         table(models, labels, rankBy, b);
+        loadTest(models, b);
         if (!best.isEmpty()) {
             bestSettings(best, maxTtftMs, b);
         }
@@ -428,6 +429,41 @@ record HtmlReportWriter(ReportOptions options) implements ConfigurableWriter {
         }
         b.append("</tbody>\n</table></div>\n<nav id=\"pager\" class=\"pager\" aria-label=\"table pages\"></nav>\n")
                 .append("</section>\n");
+    }
+
+    /** The load test's stages ({@link LoadRows}) and the generator's warnings; nothing for a run or sweep. */
+    private static void loadTest(List<ModelSummary> models, StringBuilder b) {
+        List<ModelSummary> stages = LoadRows.stages(models);
+        if (stages.isEmpty()) {
+            return;
+        }
+        b.append("<section id=\"load-test\">\n<h2>Load test</h2>\n<p class=\"hint\">One row per stage: requests "
+                + "sent at the pattern's planned times; latencies in ms (docs/load.md).</p>\n")
+                .append("<div class=\"table-wrap\"><table id=\"load-table\">\n<thead><tr>");
+        for (int c = 0; c < LoadRows.COLUMNS.size(); c++) {
+            b.append("<th scope=\"col\"").append(c >= 2 ? " class=\"num\"" : "").append('>')
+                    .append(Html.escape(LoadRows.COLUMNS.get(c))).append("</th>");
+        }
+        b.append("</tr></thead>\n<tbody>\n");
+        for (ModelSummary m : stages) {
+            List<String> cells = LoadRows.row(m);
+            b.append("<tr>");
+            for (int c = 0; c < cells.size(); c++) {
+                b.append(c == 0 ? "<th scope=\"row\">" : c >= 2 ? "<td class=\"num\">" : "<td>")
+                        .append(Html.escape(cells.get(c))).append(c == 0 ? "</th>" : "</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table></div>\n");
+        List<String> warnings = LoadRows.warnings(stages);
+        if (!warnings.isEmpty()) {
+            b.append("<ul class=\"warnings\">\n");
+            for (String w : warnings) {
+                b.append("<li>Warning: ").append(Html.escape(w)).append("</li>\n");
+            }
+            b.append("</ul>\n");
+        }
+        b.append("</section>\n");
     }
 
     /** A figure per chart: its element, or a note when it has no data. */

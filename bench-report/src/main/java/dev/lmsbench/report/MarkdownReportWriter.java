@@ -85,6 +85,7 @@ record MarkdownReportWriter(ReportOptions options) implements ConfigurableWriter
         header(report, b);
         speedTable(report.models(), b);
         keyFigures(report.models(), b);
+        loadTest(report.models(), b);
         if (!best.isEmpty()) {
             bestSettings(best, maxTtftMs, b);
         }
@@ -93,6 +94,30 @@ record MarkdownReportWriter(ReportOptions options) implements ConfigurableWriter
         }
         notes(report.models(), b);
         return b.toString();
+    }
+
+    /** The load test's stages ({@link LoadRows}) and the generator's warnings; nothing for a run or sweep. */
+    private static void loadTest(List<ModelSummary> models, StringBuilder b) {
+        List<ModelSummary> stages = LoadRows.stages(models);
+        if (stages.isEmpty()) {
+            return;
+        }
+        boolean[] right = new boolean[LoadRows.COLUMNS.size()];
+        for (int i = 2; i < right.length; i++) {
+            right[i] = true;
+        }
+        b.append("## Load test\n\nOne row per stage; latencies in ms (docs/load.md).\n\n")
+                .append(Markdown.header(LoadRows.COLUMNS, right));
+        for (ModelSummary m : stages) {
+            b.append(Markdown.row(LoadRows.row(m).stream().map(Markdown::cell).toList()));
+        }
+        b.append('\n');
+        for (String w : LoadRows.warnings(stages)) {
+            b.append("- Warning: ").append(Markdown.text(w)).append('\n');
+        }
+        if (!LoadRows.warnings(stages).isEmpty()) {
+            b.append('\n');
+        }
     }
 
     /** The best settings per model ({@link BestSettingsRows}). */

@@ -45,6 +45,19 @@ class HtmlReportWriterTest {
     }
 
     @Test
+    void aLoadTestHasASectionWithARowPerStageAndTheGeneratorsWarnings() throws Exception {
+        Document doc = write(SampleReports.load());
+        List<List<String>> rows = doc.select("#load-table tbody tr").stream()
+                .map(tr -> tr.children().stream().map(Element::text).toList()).toList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(2).get(0)).isEqualTo("poisson 8/s [baseline=lmstudio-0.3.31, suite=nightly]");
+        assertThat(rows.get(2).get(2)).isEqualTo("5/6");
+        assertThat(rows).allSatisfy(r -> assertThat(r).hasSize(LoadRows.COLUMNS.size()));
+        assertThat(doc.select("#load-test .warnings li").text()).contains("poisson 8/s: client overloaded");
+        assertThat(write(SampleReports.completed()).getElementById("load-test")).isNull();
+    }
+
+    @Test
     void isNamedHtmlAndWritesOnlyReportHtml() throws Exception {
         ReportWriters.byName("html").write(SampleReports.completed(), dir);
 

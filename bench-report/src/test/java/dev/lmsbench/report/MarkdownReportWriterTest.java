@@ -38,6 +38,16 @@ class MarkdownReportWriterTest {
     }
 
     @Test
+    void aLoadTestHasARowPerStageWithItsRatesLatenciesGoodputAndTheGeneratorsWarnings() {
+        String md = MarkdownReportWriter.render(SampleReports.load());
+        assertThat(md).contains("## Load test");
+        assertThat(md.lines().filter(l -> l.startsWith("| poisson "))).hasSize(3);
+        assertThat(md).contains("| poisson 8/s [baseline=lmstudio-0.3.31, suite=nightly] | random | 5/6 |");
+        assertThat(md).contains("- Warning: poisson 8/s: client overloaded");
+        assertThat(MarkdownReportWriter.render(SampleReports.completed())).doesNotContain("## Load test");
+    }
+
+    @Test
     void showsPrefillAndDecodeRowsPerModelWithServerFiguresBeside() {
         String md = MarkdownReportWriter.render(SampleReports.completed());
 
