@@ -406,6 +406,7 @@ final class JsonMapping {
         node.put("output_tokens", l.outputTokens());
         knownInteger(node, "cached_prompt_tokens", l.cachedPromptTokens());
         node.set("ttft_ms", latency(l.ttftMs()));
+        node.set("ttfc_ms", latency(l.ttfcMs()));
         node.set("tpot_ms", latency(l.tpotMs()));
         node.set("itl_ms", latency(l.itlMs()));
         node.set("e2e_ms", latency(l.e2eMs()));

@@ -367,6 +367,7 @@ public final class ResultsJsonReader {
                 number(l, "duration_s"), number(l, "achieved_rate"), number(l, "request_throughput"),
                 number(l, "output_throughput"), number(l, "total_token_throughput"), longInteger(l, "input_tokens"),
                 longInteger(l, "output_tokens"), integerOr(l, "cached_prompt_tokens", -1), latency(l, "ttft_ms"),
+                l.hasNonNull("ttfc_ms") ? latency(l, "ttfc_ms") : noValues(latency(l, "ttft_ms")),
                 latency(l, "tpot_ms"), latency(l, "itl_ms"), latency(l, "e2e_ms"), slo, good, goodput, errors,
                 health, metrics, tags(l));
     }
@@ -384,6 +385,11 @@ public final class ResultsJsonReader {
             tags.put(e.getKey(), e.getValue().textValue());
         }
         return tags; // LoadResult checks them (one line, within the limits)
+    }
+
+    /** Statistics of no values with the percentiles of {@code like} (a figure a file has not got). */
+    private static dev.lmsbench.core.load.LatencyStats noValues(dev.lmsbench.core.load.LatencyStats like) {
+        return dev.lmsbench.core.load.LatencyStats.of(new double[0], List.copyOf(like.percentiles().keySet()));
     }
 
     /** A latency's statistics; the percentiles' names (p50, p99.9) give their keys. */

@@ -185,6 +185,7 @@ final class Shapes {
         out.put("input_tokens", l.inputTokens());
         out.put("output_tokens", l.outputTokens());
         out.put("ttft_ms", latency(l.ttftMs()));
+        out.put("ttfc_ms", latency(l.ttfcMs()));
         out.put("tpot_ms", latency(l.tpotMs()));
         out.put("itl_ms", latency(l.itlMs()));
         out.put("e2e_ms", latency(l.e2eMs()));

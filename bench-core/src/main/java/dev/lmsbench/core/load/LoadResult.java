@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param outputTokens         completion tokens of the completed requests
  * @param cachedPromptTokens   prompt tokens the server said it took from its cache, -1 when no request said
  * @param ttftMs               time to first token of the completed requests
+ * @param ttfcMs               time to first visible content token (GuideLLM's time to first content): later than
+ *                             TTFT when a reasoning model thinks first; requests without visible content add none
  * @param tpotMs               time per output token, (e2e - ttft) / (output tokens - 1), per completed request
  * @param itlMs                every gap between token chunks, pooled
  * @param e2eMs                end-to-end latency of the completed requests
@@ -54,7 +56,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                          int measured, int completed, int failed, double durationSeconds, double achievedRate,
                          double requestThroughput, double outputThroughput, double totalTokenThroughput,
                          long inputTokens, long outputTokens, long cachedPromptTokens, LatencyStats ttftMs,
-                         LatencyStats tpotMs, LatencyStats itlMs, LatencyStats e2eMs, Slo slo, int goodRequests,
+                         LatencyStats ttfcMs, LatencyStats tpotMs, LatencyStats itlMs, LatencyStats e2eMs, Slo slo, int goodRequests,
                          double goodput, Map<ErrorType, Integer> errors, GeneratorHealth generator,
                          Map<String, Double> serverCounters, Map<String, String> tags) {
 
@@ -62,6 +64,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
     public LoadResult {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(generator, "generator");
+        Objects.requireNonNull(ttfcMs, "ttfcMs");
         Objects.requireNonNull(lengthSource, "lengthSource");
         slo = Objects.requireNonNullElse(slo, Slo.NONE);
         workloadParameters = Collections.unmodifiableMap(new LinkedHashMap<>(workloadParameters));
@@ -107,6 +110,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
         long cached = 0;
         boolean cacheKnown = false;
         double[] ttft = new double[ok.size()];
+        double[] ttfc = new double[ok.size()];
         double[] tpot = new double[ok.size()];
         double[] e2e = new double[ok.size()];
         int itlCount = 0;
@@ -125,6 +129,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                 cached += r.usage().promptCachedTokens();
             }
             ttft[i] = r.ttftSeconds() * 1000;
+            ttfc[i] = r.firstContentSeconds() * 1000;
             tpot[i] = r.tpotSeconds() * 1000;
             e2e[i] = r.wallSeconds() * 1000;
             for (double gap : r.timings().interTokenSeconds()) {
@@ -173,7 +178,7 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                 hasDuration ? output / duration : Double.NaN,
                 hasDuration ? (input + output) / duration : Double.NaN,
                 input, output, cacheKnown ? cached : -1,
-                LatencyStats.of(ttft, ps), LatencyStats.of(tpot, ps), LatencyStats.of(itl, ps),
+                LatencyStats.of(ttft, ps), LatencyStats.of(ttfc, ps), LatencyStats.of(tpot, ps), LatencyStats.of(itl, ps),
                 LatencyStats.of(e2e, ps), spec.slo(), spec.slo().any() ? good : -1,
                 spec.slo().any() && hasDuration ? good / duration : Double.NaN, errors, health, counters,
                 spec.tags());

@@ -110,6 +110,22 @@ class LoadResultTest {
     }
 
     @Test
+    void aReasoningModelsTimeToFirstContentIsLaterThanItsTimeToFirstToken() {
+        List<RequestResult> rs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // thinking from 100 ms, the visible answer from 400 ms
+            RequestTimings t = new RequestTimings(T + i * 100 * MS, MS, MS, 100 * MS, 400 * MS, 900 * MS,
+                    1000 * MS, new long[] {100 * MS, 400 * MS, 900 * MS});
+            rs.add(new RequestResult("m", 0, 1, i, false, RunMode.STREAM, Instant.EPOCH, t,
+                    TokenUsage.reported(100, 10, 4), "stop", "", ServerStats.NONE, ErrorType.NONE, -1));
+        }
+        LoadResult r = LoadResult.compute(spec(Slo.NONE), rs, samples(rs, 0), new double[0], Map.of());
+        assertThat(r.ttftMs().median()).isCloseTo(100.0, within(1e-9));
+        assertThat(r.ttfcMs().median()).isCloseTo(400.0, within(1e-9));
+        assertThat(r.ttfcMs().count()).isEqualTo(3);
+    }
+
+    @Test
     void warmupAndCooldownRequestsAreSentButNotCounted() {
         List<RequestResult> rs = handWorked();
         rs.set(0, rs.get(0).withWarmup(true));
