@@ -1,6 +1,5 @@
 package dev.lmsbench.workloads;
 
-import dev.lmsbench.core.model.TokenCountSource;
 import dev.lmsbench.core.spi.Workload;
 
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -34,7 +32,7 @@ import java.util.SplittableRandom;
  * starts a new task (a new context) at its next turn. Answers are kept cleaned and cut at
  * 8 × 4 × {@code answer_len} + 256 characters.
  */
-public final class AgenticWorkload implements Workload {
+public final class AgenticWorkload extends BaseWorkload<AgenticWorkload.Options> {
 
     /** The workload's name. */
     public static final String NAME = "agentic";
@@ -62,8 +60,6 @@ public final class AgenticWorkload implements Workload {
         }
     }
 
-    private final Options options;
-    private final TokenLengths lengths;
 
     /**
      * An agentic workload.
@@ -72,18 +68,7 @@ public final class AgenticWorkload implements Workload {
      * @param lengths what counts and builds the lengths
      */
     public AgenticWorkload(Options options, TokenLengths lengths) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.lengths = Objects.requireNonNull(lengths, "lengths");
-    }
-
-    /** {@return the options} */
-    public Options options() {
-        return options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, options, lengths);
     }
 
     @Override
@@ -94,11 +79,6 @@ public final class AgenticWorkload implements Workload {
         p.put("context_len", Integer.toString(options.contextTokens()));
         p.put("answer_len", Integer.toString(options.answerTokens()));
         return p;
-    }
-
-    @Override
-    public TokenCountSource lengthSource() {
-        return lengths.source();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.lmsbench.workloads;
 
-import dev.lmsbench.core.model.TokenCountSource;
 import dev.lmsbench.core.spi.Workload;
 
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -41,7 +39,7 @@ import java.util.SplittableRandom;
  * contexts, empty histories, conversation ids of the next generation: {@code g1-user-0}, ...), the system prompt
  * staying the same.
  */
-public final class MultiRoundQaWorkload implements Workload {
+public final class MultiRoundQaWorkload extends BaseWorkload<MultiRoundQaWorkload.Options> {
 
     /** The workload's name. */
     public static final String NAME = "multi-round";
@@ -76,8 +74,6 @@ public final class MultiRoundQaWorkload implements Workload {
         }
     }
 
-    private final Options options;
-    private final TokenLengths lengths;
 
     /**
      * A multi-round QA workload.
@@ -86,18 +82,7 @@ public final class MultiRoundQaWorkload implements Workload {
      * @param lengths what counts and builds the lengths
      */
     public MultiRoundQaWorkload(Options options, TokenLengths lengths) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.lengths = Objects.requireNonNull(lengths, "lengths");
-    }
-
-    /** {@return the options} */
-    public Options options() {
-        return options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, options, lengths);
     }
 
     @Override
@@ -111,11 +96,6 @@ public final class MultiRoundQaWorkload implements Workload {
         p.put("answer_len", Integer.toString(options.answerTokens()));
         p.put("history_window", Integer.toString(options.historyWindowTokens()));
         return p;
-    }
-
-    @Override
-    public TokenCountSource lengthSource() {
-        return lengths.source();
     }
 
     @Override

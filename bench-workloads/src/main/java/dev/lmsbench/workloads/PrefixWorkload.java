@@ -1,13 +1,11 @@
 package dev.lmsbench.workloads;
 
-import dev.lmsbench.core.model.TokenCountSource;
 import dev.lmsbench.core.spi.Workload;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -17,7 +15,7 @@ import java.util.SplittableRandom;
  * prefixes share nothing (each prefix starts with its own id). {@code maxTokens} is {@code output_len}. The
  * conversation is {@code prefix-<p>}, the turn how many requests of that prefix were sent before.
  */
-public final class PrefixWorkload implements Workload {
+public final class PrefixWorkload extends BaseWorkload<PrefixWorkload.Options> {
 
     /** The workload's name. */
     public static final String NAME = "prefix";
@@ -51,8 +49,6 @@ public final class PrefixWorkload implements Workload {
         }
     }
 
-    private final Options options;
-    private final TokenLengths lengths;
 
     /**
      * A prefix workload.
@@ -61,18 +57,7 @@ public final class PrefixWorkload implements Workload {
      * @param lengths what counts and builds the lengths
      */
     public PrefixWorkload(Options options, TokenLengths lengths) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.lengths = Objects.requireNonNull(lengths, "lengths");
-    }
-
-    /** {@return the options} */
-    public Options options() {
-        return options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, options, lengths);
     }
 
     @Override
@@ -83,11 +68,6 @@ public final class PrefixWorkload implements Workload {
         p.put("suffix_len", Integer.toString(options.suffixTokens()));
         p.put("output_len", Integer.toString(options.outputTokens()));
         return p;
-    }
-
-    @Override
-    public TokenCountSource lengthSource() {
-        return lengths.source();
     }
 
     @Override

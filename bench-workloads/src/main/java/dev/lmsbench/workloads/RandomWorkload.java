@@ -1,11 +1,9 @@
 package dev.lmsbench.workloads;
 
-import dev.lmsbench.core.model.TokenCountSource;
 import dev.lmsbench.core.spi.Workload;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -15,7 +13,7 @@ import java.util.SplittableRandom;
  * unique 16-hex-digit id line, so no two prompts share a cached prefix; the rest is random words. {@code maxTokens}
  * is the drawn answer length.
  */
-public final class RandomWorkload implements Workload {
+public final class RandomWorkload extends BaseWorkload<RandomWorkload.Options> {
 
     /** The workload's name. */
     public static final String NAME = "random";
@@ -46,8 +44,6 @@ public final class RandomWorkload implements Workload {
         }
     }
 
-    private final Options options;
-    private final TokenLengths lengths;
 
     /**
      * A random workload.
@@ -56,18 +52,7 @@ public final class RandomWorkload implements Workload {
      * @param lengths what counts and builds the lengths
      */
     public RandomWorkload(Options options, TokenLengths lengths) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.lengths = Objects.requireNonNull(lengths, "lengths");
-    }
-
-    /** {@return the options} */
-    public Options options() {
-        return options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, options, lengths);
     }
 
     @Override
@@ -77,11 +62,6 @@ public final class RandomWorkload implements Workload {
         p.put("output_len", Integer.toString(options.outputTokens()));
         p.put("range_ratio", Checks.number(options.rangeRatio()));
         return p;
-    }
-
-    @Override
-    public TokenCountSource lengthSource() {
-        return lengths.source();
     }
 
     /**

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.lmsbench.core.model.TokenCountSource;
 import dev.lmsbench.core.spi.Workload;
 import dev.lmsbench.core.text.SafeText;
 import org.slf4j.Logger;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -50,7 +48,7 @@ import java.util.SplittableRandom;
  * <p>{@link #sample} is a small bundled file of 30 short English conversations, for tests and for
  * {@code --workload sharegpt} without a file.
  */
-public final class ShareGptWorkload implements Workload {
+public final class ShareGptWorkload extends BaseWorkload<ShareGptWorkload.Options> {
 
     /** The workload's name. */
     public static final String NAME = "sharegpt";
@@ -134,8 +132,6 @@ public final class ShareGptWorkload implements Workload {
     private record Entry(String id, String prompt, String answer) {
     }
 
-    private final Options options;
-    private final TokenLengths lengths;
     private final String datasetName;
     private final List<Entry> entries;
     private final int skippedWhileReading;
@@ -153,8 +149,7 @@ public final class ShareGptWorkload implements Workload {
      * @throws IllegalArgumentException when no conversation of the file is usable
      */
     public ShareGptWorkload(Options options, TokenLengths lengths) throws IOException {
-        this.options = Objects.requireNonNull(options, "options");
-        this.lengths = Objects.requireNonNull(lengths, "lengths");
+        super(NAME, options, lengths);
         List<Entry> read = new ArrayList<>();
         int[] skipped = {0};
         if (options.dataset() == null) {
@@ -230,19 +225,9 @@ public final class ShareGptWorkload implements Workload {
         }
     }
 
-    /** {@return the options} */
-    public Options options() {
-        return options;
-    }
-
     /** {@return how many usable conversations were read} */
     public int size() {
         return entries.size();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -255,11 +240,6 @@ public final class ShareGptWorkload implements Workload {
         p.put("max_total_len", Integer.toString(options.maxTotalTokens()));
         p.put("entries", Integer.toString(entries.size()));
         return p;
-    }
-
-    @Override
-    public TokenCountSource lengthSource() {
-        return lengths.source();
     }
 
     @Override
