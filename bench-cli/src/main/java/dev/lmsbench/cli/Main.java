@@ -14,7 +14,7 @@ import java.util.Set;
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    private static final Set<String> TOP_LEVEL = Set.of("run", "sweep", "sim", "config", "recommend", "hw", "bench", "compare",
+    private static final Set<String> TOP_LEVEL = Set.of("run", "sweep", "sim", "perf", "config", "recommend", "hw", "bench", "compare",
             "report", "tray", "web", "help", "-h", "--help", "-V", "--version");
 
     private Main() {
