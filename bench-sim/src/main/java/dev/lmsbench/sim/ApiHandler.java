@@ -18,8 +18,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * ({@link LmsEndpoints}), then LM Studio's native
  * endpoints at the root ({@code /api/v0/...}, {@code /api/v1/...}), then the OpenAI-compatible endpoints under the
  * configured prefix; anything else is unknown (404, or 200 under the {@code unknown_endpoint_200} quirk). Handlers
- * only parse and plan; all waiting (token schedules, model loads, parallel slots) happens on the scheduler.
+ * only parse and plan; all waiting (token schedules, model loads, parallel slots) happens on
+ * the responses' own virtual threads ({@link Writers}), timed by the scheduler.
  */
 final class ApiHandler implements HttpHandler {
 
@@ -54,7 +53,7 @@ final class ApiHandler implements HttpHandler {
             "flash_attention", "num_experts", "offload_kv_cache_to_gpu");
 
     private final SimConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final Writers writers;
     private final SendLog log;
     private final long createdEpochSecond;
     private final byte[] expectedToken;
@@ -66,18 +65,18 @@ final class ApiHandler implements HttpHandler {
     private final OllamaApi ollama;
     private final LmsEndpoints lms;
 
-    ApiHandler(SimConfig config, ScheduledExecutorService scheduler, SendLog log, long createdEpochSecond,
+    ApiHandler(SimConfig config, Writers writers, SendLog log, long createdEpochSecond,
             ModelStates states) {
         this.config = config;
-        this.scheduler = scheduler;
+        this.writers = writers;
         this.log = log;
         this.createdEpochSecond = createdEpochSecond;
         this.expectedToken = config.apiToken().getBytes(StandardCharsets.UTF_8);
         this.states = states;
         this.downloads = new Downloads(config);
-        this.ollama = new OllamaApi(config, scheduler, log, states, sequence,
+        this.ollama = new OllamaApi(config, writers, log, states, sequence,
                 Instant.ofEpochSecond(createdEpochSecond));
-        this.lms = new LmsEndpoints(config, scheduler, states);
+        this.lms = new LmsEndpoints(config, writers, states);
     }
 
     @Override
@@ -339,7 +338,7 @@ final class ApiHandler implements HttpHandler {
         if (request.stream()) {
             boolean usage = request.includeUsage() && model.sendsUsage();
             OpenAiJson json = new OpenAiJson(id, created, modelField, usage, extras, quirks.usageOffByOne());
-            new StreamingResponse(exchange, scheduler, log, accepted, new OpenAiStreamFormat(json, plan, usage),
+            new StreamingResponse(exchange, writers, log, accepted, new OpenAiStreamFormat(json, plan, usage),
                     usage).start();
         } else {
             OpenAiJson json = new OpenAiJson(id, created, modelField, false, extras, quirks.usageOffByOne());
@@ -471,7 +470,7 @@ final class ApiHandler implements HttpHandler {
                 ready.queueNanos() / 1_000_000);
         // v1 always reports token counts in stats, so the log records them as sent
         if (request.stream()) {
-            new StreamingResponse(exchange, scheduler, log, accepted, format, true).start();
+            new StreamingResponse(exchange, writers, log, accepted, format, true).start();
         } else {
             schedule(new CompleteResponse(exchange, log, accepted, format::complete, true), accepted, exchange);
         }
@@ -528,7 +527,7 @@ final class ApiHandler implements HttpHandler {
             }
         };
         try {
-            scheduler.schedule(answer, instance.readyAtNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+            writers.at(instance.readyAtNanos(), answer);
         } catch (RejectedExecutionException e) {
             LOG.debug("load of {} dropped: simulator closing", instance.id());
             exchange.close();
@@ -537,7 +536,7 @@ final class ApiHandler implements HttpHandler {
 
     private void schedule(CompleteResponse response, Accepted accepted, HttpExchange exchange) {
         try {
-            scheduler.schedule(response, response.dueNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+            writers.at(response.dueNanos(), response);
         } catch (RejectedExecutionException e) {
             LOG.debug("completion {} dropped: simulator closing", accepted.sequence());
             exchange.close();

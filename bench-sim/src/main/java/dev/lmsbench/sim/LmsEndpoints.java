@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +39,12 @@ final class LmsEndpoints {
     private static final Set<String> UNLOAD_KEYS = Set.of("identifier");
 
     private final SimConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final Writers writers;
     private final ModelStates states;
 
-    LmsEndpoints(SimConfig config, ScheduledExecutorService scheduler, ModelStates states) {
+    LmsEndpoints(SimConfig config, Writers writers, ModelStates states) {
         this.config = config;
-        this.scheduler = scheduler;
+        this.writers = writers;
         this.states = states;
     }
 
@@ -102,7 +100,7 @@ final class LmsEndpoints {
             }
         };
         try {
-            scheduler.schedule(answer, instance.readyAtNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+            writers.at(instance.readyAtNanos(), answer);
         } catch (RejectedExecutionException e) {
             LOG.debug("lms load of {} dropped: simulator closing", instance.id());
             exchange.close();

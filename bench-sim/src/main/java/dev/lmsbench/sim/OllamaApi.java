@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * /api/version}, {@code GET /api/tags}, {@code POST /api/show}, {@code GET /api/ps}, {@code POST /api/generate}
  * (load and unload only) and {@code POST /api/chat} (streamed NDJSON and not). Models are the sim's models and
  * their states are the sim's {@link ModelStates}: a model loaded here is loaded for LM Studio's API too. Timing is
- * the sim's: the shared scheduler writes each token at its absolute due time, and the answer's durations are the
+ * the sim's: each stream's writer writes each token at its absolute due time, and the answer's durations are the
  * configured truth ({@link OllamaJson.Truth}). Errors are Ollama's {@code {"error": "..."}}.
  */
 final class OllamaApi {
@@ -44,7 +42,7 @@ final class OllamaApi {
     }
 
     private final SimConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final Writers writers;
     private final SendLog log;
     private final ModelStates states;
     private final AtomicLong sequence;
@@ -54,10 +52,10 @@ final class OllamaApi {
      * @param sequence the chat request counter shared with the other APIs, so every request's number (its text and
      *                 jitter) is unique
      */
-    OllamaApi(SimConfig config, ScheduledExecutorService scheduler, SendLog log, ModelStates states,
+    OllamaApi(SimConfig config, Writers writers, SendLog log, ModelStates states,
             AtomicLong sequence, Instant modified) {
         this.config = config;
-        this.scheduler = scheduler;
+        this.writers = writers;
         this.log = log;
         this.states = states;
         this.sequence = sequence;
@@ -185,7 +183,7 @@ final class OllamaApi {
         LOG.debug("ollama chat {} for {}: stream={}, prompt={} tokens, eval={} tokens, load wait={} ms", number,
                 model.id(), stream, promptTokens, plan.completionTokens(), ready.waitNanos() / 1_000_000);
         if (stream) {
-            new StreamingResponse(exchange, scheduler, log, accepted,
+            new StreamingResponse(exchange, writers, log, accepted,
                     new OllamaStreamFormat(model.id(), createdAt, plan, truth), true).start();
         } else {
             CompleteResponse response = new CompleteResponse(exchange, log, accepted, () -> {
@@ -252,7 +250,7 @@ final class OllamaApi {
 
     private void at(long dueNanos, Runnable task, HttpExchange exchange) {
         try {
-            scheduler.schedule(task, dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+            writers.at(dueNanos, task);
         } catch (RejectedExecutionException e) {
             LOG.debug("ollama answer dropped: simulator closing");
             exchange.close();

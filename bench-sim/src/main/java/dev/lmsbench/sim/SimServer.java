@@ -8,13 +8,14 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -42,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * served ({@code GET /metrics}). The server tracks which
  * models are loaded ({@link #loadedModels()}) within a memory budget, with parallel slots, GPU offload and idle TTLs,
  * loads models just in time, and can inject {@code Model unloaded} faults. By default it reproduces LM Studio's real
- * quirks ({@link SimConfig#quirks()}, {@link LmStudioQuirks}). Tokens of all streams are written by one small
- * scheduler pool at their absolute due times; no thread waits for a stream or a load.
+ * quirks ({@link SimConfig#quirks()}, {@link LmStudioQuirks}). Each stream is written by a virtual thread of its own at
+ * its tokens' absolute due times, and answers sent whole are timed by one small scheduler pool and written on virtual
+ * threads too ({@link Writers}); requests are read on virtual threads. No platform thread waits for a stream, a load
+ * or a client: a client that stops reading (or sends its request slowly) delays no other stream.
  *
  * <p>Thread-safe. {@link #close()} stops the server at once: streams in flight are cut and not logged.
  *
@@ -55,12 +58,11 @@ public final class SimServer implements AutoCloseable {
 
     /** How many entries {@link #sendLog()} keeps; older ones are dropped. */
     public static final int SEND_LOG_CAPACITY = 10_000;
-    /** Threads writing tokens for all streams. */
+    /** Platform threads timing the answers sent whole; they never write to a client. */
     static final int SCHEDULER_THREADS = 4;
-    /** Threads reading requests; they never wait on a schedule, so a few serve many connections. */
-    static final int HANDLER_THREADS = 8;
-    private static final int HANDLER_QUEUE = 10_000;
-    private static final int ACCEPT_BACKLOG = 1_024;
+    /** The most requests being read and planned at once (each on a virtual thread); more are refused. */
+    static final int MAX_HANDLERS = 10_000;
+    private static final int ACCEPT_BACKLOG = 4_096;
 
     private static final Logger LOG = LoggerFactory.getLogger(SimServer.class);
 
@@ -76,19 +78,21 @@ public final class SimServer implements AutoCloseable {
     private final HttpServer server;
     private final int port;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final ThreadPoolExecutor handlers;
+    private final ExecutorService handlers;
+    private final Writers writers;
     private final SendLog log = new SendLog(SEND_LOG_CAPACITY);
     private final ModelStates states;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private SimServer(SimConfig config, HttpServer server, ScheduledThreadPoolExecutor scheduler,
-            ThreadPoolExecutor handlers) {
+            ExecutorService handlers, Writers writers) {
         this.config = config;
         this.server = server;
         this.port = server.getAddress().getPort();
         this.scheduler = scheduler;
         this.handlers = handlers;
+        this.writers = writers;
         this.states = new ModelStates(config);
     }
 
@@ -114,23 +118,39 @@ public final class SimServer implements AutoCloseable {
         // thread names carry the port so several simulators in one JVM stay apart in dumps and tests
         String threadPrefix = "lmsbench-sim-" + server.getAddress().getPort();
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS,
-                daemonThreads(threadPrefix + "-stream-"));
+                daemonThreads(threadPrefix + "-timer-"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.prestartAllCoreThreads();
-        ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(HANDLER_QUEUE), daemonThreads(threadPrefix + "-http-"),
-                (task, pool) -> {
-                    // the JDK server closes the connection when its executor refuses, which clients see as a reset
-                    LOG.warn("simulator overloaded: {} requests queued, refusing a connection", HANDLER_QUEUE);
-                    throw new RejectedExecutionException("simulator request queue full");
+        // requests are read on virtual threads: a client sending its request slowly holds no platform thread
+        ExecutorService handlers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(threadPrefix + "-http-", 0).factory());
+        Semaphore handlerSlots = new Semaphore(MAX_HANDLERS);
+        Executor bounded = task -> {
+            if (!handlerSlots.tryAcquire()) {
+                // the JDK server closes the connection when its executor refuses, which clients see as a reset
+                LOG.warn("simulator overloaded: {} requests being read, refusing a connection", MAX_HANDLERS);
+                throw new RejectedExecutionException("simulator overloaded");
+            }
+            try {
+                handlers.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        handlerSlots.release();
+                    }
                 });
-        handlers.allowCoreThreadTimeOut(true);
+            } catch (RejectedExecutionException e) {
+                handlerSlots.release();
+                throw e;
+            }
+        };
+        Writers writers = new Writers(scheduler, threadPrefix + "-write-");
         OpenAiJson.warmUp(config.models());
         NativeJson.warmUp(config.models());
-        SimServer sim = new SimServer(config, server, scheduler, handlers);
-        server.setExecutor(handlers);
-        server.createContext("/", new ApiHandler(config, scheduler, sim.log, Instant.now().getEpochSecond(),
+        SimServer sim = new SimServer(config, server, scheduler, handlers, writers);
+        server.setExecutor(bounded);
+        server.createContext("/", new ApiHandler(config, writers, sim.log, Instant.now().getEpochSecond(),
                 sim.states));
         server.start();
         LOG.info("simulator listening on {}{} with {} models", sim.baseUrl(), config.pathPrefix(),
@@ -230,6 +250,7 @@ public final class SimServer implements AutoCloseable {
         }
         try {
             scheduler.shutdownNow();
+            writers.close();
             server.stop(0);
             handlers.shutdownNow();
             LOG.info("simulator on port {} stopped", port);

@@ -6,16 +6,16 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One server-sent-event stream, driven by the shared scheduler: each run writes the tokens that are due, then
- * schedules itself for the next one at its absolute due time. No thread waits for a stream, so thousands of streams
- * need only the scheduler's few threads. Only one run of a stream is ever pending, so its state needs no locking
- * (the executor hand-off orders the runs). What is written comes from a {@link StreamFormat}, so the OpenAI and the
+ * One server-sent-event stream, written by a virtual thread of its own ({@link Writers}): it parks until the next
+ * token's absolute due time, writes every token that is due, and parks again. A parked or blocked virtual thread holds
+ * no platform thread, so thousands of streams need only the JDK's few carrier threads, and a client that stops reading
+ * blocks only its own writer (its socket buffer full): every other stream keeps its schedule. Only the writer touches
+ * the stream's state, so it needs no locking. What is written comes from a {@link StreamFormat}, so the OpenAI and the
  * LM Studio native streams share this timing.
  */
 final class StreamingResponse implements Runnable {
@@ -23,7 +23,7 @@ final class StreamingResponse implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingResponse.class);
 
     private final HttpExchange exchange;
-    private final ScheduledExecutorService scheduler;
+    private final Writers writers;
     private final SendLog log;
     private final Accepted request;
     private final StreamFormat format;
@@ -40,10 +40,10 @@ final class StreamingResponse implements Runnable {
     /**
      * @param sendUsage whether the format sends a usage object (recorded in the log)
      */
-    StreamingResponse(HttpExchange exchange, ScheduledExecutorService scheduler, SendLog log, Accepted request,
+    StreamingResponse(HttpExchange exchange, Writers writers, SendLog log, Accepted request,
             StreamFormat format, boolean sendUsage) {
         this.exchange = exchange;
-        this.scheduler = scheduler;
+        this.writers = writers;
         this.log = log;
         this.request = request;
         this.format = format;
@@ -61,7 +61,9 @@ final class StreamingResponse implements Runnable {
         }
     }
 
-    /** Sends the headers and the format's head (OpenAI: the role-only chunk) at once, then schedules the rest. */
+    /**
+     * Sends the headers and the format's head (OpenAI: the role-only chunk) at once, then starts the stream's writer.
+     */
     void start() throws IOException {
         log.metrics().begin(request);
         try {
@@ -76,14 +78,29 @@ final class StreamingResponse implements Runnable {
             throw e;
         }
         roleChunkNanos = System.nanoTime();
-        scheduleNext();
+        try {
+            writers.execute(this);
+        } catch (RejectedExecutionException e) {
+            // the server is closing; it closes the connection itself
+            LOG.debug("stream {} dropped: simulator closing", request.sequence());
+        }
     }
 
+    /** The stream's writer: parks until each token is due and writes it; a late wake-up writes all that are due. */
     @Override
     public void run() {
         try {
             ResponsePlan plan = request.plan();
-            do {
+            while (next < due.length) {
+                long wait = nextDue() - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                    if (Thread.currentThread().isInterrupted()) {
+                        LOG.debug("stream {} cut: simulator closing", request.sequence());
+                        return;
+                    }
+                    continue;
+                }
                 if (milestoneFirst()) {
                     body.write(milestones.get(nextMilestone++).bytes());
                     body.flush();
@@ -93,13 +110,8 @@ final class StreamingResponse implements Runnable {
                 body.flush();
                 written[next] = System.nanoTime();
                 next++;
-                // a late wake-up catches up here instead of paying another scheduling round trip
-            } while (next < due.length && nextDue() - System.nanoTime() <= 0);
-            if (next < due.length) {
-                scheduleNext();
-            } else {
-                finish();
             }
+            finish();
         } catch (IOException e) {
             abort(e);
         } catch (RuntimeException e) {
@@ -117,15 +129,6 @@ final class StreamingResponse implements Runnable {
         return milestoneFirst() ? milestoneDue[nextMilestone] : due[next];
     }
 
-    private void scheduleNext() {
-        try {
-            scheduler.schedule(this, nextDue() - System.nanoTime(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the server is closing; it closes the connection itself
-            LOG.debug("stream {} dropped: simulator closing", request.sequence());
-        }
-    }
-
     private void finish() {
         // logged and counted before the last bytes so a client that has read [DONE] always finds its entry
         log.metrics().end(request, true);
@@ -141,6 +144,11 @@ final class StreamingResponse implements Runnable {
     }
 
     private void abort(Exception cause) {
+        if (writers.closing()) {
+            // cut by close(): streams in flight are not logged
+            LOG.debug("stream {} cut: simulator closing", request.sequence());
+            return;
+        }
         LOG.debug("stream {} for {}: client went away after {} of {} tokens: {}", request.sequence(),
                 request.model().id(), next, due.length, cause.toString());
         log.metrics().end(request, false);
