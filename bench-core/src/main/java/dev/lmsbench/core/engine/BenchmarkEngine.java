@@ -667,18 +667,20 @@ public final class BenchmarkEngine {
                                  ProgressTracker progress, Profiler profiler, boolean prime) {
         dev.lmsbench.core.load.LoadSpec spec = job.load();
         ModelInfo model = job.model();
-        java.util.Map<String, Double> before = serverMetrics();
         if (profiler != null) {
             profiler.guard();
             profiler.measuring(true);
         }
+        LoadRunner runner = new LoadRunner(spec, (w, index, inFlight, warmup, answered) -> request(model,
+                settings.withPrompt(w.prompt()).withMaxTokens(w.maxTokens()).withParallel(inFlight), index,
+                warmup, RunMode.STREAM, requests, progress, answered, false), () -> cancelled, prime);
+        runner.prime();
+        java.util.Map<String, Double> before = serverMetrics();
         CpuMeter cpu = new CpuMeter();
         LoadRunner.Sent sent;
         double[] cpuUse;
         try {
-            sent = new LoadRunner(spec, (w, index, inFlight, warmup, answered) -> request(model,
-                    settings.withPrompt(w.prompt()).withMaxTokens(w.maxTokens()).withParallel(inFlight), index,
-                    warmup, RunMode.STREAM, requests, progress, answered, false), () -> cancelled, prime).run();
+            sent = runner.run();
         } finally {
             cpuUse = cpu.stop();
             if (profiler != null) {

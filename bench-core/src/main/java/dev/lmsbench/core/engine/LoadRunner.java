@@ -74,25 +74,32 @@ final class LoadRunner {
     }
 
     /**
-     * Sends the stage and waits for its last request to end. On a fresh load it first sends the workload's first
-     * request once, unmeasured, and waits for it (vLLM's initial test run): it checks that the server answers and
-     * takes the cold start of the server (its first-request delay) and of this process (class loading, the first
-     * virtual threads and connection) out of the stage's clock.
+     * On a fresh load (the runner was made with {@code prime}), sends the workload's first request once, unmeasured,
+     * and waits for it (vLLM's initial test run): it checks that the server answers and takes the cold start of the
+     * server (its first-request delay) and of this process (class loading, the first virtual threads and
+     * connection) out of the stage's clock. Called before the stage's server metrics and CPU are first read, so that
+     * they leave it out too. Does nothing otherwise.
+     */
+    void prime() {
+        if (!prime || cancelled.getAsBoolean()) {
+            return;
+        }
+        Workload.Request first = spec.workload().start(spec.seed()).next();
+        Thread t = Thread.ofVirtual().name("lmsbench-load-prime").start(() ->
+                sender.send(first, 0, 1, true, r -> { }));
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends the stage and waits for its last request to end.
      *
      * @return what was sent
      */
     Sent run() {
-        if (prime && !cancelled.getAsBoolean()) {
-            Workload.Request first = spec.workload().start(spec.seed()).next();
-            Thread t = Thread.ofVirtual().name("lmsbench-load-prime").start(() ->
-                    sender.send(first, 0, 1, true, r -> { }));
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Sent(List.of(), Set.of());
-            }
-        }
         long start = System.nanoTime();
         long limitNanos = spec.duration().isZero() ? Long.MAX_VALUE : spec.duration().toNanos();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

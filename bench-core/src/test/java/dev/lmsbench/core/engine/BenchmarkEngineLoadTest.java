@@ -122,6 +122,15 @@ class BenchmarkEngineLoadTest {
     }
 
     @Test
+    void theServersCountersCoverTheStageAloneNotTheUnmeasuredFirstRequest() {
+        // a server that counts the requests it served, as llama.cpp's requests counter does
+        backend.metrics = () -> Map.of("server:requests_total", (double) backend.requests.size());
+        LoadResult load = only(run(spec(new ArrivalPattern.ConstantRate(100), 4)));
+        assertThat(backend.requests).hasSize(1 + 4);
+        assertThat(load.serverCounters()).containsEntry("server:requests_total", 4.0);
+    }
+
+    @Test
     void aClosedLoopKeepsItsConcurrencyInFlightAndNeverMore() {
         backend.hold = Duration.ofMillis(60);
         LoadResult load = only(run(spec(new ArrivalPattern.Concurrency(3), 12)));
