@@ -674,6 +674,9 @@ public final class BenchmarkEngine {
         LoadRunner runner = new LoadRunner(spec, (w, index, inFlight, warmup, answered) -> request(model,
                 settings.withPrompt(w.prompt()).withMaxTokens(w.maxTokens()).withParallel(inFlight), index,
                 warmup, RunMode.STREAM, requests, progress, answered, false), () -> cancelled, prime);
+        if (prime) {
+            progress.replanned(1); // the unmeasured first request is a request too
+        }
         runner.prime();
         java.util.Map<String, Double> before = serverMetrics();
         CpuMeter cpu = new CpuMeter();

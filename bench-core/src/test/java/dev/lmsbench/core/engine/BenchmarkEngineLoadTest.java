@@ -131,6 +131,30 @@ class BenchmarkEngineLoadTest {
     }
 
     @Test
+    void aCancelStopsTheSendsAndKeepsWhatWasMeasuredAsACancelledStage() throws Exception {
+        backend.hold = Duration.ofMillis(300);
+        BenchmarkEngine engine = BenchmarkEngine.builder().backend(backend).listener(events::add).build();
+        Thread canceller = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(600);
+            } catch (InterruptedException e) {
+                return;
+            }
+            engine.cancel();
+        });
+        BenchmarkReport report = engine.run(RunInfo.start("fake://", BenchmarkSettings.defaults(), "test"),
+                new SweepPlan(List.of(new SweepPlan.Job(A, 0, 1, spec(new ArrivalPattern.ConstantRate(50), 200)))));
+        canceller.join();
+        assertThat(report.status()).isEqualTo(RunStatus.CANCELLED);
+        // 200 requests at 50/s would take 4 s: the sends stopped at the cancel (at 0.6 s), and the requests in
+        // flight then were cancelled, not measured
+        LoadResult load = only(report);
+        assertThat(load.sent()).isBetween(1, 40);
+        assertThat(report.models().getFirst().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(backend.calls).contains("unload a");
+    }
+
+    @Test
     void aClosedLoopKeepsItsConcurrencyInFlightAndNeverMore() {
         backend.hold = Duration.ofMillis(60);
         LoadResult load = only(run(spec(new ArrivalPattern.Concurrency(3), 12)));
