@@ -72,6 +72,9 @@ public final class BenchWebServer implements AutoCloseable {
     /** The largest request body accepted (413 beyond). */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
+    /** How much of a refused (too large) body is read and dropped before the 413, so the answer reaches the client. */
+    static final int DRAIN_LIMIT_BYTES = 1024 * 1024;
+
     /** Events a slow SSE client may have queued before the oldest are dropped (and a {@code resync} sent). */
     public static final int SSE_QUEUE_CAPACITY = 1024;
 
@@ -293,6 +296,9 @@ public final class BenchWebServer implements AutoCloseable {
             }
             long length = ctx.req().getContentLengthLong();
             if (length > MAX_BODY_BYTES) {
+                // read (up to a bound) what the client is still sending before answering: closing a connection
+                // with unread data resets it, and the client would lose the 413 (a race the tests met)
+                drain(ctx, DRAIN_LIMIT_BYTES);
                 throw new ApiError(413, "request body over " + MAX_BODY_BYTES + " bytes");
             }
         }
@@ -738,6 +744,21 @@ public final class BenchWebServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Reads and drops up to {@code limit} bytes of the request body; never throws. */
+    private static void drain(Context ctx, int limit) {
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[8192];
+            int left = limit;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, Math.min(buffer.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("could not drain a refused request body", e);
+        }
+    }
 
     /** Reads a bounded body and parses it; null when empty. */
     private JsonNode readBody(Context ctx) throws IOException {
