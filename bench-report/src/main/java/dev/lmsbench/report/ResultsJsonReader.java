@@ -357,8 +357,9 @@ public final class ResultsJsonReader {
                 latency(g, "send_lag_ms"), latency(g, "slot_wait_ms"), number(g, "client_cpu_percent"),
                 number(g, "machine_cpu_percent"), integer(g, "peak_in_flight"), texts(g, "warnings"));
         Map<String, Double> metrics = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : object(l, "server_metrics").properties()) {
-            metrics.put(e.getKey(), number(object(l, "server_metrics"), e.getKey()));
+        JsonNode serverMetrics = object(l, "server_metrics");
+        for (Map.Entry<String, JsonNode> e : serverMetrics.properties()) {
+            metrics.put(e.getKey(), number(serverMetrics, e.getKey()));
         }
         return new dev.lmsbench.core.load.LoadResult(pattern, integer(p, "max_concurrency"), longInteger(p, "seed"),
                 text(w, "name"), params, label(dev.lmsbench.core.model.TokenCountSource.values(),

@@ -702,12 +702,8 @@ public final class BenchmarkEngine {
         for (String warning : result.generator().warnings()) {
             LOG.warn("{}: {}", model.id(), warning);
         }
-        Failure failure = null;
-        if (!cancelled && result.measured() > 0 && result.completed() == 0) {
-            failure = dominantFailure("every measured request failed", flagged.stream()
-                    .filter(r -> !r.warmup()).toList());
-        }
-        return new Measured(failure, dev.lmsbench.core.model.PromptCalibration.NONE, result);
+        // a stage whose every measured request failed is failed by benchmarkJob's check, as any job is
+        return new Measured(null, dev.lmsbench.core.model.PromptCalibration.NONE, result);
     }
 
     /** The server's metrics; a failure there never stops the run. */

@@ -69,7 +69,7 @@ public final class Arrivals {
             double x;
             double v;
             do {
-                x = gaussian(random);
+                x = random.nextGaussian();
                 v = 1 + c * x;
             } while (v <= 0);
             v = v * v * v;
@@ -78,10 +78,5 @@ public final class Arrivals {
                 return d * v;
             }
         }
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        // Box-Muller; SplittableRandom has no nextGaussian before Java 17's RandomGenerator default, which it has
-        return random.nextGaussian();
     }
 }

@@ -163,12 +163,15 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
             wait[i] = s.queuedNanos() / 1e6;
             peak = Math.max(peak, s.inFlight());
         }
-        LatencyStats lagStats = LatencyStats.of(lag, withP99(ps));
+        // the warning reads the p99 whatever percentiles the stage reports
+        double[] sortedLag = lag.clone();
+        java.util.Arrays.sort(sortedLag);
+        double lagP99 = dev.lmsbench.core.stats.Percentiles.of(sortedLag, 99);
+        double lagMax = sortedLag.length == 0 ? Double.NaN : sortedLag[sortedLag.length - 1];
         double clientCpu = cpu.length > 0 ? cpu[0] : Double.NaN;
         double machineCpu = cpu.length > 1 ? cpu[1] : Double.NaN;
         GeneratorHealth health = new GeneratorHealth(LatencyStats.of(lag, ps), LatencyStats.of(wait, ps), clientCpu,
-                machineCpu, peak, GeneratorHealth.warningsFor(lagStats.percentile(99), lagStats.max(), clientCpu,
-                machineCpu));
+                machineCpu, peak, GeneratorHealth.warningsFor(lagP99, lagMax, clientCpu, machineCpu));
         boolean hasDuration = duration > 0;
         return new LoadResult(spec.pattern(), spec.maxConcurrency(), spec.seed(), spec.workload().name(),
                 spec.workload().parameters(), spec.workload().lengthSource(), samples.size(),
@@ -182,11 +185,6 @@ public record LoadResult(ArrivalPattern pattern, int maxConcurrency, long seed, 
                 LatencyStats.of(e2e, ps), spec.slo(), spec.slo().any() ? good : -1,
                 spec.slo().any() && hasDuration ? good / duration : Double.NaN, errors, health, counters,
                 spec.tags());
-    }
-
-    private static List<Double> withP99(List<Double> ps) {
-        return ps.contains(99.0) ? ps : java.util.stream.Stream.concat(ps.stream(), java.util.stream.Stream.of(99.0))
-                .sorted().toList();
     }
 
     /**

@@ -133,10 +133,12 @@ class BenchmarkEngineLoadTest {
     @Test
     void aCancelStopsTheSendsAndKeepsWhatWasMeasuredAsACancelledStage() throws Exception {
         backend.hold = Duration.ofMillis(300);
+        // the first request and 30 of the stage's have started (0.3 s + 0.6 s at 50/s): the first ones have ended
+        backend.started = new java.util.concurrent.CountDownLatch(31);
         BenchmarkEngine engine = BenchmarkEngine.builder().backend(backend).listener(events::add).build();
         Thread canceller = Thread.ofPlatform().start(() -> {
             try {
-                Thread.sleep(600);
+                backend.started.await();
             } catch (InterruptedException e) {
                 return;
             }
@@ -146,8 +148,8 @@ class BenchmarkEngineLoadTest {
                 new SweepPlan(List.of(new SweepPlan.Job(A, 0, 1, spec(new ArrivalPattern.ConstantRate(50), 200)))));
         canceller.join();
         assertThat(report.status()).isEqualTo(RunStatus.CANCELLED);
-        // 200 requests at 50/s would take 4 s: the sends stopped at the cancel (at 0.6 s), and the requests in
-        // flight then were cancelled, not measured
+        // 200 requests at 50/s would take 4 s: the sends stopped at the cancel (the 31st request), and the
+        // requests in flight then were cancelled, not measured
         LoadResult load = only(report);
         assertThat(load.sent()).isBetween(1, 40);
         assertThat(report.models().getFirst().status()).isEqualTo(RunStatus.CANCELLED);
