@@ -478,13 +478,13 @@ final class TrayDesktop implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("trayer.log").toFile())));
     }
 
-    private ProcessBuilder x11(ProcessBuilder pb) {
+    ProcessBuilder x11(ProcessBuilder pb) {
         pb.environment().put("DISPLAY", display);
         pb.environment().remove("WAYLAND_DISPLAY");
         return pb;
     }
 
-    private Process start(ProcessBuilder pb) throws IOException {
+    Process start(ProcessBuilder pb) throws IOException {
         Process p = pb.start();
         started.add(p);
         return p;
