@@ -16,8 +16,13 @@ record ConfigPaths(Path projectDir, Path userDir) {
     }
 
     static ConfigPaths detect(Map<String, String> env, Path home) {
+        return detect(env, home, Path.of("").toAbsolutePath());
+    }
+
+    /** As {@link #detect(Map, Path)} with the working directory given ({@code lmsbench doctor}'s tests). */
+    static ConfigPaths detect(Map<String, String> env, Path home, Path workDir) {
         String h = System.getProperty("lmsbench.home");
-        Path project = h != null && !h.isBlank() ? Path.of(h) : Path.of("").toAbsolutePath();
+        Path project = h != null && !h.isBlank() ? Path.of(h) : workDir;
         String override = System.getProperty("lmsbench.user.config");
         Path user;
         if (override != null && !override.isBlank()) {

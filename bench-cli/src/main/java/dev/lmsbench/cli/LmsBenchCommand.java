@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         versionProvider = VersionProvider.class,
         subcommands = {RunCommand.class, SweepCommand.class, LoadCommand.class, SuiteCommand.class, SimCommand.class, PerfCommand.class, ConfigCommand.class, RecommendCommand.class, HwCommand.class,
+                DoctorCommand.class,
                 BenchCommand.class, CompareCommand.class, ReportCommand.class, TrayCommand.class, WebCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         description = {

@@ -69,7 +69,12 @@ public final class Main {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new LmsBenchCommand());
+        return commandLine(out, err, CommandLine.defaultFactory());
+    }
+
+    /** The command tree with another factory for its commands (tests: a command built with its seams). */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        CommandLine cmd = new CommandLine(new LmsBenchCommand(), factory);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
