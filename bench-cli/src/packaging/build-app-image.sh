@@ -22,15 +22,10 @@ SHARE="$INPUT/share"
 mkdir -p "$SHARE/applications" "$SHARE/icons/hicolor/128x128/apps"
 cp "$SRC/lmsbench.desktop" "$SHARE/applications/lmsbench.desktop"
 for c in gray green yellow red; do cp "$SRC/icons/lmsbench-$c.png" "$SHARE/icons/hicolor/128x128/apps/"; done
-if [[ -d "$TARGET/shell" ]]; then
-  mkdir -p "$SHARE/bash-completion/completions" "$SHARE/zsh/site-functions"
-  cp "$TARGET/shell/lmsbench.bash" "$SHARE/bash-completion/completions/lmsbench"
-  cp "$TARGET/shell/_lmsbench" "$SHARE/zsh/site-functions/_lmsbench"
-fi
-if [[ -d "$TARGET/man/man1" ]]; then
-  mkdir -p "$SHARE/man/man1"
-  cp "$TARGET"/man/man1/*.1 "$SHARE/man/man1/"
-fi
+mkdir -p "$SHARE/bash-completion/completions" "$SHARE/zsh/site-functions" "$SHARE/man/man1"
+cp "$TARGET/shell/lmsbench.bash" "$SHARE/bash-completion/completions/lmsbench"
+cp "$TARGET/shell/_lmsbench" "$SHARE/zsh/site-functions/_lmsbench"
+cp "$TARGET"/man/man1/*.1 "$SHARE/man/man1/"
 
 # the JDK modules the jar needs (jdeps), plus the ones reached only by reflection or service loading:
 # jdk.unsupported (sun.misc.Unsafe, used by JNA and Jackson when present), jdk.zipfs (zip file systems), jdk.charsets

@@ -207,7 +207,8 @@ public final class ShellDocs {
             if (!s.isEmpty()) {
                 s.append(", ");
             }
-            s.append("\\fB").append(text(name)).append("\\fR");
+            String shown = o.negatable() ? o.command().negatableOptionTransformer().makeSynopsis(name, o.command()) : name;
+            s.append("\\fB").append(text(shown)).append("\\fR");
         }
         if (o.arity().max() > 0 && !o.paramLabel().isEmpty()) {
             s.append('=').append("\\fI").append(text(o.paramLabel())).append("\\fR");
