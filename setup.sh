@@ -206,9 +206,11 @@ java_version() { # the feature version of a java binary, or nothing (the same pr
 }
 
 TOO_OLD=()
-find_jdk() { # prints the home of the first JDK >= MIN_JAVA (with javac) among $JAVA_HOME, PATH, JVM_DIR/*
+find_jdk() { # sets JDK_HOME to the first JDK >= MIN_JAVA (with javac) among $JAVA_HOME, PATH, JVM_DIR/*,
+  # and TOO_OLD to the ones passed over (not in a subshell, so that both arrive)
   local candidates=() j v home
   TOO_OLD=()
+  JDK_HOME=""
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
   have java && candidates+=("$(command -v java)")
   while IFS= read -r j; do candidates+=("$j"); done < <(ls -d "$JVM_DIR"/*/bin/java 2>/dev/null | sort -rV)
@@ -218,7 +220,7 @@ find_jdk() { # prints the home of the first JDK >= MIN_JAVA (with javac) among $
     home="$(cd "$(dirname "$j")/.." && pwd)"
     v="$(java_version "$j" || true)"
     if [[ "$v" =~ ^[0-9]+$ ]] && (( v >= MIN_JAVA )); then
-      if [[ -x "$home/bin/javac" ]]; then echo "$home"; return 0; fi
+      if [[ -x "$home/bin/javac" ]]; then JDK_HOME="$home"; return 0; fi
       TOO_OLD+=("$home (Java $v without javac: a JRE)")
     else
       TOO_OLD+=("$home (Java ${v:-unknown})")
@@ -229,7 +231,7 @@ find_jdk() { # prints the home of the first JDK >= MIN_JAVA (with javac) among $
 
 say ""
 say "== Core dependencies"
-JDK_HOME="$(find_jdk || true)"
+find_jdk || true
 MISSING=()
 if [[ -n "$JDK_HOME" ]]; then
   note ok "JDK" "Java $(java_version "$JDK_HOME/bin/java") at $JDK_HOME"
@@ -258,7 +260,7 @@ if (( ${#MISSING[@]} )); then
     for what in "${MISSING[@]}"; do
       case "$what" in
         jdk)
-          JDK_HOME="$(find_jdk || true)"
+          find_jdk || true
           if [[ -n "$JDK_HOME" ]]; then note ok "JDK" "Java $(java_version "$JDK_HOME/bin/java") at $JDK_HOME (installed)"
           else note fail "JDK" "no JDK $MIN_JAVA+; install one (Temurin or your distribution's OpenJDK $MIN_JAVA+) or set JAVA_HOME"; fi ;;
         *)
