@@ -269,7 +269,7 @@ if (( ${#MISSING[@]} )); then
       esac
     done
   else
-    for what in "${MISSING[@]}"; do note warn "$what" "missing (a real run installs it)"; done
+    for what in "${MISSING[@]}"; do note warn "$what" "missing (a real run offers to install it)"; done
   fi
 fi
 
