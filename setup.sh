@@ -173,10 +173,19 @@ pkg_names() {
   esac
 }
 
+# apt's package lists are empty on a fresh machine or container (and may be stale elsewhere): refreshed once, before
+# the first apt install, or when they offer no JDK 21+. Under --dry-run only printed.
+APT_UPDATED=0
+apt_update_once() {
+  (( APT_UPDATED )) && return 0
+  APT_UPDATED=1
+  run "${SUDO[@]}" apt-get update -q || say "  apt-get update failed; using the package lists as they are"
+}
+
 # install PKG...: the package manager's non-interactive install command, as root
 install_pkgs() {
   case "$PM" in
-    apt-get) run "${SUDO[@]}" apt-get install -y "$@" ;;
+    apt-get) apt_update_once; run "${SUDO[@]}" apt-get install -y "$@" ;;
     dnf) run "${SUDO[@]}" dnf install -y "$@" ;;
     pacman) run "${SUDO[@]}" pacman -S --noconfirm "$@" ;;
     zypper) run "${SUDO[@]}" zypper --non-interactive install "$@" ;;
@@ -190,8 +199,15 @@ offer_install() {
   local what="$1" default="$2" reason="$3" names
   [[ -n "$PM" ]] || return 1
   if ! names="$(pkg_names "$what")"; then
-    say "  no $PM package known for $what"
-    return 1
+    # no candidate in apt's lists: perhaps only because they were never fetched
+    if [[ "$PM" == apt-get ]] && (( ! APT_UPDATED && ! DRY_RUN )); then
+      apt_update_once
+      names="$(pkg_names "$what")" || names=""
+    fi
+    if [[ -z "$names" ]]; then
+      say "  no $PM package known for $what"
+      return 1
+    fi
   fi
   # shellcheck disable=SC2086 # names is a space-separated package list
   ask "Install $names ($reason)?" "$default" || return 1
@@ -248,6 +264,8 @@ if (( ${#MISSING[@]} )); then
   names=()
   for what in "${MISSING[@]}"; do
     if [[ -n "$PM" ]] && n="$(pkg_names "$what")"; then names+=("$n")
+    elif [[ "$what" == jdk && "$PM" == apt-get ]] && (( ! APT_UPDATED && ! DRY_RUN )) && apt_update_once \
+        && n="$(pkg_names jdk)"; then names+=("$n")  # the lists had not been fetched yet
     elif [[ "$what" == jdk && "$PM" == apt-get ]]; then
       say "  your apt sources have no OpenJDK $MIN_JAVA+ (Debian 12 has only 17): install Temurin $MIN_JAVA+ (https://adoptium.net) and rerun"
     fi

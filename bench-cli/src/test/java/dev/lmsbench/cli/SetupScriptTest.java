@@ -1,5 +1,6 @@
 package dev.lmsbench.cli;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,16 @@ class SetupScriptTest {
         stub("curl", "echo curl 7.88.1");
     }
 
+    /** The links to the real tools go first: JUnit warns about each link out of its temp dir that it deletes. */
+    @AfterEach
+    void unlinkRealTools() throws IOException {
+        try (var links = Files.list(bin)) {
+            for (Path link : links.filter(Files::isSymbolicLink).toList()) {
+                Files.delete(link);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ arguments and the operating system
 
     @Test
@@ -125,7 +136,8 @@ class SetupScriptTest {
         lspci(INTEL); // no intel_gpu_top and no tray libraries: two optional installs offered
         Run run = run("", "--yes");
         assertThat(run.exit).as(run.out).isZero();
-        assertThat(recorded("pm.args")).containsExactly(command);
+        List<String> expected = manager.equals("apt-get") ? List.of("apt-get update -q", command) : List.of(command);
+        assertThat(recorded("pm.args")).containsExactlyElementsOf(expected);
         assertThat(run.summary("JDK")).contains("[ok  ]", "Java 21", jvm.resolve("installed").toString(), "(installed)");
         assertThat(run.summary("Intel")).startsWith("[warn]");
         assertThat(run.summary("tray libraries")).startsWith("[warn]");
@@ -154,7 +166,7 @@ class SetupScriptTest {
         Run run = run("", "--yes");
         assertThat(run.exit).as(run.out).isZero();
         assertThat(run.out).contains("too old or incomplete: " + jvm.resolve("java-17-openjdk-amd64") + " (Java 17)");
-        assertThat(recorded("pm.args")).containsExactly("apt-get install -y openjdk-21-jdk");
+        assertThat(recorded("pm.args")).containsExactly("apt-get update -q", "apt-get install -y openjdk-21-jdk");
         assertThat(recorded("mvnw.args").get(0)).startsWith("JAVA_HOME=" + jvm.resolve("installed") + " ");
     }
 
@@ -168,7 +180,21 @@ class SetupScriptTest {
                 esac""");
         Run run = run("", "--yes");
         assertThat(run.exit).as(run.out).isZero();
-        assertThat(recorded("pm.args")).containsExactly("apt-get install -y openjdk-25-jdk");
+        assertThat(recorded("pm.args")).containsExactly("apt-get update -q", "apt-get install -y openjdk-25-jdk");
+    }
+
+    @Test
+    void onAFreshMachineWithEmptyAptListsTheListsAreFetchedBeforeTheJdkIsChosen() throws Exception {
+        packageManager("apt-get");
+        // apt-cache knows no package until apt-get update has run (the stub records its calls in pm.args)
+        stub("apt-cache", """
+                if grep -q 'apt-get update' %s 2>/dev/null; then c=21.0.9+10-1; else c='(none)'; fi
+                printf '%%s:\\n  Installed: (none)\\n  Candidate: %%s\\n' "$2" "$c"
+                """.formatted(record.resolve("pm.args")));
+        Run run = run("", "--yes");
+        assertThat(run.exit).as(run.out).isZero();
+        assertThat(recorded("pm.args")).containsExactly("apt-get update -q", "apt-get install -y openjdk-21-jdk");
+        assertThat(run.summary("JDK")).contains("[ok  ]", "(installed)");
     }
 
     @Test
@@ -179,7 +205,7 @@ class SetupScriptTest {
         assertThat(run.exit).isEqualTo(1);
         assertThat(run.out).contains("Temurin 21+ (https://adoptium.net)");
         assertThat(run.summary("JDK")).startsWith("[fail]");
-        assertThat(record.resolve("pm.args")).doesNotExist();
+        assertThat(recorded("pm.args")).containsExactly("apt-get update -q"); // the lists were refreshed first
         assertThat(record.resolve("mvnw.args")).doesNotExist();
     }
 
@@ -190,7 +216,7 @@ class SetupScriptTest {
         Run run = run("");
         assertThat(run.exit).as(run.out).isZero();
         assertThat(run.out).contains("mode: non-interactive (--yes)");
-        assertThat(recorded("pm.args")).containsExactly("apt-get install -y openjdk-21-jdk");
+        assertThat(recorded("pm.args")).containsExactly("apt-get update -q", "apt-get install -y openjdk-21-jdk");
     }
 
     @Test
@@ -203,7 +229,7 @@ class SetupScriptTest {
         Run run = run("y\nn\n", "--interactive");
         assertThat(run.exit).as(run.out).isZero();
         assertThat(run.out).contains("Install intel-gpu-tools (intel_gpu_top, for Intel GPU figures in lmsbench hw)? [y/N]");
-        assertThat(recorded("pm.args")).containsExactly("apt-get install -y intel-gpu-tools");
+        assertThat(recorded("pm.args")).containsExactly("apt-get update -q", "apt-get install -y intel-gpu-tools");
         assertThat(run.summary("Intel")).startsWith("[ok  ] Intel: intel_gpu_top installed");
         assertThat(home.resolve(".local/share/bash-completion")).doesNotExist();
     }
@@ -402,6 +428,7 @@ class SetupScriptTest {
         assertThat(kept).isEqualTo(before);
 
         assertThat(run.out).contains(
+                "[dry-run] would run: apt-get update -q",
                 "[dry-run] would run: apt-get install -y openjdk-21-jdk",
                 "[dry-run] would ask: Install intel-gpu-tools",
                 "[dry-run] would run: cd " + root + " && JAVA_HOME=<the installed JDK> ./mvnw -B -q -DskipTests -pl bench-cli -am package",
