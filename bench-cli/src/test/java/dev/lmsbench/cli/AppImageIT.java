@@ -61,6 +61,17 @@ class AppImageIT {
     record Result(int code, String out, String err) {
     }
 
+    /** The file's text once it contains {@code text}, or as it is after {@code millis}. */
+    private static String awaitText(Path file, String text, long millis) throws Exception {
+        long end = System.nanoTime() + millis * 1_000_000;
+        String now = Files.readString(file, StandardCharsets.UTF_8);
+        while (!now.contains(text) && System.nanoTime() < end) {
+            Thread.sleep(50);
+            now = Files.readString(file, StandardCharsets.UTF_8);
+        }
+        return now;
+    }
+
     @Test
     void theLauncherWithVersionRunsTheCliOnTheBundledRuntime(@TempDir Path dir) throws Exception {
         Result r = run(dir, List.of(launcher().toString(), "--version"));
@@ -75,9 +86,24 @@ class AppImageIT {
     @Test
     void theLauncherWithArgumentsRunsASimulatorBenchmarkAndWritesItsReports(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        Result r = run(dir, List.of(launcher().toString(), "run", "--sim", "--dev-mode", "--output-dir",
-                out.toString()));
+        // on the same desktop as the tray tests (a display and a tray host): with arguments it is the CLI, no icon
+        Result r;
+        boolean icon;
+        try (XvfbTrayHost host = XvfbTrayHost.start(dir.resolve("x11"))) {
+            Process p = host.start(isolated(new ProcessBuilder(launcher().toString(), "run", "--sim", "--dev-mode",
+                    "--output-dir", out.toString()), dir)
+                    .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()));
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("run --sim --dev-mode did not end within 5 minutes");
+            }
+            icon = host.iconInPanel();
+            r = new Result(p.exitValue(), Files.readString(dir.resolve("stdout.txt")),
+                    Files.readString(dir.resolve("stderr.txt")));
+        }
         assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        assertThat(icon).as("no tray icon for a command").isFalse();
+        assertThat(r.err()).doesNotContain("Tray icon for");
         assertThat(out.resolve("results.json")).isRegularFile();
         assertThat(Files.readString(out.resolve("results.json"))).contains("\"models\"");
         assertThat(out.resolve("summary.csv")).isRegularFile();
@@ -97,8 +123,9 @@ class AppImageIT {
                         .redirectOutput(d.resolve("stdout.txt").toFile()).redirectError(err.toFile()));
                 host.awaitIconInPanel();
                 assertThat(p.isAlive()).as("the app stays in the tray").isTrue();
-                String said = Files.readString(err, StandardCharsets.UTF_8);
-                assertThat(said).as("args %s", args).contains("Tray icon for http://localhost:1234");
+                // the line follows the icon (TrayCommand prints it once the icon is up): wait for it too
+                assertThat(awaitText(err, "Tray icon for http://localhost:1234", 20_000)).as("args %s", args)
+                        .contains("Tray icon for http://localhost:1234");
                 if (!answers(1234)) { // no LM Studio here: the tray shows the red unreachable state
                     host.assertIconShows("red", "app-" + d.getFileName());
                 }
