@@ -178,17 +178,14 @@ public final class ShellDocs {
         t.append(".SH EXIT STATUS\n")
                 .append("0 success, 1 runtime failure, 2 usage or configuration error, 130 interrupted (Ctrl-C).\n");
         t.append(".SH SEE ALSO\n");
-        List<String> seeAlso = new ArrayList<>();
-        for (String other : allPages) {
-            if (!other.equals(page) && (other.equals(NAME) || other.startsWith(page + "-")
-                    || (spec.parent() != null && other.equals(pageName(spec.parent()))))) {
-                seeAlso.add("\\fB" + text(other) + "\\fR(1)");
-            }
-        }
-        if (spec.parent() == null) {
-            seeAlso.clear();
-            allPages.stream().filter(p -> !p.equals(page)).forEach(p -> seeAlso.add("\\fB" + text(p) + "\\fR(1)"));
-        }
+        // the root page lists every page; a command's page lists the root, its parent and its own subcommands
+        String parent = spec.parent() == null ? null : pageName(spec.parent());
+        List<String> seeAlso = allPages.stream()
+                .filter(other -> !other.equals(page))
+                .filter(other -> parent == null || other.equals(NAME) || other.equals(parent)
+                        || other.startsWith(page + "-"))
+                .map(other -> "\\fB" + text(other) + "\\fR(1)")
+                .toList();
         t.append(String.join(", ", seeAlso)).append(seeAlso.isEmpty() ? "" : "\n")
                 .append(".PP\nThe full documentation: docs/cli.md and docs/getting-started.md in the source tree.\n");
         return t.toString();
