@@ -241,6 +241,11 @@ class WebCommandIT {
         assertThat(Main.withDefaultSubcommand(new String[] {"--webapp"})).containsExactly("web", "--tray");
         startWeb("-w"); // the tests run headless: no tray
         assertThat(get("/api/status").get("status").asText()).isEqualTo("idle");
+        // the URL is printed first, then AWT is asked for a tray (it can take seconds to load): wait for its line
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!err.toString().contains("no system tray available") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(err.toString()).contains("lmsbench: no system tray available (")
                 .contains("the dashboard runs without it");
         assertThat(post("/api/system/shutdown", "{}").statusCode()).isEqualTo(200);
