@@ -194,7 +194,7 @@ class RunCommand implements Callable<Integer> {
         BenchmarkSettings settings = settings(config);
         tokenizerJson = loadTokenizer(config.get(ConfigKeys.TOKENIZER_FILE));
         if (sim.any() && !sim.enabled) {
-            throw CliException.usage("--sim-tokens-per-second, --sim-ttft-ms, --sim-config and --sim-polite need --sim");
+            throw CliException.usage("--sim-tokens-per-second, --sim-ttft-ms, --sim-load-ms, --sim-config and --sim-polite need --sim");
         }
         ModelSelector selector;
         ModelFilter filter;

@@ -87,13 +87,18 @@ final class SimCommand implements Callable<Integer> {
                 description = "Simulator: JSON file with the simulated models (see docs/simulator.md).")
         Path configFile;
 
-        @Option(names = "--sim-polite", order = 4, description = {
+        @Option(names = "--sim-load-ms", paramLabel = "MS", order = 4,
+                description = "Simulator: load time of every simulated model, milliseconds (default: a second per "
+                        + "4 GB of file, at most 10 s).")
+        Long loadMs;
+
+        @Option(names = "--sim-polite", order = 5, description = {
                 "Simulator: the polite simulator that follows LM Studio's documentation, without the quirks of the "
                         + "real server (all lmstudio_quirks off; see docs/simulator.md)."})
         boolean polite;
 
         boolean any() {
-            return tokensPerSecond != null || ttftMs != null || configFile != null || polite;
+            return tokensPerSecond != null || ttftMs != null || loadMs != null || configFile != null || polite;
         }
 
         SimConfig config(String host, int port, String apiToken) {
@@ -119,6 +124,12 @@ final class SimCommand implements Callable<Integer> {
                     throw CliException.usage("--sim-ttft-ms must be between 0 and 600000, got " + ttftMs);
                 }
                 c = c.withTtftMs(ttftMs);
+            }
+            if (loadMs != null) {
+                if (!(loadMs >= 0 && loadMs <= 600_000)) {
+                    throw CliException.usage("--sim-load-ms must be between 0 and 600000, got " + loadMs);
+                }
+                c = c.withLoadMs(loadMs);
             }
             if (polite) {
                 c = c.withQuirks(LmStudioQuirks.NONE);

@@ -28,7 +28,7 @@ class CacheAndConfigIT {
 
     private MainTest.Outcome fastSimRun(String out, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--sim", "--sim-tokens-per-second", "500",
-                "--sim-ttft-ms", "5", "--runs", "1", "--warmup", "0", "--stream-only", "--max-tokens", "8",
+                "--sim-ttft-ms", "5", "--sim-load-ms", "50", "--runs", "1", "--warmup", "0", "--stream-only", "--max-tokens", "8",
                 "--output-dir", dir.resolve(out).toString(), "--db", dir.resolve("cache.db").toString()));
         args.addAll(List.of(extra));
         return MainTest.run(args.toArray(String[]::new));
@@ -91,7 +91,7 @@ class CacheAndConfigIT {
         System.setProperty("lmsbench.user.config", dir.resolve("user").toString());
         // quick: 1 run, no warmup, 64 tokens; the explicit --runs 2 wins over it
         MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-tokens-per-second", "500", "--sim-ttft-ms", "5",
-                "--preset", "quick", "--runs", "2", "--output-dir", dir.resolve("p").toString(), "--db",
+                "--sim-load-ms", "50", "--preset", "quick", "--runs", "2", "--output-dir", dir.resolve("p").toString(), "--db",
                 dir.resolve("cache.db").toString());
         assertThat(o.code()).as(o.err()).isZero();
         JsonNode settings = results("p").path("run").path("settings");

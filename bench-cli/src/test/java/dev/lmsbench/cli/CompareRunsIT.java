@@ -43,7 +43,8 @@ class CompareRunsIT {
                 .map(m -> m.withTokensPerSecond(m.tokensPerSecond() * 10
                         * (slowed && m.id().equals(SLOWED) ? 0.8 : 1.0)))
                 .toList();
-        return SimConfig.defaults().withModels(models).withSeed(seed);
+        // loads take 50 ms, not the default 4 s a run: load time has no verdict, and the 13 runs spent 50 s loading
+        return SimConfig.defaults().withModels(models).withSeed(seed).withLoadMs(50);
     }
 
     private MainTest.Outcome run(String out, SimConfig config, String... extra) {

@@ -29,7 +29,7 @@ class NativeLmStudioIT {
     Path dir;
 
     private static SimConfig fast() {
-        return SimConfig.defaults().withTokensPerSecond(500).withTtftMs(5);
+        return SimConfig.defaults().withTokensPerSecond(500).withTtftMs(5).withLoadMs(50);
     }
 
     private MainTest.Outcome run(String out, String... extra) {

@@ -26,7 +26,8 @@ class ReportFormatsIT {
     void onlyTheChosenFormatsAreWrittenAndExportOnlyHonoursThem() throws Exception {
         Path out = dir.resolve("out");
         Path db = dir.resolve("cache.db");
-        MainTest.Outcome o = MainTest.run("run", "--sim", "--runs", "1", "--warmup", "0", "--max-tokens", "8",
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-load-ms", "50",
+                "--runs", "1", "--warmup", "0", "--max-tokens", "8",
                 "--limit", "2", "--format", "MD,json", "--output-dir", out.toString(), "--db", db.toString());
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(names(out)).contains("results.json", "report.md").doesNotContain("summary.csv", "requests.csv");
@@ -55,7 +56,8 @@ class ReportFormatsIT {
     @Test
     void saveResponsesWritesOneFilePerSuccessfulRequestNamedAfterItsRow() throws Exception {
         Path out = dir.resolve("out");
-        MainTest.Outcome o = MainTest.run("run", "--sim", "--runs", "2", "--warmup", "1", "--max-tokens", "40",
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-load-ms", "50",
+                "--runs", "2", "--warmup", "1", "--max-tokens", "40",
                 "--limit", "2", "--save-responses", "--output-dir", out.toString(), "--db",
                 dir.resolve("cache.db").toString());
         assertThat(o.code()).as(o.err()).isZero();
@@ -111,7 +113,8 @@ class ReportFormatsIT {
     @Test
     void aSimRunWritesEveryFormatAndItsHtmlOpensOfflineInChromiumWithEveryChartDrawn() throws Exception {
         Path out = dir.resolve("all");
-        MainTest.Outcome o = MainTest.run("run", "--sim", "--runs", "2", "--warmup", "0", "--max-tokens", "16",
+        MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-load-ms", "50",
+                "--runs", "2", "--warmup", "0", "--max-tokens", "16",
                 "--format", "json,csv,html,pdf,md,png", "--output-dir", out.toString(), "--db",
                 dir.resolve("cache.db").toString());
         assertThat(o.code()).as(o.err()).isZero();

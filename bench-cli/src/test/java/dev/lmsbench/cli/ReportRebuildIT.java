@@ -47,7 +47,8 @@ class ReportRebuildIT {
     }
 
     private String[] runArgs(Path out, String... more) {
-        List<String> a = new ArrayList<>(List.of("run", "--sim", "--runs", "2", "--warmup", "1", "--max-tokens", "24",
+        List<String> a = new ArrayList<>(List.of("run", "--sim", "--sim-load-ms", "50", "--runs", "2", "--warmup",
+                "1", "--max-tokens", "24",
                 "--limit", "2", "--enable-profiling", "--profile-interval-ms", "5", "--format", "json,csv",
                 "--output-dir", out.toString(), "--db", db().toString()));
         a.addAll(List.of(more));

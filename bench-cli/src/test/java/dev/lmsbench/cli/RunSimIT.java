@@ -69,6 +69,26 @@ class RunSimIT {
     }
 
     @Test
+    void simLoadMsSetsHowLongEverySimulatedModelTakesToLoad() throws Exception {
+        for (long ms : new long[] {0, 700}) {
+            Path out = dir.resolve("load-" + ms);
+            MainTest.Outcome o = MainTest.run("run", "--sim", "--sim-load-ms", Long.toString(ms), "--runs", "1",
+                    "--warmup", "0", "--stream-only", "--max-tokens", "4", "--output-dir", out.toString(),
+                    "--db", dir.resolve("cache.db").toString(), "--retest");
+            assertThat(o.code()).as(o.err()).isZero();
+            JsonNode models = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("models");
+            assertThat(models).hasSize(3);
+            for (JsonNode m : models) {
+                // measured from the client: the simulator's own wait plus a few ms of HTTP on loopback
+                assertThat(m.path("load_time_s").asDouble()).as(m.path("model").path("id").asText())
+                        .isBetween(ms / 1000.0, ms / 1000.0 + 0.25);
+            }
+        }
+        assertThat(MainTest.run("run", "--sim", "--sim-load-ms", "-1", "--output-dir", dir.toString()).err())
+                .contains("--sim-load-ms must be between 0 and 600000, got -1");
+    }
+
+    @Test
     void listCacheAndExportCacheShowWhatARunStored() throws Exception {
         Path db = dir.resolve("cache.db");
         MainTest.Outcome first = MainTest.run("run", "--sim", "--runs", "1", "--warmup", "0", "--stream-only",

@@ -259,6 +259,14 @@ public record SimConfig(String host, int port, List<SimModel> models, long seed,
         return withModels(models.stream().map(m -> m.withTtftMs(ttftMs)).toList());
     }
 
+    /** Every model taking {@code loadMs} milliseconds to load ({@code 0}: instantly), whatever its size. */
+    public SimConfig withLoadMs(long loadMs) {
+        if (loadMs < 0) {
+            throw new IllegalArgumentException("loadMs must be >= 0, got " + loadMs);
+        }
+        return withModels(models.stream().map(m -> m.withLoadMs(loadMs)).toList());
+    }
+
     /** Every model with that jitter fraction ({@code 0} for an exact schedule). */
     public SimConfig withJitterFraction(double jitterFraction) {
         return withModels(models.stream().map(m -> m.withJitterFraction(jitterFraction)).toList());
