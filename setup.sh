@@ -320,7 +320,7 @@ elif [[ -n "$JDK_HOME" && -e "$JDK_HOME/lib/libawt_xawt.so" ]]; then
     | "$JDK_HOME/bin/java" -Djava.awt.headless=false --source "$MIN_JAVA" /dev/stdin 2>/dev/null | tail -n 1 || true)"
   case "$tray" in
     yes) note ok "system tray" "a tray host on DISPLAY=${DISPLAY}" ;;
-    no) note warn "system tray" "DISPLAY=${DISPLAY} has no XEmbed system tray (e.g. trayer, stalonetray, xfce4-panel; GNOME needs the AppIndicator extension)" ;;
+    no) note warn "system tray" "DISPLAY=${DISPLAY} has no XEmbed system tray (e.g. trayer, xfce4-panel; GNOME needs the AppIndicator extension)" ;;
     *) note warn "system tray" "could not ask AWT on DISPLAY=${DISPLAY}: ${tray:-no answer}" ;;
   esac
 fi

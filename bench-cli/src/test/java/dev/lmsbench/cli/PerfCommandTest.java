@@ -6,10 +6,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lmsbench perf} in a tiny mode: every figure is named with its target; the numbers are not checked. */
+/**
+ * {@code lmsbench perf} in a tiny mode: every figure is named with its target; the numbers are not checked. The
+ * requests-per-second figure also runs the real {@code hey} (Debian's package; .ci/run installs it), whose output is
+ * parsed: its requests/s and the requests it sent.
+ */
 class PerfCommandTest {
 
     @TempDir
@@ -49,5 +54,37 @@ class PerfCommandTest {
         String written = Files.readString(docs);
         assertThat(written).contains("| figure | measured | target | met |", "Poisson arrivals: send lag",
                 "`lmsbench perf --only timing --timing-streams 20`", "## Later\n\nkept\n").doesNotContain("old table");
+    }
+
+    @Test
+    void theRealHeyRunsAgainstTheSameEndpointAndEveryRequestItSentIsCounted() throws Exception {
+        boolean heyInstalled = onPath("hey");
+        if (!heyInstalled && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but hey is not on PATH: .ci/run installs the Debian package hey");
+        }
+        Assumptions.assumeTrue(heyInstalled, "hey is not installed (Debian: apt-get install hey)");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int requests = 1000;
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("perf", "--only",
+                "rps", "--rps-requests", String.valueOf(requests), "--no-hey-install");
+
+        String text = out.toString();
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(text).as("our side").contains("(" + requests + " of " + requests + " ok)");
+        assertThat(text).as("hey's requests/s parsed from its Requests/sec line")
+                .containsPattern("hey [0-9,]+ requests/s \\([0-9]+ % of hey\\)").doesNotContain("hey: not measured");
+        // hey splits the requests evenly over its 64 workers, so it sends a multiple of 64; every one answered 200
+        assertThat(text).as("hey's status lines counted").contains("hey sent " + requests / 64 * 64 + " requests")
+                .doesNotContain("not all answered 200");
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

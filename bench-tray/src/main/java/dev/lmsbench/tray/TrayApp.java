@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * shows gray (idle), green (starting, running, stopping), yellow (paused) or red (error, or the dashboard
  * unreachable), with the menu Start, Pause/Resume, Stop, Open dashboard and Quit. Quit posts
  * {@code /api/system/shutdown}, stops polling and removes the icon. On Linux the icon needs a panel with an XEmbed
- * system tray (e.g. trayer, stalonetray, xfce4-panel, KDE; GNOME with the AppIndicator extension).
+ * system tray (e.g. trayer, xfce4-panel, KDE; GNOME with the AppIndicator extension).
  *
  * <pre>{@code
  * switch (TrayApp.start(TrayConfig.of(URI.create("http://127.0.0.1:8765/")))) {
@@ -97,7 +97,7 @@ public final class TrayApp implements AutoCloseable {
             }
             if (!SystemTray.isSupported()) {
                 return "the desktop has no system tray (on Linux the panel needs an XEmbed system tray, e.g. trayer,"
-                        + " stalonetray, or GNOME's AppIndicator extension)";
+                        + " xfce4-panel, or GNOME's AppIndicator extension)";
             }
         } catch (AWTError | UnsupportedOperationException e) {
             // e.g. DISPLAY is set but the X server cannot be reached
